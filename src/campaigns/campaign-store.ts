@@ -1,0 +1,171 @@
+// Campaigns in Redis and in the engine's memory. The definition lives under {meta}; the live counters
+// (stock, budget, wins, stats) live in every shard, where the scan script reads them. Engines learn of
+// campaigns created elsewhere through a pub/sub message, so the hot path reads only memory.
+import { conflict, notFound } from '../errors.js';
+import { ALL_SHARDS, keys } from '../redis/keys.js';
+import type { RedisClient } from '../redis/scripts.js';
+import type { Batch } from '../batches/batch.js';
+import type { Campaign, Prize } from './campaign.js';
+import { buildAudienceDraw, type AudienceDraw } from './draw-table.js';
+import { CampaignDay } from './campaign-day.js';
+
+export interface CompiledCampaign {
+  readonly def: Campaign;
+  readonly consumer: AudienceDraw;
+  readonly day: CampaignDay;
+  /** prize id -> JSON of the prize up to its amount: `{"id":…,"name":…,"kind":…,"amount":` */
+  readonly prizeJsonHead: ReadonlyMap<string, string>;
+}
+
+export function compileCampaign(def: Campaign): CompiledCampaign {
+  const prizeJsonHead = new Map<string, string>();
+  for (const p of def.prizes) {
+    prizeJsonHead.set(p.id, `{"id":${JSON.stringify(p.id)},"name":${JSON.stringify(p.name)},"kind":"${p.kind}","amount":`);
+  }
+  return { def, consumer: buildAudienceDraw(def, 'consumer'), day: new CampaignDay(def.timezone), prizeJsonHead };
+}
+
+function scopesOverlap(a: Campaign, b: Campaign, batchSku: (id: number) => string | undefined): boolean {
+  if (a.startsAtMs >= b.endsAtMs || b.startsAtMs >= a.endsAtMs) return false;
+  const skusB = new Set(b.scope.skus);
+  if (a.scope.skus.some((s) => skusB.has(s))) return true;
+  const idsB = new Set(b.scope.batchIds);
+  if (a.scope.batchIds.some((id) => idsB.has(id))) return true;
+  const skusA = new Set(a.scope.skus);
+  if (b.scope.batchIds.some((id) => skusA.has(batchSku(id) ?? ''))) return true;
+  return a.scope.batchIds.some((id) => skusB.has(batchSku(id) ?? ''));
+}
+
+export interface PrizeLive {
+  stockLeft: number | null;
+  budgetLeft: number | null;
+  wonToday: number;
+  won: number;
+}
+
+export class CampaignStore {
+  readonly #byId = new Map<string, CompiledCampaign>();
+  readonly #bySku = new Map<string, CompiledCampaign[]>();
+  readonly #byBatch = new Map<number, CompiledCampaign[]>();
+
+  constructor(private readonly redis: RedisClient, private readonly now: () => number) {}
+
+  async loadAll(): Promise<void> {
+    const all = await this.redis.hgetall(keys.campaignDefs);
+    for (const raw of Object.values(all)) this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
+  }
+
+  /** Called when another engine announces a campaign. */
+  async refresh(id: string): Promise<void> {
+    if (this.#byId.has(id)) return;
+    const raw = await this.redis.hget(keys.campaignDefs, id);
+    if (raw !== null) this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
+  }
+
+  #remember(c: CompiledCampaign): void {
+    if (this.#byId.has(c.def.id)) return;
+    this.#byId.set(c.def.id, c);
+    for (const sku of c.def.scope.skus) this.#bySku.set(sku, [...(this.#bySku.get(sku) ?? []), c]);
+    for (const id of c.def.scope.batchIds) this.#byBatch.set(id, [...(this.#byBatch.get(id) ?? []), c]);
+  }
+
+  get(id: string): CompiledCampaign | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The live campaign that covers a batch at `now`, if any. Live scopes never overlap. */
+  coverFor(batch: Batch, now: number): CompiledCampaign | null {
+    const byBatch = this.#byBatch.get(batch.batchId);
+    if (byBatch) for (const c of byBatch) if (now >= c.def.startsAtMs && now < c.def.endsAtMs) return c;
+    const bySku = this.#bySku.get(batch.sku);
+    if (bySku) for (const c of bySku) if (now >= c.def.startsAtMs && now < c.def.endsAtMs) return c;
+    return null;
+  }
+
+  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+    // one creation at a time, so two overlapping campaigns cannot both pass the overlap check
+    const lock = `${keys.campaignDefs}:lock`;
+    const token = `${process.pid}:${this.now()}:${Math.random()}`;
+    for (let i = 0; ; i++) {
+      if ((await this.redis.set(lock, token, 'PX', 10_000, 'NX')) === 'OK') break;
+      if (i > 100) throw conflict('another campaign is being created; try again');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    try {
+      await this.loadAll();
+      if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
+      const skus = new Map<number, string | undefined>();
+      for (const c of this.#byId.values()) {
+        if (c.def.endsAtMs <= this.now()) continue;
+        for (const id of [...c.def.scope.batchIds, ...def.scope.batchIds]) if (!skus.has(id)) skus.set(id, await batchSku(id));
+        if (scopesOverlap(def, c.def, (id) => skus.get(id))) throw conflict(`scope overlaps live campaign ${c.def.id}`);
+      }
+      for (const t of ALL_SHARDS) {
+        const init: string[] = [];
+        for (const p of def.prizes) {
+          if (p.stock !== null) init.push(`s:${p.id}`, String(p.stock));
+          if (p.budget !== null) init.push(`b:${p.id}`, String(p.budget));
+        }
+        if (init.length > 0) await this.redis.hset(keys.campaignState(t, def.id), ...init);
+      }
+      await this.redis.hset(keys.campaignDefs, def.id, JSON.stringify(def));
+      const compiled = compileCampaign(def);
+      this.#remember(compiled);
+      await this.redis.publish(keys.definitionsChannel, `campaign:${def.id}`);
+      return compiled;
+    } finally {
+      const held = await this.redis.get(lock);
+      if (held === token) await this.redis.del(lock);
+    }
+  }
+
+  async require(id: string): Promise<CompiledCampaign> {
+    await this.refresh(id);
+    const c = this.#byId.get(id);
+    if (!c) throw notFound(`campaign ${id}`);
+    return c;
+  }
+
+  async live(c: CompiledCampaign): Promise<Record<string, PrizeLive>> {
+    const day = c.day.dayOf(this.now());
+    const out: Record<string, PrizeLive> = {};
+    for (const p of c.def.prizes) out[p.id] = { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0 };
+    for (const t of ALL_SHARDS) {
+      const [state, today] = await Promise.all([this.redis.hgetall(keys.campaignState(t, c.def.id)), this.redis.hgetall(keys.campaignDay(t, c.def.id, day))]);
+      for (const p of c.def.prizes) {
+        const l = out[p.id] as PrizeLive;
+        if (l.stockLeft !== null) l.stockLeft += Number(state[`s:${p.id}`] ?? 0);
+        if (l.budgetLeft !== null) l.budgetLeft += Number(state[`b:${p.id}`] ?? 0);
+        l.won += Number(state[`w:${p.id}`] ?? 0);
+        l.wonToday += Number(today[`w:${p.id}`] ?? 0);
+      }
+    }
+    return out;
+  }
+
+  async stats(c: CompiledCampaign): Promise<Record<string, unknown>> {
+    const outcomes: Record<string, number> = {};
+    const reasons: Record<string, number> = {};
+    let scans = 0;
+    let diverted = 0;
+    for (const t of ALL_SHARDS) {
+      const h = await this.redis.hgetall(keys.campaignStats(t, c.def.id));
+      for (const [k, v] of Object.entries(h)) {
+        const n = Number(v);
+        if (k === 'scans') scans += n;
+        else if (k === 'diverted') diverted += n;
+        else if (k.startsWith('o:')) outcomes[k.slice(2)] = (outcomes[k.slice(2)] ?? 0) + n;
+        else if (k.startsWith('r:')) reasons[k.slice(2)] = (reasons[k.slice(2)] ?? 0) + n;
+      }
+    }
+    const live = await this.live(c);
+    const prizes: Record<string, { won: number; stockLeft: number | null; budgetLeft: number | null }> = {};
+    for (const p of c.def.prizes) {
+      const l = live[p.id] as PrizeLive;
+      prizes[p.id] = { won: l.won, stockLeft: l.stockLeft, budgetLeft: l.budgetLeft };
+    }
+    return { campaignId: c.def.id, scans, outcomes, reasons, prizes, diverted };
+  }
+}
+
+export type { Prize };

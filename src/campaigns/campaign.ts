@@ -1,0 +1,194 @@
+// A campaign as the brand defines it (CONTRACT §4.3), and the validation of its input.
+import { badRequest } from '../errors.js';
+import { MAX_BATCH_ID } from '../codes/code-codec.js';
+import { asObject, oneOf, optInt, reqInt, reqNumber, reqString, type JsonObject } from '../validation/json-fields.js';
+
+export type PrizeKind = 'cash' | 'points' | 'coupon' | 'gift';
+export type Audience = 'consumer' | 'shop' | 'clerk';
+export type Geofence = 'off' | 'flag' | 'block';
+
+export interface Prize {
+  id: string;
+  name: string;
+  kind: PrizeKind;
+  for: Audience;
+  probability: number;
+  /** parts per million, exact */
+  ppm: number;
+  amount: number | { min: number; max: number } | null;
+  stock: number | null;
+  budget: number | null;
+  dailyCap: number | null;
+  perUserCap: number | null;
+}
+
+export interface Limits {
+  userScansPerDay: number | null;
+  userWinsPerDay: number | null;
+  ipScansPerMinute: number | null;
+}
+
+export interface Campaign {
+  id: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  startsAtMs: number;
+  endsAtMs: number;
+  timezone: string;
+  scope: { skus: string[]; batchIds: number[] };
+  prizes: Prize[];
+  levelBoost: Record<string, number>;
+  limits: Limits;
+  geofence: Geofence;
+  createdAt: string;
+}
+
+const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+const PRIZE_ID_RE = /^[A-Za-z0-9_.-]{1,32}$/;
+const NAME_RE = /^[^\u0000-\u001f]{1,200}$/u;
+const SKU_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+const MAX_AMOUNT = 1_000_000_000_000;
+
+function parseInstant(o: JsonObject, field: string): { text: string; ms: number } {
+  const text = reqString(o, field, /^\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})$/, 'an ISO 8601 date-time with offset');
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) throw badRequest(field, 'is not a valid date-time');
+  return { text, ms };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseAmount(p: JsonObject, path: string): Prize['amount'] {
+  const a = p.amount;
+  if (a === undefined || a === null) return null;
+  if (typeof a === 'number') {
+    if (!Number.isInteger(a) || a < 0 || a > MAX_AMOUNT) throw badRequest(`${path}.amount`, `must be an integer from 0 to ${MAX_AMOUNT}`);
+    return a;
+  }
+  const r = asObject(a, `${path}.amount`);
+  const min = reqInt(r, 'min', 0, MAX_AMOUNT, `${path}.amount.min`);
+  const max = reqInt(r, 'max', 0, MAX_AMOUNT, `${path}.amount.max`);
+  if (max < min) throw badRequest(`${path}.amount.max`, 'must be at least min');
+  return { min, max };
+}
+
+function parsePrize(value: unknown, i: number): Prize {
+  const path = `prizes[${i}]`;
+  const p = asObject(value, path);
+  const id = reqString(p, 'id', PRIZE_ID_RE, '1-32 characters of [A-Za-z0-9_.-]', `${path}.id`);
+  const name = reqString(p, 'name', NAME_RE, '1-200 characters', `${path}.name`);
+  const kind = oneOf(p, 'kind', ['cash', 'points', 'coupon', 'gift'] as const, 'gift', `${path}.kind`);
+  if (p.kind === undefined) throw badRequest(`${path}.kind`, 'is required');
+  const audience = oneOf(p, 'for', ['consumer', 'shop', 'clerk'] as const, 'consumer', `${path}.for`);
+  const probability = reqNumber(p, 'probability', 0, 1, `${path}.probability`);
+  const ppm = Math.round(probability * 1_000_000);
+  if (Math.abs(probability * 1_000_000 - ppm) > 1e-6) throw badRequest(`${path}.probability`, 'must have at most 6 decimals');
+  const amount = parseAmount(p, path);
+  if ((kind === 'cash' || kind === 'points') && amount === null) throw badRequest(`${path}.amount`, `is required for ${kind} prizes`);
+  const budget = optInt(p, 'budget', 0, Number.MAX_SAFE_INTEGER, `${path}.budget`);
+  if (budget !== null && amount === null) throw badRequest(`${path}.budget`, 'needs an amount');
+  return {
+    id,
+    name,
+    kind,
+    for: audience,
+    probability,
+    ppm,
+    amount,
+    stock: optInt(p, 'stock', 0, Number.MAX_SAFE_INTEGER, `${path}.stock`),
+    budget,
+    dailyCap: optInt(p, 'dailyCap', 1, Number.MAX_SAFE_INTEGER, `${path}.dailyCap`),
+    perUserCap: optInt(p, 'perUserCap', 1, Number.MAX_SAFE_INTEGER, `${path}.perUserCap`),
+  };
+}
+
+export function parseCampaignInput(body: JsonObject, now: number): Campaign {
+  const id = reqString(body, 'id', CAMPAIGN_ID_RE, '1-64 characters of [A-Za-z0-9_.-]');
+  const name = body.name === undefined ? id : reqString(body, 'name', NAME_RE, '1-200 characters');
+  const starts = parseInstant(body, 'startsAt');
+  const ends = parseInstant(body, 'endsAt');
+  if (ends.ms <= starts.ms) throw badRequest('endsAt', 'must be after startsAt');
+  const timezone = body.timezone === undefined ? 'UTC' : reqString(body, 'timezone', /^[A-Za-z0-9_+\-/]{1,64}$/, 'an IANA time zone');
+  if (!isTimeZone(timezone)) throw badRequest('timezone', 'is not a known IANA time zone');
+
+  const scopeObj = asObject(body.scope, 'scope');
+  const skusRaw = scopeObj.skus ?? [];
+  const idsRaw = scopeObj.batchIds ?? [];
+  if (!Array.isArray(skusRaw) || skusRaw.length > 1000 || !skusRaw.every((s) => typeof s === 'string' && SKU_RE.test(s))) {
+    throw badRequest('scope.skus', 'must be an array of at most 1000 skus');
+  }
+  if (!Array.isArray(idsRaw) || idsRaw.length > 10_000 || !idsRaw.every((n) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_BATCH_ID)) {
+    throw badRequest('scope.batchIds', 'must be an array of at most 10000 batch ids');
+  }
+  if (skusRaw.length === 0 && idsRaw.length === 0) throw badRequest('scope', 'must name at least one sku or batchId');
+
+  if (!Array.isArray(body.prizes) || body.prizes.length > 50) throw badRequest('prizes', 'must be an array of at most 50 prizes');
+  const prizes = body.prizes.map(parsePrize);
+  const seen = new Set<string>();
+  for (const [i, p] of prizes.entries()) {
+    if (seen.has(p.id)) throw badRequest(`prizes[${i}].id`, `duplicates ${p.id}`);
+    seen.add(p.id);
+  }
+  for (const audience of ['consumer', 'shop', 'clerk'] as const) {
+    const sum = prizes.filter((p) => p.for === audience).reduce((a, p) => a + p.ppm, 0);
+    if (sum > 1_000_000) throw badRequest('prizes', `probabilities for ${audience} sum to more than 1`);
+  }
+
+  const levelBoost: Record<string, number> = {};
+  if (body.levelBoost !== undefined && body.levelBoost !== null) {
+    const lb = asObject(body.levelBoost, 'levelBoost');
+    for (const [k, v] of Object.entries(lb)) {
+      if (!/^[0-9]$/.test(k)) throw badRequest(`levelBoost.${k}`, 'keys must be levels 0-9');
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) throw badRequest(`levelBoost.${k}`, 'must be a number above 0, at most 1000');
+      levelBoost[k] = v;
+    }
+  }
+
+  const limitsObj = body.limits === undefined || body.limits === null ? {} : asObject(body.limits, 'limits');
+  const limits: Limits = {
+    userScansPerDay: optInt(limitsObj, 'userScansPerDay', 1, 1_000_000, 'limits.userScansPerDay'),
+    userWinsPerDay: optInt(limitsObj, 'userWinsPerDay', 1, 1_000_000, 'limits.userWinsPerDay'),
+    ipScansPerMinute: optInt(limitsObj, 'ipScansPerMinute', 1, 1_000_000, 'limits.ipScansPerMinute'),
+  };
+
+  return {
+    id,
+    name,
+    startsAt: starts.text,
+    endsAt: ends.text,
+    startsAtMs: starts.ms,
+    endsAtMs: ends.ms,
+    timezone,
+    scope: { skus: [...new Set(skusRaw as string[])], batchIds: [...new Set(idsRaw as number[])] },
+    prizes,
+    levelBoost,
+    limits,
+    geofence: oneOf(body, 'geofence', ['off', 'flag', 'block'] as const, 'off'),
+    createdAt: new Date(now).toISOString(),
+  };
+}
+
+/** The public form of a campaign: what was defined, without internal fields. */
+export function publicCampaign(c: Campaign): JsonObject {
+  return {
+    id: c.id,
+    name: c.name,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    timezone: c.timezone,
+    scope: c.scope,
+    prizes: c.prizes.map(({ ppm: _ppm, ...p }) => p),
+    levelBoost: c.levelBoost,
+    limits: c.limits,
+    geofence: c.geofence,
+    createdAt: c.createdAt,
+  };
+}

@@ -1,0 +1,136 @@
+// The environment, read once, validated and frozen. Every other module receives a Config and never
+// touches process.env, so a malformed value stops start-up here, with one line naming the variable.
+import { resolve, join } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly redisUrl: string | null;
+  readonly redisCluster: readonly { host: string; port: number }[] | null;
+  readonly sqlitePath: string;
+  /** hex, >= 32 bytes; null: generated into DATA_DIR/code-secret */
+  readonly codeSecretHex: string | null;
+  readonly adminToken: string | null;
+  readonly publicBaseUrl: string;
+  readonly dcrmUrl: string | null;
+  readonly dcrmSecret: string | null;
+  readonly trustProxy: boolean;
+  readonly logLevel: LogLevel;
+  /** name of this engine in the stream consumer group; stable across restarts so own pending entries resume at once */
+  readonly consumerName: string;
+  /** pending stream entries of other consumers idle this long are reclaimed */
+  readonly reclaimIdleMs: number;
+  /** whether the first start on an empty DATA_DIR creates the demo batch and campaign */
+  readonly demo: boolean;
+  /** added to the wall clock: lets tests move the engine to another day (0 in production) */
+  readonly clockOffsetMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`${variable}: ${detail}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function intVar(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function signedIntVar(env: Env, name: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return 0;
+  if (!/^-?\d{1,15}$/.test(raw)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+function boolVar(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError(name, `must be 0 or 1, got ${JSON.stringify(raw)}`);
+}
+
+function urlVar(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a URL');
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
+  return raw;
+}
+
+function clusterVar(env: Env): { host: string; port: number }[] | null {
+  const raw = env.REDIS_CLUSTER;
+  if (raw === undefined || raw === '') return null;
+  return raw.split(',').map((seed) => {
+    const m = /^\s*([^:\s]+):(\d{1,5})\s*$/.exec(seed);
+    if (!m || Number(m[2]) > 65535) throw new ConfigError('REDIS_CLUSTER', `seed ${JSON.stringify(seed)} is not host:port`);
+    return { host: m[1] as string, port: Number(m[2]) };
+  });
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function readConfig(env: Env = process.env): Config {
+  const port = intVar(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST && env.HOST !== '' ? env.HOST : '0.0.0.0';
+  const dataDir = resolve(env.DATA_DIR && env.DATA_DIR !== '' ? env.DATA_DIR : './data');
+
+  const codeSecretHex = env.CODE_SECRET && env.CODE_SECRET !== '' ? env.CODE_SECRET : null;
+  if (codeSecretHex !== null && !/^(?:[0-9a-fA-F]{2}){32,}$/.test(codeSecretHex)) {
+    throw new ConfigError('CODE_SECRET', 'must be at least 32 bytes as hex (64+ hex digits)');
+  }
+  const adminToken = env.ADMIN_TOKEN && env.ADMIN_TOKEN !== '' ? env.ADMIN_TOKEN : null;
+  if (adminToken !== null && (adminToken.length < 16 || /\s/.test(adminToken))) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters without spaces');
+  }
+
+  const publicBaseUrl = (urlVar(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const dcrmUrl = urlVar(env, 'DCRM_URL', ['http:', 'https:']);
+  const dcrmSecret = env.DCRM_SECRET && env.DCRM_SECRET !== '' ? env.DCRM_SECRET : null;
+  if (dcrmUrl !== null && dcrmSecret === null) throw new ConfigError('DCRM_SECRET', 'is required when DCRM_URL is set');
+
+  const logLevelRaw = env.LOG_LEVEL && env.LOG_LEVEL !== '' ? env.LOG_LEVEL : 'info';
+  if (!LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const redisUrl = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisCluster = clusterVar(env);
+  if (redisUrl !== null && redisCluster !== null) throw new ConfigError('REDIS_CLUSTER', 'cannot be combined with REDIS_URL');
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    redisUrl,
+    redisCluster: redisCluster ? Object.freeze(redisCluster) : null,
+    sqlitePath: env.SQLITE_PATH && env.SQLITE_PATH !== '' ? resolve(env.SQLITE_PATH) : join(dataDir, 'scanlot.db'),
+    codeSecretHex,
+    adminToken,
+    publicBaseUrl,
+    dcrmUrl,
+    dcrmSecret,
+    trustProxy: boolVar(env, 'TRUST_PROXY', false),
+    logLevel: logLevelRaw as LogLevel,
+    consumerName: env.SCANLOT_CONSUMER && env.SCANLOT_CONSUMER !== '' ? env.SCANLOT_CONSUMER : `engine-${port}`,
+    reclaimIdleMs: intVar(env, 'SCANLOT_RECLAIM_IDLE_MS', 30_000, 100, 3_600_000),
+    demo: boolVar(env, 'SCANLOT_DEMO', true),
+    clockOffsetMs: signedIntVar(env, 'SCANLOT_CLOCK_OFFSET_MS'),
+  });
+}

@@ -1,0 +1,113 @@
+// The composition root: config → secrets → Redis → stores → event consumer → HTTP; and the ordered
+// shutdown in reverse: stop accepting, finish in-flight scans, drain events to SQLite, close Redis.
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { loadSecrets } from './secrets.js';
+import { EmbeddedRedis } from './redis/embedded-redis.js';
+import { connectRedis } from './redis/connect.js';
+import { loadScript } from './redis/scripts.js';
+import { keys } from './redis/keys.js';
+import { CodeCodec } from './codes/code-codec.js';
+import { BatchStore } from './batches/batch-store.js';
+import { CampaignStore } from './campaigns/campaign-store.js';
+import { MemberStore } from './members/member-store.js';
+import { ScanService } from './scan/scan-service.js';
+import { ScanMetrics } from './scan/scan-metrics.js';
+import { openEventDb } from './events/event-schema.js';
+import { EventQuery } from './events/event-query.js';
+import { StreamConsumer } from './events/stream-consumer.js';
+import { listen } from './http/server.js';
+import { inFlight } from './http/router.js';
+import { scanRoutes } from './http/routes/scan-routes.js';
+import { batchRoutes } from './http/routes/batch-routes.js';
+import { campaignRoutes } from './http/routes/campaign-routes.js';
+import { memberRoutes } from './http/routes/member-routes.js';
+import { eventRoutes } from './http/routes/event-routes.js';
+import { healthRoutes } from './http/routes/health-routes.js';
+import { landingRoutes } from './http/routes/landing-page.js';
+import { createDemo } from './demo.js';
+
+async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
+export async function serve(config: Config, log: Logger): Promise<() => Promise<void>> {
+  const secrets = loadSecrets(config);
+  const embedded = config.redisUrl || config.redisCluster ? null : new EmbeddedRedis(config.dataDir, log);
+  const redisUrl = embedded ? await embedded.start() : config.redisUrl;
+  const target = { url: redisUrl, cluster: config.redisCluster };
+  const redis = await connectRedis(target, { name: 'scanlot' });
+  const blocking = await connectRedis(target, { blocking: true, name: 'scanlot-consumer' });
+  const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
+
+  const now = config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs;
+  const codec = new CodeCodec(secrets.codeSecret);
+  const batches = new BatchStore(redis, now);
+  const campaigns = new CampaignStore(redis, now);
+  await campaigns.loadAll();
+  const members = new MemberStore(redis);
+
+  // campaigns created by other engines on the same Redis
+  await subscriber.subscribe(keys.definitionsChannel);
+  subscriber.on('message', (_channel: string, message: string) => {
+    if (message.startsWith('campaign:')) campaigns.refresh(message.slice(9)).catch((err: unknown) => log.warn({ err }, 'campaign refresh failed'));
+  });
+
+  const db = openEventDb(config.sqlitePath);
+  const events = new EventQuery(db);
+  const consumer = new StreamConsumer(redis, blocking, { dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs }, log);
+  await consumer.start();
+
+  const metrics = new ScanMetrics();
+  const scans = new ScanService(redis, loadScript('scanCode-9.lua'), codec, batches, campaigns, now);
+  const server = await listen(
+    [
+      ...scanRoutes(scans, config.trustProxy, metrics),
+      ...batchRoutes(batches, codec, config.publicBaseUrl),
+      ...campaignRoutes(campaigns, batches, now),
+      ...memberRoutes(members),
+      ...eventRoutes(events),
+      ...healthRoutes(redis, events, consumer, metrics),
+      ...landingRoutes(codec),
+    ],
+    secrets.adminToken,
+    config.host,
+    config.port,
+    log,
+  );
+  log.info({ port: server.port, redis: embedded ? 'embedded' : 'external' }, 'scanlot listening');
+
+  if (secrets.firstStart && config.demo) {
+    const demo = await createDemo(batches, campaigns, codec, now());
+    const urls = demo.codes.map((c) => `${config.publicBaseUrl}/c/${c}`);
+    process.stdout.write(
+      [
+        '',
+        'scanlot: first start, demo created (1 SKU, batch ' + demo.batchId + ' of 1,000 codes, 1 live campaign)',
+        `  admin token: ${secrets.adminToken}   (also in ${config.dataDir}/admin-token)`,
+        '  scan URLs:',
+        ...urls.map((u) => `    ${u}`),
+        '  scan one:',
+        `    curl -s -X POST http://127.0.0.1:${server.port}/v1/scans -H 'content-type: application/json' -d '{"code":"${demo.codes[0]}","user":"demo_user"}'`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+
+  let stopping: Promise<void> | null = null;
+  return () =>
+    (stopping ??= (async () => {
+      log.info('shutting down');
+      server.close();
+      await waitUntil(() => inFlight.count === 0, 10_000);
+      await consumer.stop(10_000);
+      await subscriber.quit().catch(() => undefined);
+      blocking.disconnect();
+      await redis.quit().catch(() => undefined);
+      db.close();
+      if (embedded) await embedded.stop();
+      log.info('stopped');
+    })());
+}
+

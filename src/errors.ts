@@ -1,0 +1,41 @@
+// The error catalogue: every error the API answers, with its stable code and HTTP status.
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'invalid_code'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+const STATUS: Readonly<Record<ErrorCode, string>> = {
+  invalid_request: '400 Bad Request',
+  unauthorized: '401 Unauthorized',
+  invalid_code: '404 Not Found',
+  not_found: '404 Not Found',
+  conflict: '409 Conflict',
+  payload_too_large: '413 Payload Too Large',
+  rate_limited: '429 Too Many Requests',
+  unavailable: '503 Service Unavailable',
+  internal: '500 Internal Server Error',
+};
+
+export class ApiError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+  get status(): string {
+    return STATUS[this.code];
+  }
+  toJSON(): string {
+    return JSON.stringify({ error: { code: this.code, message: this.message } });
+  }
+}
+
+export const badRequest = (field: string, why: string): ApiError => new ApiError('invalid_request', `${field}: ${why}`);
+export const notFound = (what: string): ApiError => new ApiError('not_found', `${what} not found`);
+export const conflict = (why: string): ApiError => new ApiError('conflict', why);
+export const unavailable = (why: string): ApiError => new ApiError('unavailable', why);
+export const invalidCode = (): ApiError => new ApiError('invalid_code', 'not a valid code');

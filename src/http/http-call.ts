@@ -1,0 +1,98 @@
+// One HTTP exchange on uWebSockets.js, with the library's rules kept in one place so no handler can
+// forget them: what a handler needs from `req` is copied before the first await; onAborted is set at
+// once; the body is copied chunk by chunk (uWS reuses the buffer) and capped; after async work the
+// answer is written inside cork() and only if the client is still there.
+import { ApiError } from '../errors.js';
+import type { HttpRequest, HttpResponse } from './uws.js';
+
+export const MAX_BODY = 64 * 1024;
+
+export interface Reply {
+  status: string;
+  body: string | Buffer;
+  type?: string;
+  headers?: readonly (readonly [string, string])[];
+}
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+export const json = (status: string, body: string): Reply => ({ status, body, type: JSON_TYPE });
+
+export class HttpCall {
+  aborted = false;
+  readonly method: string;
+  readonly url: string;
+  readonly query: string;
+  readonly authorization: string;
+  readonly contentLength: string;
+  readonly forwardedFor: string;
+  readonly cookie: string;
+  readonly params: string[];
+  #remote: string | null = null;
+
+  constructor(readonly res: HttpResponse, req: HttpRequest, paramCount: number) {
+    res.onAborted(() => {
+      this.aborted = true;
+    });
+    this.method = req.getCaseSensitiveMethod();
+    this.url = req.getUrl();
+    this.query = req.getQuery() ?? '';
+    this.authorization = req.getHeader('authorization');
+    this.contentLength = req.getHeader('content-length');
+    this.forwardedFor = req.getHeader('x-forwarded-for');
+    this.cookie = req.getHeader('cookie');
+    this.params = [];
+    for (let i = 0; i < paramCount; i++) this.params.push(req.getParameter(i) ?? '');
+  }
+
+  /** The peer address; must be called before the first await (uWS frees the socket data later on abort). */
+  remoteAddress(): string {
+    if (this.#remote === null) this.#remote = Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
+    return this.#remote;
+  }
+
+  queryParam(name: string): string | null {
+    return new URLSearchParams(this.query).get(name);
+  }
+
+  /** Reads the whole body, at most MAX_BODY bytes; must be started before the first await. */
+  readBody(): Promise<Buffer> {
+    const declared = this.contentLength === '' ? 0 : Number(this.contentLength);
+    if (declared > MAX_BODY) return Promise.reject(new ApiError('payload_too_large', `body over ${MAX_BODY} bytes`));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let failed = false;
+      this.res.onData((ab, isLast) => {
+        if (failed) return;
+        size += ab.byteLength;
+        if (size > MAX_BODY) {
+          failed = true;
+          reject(new ApiError('payload_too_large', `body over ${MAX_BODY} bytes`));
+          return;
+        }
+        // copy: uWS reuses the ArrayBuffer after this callback returns
+        chunks.push(Buffer.from(new Uint8Array(ab).slice()));
+        if (isLast) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      });
+    });
+  }
+
+  send(reply: Reply, closeConnection = false): void {
+    if (this.aborted) return;
+    this.res.cork(() => {
+      this.res.writeStatus(reply.status);
+      if (reply.type) this.res.writeHeader('content-type', reply.type);
+      if (reply.headers) for (const [k, v] of reply.headers) this.res.writeHeader(k, v);
+      this.res.end(reply.body, closeConnection);
+    });
+    this.aborted = true; // answered: nothing more may be written
+  }
+
+  sendError(err: unknown, onInternal: (err: unknown) => void): void {
+    const e = err instanceof ApiError ? err : new ApiError('internal', 'internal error');
+    if (!(err instanceof ApiError)) onInternal(err);
+    // an oversize body is still arriving: close rather than read it
+    this.send({ status: e.status, body: e.toJSON(), type: JSON_TYPE }, e.code === 'payload_too_large');
+  }
+}

@@ -1,0 +1,24 @@
+// GET /v1/events: persisted events in order (CONTRACT §4.3).
+import { badRequest } from '../../errors.js';
+import type { EventQuery } from '../../events/event-query.js';
+import { json } from '../http-call.js';
+import type { Route } from '../router.js';
+
+export function eventRoutes(events: EventQuery): Route[] {
+  return [
+    {
+      method: 'get',
+      pattern: '/v1/events',
+      admin: true,
+      handle(call) {
+        const after = call.queryParam('after');
+        const limitRaw = call.queryParam('limit');
+        if (after !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(after)) throw badRequest('after', 'must be an event id');
+        if (limitRaw !== null && (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 1000)) {
+          throw badRequest('limit', 'must be an integer from 1 to 1000');
+        }
+        return json('200 OK', events.page(after === '' ? null : after, limitRaw === null ? 100 : Number(limitRaw)));
+      },
+    },
+  ];
+}

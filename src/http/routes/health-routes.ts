@@ -1,0 +1,68 @@
+// GET /healthz and GET /metrics.
+import { Gauge } from 'prom-client';
+import type { RedisClient } from '../../redis/scripts.js';
+import type { EventQuery } from '../../events/event-query.js';
+import type { StreamConsumer } from '../../events/stream-consumer.js';
+import type { ScanMetrics } from '../../scan/scan-metrics.js';
+import { json } from '../http-call.js';
+import type { Route } from '../router.js';
+
+async function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics): Route[] {
+  new Gauge({
+    name: 'scanlot_event_backlog',
+    help: 'Scan events in Redis streams not yet persisted to SQLite',
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await consumer.backlog().catch(() => -1));
+    },
+  });
+  new Gauge({
+    name: 'scanlot_events_persisted',
+    help: 'Events this engine moved from Redis to SQLite since it started',
+    registers: [metrics.registry],
+    collect() {
+      this.set(consumer.persisted);
+    },
+  });
+  return [
+    {
+      method: 'get',
+      pattern: '/healthz',
+      async handle() {
+        let redisUp = false;
+        let backlog = -1;
+        try {
+          await within(redis.ping(), 1000);
+          backlog = await within(consumer.backlog(), 1000);
+          redisUp = true;
+        } catch {
+          redisUp = false;
+        }
+        let sqliteUp = false;
+        try {
+          sqliteUp = events.ping();
+        } catch {
+          sqliteUp = false;
+        }
+        const ok = redisUp && sqliteUp;
+        return json(ok ? '200 OK' : '503 Service Unavailable', JSON.stringify({ ok, redis: redisUp ? 'up' : 'down', sqlite: sqliteUp ? 'up' : 'down', backlog }));
+      },
+    },
+    {
+      method: 'get',
+      pattern: '/metrics',
+      async handle() {
+        return { status: '200 OK', body: await metrics.registry.metrics(), type: metrics.registry.contentType };
+      },
+    },
+  ];
+}

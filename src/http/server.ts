@@ -1,0 +1,26 @@
+// The uWS app with every route, listening on HOST:PORT.
+import type { Logger } from '../log.js';
+import { AdminAuth, register, registerFallback, type Route } from './router.js';
+import { uws, type us_listen_socket, type TemplatedApp } from './uws.js';
+
+export interface HttpServer {
+  readonly port: number;
+  close(): void;
+}
+
+export function listen(routes: readonly Route[], adminToken: string, host: string, port: number, log: Logger): Promise<HttpServer> {
+  const app: TemplatedApp = uws.App();
+  const auth = new AdminAuth(adminToken);
+  const onInternal = (err: unknown): void => log.error({ err }, 'unhandled error in a request');
+  for (const r of routes) register(app, r, auth, onInternal);
+  registerFallback(app, onInternal);
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (socket: us_listen_socket | false) => {
+      if (!socket) return reject(new Error(`cannot listen on ${host}:${port}`));
+      resolve({
+        port: uws.us_socket_local_port(socket),
+        close: () => uws.us_listen_socket_close(socket),
+      });
+    });
+  });
+}

@@ -1,0 +1,13 @@
+// Event ids: unique across engine processes and restarts without coordination. Time (ms, base36),
+// a random tag drawn at start-up (40 bits), and a counter: 20-odd characters, roughly time-ordered.
+import { randomBytes } from 'node:crypto';
+
+export class EventIds {
+  readonly #tag = randomBytes(5).toString('hex');
+  #seq = 0;
+
+  next(now: number): string {
+    this.#seq = (this.#seq + 1) % 1_679_616; // 36^4: the counter stays four characters or fewer
+    return `${now.toString(36)}${this.#tag}${this.#seq.toString(36)}`;
+  }
+}
