@@ -1,0 +1,47 @@
+// `npx scanlot <command>`: the CLI. Each command lives in src/cli/; this file only dispatches.
+import { parseArgs, cliContext, CliError, type CliContext } from './cli/client.js';
+import { batchCreate, batchExport, campaignCreate, stats } from './cli/admin-commands.js';
+
+type Command = (ctx: CliContext) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  'batch create': batchCreate,
+  'batch export': batchExport,
+  'campaign create': campaignCreate,
+  stats,
+};
+
+const USAGE = `usage: scanlot <command> [--url URL]
+  serve                                   run the engine (same as npm start)
+  batch create --sku SKU --size N [--kind item|box] [--status active|pending]
+  batch export BATCH [--format csv|txt] [--from N] [--to N] [--out FILE]
+  campaign create --file F
+  stats CAMPAIGN
+  audit [CAMPAIGN]                        reconcile Redis and SQLite; exit 1 on any mismatch
+  dcrm replay                             re-deliver dead-lettered DCRM batches
+  bench [--duration S] [--connections N]  the benchmark (same as npm run bench)`;
+
+async function run(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'serve') {
+    await import('./main.js');
+    return;
+  }
+  const { positional, flags } = parseArgs(argv);
+  const two = positional.slice(0, 2).join(' ');
+  const name = commands[two] ? two : positional[0] ?? '';
+  const rest = positional.slice(name.split(' ').length);
+  const fn = commands[name];
+  if (!fn) {
+    console.error(USAGE);
+    process.exit(name === '' || name === 'help' ? 0 : 1);
+  }
+  try {
+    await fn(cliContext(rest, flags));
+  } catch (err) {
+    console.error(`scanlot: ${err instanceof CliError ? err.message : err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
+
+void run();
