@@ -1,6 +1,7 @@
 // `npx scanlot <command>`: the CLI. Each command lives in src/cli/; this file only dispatches.
 import { parseArgs, cliContext, CliError, type CliContext } from './cli/client.js';
 import { batchCreate, batchExport, campaignCreate, stats } from './cli/admin-commands.js';
+import { audit } from './cli/audit-command.js';
 
 type Command = (ctx: CliContext) => Promise<void>;
 
@@ -9,6 +10,7 @@ const commands: Record<string, Command> = {
   'batch export': batchExport,
   'campaign create': campaignCreate,
   stats,
+  audit,
 };
 
 const USAGE = `usage: scanlot <command> [--url URL]

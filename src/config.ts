@@ -17,6 +17,18 @@ export interface Config {
   readonly publicBaseUrl: string;
   readonly dcrmUrl: string | null;
   readonly dcrmSecret: string | null;
+  /** events per DCRM request, at most 500 (CONTRACT §5) */
+  readonly dcrmBatchSize: number;
+  /** how long a partial batch waits for more events before it is sent */
+  readonly dcrmLingerMs: number;
+  /** a DCRM request not answered within this is abandoned and retried */
+  readonly dcrmTimeoutMs: number;
+  /** first retry delay; doubles per failed attempt (with jitter) up to dcrmRetryMaxMs */
+  readonly dcrmRetryBaseMs: number;
+  /** retry delay cap: the contract caps it at 5 minutes */
+  readonly dcrmRetryMaxMs: number;
+  /** consecutive content rejections (4xx other than auth/route/throttle) before a batch is split, or a single event dead-lettered */
+  readonly dcrmPoisonAttempts: number;
   readonly trustProxy: boolean;
   readonly logLevel: LogLevel;
   /** name of this engine in the stream consumer group; stable across restarts so own pending entries resume at once */
@@ -27,6 +39,8 @@ export interface Config {
   readonly demo: boolean;
   /** added to the wall clock: lets tests move the engine to another day (0 in production) */
   readonly clockOffsetMs: number;
+  /** scans being answered at once, beyond which a scan is refused with 503 at once (bounded memory under overload) */
+  readonly maxInflightScans: number;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +118,9 @@ export function readConfig(env: Env = process.env): Config {
   const dcrmUrl = urlVar(env, 'DCRM_URL', ['http:', 'https:']);
   const dcrmSecret = env.DCRM_SECRET && env.DCRM_SECRET !== '' ? env.DCRM_SECRET : null;
   if (dcrmUrl !== null && dcrmSecret === null) throw new ConfigError('DCRM_SECRET', 'is required when DCRM_URL is set');
+  const dcrmRetryMaxMs = intVar(env, 'SCANLOT_DCRM_RETRY_MAX_MS', 300_000, 1, 300_000);
+  const dcrmRetryBaseMs = intVar(env, 'SCANLOT_DCRM_RETRY_BASE_MS', 1_000, 1, 300_000);
+  if (dcrmRetryBaseMs > dcrmRetryMaxMs) throw new ConfigError('SCANLOT_DCRM_RETRY_BASE_MS', `must not exceed SCANLOT_DCRM_RETRY_MAX_MS (${dcrmRetryMaxMs})`);
 
   const logLevelRaw = env.LOG_LEVEL && env.LOG_LEVEL !== '' ? env.LOG_LEVEL : 'info';
   if (!LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
@@ -126,11 +143,18 @@ export function readConfig(env: Env = process.env): Config {
     publicBaseUrl,
     dcrmUrl,
     dcrmSecret,
+    dcrmBatchSize: intVar(env, 'SCANLOT_DCRM_BATCH', 500, 1, 500),
+    dcrmLingerMs: intVar(env, 'SCANLOT_DCRM_LINGER_MS', 200, 0, 60_000),
+    dcrmTimeoutMs: intVar(env, 'SCANLOT_DCRM_TIMEOUT_MS', 10_000, 10, 300_000),
+    dcrmRetryBaseMs,
+    dcrmRetryMaxMs,
+    dcrmPoisonAttempts: intVar(env, 'SCANLOT_DCRM_POISON_ATTEMPTS', 5, 1, 1_000),
     trustProxy: boolVar(env, 'TRUST_PROXY', false),
     logLevel: logLevelRaw as LogLevel,
     consumerName: env.SCANLOT_CONSUMER && env.SCANLOT_CONSUMER !== '' ? env.SCANLOT_CONSUMER : `engine-${port}`,
     reclaimIdleMs: intVar(env, 'SCANLOT_RECLAIM_IDLE_MS', 30_000, 100, 3_600_000),
     demo: boolVar(env, 'SCANLOT_DEMO', true),
     clockOffsetMs: signedIntVar(env, 'SCANLOT_CLOCK_OFFSET_MS'),
+    maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),
   });
 }

@@ -16,6 +16,8 @@ import { ScanMetrics } from './scan/scan-metrics.js';
 import { openEventDb } from './events/event-schema.js';
 import { EventQuery } from './events/event-query.js';
 import { StreamConsumer } from './events/stream-consumer.js';
+import { DcrmOutbox } from './events/dcrm-outbox.js';
+import { registerDcrmMetrics } from './events/dcrm-metrics.js';
 import { listen } from './http/server.js';
 import { inFlight } from './http/router.js';
 import { scanRoutes } from './http/routes/scan-routes.js';
@@ -24,7 +26,12 @@ import { campaignRoutes } from './http/routes/campaign-routes.js';
 import { memberRoutes } from './http/routes/member-routes.js';
 import { eventRoutes } from './http/routes/event-routes.js';
 import { healthRoutes } from './http/routes/health-routes.js';
+import { dcrmRoutes } from './http/routes/dcrm-routes.js';
 import { landingRoutes } from './http/routes/landing-page.js';
+import { rewardRoutes } from './http/routes/reward-routes.js';
+import { auditRoutes } from './http/routes/audit-routes.js';
+import { Auditor } from './audit/audit.js';
+import { Redemptions } from './members/redemptions.js';
 import { createDemo } from './demo.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
@@ -52,6 +59,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   await subscriber.subscribe(keys.definitionsChannel);
   subscriber.on('message', (_channel: string, message: string) => {
     if (message.startsWith('campaign:')) campaigns.refresh(message.slice(9)).catch((err: unknown) => log.warn({ err }, 'campaign refresh failed'));
+    else if (message.startsWith('batch:')) batches.forget(Number(message.slice(6)));
   });
 
   const db = openEventDb(config.sqlitePath);
@@ -60,16 +68,40 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   await consumer.start();
 
   const metrics = new ScanMetrics();
-  const scans = new ScanService(redis, loadScript('scanCode-9.lua'), codec, batches, campaigns, now);
+  // delivery reads what the consumer persisted; its position is in the same SQLite file
+  const outbox = new DcrmOutbox(
+    db,
+    {
+      dbPath: config.sqlitePath,
+      url: config.dcrmUrl,
+      secret: config.dcrmSecret,
+      timeoutMs: config.dcrmTimeoutMs,
+      policy: {
+        batchSize: config.dcrmBatchSize,
+        lingerMs: config.dcrmLingerMs,
+        retryBaseMs: config.dcrmRetryBaseMs,
+        retryMaxMs: config.dcrmRetryMaxMs,
+        poisonAttempts: config.dcrmPoisonAttempts,
+      },
+      now,
+    },
+    log.child({ component: 'dcrm' }),
+  );
+  outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
+  outbox.start();
+  const scans = new ScanService(redis, loadScript('scanCode-14.lua'), codec, batches, campaigns, now);
   const server = await listen(
     [
-      ...scanRoutes(scans, config.trustProxy, metrics),
+      ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
       ...campaignRoutes(campaigns, batches, now),
       ...memberRoutes(members),
       ...eventRoutes(events),
-      ...healthRoutes(redis, events, consumer, metrics),
+      ...healthRoutes(redis, events, consumer, metrics, outbox),
+      ...dcrmRoutes(outbox),
       ...landingRoutes(codec),
+      ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),
+      ...auditRoutes(new Auditor(redis, db, campaigns, consumer)),
     ],
     secrets.adminToken,
     config.host,
@@ -100,8 +132,11 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
     (stopping ??= (async () => {
       log.info('shutting down');
       server.close();
+      inFlight.draining = true;
       await waitUntil(() => inFlight.count === 0, 10_000);
       await consumer.stop(10_000);
+      // after the drain, so what was just persisted can still go out if the DCRM accepts it
+      await outbox.stop(5_000);
       await subscriber.quit().catch(() => undefined);
       blocking.disconnect();
       await redis.quit().catch(() => undefined);

@@ -18,6 +18,7 @@ export class BatchStore {
       if (!inner) throw badRequest('contains.batchId', `batch ${input.contains.batchId} does not exist`);
       if (inner.kind !== 'item') throw badRequest('contains.batchId', 'must be a batch of kind item');
       if (input.size * input.contains.perBox > inner.size) throw badRequest('contains.perBox', `size × perBox exceeds the ${inner.size} codes of batch ${inner.batchId}`);
+      if (inner.boxedBy) throw conflict(`batch ${inner.batchId} is already packed in box batch ${inner.boxedBy.batchId}`);
     }
     const batchId = await this.redis.incr(keys.batchSeq);
     if (batchId > MAX_BATCH_ID) throw conflict('no batch ids left');
@@ -26,7 +27,19 @@ export class BatchStore {
     for (const t of ALL_SHARDS) await this.redis.hset(keys.batchStatus(t), String(batchId), STATUS_LETTER[batch.status]);
     await this.redis.hset(keys.batchDefs, String(batchId), JSON.stringify(batch));
     this.#cache.set(batchId, batch);
+    if (input.contains) {
+      const inner = (await this.get(input.contains.batchId)) as Batch;
+      const boxed: Batch = { ...inner, boxedBy: { batchId, perBox: input.contains.perBox, radiusKm: input.region?.radiusKm ?? null } };
+      await this.redis.hset(keys.batchDefs, String(inner.batchId), JSON.stringify(boxed));
+      this.#cache.set(inner.batchId, boxed);
+      await this.redis.publish(keys.definitionsChannel, `batch:${inner.batchId}`);
+    }
     return batch;
+  }
+
+  /** Another engine changed a definition: read it again when next needed. */
+  forget(batchId: number): void {
+    this.#cache.delete(batchId);
   }
 
   /** The definition (status as registered at creation or last change); cached. */

@@ -20,10 +20,12 @@ export interface Batch {
   status: BatchStatus;
   region: Region | null;
   contains: { batchId: number; perBox: number } | null;
+  /** set on an item batch when a box batch is registered that contains it */
+  boxedBy?: { batchId: number; perBox: number; radiusKm: number | null };
   createdAt: string;
 }
 
-export type BatchInput = Omit<Batch, 'batchId' | 'createdAt'>;
+export type BatchInput = Omit<Batch, 'batchId' | 'createdAt' | 'boxedBy'>;
 
 export const MAX_BATCH_SIZE = 100_000_000;
 const SKU_RE = /^[A-Za-z0-9_.:-]{1,64}$/;

@@ -12,6 +12,8 @@ import { CampaignDay } from './campaign-day.js';
 export interface CompiledCampaign {
   readonly def: Campaign;
   readonly consumer: AudienceDraw;
+  readonly shop: AudienceDraw;
+  readonly clerk: AudienceDraw;
   readonly day: CampaignDay;
   /** prize id -> JSON of the prize up to its amount: `{"id":…,"name":…,"kind":…,"amount":` */
   readonly prizeJsonHead: ReadonlyMap<string, string>;
@@ -22,7 +24,14 @@ export function compileCampaign(def: Campaign): CompiledCampaign {
   for (const p of def.prizes) {
     prizeJsonHead.set(p.id, `{"id":${JSON.stringify(p.id)},"name":${JSON.stringify(p.name)},"kind":"${p.kind}","amount":`);
   }
-  return { def, consumer: buildAudienceDraw(def, 'consumer'), day: new CampaignDay(def.timezone), prizeJsonHead };
+  return {
+    def,
+    consumer: buildAudienceDraw(def, 'consumer'),
+    shop: buildAudienceDraw(def, 'shop'),
+    clerk: buildAudienceDraw(def, 'clerk'),
+    day: new CampaignDay(def.timezone),
+    prizeJsonHead,
+  };
 }
 
 function scopesOverlap(a: Campaign, b: Campaign, batchSku: (id: number) => string | undefined): boolean {
@@ -67,6 +76,10 @@ export class CampaignStore {
     this.#byId.set(c.def.id, c);
     for (const sku of c.def.scope.skus) this.#bySku.set(sku, [...(this.#bySku.get(sku) ?? []), c]);
     for (const id of c.def.scope.batchIds) this.#byBatch.set(id, [...(this.#byBatch.get(id) ?? []), c]);
+  }
+
+  all(): IterableIterator<CompiledCampaign> {
+    return this.#byId.values();
   }
 
   get(id: string): CompiledCampaign | undefined {
@@ -165,6 +178,17 @@ export class CampaignStore {
       prizes[p.id] = { won: l.won, stockLeft: l.stockLeft, budgetLeft: l.budgetLeft };
     }
     return { campaignId: c.def.id, scans, outcomes, reasons, prizes, diverted };
+  }
+
+  /** Shops or clerks by first scans, ties to who got there first (see the score in scanCode). */
+  async leaderboard(c: CompiledCampaign, by: 'shop' | 'clerk', limit: number): Promise<{ id: string; scans: number; rank: number }[]> {
+    const merged: { id: string; score: number }[] = [];
+    for (const t of ALL_SHARDS) {
+      const flat = await this.redis.zrevrange(keys.board(t, c.def.id, by), 0, limit - 1, 'WITHSCORES');
+      for (let i = 0; i + 1 < flat.length; i += 2) merged.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+    }
+    merged.sort((a, b) => b.score - a.score);
+    return merged.slice(0, limit).map((e, i) => ({ id: e.id, scans: Math.floor(e.score / 2 ** 32), rank: i + 1 }));
   }
 }
 

@@ -11,6 +11,8 @@ export interface Route {
   pattern: string;
   admin?: boolean;
   body?: boolean;
+  /** body size limit of this route; MAX_BODY (64 KiB, CONTRACT §4) unless a bulk admin route needs more */
+  maxBody?: number;
   /** read the peer address up front (before any await) */
   ip?: boolean;
   /** the route writes its own answer (streaming); otherwise its Reply is sent */
@@ -30,8 +32,8 @@ export class AdminAuth {
   }
 }
 
-/** requests being handled, so that shutdown can wait for them */
-export const inFlight = { count: 0 };
+/** requests being handled, so that shutdown can wait for them; once draining, new ones are refused */
+export const inFlight = { count: 0, draining: false };
 
 const paramCount = (pattern: string): number => pattern.split('/').filter((s) => s.startsWith(':')).length;
 
@@ -39,12 +41,17 @@ export function register(app: TemplatedApp, route: Route, auth: AdminAuth, onInt
   const params = paramCount(route.pattern);
   app[route.method](route.pattern, (res, req) => {
     const call = new HttpCall(res, req, params);
+    if (inFlight.draining) {
+      // keep-alive connections outlive the closed listen socket: refuse, and close them
+      call.send({ status: '503 Service Unavailable', body: new ApiError('unavailable', 'shutting down').toJSON(), type: 'application/json; charset=utf-8' }, true);
+      return;
+    }
     if (route.admin && !auth.check(call.authorization)) {
       call.sendError(new ApiError('unauthorized', 'a valid Authorization: Bearer <ADMIN_TOKEN> header is required'), onInternal);
       return;
     }
     if (route.ip) call.remoteAddress();
-    const bodyRead = route.body ? call.readBody() : null;
+    const bodyRead = route.body ? call.readBody(route.maxBody) : null;
     const run = async (): Promise<void> => {
       inFlight.count++;
       try {

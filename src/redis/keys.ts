@@ -18,6 +18,7 @@ export const keys = {
   batchSeq: '{meta}:batch:seq',
   batchDefs: '{meta}:batch:defs', // hash batchId -> batch JSON
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
+  redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
 
   // --- per shard, touched by scripts
@@ -29,7 +30,10 @@ export const keys = {
   campaignState: (t: ShardTag, campaignId: string) => `${t}:cp:${campaignId}:state`, // s:<prize> stock left, b:<prize> budget left, w:<prize> won
   campaignStats: (t: ShardTag, campaignId: string) => `${t}:cp:${campaignId}:stats`,
   campaignDay: (t: ShardTag, campaignId: string, day: string) => `${t}:cp:${campaignId}:day:${day}`, // w:<prize> wins that day
-  campaignUser: (t: ShardTag, campaignId: string, user: string) => `${t}:cp:${campaignId}:user:${user}`, // w:<prize> wins of the user
+  campaignUser: (t: ShardTag, campaignId: string, user: string) => `${t}:cp:${campaignId}:user:${user}`, // w:<prize> wins of the user (or clerk)
+  ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${t}:cp:${campaignId}:ip:${ip}:${minute}`, // scans from one IP in one minute
+  board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${t}:cp:${campaignId}:board:${by}`, // sorted set, see scanCode
+  box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
 } as const;
 
 export const CONSUMER_GROUP = 'persist';

@@ -2,13 +2,13 @@
 // find the live campaign in memory, draw the random integer, then one script call does the rest
 // atomically. The answer is assembled as a string: no intermediate objects, no JSON.stringify of it.
 import { randomInt } from 'node:crypto';
-import { ApiError, invalidCode, unavailable } from '../errors.js';
+import { ApiError, badRequest, invalidCode, unavailable } from '../errors.js';
 import { canonicalCode, type CodeCodec } from '../codes/code-codec.js';
 import { parseScanInput } from '../codes/scan-input.js';
 import type { BatchStore } from '../batches/batch-store.js';
 import type { Batch } from '../batches/batch.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
-import { LEVELS, PPM, pick } from '../campaigns/draw-table.js';
+import { LEVELS, PPM, pick, type AudienceDraw } from '../campaigns/draw-table.js';
 import { keys, shardTag } from '../redis/keys.js';
 import { runScript, type LuaScript, type RedisArg, type RedisClient } from '../redis/scripts.js';
 import { EventIds } from './event-ids.js';
@@ -35,6 +35,8 @@ type ScriptReply = [string, string, number, string | number, number, string, str
 const NO_PRIZE_MAP = '0'.repeat(LEVELS);
 const FIRST_PRIZE_MAP = '1'.repeat(LEVELS);
 const LEVEL_CHARS = '0123456789';
+/** geofence radius around the shop that opened a box, for items whose batch has no region, when the box batch names none */
+export const SHOP_RADIUS_KM = 50;
 
 const jsonStr = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
 const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
@@ -61,6 +63,8 @@ export class ScanService {
     const batch = this.batches.cached(batchId) ?? (await this.#loadBatch(batchId));
     if (batch === null || serial >= batch.size) throw invalidCode();
     if (input.gtin !== null && input.gtin !== batch.sku) throw invalidCode();
+    const isBox = batch.kind === 'box';
+    if (isBox && req.shop === null) throw badRequest('shop', 'is required to open a box code');
 
     const now = this.now();
     const campaign = this.campaigns.coverFor(batch, now);
@@ -70,14 +74,23 @@ export class ScanService {
     const tag = shardTag(batchId, serial);
     const campaignId = campaign ? campaign.def.id : '';
     const day = campaign ? campaign.day.dayOf(now) : '';
+    const clerkDraw = campaign !== null && !isBox && req.clerk !== null && campaign.clerk.prizes.length > 0;
+    const clerkR = clerkDraw ? randomInt(PPM) : -1;
+    const boxKey = isBox
+      ? keys.box(tag, batchId, serial)
+      : batch.boxedBy
+        ? keys.box(tag, batch.boxedBy.batchId, Math.floor(serial / batch.boxedBy.perBox))
+        : keys.box(tag, 0, 0);
 
     const base =
       `"id":"${eventId}","type":"scan","at":"${new Date(now).toISOString()}","code":"${code}",` +
       `"batchId":${batchId},"serial":${serial},"sku":${JSON.stringify(batch.sku)},"kind":"${batch.kind}",` +
       `"user":"${req.user}","campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
-      `"lat":${jsonNum(req.lat)},"lng":${jsonNum(req.lng)},"shop":${jsonStr(req.shop)},"clerk":${jsonStr(req.clerk)},` +
-      `"device":${jsonStr(req.device)},"ip":${JSON.stringify(req.ip)},"random":${r}`;
+      `"lat":${jsonNum(req.lat)},"lng":${jsonNum(req.lng)},"clerk":${jsonStr(req.clerk)},` +
+      `"device":${jsonStr(req.device)},"ip":${JSON.stringify(req.ip)},"random":${r},"clerkRandom":${clerkR < 0 ? 'null' : clerkR}`;
 
+    const region = batch.region;
+    const limits = campaign?.def.limits;
     const args: RedisArg[] = [
       keys.batchStatus(tag),
       keys.seen(tag, batchId),
@@ -88,6 +101,11 @@ export class ScanService {
       keys.campaignStats(tag, campaignId),
       keys.campaignDay(tag, campaignId, day),
       keys.campaignUser(tag, campaignId, req.user),
+      keys.campaignUser(tag, campaignId, req.clerk === null ? '' : `clerk:${req.clerk}`),
+      keys.ipMinute(tag, campaignId, req.ip, Math.floor(now / 60_000)),
+      boxKey,
+      keys.board(tag, campaignId, 'shop'),
+      keys.board(tag, campaignId, 'clerk'),
       batchId,
       serial,
       req.user,
@@ -95,9 +113,22 @@ export class ScanService {
       eventId,
       base,
       campaignId,
+      batch.kind,
+      req.shop ?? '',
+      req.clerk ?? '',
+      req.lat ?? '',
+      req.lng ?? '',
+      region ? region.lat : '',
+      region ? region.lng : '',
+      region ? region.radiusKm : '',
+      batch.boxedBy?.radiusKm ?? SHOP_RADIUS_KM,
+      campaign ? campaign.def.geofence : 'off',
+      limits?.userScansPerDay ?? 0,
+      limits?.userWinsPerDay ?? 0,
+      limits?.ipScansPerMinute ?? 0,
     ];
-    if (campaign) this.#drawArgs(campaign, r, args);
-    else args.push(NO_PRIZE_MAP, 0);
+    if (campaign) this.#drawArgs(campaign, isBox ? campaign.shop : campaign.consumer, r, clerkR, args);
+    else args.push(NO_PRIZE_MAP, '0', 0);
 
     let reply: ScriptReply;
     try {
@@ -121,17 +152,18 @@ export class ScanService {
     return { body, outcome };
   }
 
-  /** Appends the level map and prize specs of the draw for random r. */
-  #drawArgs(c: CompiledCampaign, r: number, args: RedisArg[]): void {
-    const draw = c.consumer;
+  /**
+   * Appends the level map, the clerk's spec and the prize specs. The draws happen here, for random r
+   * (and clerkR for the clerk, -1 for none); the script only picks the answer for the member's level.
+   */
+  #drawArgs(c: CompiledCampaign, draw: AudienceDraw, r: number, clerkR: number, args: RedisArg[]): void {
+    const clerkIdx = clerkR < 0 ? -1 : pick(c.clerk.tables[c.clerk.tableOfLevel[0]!]!, clerkR);
     if (draw.tables.length === 1) {
-      const idx = pick(draw.tables[0]!, r);
-      if (idx < 0) {
-        args.push(NO_PRIZE_MAP, 0);
-        return;
-      }
-      args.push(FIRST_PRIZE_MAP, 1);
-      this.#pushSpec(c, draw.prizes[idx]!, args);
+      const idx = draw.prizes.length === 0 ? -1 : pick(draw.tables[0]!, r);
+      const n = (idx < 0 ? 0 : 1) + (clerkIdx < 0 ? 0 : 1);
+      args.push(idx < 0 ? NO_PRIZE_MAP : FIRST_PRIZE_MAP, clerkIdx < 0 ? '0' : String(n), n);
+      if (idx >= 0) this.#pushSpec(c, draw.prizes[idx]!, args);
+      if (clerkIdx >= 0) this.#pushSpec(c, c.clerk.prizes[clerkIdx]!, args);
       return;
     }
     // level boosts: each distinct table may land on a different prize
@@ -152,8 +184,10 @@ export class ScanService {
       }
       map += LEVEL_CHARS[spec];
     }
-    args.push(map, chosen.length);
+    const n = chosen.length + (clerkIdx < 0 ? 0 : 1);
+    args.push(map, clerkIdx < 0 ? '0' : String(n), n);
     for (const idx of chosen) this.#pushSpec(c, draw.prizes[idx]!, args);
+    if (clerkIdx >= 0) this.#pushSpec(c, c.clerk.prizes[clerkIdx]!, args);
   }
 
   #pushSpec(c: CompiledCampaign, p: CompiledCampaign['def']['prizes'][number], args: RedisArg[]): void {

@@ -43,6 +43,8 @@ code{font-size:.8rem;color:#888}
   var code=${JSON.stringify(code)}, user=${JSON.stringify(user)};
   var v=document.getElementById('verdict'), p=document.getElementById('prize');
   function show(el, cls, zh, en){ el.innerHTML='<h1 class="'+cls+'"></h1><div class="en"></div>'; el.firstChild.textContent=zh; el.lastChild.textContent=en; el.hidden=false; }
+  // cash amounts are in minor units (fen); points are whole points
+  function amount(pr){ if(pr.amount==null) return ''; return pr.kind==='cash' ? ' ¥'+(pr.amount/100).toFixed(2) : pr.kind==='points' ? ' +'+pr.amount+' 积分 points' : ' ('+pr.amount+')'; }
   function when(iso){ var d=new Date(iso); return d.toLocaleString('zh-CN',{hour12:false}); }
   var body={code:code,user:user};
   function send(){
@@ -59,7 +61,7 @@ code{font-size:.8rem;color:#888}
         return;
       }
       show(v,'ok','正品 · 首次查询','Genuine product · first scan');
-      if(j.outcome==='won'&&j.prize){ show(p,'ok','恭喜您获得：'+j.prize.name+(j.prize.amount!=null?' ('+j.prize.amount+')':''),'You won: '+j.prize.name); }
+      if(j.outcome==='won'&&j.prize){ var a=amount(j.prize); show(p,'ok','恭喜您获得：'+j.prize.name+a,'You won: '+j.prize.name+a); }
       else if(j.outcome==='lost'){ show(p,'','谢谢参与','No prize this time'); }
     })
     .catch(function(){ show(v,'bad','网络错误，请重试','Network error, please retry'); });

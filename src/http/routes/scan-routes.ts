@@ -1,5 +1,5 @@
 // POST /v1/scans: the consumer scan (CONTRACT §4.1).
-import { badRequest } from '../../errors.js';
+import { badRequest, unavailable } from '../../errors.js';
 import type { ScanService } from '../../scan/scan-service.js';
 import { ID_RE, ID_WHAT, optNumber, optString, parseJsonObject, reqString } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
@@ -18,7 +18,8 @@ export function clientIp(call: HttpCall, trustProxy: boolean): string {
   return call.remoteAddress();
 }
 
-export function scanRoutes(scans: ScanService, trustProxy: boolean, metrics: ScanMetrics): Route[] {
+export function scanRoutes(scans: ScanService, trustProxy: boolean, metrics: ScanMetrics, maxInflight: number): Route[] {
+  let inflight = 0;
   return [
     {
       method: 'post',
@@ -41,9 +42,16 @@ export function scanRoutes(scans: ScanService, trustProxy: boolean, metrics: Sca
           ip: clientIp(call, trustProxy),
         };
         if ((req.lat === null) !== (req.lng === null)) throw badRequest(req.lat === null ? 'lat' : 'lng', 'must be given with the other coordinate');
-        const result = await scans.scan(req);
-        metrics.observe(result.outcome, performance.now() - started);
-        return json('200 OK', result.body);
+        // past the bound, refuse at once: a queue that only grows would answer everyone late
+        if (inflight >= maxInflight) throw unavailable('overloaded: too many scans in progress, retry shortly');
+        inflight++;
+        try {
+          const result = await scans.scan(req);
+          metrics.observe(result.outcome, performance.now() - started);
+          return json('200 OK', result.body);
+        } finally {
+          inflight--;
+        }
       },
     },
   ];

@@ -1,0 +1,183 @@
+--[[
+  scanCode: one scan of one code, atomically. The only Redis call of the scan hot path.
+
+  Order: refusals that never consume the code (batch status, blacklist, IP and user limits, geofence),
+  then repeat or first scan, the draw for the scanner, the clerk's draw, leaderboards, the event.
+  Every check reads before any write of its step; writes use commands that cannot fail (no rollback).
+
+  KEYS (all under one shard hash tag)
+    1 batchStatus    hash batchId -> a (active) | p (pending) | v (void)
+    2 seen           bitmap of the batch, bit = serial consumed
+    3 code           hash: record of this code (u user, t first ms, e eventId, o outcome, p prize JSON, n scans)
+    4 member         hash of the scanner: blocked, level, points, wins
+    5 events         stream of scan events
+    6 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won
+    7 campaignStats  hash: scans, o:<outcome>, r:<reason>, diverted
+    8 campaignDay    hash of today in the campaign time zone: w:<prize> wins, us:<user> scans, uw:<user> wins
+    9 scannerWins    hash of the scanner in the campaign: w:<prize> wins
+   10 clerkWins      hash of the clerk in the campaign: w:<prize> wins
+   11 ipMinute       counter of this client IP in this minute
+   12 box            hash of the box: shop, lat, lng, at (the box that holds this item, or this box code itself)
+   13 shopBoard      sorted set: shops by first scans; score = scans * 2^32 + (2^32 - 1 - arrival)
+   14 clerkBoard     sorted set: clerks, same score
+
+  ARGV
+    1 batchId  2 serial  3 user  4 now (ms)  5 eventId
+    6 event JSON fragment known before the script (no braces)
+    7 campaignId, "" when no live campaign covers the code
+    8 kind: item | box
+    9 shop ("" none)  10 clerk ("" none)  11 lat  12 lng ("" none)
+   13 region lat  14 region lng  15 region radius km ("" when the batch has no region)
+   16 radius km around the shop that opened a box, for items of a box without a region
+   17 geofence: off | flag | block
+   18 userScansPerDay  19 userWinsPerDay  20 ipScansPerMinute (0 = no limit)
+   21 level map: 10 characters, one per member level 0..9: "0" no prize, "1".."9" the spec drawn for
+      that level (the draw itself happened in the engine with a random integer from crypto)
+   22 clerk spec: "0" no clerk prize, else the index of the spec drawn for the clerk
+   23 number of prize specs
+   24.. prize specs, 8 values each: id, prize JSON, amount, hasStock (0|1), hasBudget (0|1),
+        dailyCap (0 = none), perUserCap (0 = none), isPoints (0|1)
+
+  Returns {outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON,
+           originalEventId, originalOutcome, originalPrizeJSON}
+    outcome: won | lost | verified | repeat | blocked | error
+    reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted
+             | user_daily_limit | ip_limit | geofence | batch_pending | batch_void | no_batch (error)
+]]
+
+--@include prizeChecks
+
+local serial, user, now = tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local campaignId, kind = ARGV[7], ARGV[8]
+local hasCampaign = campaignId ~= ''
+local shop, clerk, lat, lng = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
+local userScansPerDay, userWinsPerDay, ipPerMinute = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20])
+local SPECS = 24
+local TWO32 = 4294967296
+local diverted = '0'
+
+local function emit(outcome, reason, prizeJson, count, clerkJson)
+  redis.call('XADD', KEYS[5], '*', 'b', ARGV[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
+    's', shop, 'd', diverted, 'k', clerkJson)
+  if not hasCampaign then return 0 end
+  local arrival = redis.call('HINCRBY', KEYS[7], 'scans', 1)
+  redis.call('HINCRBY', KEYS[7], 'o:' .. outcome, 1)
+  if reason ~= '' then redis.call('HINCRBY', KEYS[7], 'r:' .. reason, 1) end
+  if diverted == '1' then redis.call('HINCRBY', KEYS[7], 'diverted', 1) end
+  return arrival
+end
+
+local function blocked(reason)
+  emit('blocked', reason, '', 0, '')
+  return {'blocked', reason, 0, 0, 0, '', '', '', ''}
+end
+
+-- who got there first wins ties: arrival order is part of the score
+local function rank(board, member, arrival)
+  local score = tonumber(redis.call('ZSCORE', board, member)) or 0
+  local scans = math.floor(score / TWO32) + 1
+  redis.call('ZADD', board, scans * TWO32 + (TWO32 - 1 - arrival), member)
+end
+
+local function km(lat1, lng1, lat2, lng2)
+  local r = math.pi / 180
+  local a = math.sin((lat2 - lat1) * r / 2) ^ 2 + math.cos(lat1 * r) * math.cos(lat2 * r) * math.sin((lng2 - lng1) * r / 2) ^ 2
+  return 12742 * math.asin(math.min(1, math.sqrt(a)))
+end
+
+-- 1. refusals that never consume the code
+local status = redis.call('HGET', KEYS[1], ARGV[1])
+if not status then return {'error', 'no_batch', 0, 0, 0, '', '', '', ''} end
+if status == 'p' then return blocked('batch_pending') end
+if status == 'v' then return blocked('batch_void') end
+local member = redis.call('HMGET', KEYS[4], 'blocked', 'level')
+if member[1] == '1' then return blocked('blacklisted') end
+
+-- an item of an opened box inherits the shop, and its place when the item batch has no region
+local refLat, refLng, refKm = ARGV[13], ARGV[14], ARGV[15]
+if kind == 'item' then
+  local box = redis.call('HMGET', KEYS[12], 'shop', 'lat', 'lng')
+  if shop == '' and box[1] then shop = box[1] end
+  if refLat == '' and box[2] then refLat, refLng, refKm = box[2], box[3], ARGV[16] end
+end
+
+if hasCampaign then
+  if ipPerMinute > 0 then
+    -- every attempt counts, refused ones too: a farm behind one IP stays refused
+    local n = redis.call('INCR', KEYS[11])
+    if n == 1 then redis.call('EXPIRE', KEYS[11], 120) end
+    if n > ipPerMinute then return blocked('ip_limit') end
+  end
+  if userScansPerDay > 0 and (tonumber(redis.call('HGET', KEYS[8], 'us:' .. user)) or 0) >= userScansPerDay then
+    return blocked('user_daily_limit')
+  end
+  if ARGV[17] ~= 'off' and lat ~= '' and refLat ~= '' then
+    if km(tonumber(lat), tonumber(lng), tonumber(refLat), tonumber(refLng)) > tonumber(refKm) then
+      if ARGV[17] == 'block' then return blocked('geofence') end
+      diverted = '1'
+    end
+  end
+  if userScansPerDay > 0 then
+    redis.call('HINCRBY', KEYS[8], 'us:' .. user, 1)
+    redis.call('EXPIRE', KEYS[8], 259200)
+  end
+end
+
+-- 2. repeat: the code was consumed before
+if redis.call('GETBIT', KEYS[2], serial) == 1 then
+  local count = redis.call('HINCRBY', KEYS[3], 'n', 1)
+  local rec = redis.call('HMGET', KEYS[3], 'u', 't', 'e', 'o', 'p')
+  emit('repeat', '', '', count, '')
+  if rec[1] == user then
+    return {'repeat', '', count, rec[2] or now, 1, '', rec[3] or '', rec[4] or '', rec[5] or ''}
+  end
+  return {'repeat', '', count, rec[2] or now, 0, '', '', '', ''}
+end
+
+-- 3. first scan: the scanner's draw, then the clerk's
+local outcome, reason, prizeJson, clerkJson = 'verified', '', '', ''
+if hasCampaign then
+  local level = tonumber(member[2]) or 0
+  if level < 0 then level = 0 elseif level > 9 then level = 9 end
+  local spec = tonumber(string.sub(ARGV[21], level + 1, level + 1)) or 0
+  if spec == 0 then
+    outcome, reason = 'lost', 'no_prize'
+  else
+    local b = SPECS + (spec - 1) * 8
+    reason = prizeBlocker(b, KEYS[6], KEYS[8], KEYS[9])
+    if reason == '' and userWinsPerDay > 0 and (tonumber(redis.call('HGET', KEYS[8], 'uw:' .. user)) or 0) >= userWinsPerDay then
+      reason = 'user_cap'
+    end
+    if reason ~= '' then
+      outcome = 'lost'
+    else
+      local amount, isPoints
+      outcome = 'won'
+      prizeJson, amount, isPoints = awardPrize(b, KEYS[6], KEYS[8], KEYS[9])
+      redis.call('HINCRBY', KEYS[4], 'wins', 1)
+      if isPoints then redis.call('HINCRBY', KEYS[4], 'points', amount) end
+      if userWinsPerDay > 0 then redis.call('HINCRBY', KEYS[8], 'uw:' .. user, 1) end
+    end
+  end
+  local clerkSpec = tonumber(ARGV[22]) or 0
+  if clerk ~= '' and clerkSpec > 0 then
+    local b = SPECS + (clerkSpec - 1) * 8
+    if prizeBlocker(b, KEYS[6], KEYS[8], KEYS[10]) == '' then
+      clerkJson = awardPrize(b, KEYS[6], KEYS[8], KEYS[10])
+    end
+  end
+  redis.call('EXPIRE', KEYS[8], 259200)
+end
+
+redis.call('SETBIT', KEYS[2], serial, 1)
+redis.call('HSET', KEYS[3], 'u', user, 't', now, 'e', ARGV[5], 'o', outcome, 'p', prizeJson, 'n', 1)
+if kind == 'box' then
+  redis.call('HSET', KEYS[12], 'shop', shop, 'at', now)
+  if lat ~= '' then redis.call('HSET', KEYS[12], 'lat', lat, 'lng', lng) end
+end
+local arrival = emit(outcome, reason, prizeJson, 1, clerkJson)
+if hasCampaign then
+  if shop ~= '' then rank(KEYS[13], shop, arrival) end
+  if clerk ~= '' then rank(KEYS[14], clerk, arrival) end
+end
+return {outcome, reason, 1, now, 1, prizeJson, '', '', ''}

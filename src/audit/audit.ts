@@ -1,0 +1,166 @@
+// Reconciles Redis and SQLite, so that anyone can check the guarantees after a promotion, a crash or
+// a chaos run. It waits for the event stream to drain first: until then SQLite is behind by design.
+//
+// Checks, each a row of the report:
+//   stream     no event left in Redis' stream or pending in the consumer group
+//   codes      per batch: codes consumed in Redis (bitmap) = codes with a first-scan event in SQLite,
+//              and no code has two first-scan events
+//   stock      per prize with stock: initial stock = stock left + wins in Redis = stock left + won events
+//   budget     per prize with budget: initial budget = budget left + sum of won amounts in SQLite
+//   wins       per prize: wins counted in Redis = won events in SQLite
+//   caps       per prize: no user above perUserCap, no campaign day above dailyCap,
+//              no user above the campaign's userWinsPerDay on any day
+//   scans      per campaign: scans counted in Redis stats = events of the campaign in SQLite
+import type { Db } from '../events/event-schema.js';
+import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
+import type { StreamConsumer } from '../events/stream-consumer.js';
+import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
+import type { RedisClient } from '../redis/scripts.js';
+import { CampaignDay } from '../campaigns/campaign-day.js';
+
+export interface AuditRow {
+  check: string;
+  subject: string;
+  expected: string | number;
+  actual: string | number;
+  ok: boolean;
+}
+
+export interface AuditReport {
+  ok: boolean;
+  campaign: string | null;
+  rows: AuditRow[];
+}
+
+interface PrizeCount {
+  prize: string;
+  n: number;
+  amount: number;
+}
+
+export class Auditor {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly db: Db,
+    private readonly campaigns: CampaignStore,
+    private readonly consumer: StreamConsumer,
+  ) {}
+
+  async run(campaignId: string | null, drainMs = 30_000): Promise<AuditReport> {
+    const rows: AuditRow[] = [];
+    const row = (check: string, subject: string, expected: string | number, actual: string | number): void => {
+      rows.push({ check, subject, expected, actual, ok: expected === actual });
+    };
+
+    const until = Date.now() + drainMs;
+    let backlog = await this.consumer.backlog();
+    while (backlog > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      backlog = await this.consumer.backlog();
+    }
+    let pending = 0;
+    for (const t of ALL_SHARDS) {
+      const summary = (await this.redis.xpending(keys.events(t), CONSUMER_GROUP)) as [number, ...unknown[]];
+      pending += Number(summary[0] ?? 0);
+    }
+    row('stream', 'events in Redis not in SQLite', 0, backlog);
+    row('stream', 'events read but not acknowledged', 0, pending);
+
+    await this.campaigns.loadAll();
+    const selected = campaignId === null ? [...this.campaigns.all()] : [await this.campaigns.require(campaignId)];
+    await this.#codes(selected, campaignId !== null, row);
+    for (const c of selected) await this.#campaign(c, row);
+    return { ok: rows.every((r) => r.ok), campaign: campaignId, rows };
+  }
+
+  async #codes(selected: CompiledCampaign[], scoped: boolean, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+    let batchIds: number[];
+    if (scoped) {
+      const ids = new Set<number>();
+      for (const c of selected) {
+        const stmt = this.db.prepare<[string], { b: number }>('SELECT DISTINCT batch_id AS b FROM events WHERE campaign_id = ?');
+        for (const r of stmt.all(c.def.id)) ids.add(r.b);
+        for (const b of c.def.scope.batchIds) ids.add(b);
+      }
+      batchIds = [...ids];
+    } else {
+      batchIds = Object.keys(await this.redis.hgetall(keys.batchDefs)).map(Number);
+    }
+    const firsts = this.db.prepare<[number], { codes: number; events: number }>(
+      `SELECT count(DISTINCT serial) AS codes, count(*) AS events FROM events WHERE batch_id = ? AND outcome IN ('won', 'lost', 'verified')`,
+    );
+    for (const b of batchIds.sort((x, y) => x - y)) {
+      let consumed = 0;
+      for (const t of ALL_SHARDS) consumed += await this.redis.bitcount(keys.seen(t, b));
+      const f = firsts.get(b) ?? { codes: 0, events: 0 };
+      row('codes', `batch ${b}: consumed codes with a first-scan event`, consumed, f.codes);
+      row('codes', `batch ${b}: first-scan events per consumed code`, f.codes, f.events);
+    }
+  }
+
+  async #campaign(c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+    const id = c.def.id;
+    const live = await this.campaigns.live(c);
+    const won = new Map<string, PrizeCount>();
+    const count = (prize: string, amount: number): void => {
+      const w = won.get(prize) ?? { prize, n: 0, amount: 0 };
+      w.n++;
+      w.amount += amount;
+      won.set(prize, w);
+    };
+    const wins = this.db.prepare<[string], { user: string; at: string; prize: string; amount: number | null; clerk: string | null; clerkPrize: string | null; clerkAmount: number | null; outcome: string }>(
+      `SELECT user, at, outcome, prize_id AS prize, json_extract(body, '$.prize.amount') AS amount,
+              json_extract(body, '$.clerk') AS clerk, json_extract(body, '$.clerkPrize.id') AS clerkPrize,
+              json_extract(body, '$.clerkPrize.amount') AS clerkAmount
+       FROM events WHERE campaign_id = ? AND (outcome = 'won' OR json_extract(body, '$.clerkPrize') IS NOT NULL)`,
+    );
+    const day = new CampaignDay(c.def.timezone);
+    const perUser = new Map<string, number>();
+    const perDay = new Map<string, number>();
+    const userDay = new Map<string, number>();
+    const bump = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
+    for (const e of wins.iterate(id)) {
+      const d = day.dayOf(Date.parse(e.at));
+      if (e.outcome === 'won' && e.prize !== null) {
+        count(e.prize, e.amount ?? 0);
+        bump(perUser, `${e.prize}\u0000${e.user}`);
+        bump(perDay, `${e.prize}\u0000${d}`);
+        bump(userDay, `${e.user}\u0000${d}`);
+      }
+      if (e.clerkPrize !== null && e.clerk !== null) {
+        count(e.clerkPrize, e.clerkAmount ?? 0);
+        bump(perUser, `${e.clerkPrize}\u0000clerk:${e.clerk}`);
+        bump(perDay, `${e.clerkPrize}\u0000${d}`);
+      }
+    }
+    const maxOf = (m: Map<string, number>, prefix: string): number => {
+      let max = 0;
+      for (const [k, v] of m) if (k.startsWith(prefix) && v > max) max = v;
+      return max;
+    };
+    for (const p of c.def.prizes) {
+      const l = live[p.id];
+      const w = won.get(p.id) ?? { prize: p.id, n: 0, amount: 0 };
+      const subject = `${id}/${p.id}`;
+      row('wins', `${subject}: wins in Redis = won events`, l?.won ?? 0, w.n);
+      if (p.stock !== null) row('stock', `${subject}: initial = left + won events`, p.stock, (l?.stockLeft ?? 0) + w.n);
+      if (p.budget !== null) row('budget', `${subject}: initial = left + won amounts`, p.budget, (l?.budgetLeft ?? 0) + w.amount);
+      if (p.perUserCap !== null) {
+        const max = maxOf(perUser, `${p.id}\u0000`);
+        row('caps', `${subject}: most wins of one user <= perUserCap ${p.perUserCap}`, 'yes', max <= p.perUserCap ? 'yes' : `no (${max})`);
+      }
+      if (p.dailyCap !== null) {
+        const max = maxOf(perDay, `${p.id}\u0000`);
+        row('caps', `${subject}: most wins on one day <= dailyCap ${p.dailyCap}`, 'yes', max <= p.dailyCap ? 'yes' : `no (${max})`);
+      }
+    }
+    const cap = c.def.limits.userWinsPerDay;
+    if (cap !== null) {
+      const max = maxOf(userDay, '');
+      row('caps', `${id}: most wins of one user on one day <= userWinsPerDay ${cap}`, 'yes', max <= cap ? 'yes' : `no (${max})`);
+    }
+    const stats = (await this.campaigns.stats(c)) as { scans: number };
+    const events = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ?').get(id)?.n ?? 0;
+    row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);
+  }
+}
