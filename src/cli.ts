@@ -2,6 +2,7 @@
 import { parseArgs, cliContext, CliError, type CliContext } from './cli/client.js';
 import { batchCreate, batchExport, campaignCreate, stats } from './cli/admin-commands.js';
 import { audit } from './cli/audit-command.js';
+import { dcrmDeadLetters, dcrmReplay } from './cli/dcrm-commands.js';
 
 type Command = (ctx: CliContext) => Promise<void>;
 
@@ -11,6 +12,8 @@ const commands: Record<string, Command> = {
   'campaign create': campaignCreate,
   stats,
   audit,
+  'dcrm replay': dcrmReplay,
+  'dcrm dead-letters': dcrmDeadLetters,
 };
 
 const USAGE = `usage: scanlot <command> [--url URL]
@@ -20,7 +23,8 @@ const USAGE = `usage: scanlot <command> [--url URL]
   campaign create --file F
   stats CAMPAIGN
   audit [CAMPAIGN]                        reconcile Redis and SQLite; exit 1 on any mismatch
-  dcrm replay                             re-deliver dead-lettered DCRM batches
+  dcrm replay [EVENT_ID…]                 re-deliver dead-lettered DCRM events (all when none named)
+  dcrm dead-letters                       list dead-lettered DCRM events
   bench [--duration S] [--connections N]  the benchmark (same as npm run bench)`;
 
 async function run(): Promise<void> {

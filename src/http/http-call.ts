@@ -55,10 +55,10 @@ export class HttpCall {
     return new URLSearchParams(this.query).get(name);
   }
 
-  /** Reads the whole body, at most MAX_BODY bytes; must be started before the first await. */
-  readBody(): Promise<Buffer> {
+  /** Reads the whole body, at most `max` bytes (MAX_BODY unless the route says); must be started before the first await. */
+  readBody(max = MAX_BODY): Promise<Buffer> {
     const declared = this.contentLength === '' ? 0 : Number(this.contentLength);
-    if (declared > MAX_BODY) return Promise.reject(new ApiError('payload_too_large', `body over ${MAX_BODY} bytes`));
+    if (declared > max) return Promise.reject(new ApiError('payload_too_large', `body over ${max} bytes`));
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -66,9 +66,9 @@ export class HttpCall {
       this.res.onData((ab, isLast) => {
         if (failed) return;
         size += ab.byteLength;
-        if (size > MAX_BODY) {
+        if (size > max) {
           failed = true;
-          reject(new ApiError('payload_too_large', `body over ${MAX_BODY} bytes`));
+          reject(new ApiError('payload_too_large', `body over ${max} bytes`));
           return;
         }
         // copy: uWS reuses the ArrayBuffer after this callback returns

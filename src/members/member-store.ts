@@ -4,7 +4,7 @@
 import { badRequest } from '../errors.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
-import { optBool, optInt, type JsonObject } from '../validation/json-fields.js';
+import { asObject, ID_RE, ID_WHAT, optBool, optInt, reqString, type JsonObject } from '../validation/json-fields.js';
 
 export interface Member {
   user: string;
@@ -19,22 +19,63 @@ export interface MemberUpdate {
   blocked: boolean | null;
 }
 
-export function parseMemberUpdate(body: JsonObject): MemberUpdate {
-  const level = optInt(body, 'level', 0, 9);
-  const blocked = optBool(body, 'blocked');
-  if (level === null && blocked === null) throw badRequest('level', 'or blocked is required');
+export function parseMemberUpdate(body: JsonObject, path = ''): MemberUpdate {
+  const level = optInt(body, 'level', 0, 9, `${path}level`);
+  const blocked = optBool(body, 'blocked', `${path}blocked`);
+  if (level === null && blocked === null) throw badRequest(`${path}level`, 'or blocked is required');
   return { level, blocked };
+}
+
+/** Members per `PUT /v1/members`: a nightly sync of levels and blacklists in a few requests. */
+export const MAX_BULK_MEMBERS = 10_000;
+
+export interface MemberBulkItem extends MemberUpdate {
+  user: string;
+}
+
+/** `{"members":[{"user","level","blocked"}…]}`, all validated before anything is written (a 400 names the item). */
+export function parseMemberBulk(body: JsonObject): MemberBulkItem[] {
+  const list = body.members;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BULK_MEMBERS) {
+    throw badRequest('members', `must be an array of 1 to ${MAX_BULK_MEMBERS} members`);
+  }
+  return list.map((raw: unknown, i) => {
+    const path = `members[${i}].`;
+    const o = asObject(raw, `members[${i}]`);
+    return { user: reqString(o, 'user', ID_RE, ID_WHAT, `${path}user`), ...parseMemberUpdate(o, path) };
+  });
+}
+
+function memberFields(u: MemberUpdate): string[] {
+  const fields: string[] = [];
+  if (u.level !== null) fields.push('level', String(u.level));
+  if (u.blocked !== null) fields.push('blocked', u.blocked ? '1' : '0');
+  return fields;
 }
 
 export class MemberStore {
   constructor(private readonly redis: RedisClient) {}
 
   async update(user: string, u: MemberUpdate): Promise<Member> {
-    const fields: string[] = [];
-    if (u.level !== null) fields.push('level', String(u.level));
-    if (u.blocked !== null) fields.push('blocked', u.blocked ? '1' : '0');
+    const fields = memberFields(u);
     for (const t of ALL_SHARDS) await this.redis.hset(keys.member(t, user), ...fields);
     return this.get(user);
+  }
+
+  /**
+   * Writes many members with one pipeline per shard: one round trip instead of one per member. Every key
+   * of a pipeline carries the shard's hash tag, so it also runs on Redis Cluster (one slot). Items are
+   * applied in order: a user listed twice ends with the last values.
+   */
+  async updateMany(items: readonly MemberBulkItem[]): Promise<number> {
+    for (const t of ALL_SHARDS) {
+      const pipeline = this.redis.pipeline();
+      for (const m of items) pipeline.hset(keys.member(t, m.user), ...memberFields(m));
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err !== null);
+      if (failed) throw failed[0] as Error;
+    }
+    return items.length;
   }
 
   async get(user: string): Promise<Member> {

@@ -101,7 +101,7 @@ export class ScanService {
       keys.campaignStats(tag, campaignId),
       keys.campaignDay(tag, campaignId, day),
       keys.campaignUser(tag, campaignId, req.user),
-      keys.campaignUser(tag, campaignId, req.clerk === null ? '' : `clerk:${req.clerk}`),
+      keys.campaignClerk(tag, campaignId, req.clerk ?? ''),
       keys.ipMinute(tag, campaignId, req.ip, Math.floor(now / 60_000)),
       boxKey,
       keys.board(tag, campaignId, 'shop'),

@@ -3,6 +3,7 @@ import { Gauge } from 'prom-client';
 import type { RedisClient } from '../../redis/scripts.js';
 import type { EventQuery } from '../../events/event-query.js';
 import type { StreamConsumer } from '../../events/stream-consumer.js';
+import type { OutboxGauges } from '../../events/dcrm-metrics.js';
 import type { ScanMetrics } from '../../scan/scan-metrics.js';
 import { json } from '../http-call.js';
 import type { Route } from '../router.js';
@@ -16,7 +17,7 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics): Route[] {
+export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics, outbox: OutboxGauges): Route[] {
   new Gauge({
     name: 'scanlot_event_backlog',
     help: 'Scan events in Redis streams not yet persisted to SQLite',
@@ -48,13 +49,21 @@ export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: S
           redisUp = false;
         }
         let sqliteUp = false;
+        // a DCRM that is down is not the engine being unhealthy: the outbox is reported, not judged
+        let outboxBacklog = -1;
+        let oldestUndeliveredAgeS = -1;
         try {
           sqliteUp = events.ping();
+          outboxBacklog = outbox.backlog();
+          oldestUndeliveredAgeS = outbox.oldestUndeliveredAgeS();
         } catch {
           sqliteUp = false;
         }
         const ok = redisUp && sqliteUp;
-        return json(ok ? '200 OK' : '503 Service Unavailable', JSON.stringify({ ok, redis: redisUp ? 'up' : 'down', sqlite: sqliteUp ? 'up' : 'down', backlog }));
+        return json(
+          ok ? '200 OK' : '503 Service Unavailable',
+          JSON.stringify({ ok, redis: redisUp ? 'up' : 'down', sqlite: sqliteUp ? 'up' : 'down', backlog, outbox: outboxBacklog, oldestUndeliveredAgeS }),
+        );
       },
     },
     {

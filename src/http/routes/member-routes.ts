@@ -1,6 +1,6 @@
 // Members (CONTRACT §4.3), pushed by the DCRM.
 import { notFound } from '../../errors.js';
-import { parseMemberUpdate, type MemberStore } from '../../members/member-store.js';
+import { parseMemberBulk, parseMemberUpdate, type MemberStore } from '../../members/member-store.js';
 import { ID_RE, parseJsonObject } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
 import type { HttpCall } from '../http-call.js';
@@ -12,8 +12,25 @@ function userParam(call: HttpCall): string {
   return raw;
 }
 
+/**
+ * Body limit of the bulk PUT only: 10,000 members of 64-character ids are about 1 MiB of JSON, which the
+ * contract's 64 KiB limit cannot hold. Every other route keeps 64 KiB.
+ */
+export const BULK_MEMBERS_MAX_BODY = 2 * 1024 * 1024;
+
 export function memberRoutes(members: MemberStore): Route[] {
   return [
+    {
+      method: 'put',
+      pattern: '/v1/members',
+      admin: true,
+      body: true,
+      maxBody: BULK_MEMBERS_MAX_BODY,
+      async handle(_call, body) {
+        const updated = await members.updateMany(parseMemberBulk(parseJsonObject(body as Buffer)));
+        return json('200 OK', JSON.stringify({ updated }));
+      },
+    },
     {
       method: 'put',
       pattern: '/v1/members/:user',
