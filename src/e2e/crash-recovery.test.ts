@@ -4,6 +4,7 @@ import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
+import { runAuditCli } from '../testing/audit.js';
 
 let redis: TestRedis;
 let engine: TestEngine;
@@ -64,5 +65,42 @@ describe('kill -9 of the engine under load', () => {
     const won = events.filter((e) => e.outcome === 'won').length;
     const c = await engine.api('GET', `/v1/campaigns/crash-${sku}`);
     expect(c.body.prizes[0].stockLeft).toBe(500 - won);
+    const audit = runAuditCli(engine, `crash-${sku}`);
+    expect(audit.status, audit.out).toBe(0);
+  });
+
+  it('another engine takes over the events a killed engine had read but not stored (XAUTOCLAIM)', async () => {
+    const sku = uniqueSku();
+    const b = await engine.api('POST', '/v1/batches', { sku, size: 10_000 });
+    await engine.api('POST', '/v1/campaigns', liveCampaign(`claim-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.5, stock: 100 }]));
+    // SQLite locked by another writer: the killed engine's persist worker cannot commit, so what it
+    // read stays pending in the consumer group under its name
+    const { default: Database } = await import('better-sqlite3');
+    const lock = new Database(`${engine.dataDir}/scanlot.db`);
+    lock.exec('BEGIN IMMEDIATE');
+    const answered: string[] = [];
+    await Promise.all(Array.from({ length: 300 }, async (_, i) => {
+      const r = await engine.scan({ code: engine.codec.encode(b.body.batchId, i), user: `c${i % 50}` });
+      if (r.status === 200) answered.push(r.body.eventId);
+    }));
+    await new Promise((r) => setTimeout(r, 500));
+    const pending = (await redis.client.xpending('{s0}:events', 'persist')) as [number, ...unknown[]];
+    expect(Number(pending[0])).toBeGreaterThan(0);
+    await engine.kill('SIGKILL');
+    lock.exec('ROLLBACK');
+    lock.close();
+
+    // a different engine (another consumer name) on the same Redis and event store
+    const other = await startEngine({ redisUrl: redis.url, env: { SQLITE_PATH: `${engine.dataDir}/scanlot.db`, SCANLOT_CONSUMER: 'rescuer' } });
+    try {
+      await waitForBacklog(other);
+      const ids = new Set((await allEvents(other)).map((e) => e.id));
+      expect(answered.filter((id) => !ids.has(id))).toEqual([]);
+      const audit = runAuditCli(other, `claim-${sku}`);
+      expect(audit.status, audit.out).toBe(0);
+    } finally {
+      await other.stop();
+      await engine.restart();
+    }
   });
 });
