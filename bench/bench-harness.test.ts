@@ -1,0 +1,70 @@
+// The bench harness runs end to end (two seconds of load, small sizes) and writes a valid results file.
+// Benchmarks are not tests: nothing here asserts a speed.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/paths.js';
+
+const CONTRACT_NUMBERS = [
+  'scan.rps',
+  'scan.p50Ms',
+  'scan.p99Ms',
+  'scan.errors',
+  'baselines.uwsHello.rps',
+  'baselines.nodeHttpHello.rps',
+  'ratios.scanVsUwsHello',
+  'ratios.scanVsNodeHttpHello',
+  'redisCallsPerScan',
+  'redisBytesPerCode',
+  'export.codesPerSec',
+  'persist.eventsPerSec',
+  // issue 5
+  'cpuUsPerScan',
+  'cpuUsPerHello',
+  'fixedRate.rate',
+  'fixedRate.p50Ms',
+  'fixedRate.p99Ms',
+  'fixedRate.p999Ms',
+  'export.rssGrowthMb',
+  'redisBytesPerCodeAfterTouch',
+  'forgedCheck.scriptCalls',
+] as const;
+
+function at(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+describe('npm run bench', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scanlot-bench-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs for two seconds and writes every contract field', async () => {
+    const out = join(dir, 'latest.json');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [join(PROJECT_ROOT, 'dist', 'bench', 'run-bench.js'), '--duration', '2', '--connections', '10', '--quick', '--out', out],
+        { timeout: 110_000, maxBuffer: 10 * 1024 * 1024 },
+        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Targets (issue 5)');
+
+    const results: unknown = JSON.parse(readFileSync(out, 'utf8'));
+    for (const path of CONTRACT_NUMBERS) {
+      const v = at(results, path);
+      expect(typeof v === 'number' && Number.isFinite(v), `${path} = ${JSON.stringify(v)}`).toBe(true);
+    }
+    expect(at(results, 'scan.rps') as number).toBeGreaterThan(0);
+    expect(at(results, 'scan.errors')).toBe(0);
+    // one script call per scan on the hot path, none for a forged code
+    expect(at(results, 'redisCallsPerScan') as number).toBeGreaterThanOrEqual(0.99);
+    expect(at(results, 'redisCallsPerScan') as number).toBeLessThanOrEqual(1.01);
+    expect(at(results, 'forgedCheck.scriptCalls')).toBe(0);
+    expect(at(results, 'forgedCheck.otherCommands')).toEqual({});
+    expect((at(results, 'forgedCheck.status') as Record<string, number>)['404']).toBe(at(results, 'forgedCheck.requests'));
+  }, 120_000);
+});

@@ -1,0 +1,176 @@
+// The compiled engine (dist/src/main.js) as a child process, on its embedded redis-server unless
+// REDIS_URL is set; plus a small admin client for it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { freePort } from '../src/redis/embedded-redis.js';
+import { processCmdline } from './proc-stats.js';
+
+/** Fixed, so the bench derives the same codes in-process as the engine. Never use it in production. */
+export const BENCH_SECRET = 'b3'.repeat(32);
+export const BENCH_TOKEN = 'bench-admin-token-0123456789';
+
+function isRedisServer(pid: number): boolean {
+  try {
+    return processCmdline(pid)[0]?.includes('redis-server') === true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ApiReply {
+  status: number;
+  body: unknown;
+}
+
+export class EngineProcess {
+  #out = '';
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly dataDir: string,
+    /** REDIS_URL when given; null: the engine runs its embedded redis-server */
+    readonly externalRedisUrl: string | null,
+  ) {
+    child.stdout?.on('data', (d: Buffer) => this.#append(d));
+    child.stderr?.on('data', (d: Buffer) => this.#append(d));
+  }
+
+  #append(d: Buffer): void {
+    this.#out = (this.#out + d.toString()).slice(-20_000);
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error('engine has no pid');
+    return this.child.pid;
+  }
+
+  /** The last lines the engine printed (for error messages). */
+  output(): string {
+    return this.#out;
+  }
+
+  static async start(nodeArgs: readonly string[] = []): Promise<EngineProcess> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scanlot-bench-'));
+    const port = await freePort();
+    const externalRedisUrl = process.env.REDIS_URL && process.env.REDIS_URL !== '' ? process.env.REDIS_URL : null;
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      CODE_SECRET: BENCH_SECRET,
+      ADMIN_TOKEN: BENCH_TOKEN,
+      SCANLOT_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      SCANLOT_CONSUMER: `bench-${port}`,
+    };
+    const child = spawn(process.execPath, [...nodeArgs, join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const engine = new EngineProcess(child, `http://127.0.0.1:${port}`, dataDir, externalRedisUrl);
+    try {
+      await engine.#waitHealthy(60_000);
+    } catch (err) {
+      await engine.stop();
+      throw err;
+    }
+    return engine;
+  }
+
+  async #waitHealthy(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`engine exited with status ${this.child.exitCode}: ${this.#out}`);
+      try {
+        const r = await fetch(`${this.url}/healthz`);
+        if (r.status === 200) return;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > until) throw new Error(`engine did not become healthy in ${ms / 1000} s: ${this.#out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  #embeddedRedisPid(): number | null {
+    if (this.externalRedisUrl) return null;
+    try {
+      const pid = Number(readFileSync(join(this.dataDir, 'redis', 'redis.pid'), 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The URL of the Redis the engine uses: REDIS_URL, or the embedded server's port from its command line. */
+  redisUrl(): string {
+    if (this.externalRedisUrl) return this.externalRedisUrl;
+    const pidFile = join(this.dataDir, 'redis', 'redis.pid');
+    if (!existsSync(pidFile)) throw new Error(`no ${pidFile}: the engine did not start an embedded redis-server`);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const args = processCmdline(pid);
+    // redis-server replaces its command line with its title, "redis-server 127.0.0.1:PORT"
+    const at = args.indexOf('--port');
+    const title = /:(\d+)\b/.exec(args.join(' '));
+    const port = at >= 0 ? Number(args[at + 1]) : title ? Number(title[1]) : NaN;
+    if (!Number.isInteger(port) || port <= 0) throw new Error(`cannot find --port in the command line of redis-server ${pid}: ${args.join(' ')}`);
+    return `redis://127.0.0.1:${port}`;
+  }
+
+  async api(method: string, path: string, body?: unknown): Promise<ApiReply> {
+    const r = await fetch(this.url + path, {
+      method,
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: r.status, body: parsed };
+  }
+
+  /** Like api, but anything other than `expect` is an error naming the call. */
+  async apiOk(method: string, path: string, body: unknown, expect: number): Promise<Record<string, unknown>> {
+    const r = await this.api(method, path, body);
+    if (r.status !== expect || typeof r.body !== 'object' || r.body === null) {
+      throw new Error(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    }
+    return r.body as Record<string, unknown>;
+  }
+
+  async backlog(): Promise<number> {
+    const r = await this.api('GET', '/healthz');
+    const b = r.body as { backlog?: unknown } | null;
+    if (r.status !== 200 || typeof b?.backlog !== 'number') throw new Error(`/healthz answered ${r.status}: ${JSON.stringify(r.body)}`);
+    return b.backlog;
+  }
+
+  /** SIGTERM (graceful: drains the event stream), SIGKILL after `ms`; removes the data directory. */
+  async stop(ms = 30_000): Promise<void> {
+    const redisPid = this.#embeddedRedisPid();
+    const child = this.child;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+      await exited;
+      clearTimeout(timer);
+    }
+    // the engine stops its redis-server itself; only a killed engine leaves one behind
+    if (redisPid !== null && isRedisServer(redisPid)) {
+      process.kill(redisPid, 'SIGTERM');
+      const until = Date.now() + 10_000;
+      while (Date.now() < until && isRedisServer(redisPid)) await new Promise((r) => setTimeout(r, 50));
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

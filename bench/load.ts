@@ -1,0 +1,81 @@
+// One autocannon run against POST /v1/scans (or a baseline answering any path), rotating through
+// prepared bodies: the only per-request work of the generator is taking the next body.
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  connections: number;
+  /** seconds */
+  duration: number;
+  /** requests/s over all connections (autocannon's overallRate); null: as fast as the server answers */
+  overallRate: number | null;
+  /** stop after this many requests instead of after `duration` */
+  maxRequests?: number;
+}
+
+export interface LoadResult {
+  /** responses received */
+  requests: number;
+  /** requests sent (a few may still be in flight at the end) */
+  sent: number;
+  durationS: number;
+  rps: number;
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  /** responses per status code */
+  status: Record<string, number>;
+  /** socket errors and timeouts */
+  socketErrors: number;
+  timeouts: number;
+  /** CPU µs this process (the load generator) spent per response */
+  generatorCpuUsPerRequest: number;
+  /** bodies taken; above `bodies.length` the rotation wrapped around and fresh codes were sent again */
+  bodiesTaken: number;
+}
+
+export async function runLoad(url: string, path: string, bodies: readonly Buffer[], opts: LoadOptions): Promise<LoadResult> {
+  if (bodies.length === 0) throw new Error('no request bodies');
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const result = await autocannon({
+    url,
+    connections: opts.connections,
+    duration: opts.duration,
+    ...(opts.overallRate !== null ? { overallRate: Math.max(1, Math.round(opts.overallRate)) } : {}),
+    ...(opts.maxRequests !== undefined ? { amount: opts.maxRequests } : {}),
+    pipelining: 1,
+    timeout: 10,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          req.body = bodies[next++ % bodies.length];
+          return req;
+        },
+      },
+    ],
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const status: Record<string, number> = {};
+  for (const [code, s] of Object.entries(result.statusCodeStats ?? {})) status[code] = s.count ?? 0;
+  const requests = result.requests.total;
+  return {
+    requests,
+    sent: result.requests.sent,
+    durationS: result.duration,
+    rps: result.duration > 0 ? requests / result.duration : 0,
+    latencyMs: {
+      mean: result.latency.mean,
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      p999: result.latency.p99_9,
+      max: result.latency.max,
+    },
+    status,
+    socketErrors: result.errors,
+    timeouts: result.timeouts,
+    generatorCpuUsPerRequest: requests === 0 ? 0 : (cpu.user + cpu.system) / requests,
+    bodiesTaken: next,
+  };
+}

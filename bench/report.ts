@@ -1,0 +1,84 @@
+// The human-readable table of a bench run, and the JSON file.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BenchResults, ServerRun } from './results.js';
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const num = (n: number | null, d = 2): string => (n === null ? 'n/a' : n.toFixed(d));
+
+function table(title: string, rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  const line = (row: readonly string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [`${title}`, line(rows[0] ?? []), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+const serverRow = (name: string, s: ServerRun): string[] => [name, int(s.rps), num(s.p50Ms), num(s.p99Ms), num(s.p999Ms), int(s.errors), num(s.cpuUsPerRequest, 1), num(s.generatorCpuUsPerRequest, 1), num(s.otherCpuCores)];
+
+export function formatResults(r: BenchResults): string {
+  const o = r.options;
+  const out: string[] = [];
+  out.push(
+    `scanlot bench: ${r.machine.cpus} x ${r.machine.cpuModel}, node ${r.machine.node}, redis ${r.machine.redis}` +
+      ` (${r.machine.redisEmbedded ? 'embedded' : 'REDIS_URL'}), load generator on the same machine`,
+  );
+  out.push(`load average at start ${r.machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}, at end ${r.machine.loadAvgAtEnd.map((n) => n.toFixed(2)).join(' ')}`);
+  out.push(`options: --duration ${o.duration} --connections ${o.connections}${o.quick ? ' --quick' : ''}, fixed rate ${int(r.fixedRate.rate)}/s`);
+  out.push('');
+  out.push(
+    table('Throughput (same autocannon settings and bodies; latency of 2xx answers, ms)', [
+      ['server', 'req/s', 'p50', 'p99', 'p99.9', 'errors', 'CPU µs/req', 'autocannon µs/req', 'other load (cores)'],
+      serverRow('scanlot POST /v1/scans', { ...r.scan, cpuUsPerRequest: r.cpuUsPerScan }),
+      serverRow('uWS hello', r.baselines.uwsHello),
+      serverRow('node:http hello', r.baselines.nodeHttpHello),
+    ]),
+  );
+  out.push(
+    `scan mix sent: ${int(r.scan.sent.fresh)} fresh, ${int(r.scan.sent.repeat)} repeat, ${int(r.scan.sent.forged)} forged;` +
+      ` answers: ${Object.entries(r.scan.status).map(([k, v]) => `${k}: ${int(v)}`).join(', ')}` +
+      (r.scan.outcomes ? `; outcomes: ${Object.entries(r.scan.outcomes).map(([k, v]) => `${k} ${int(v)}`).join(', ')}` : ''),
+  );
+  out.push(
+    `CPU per scan: engine ${num(r.cpuUsPerScanEngine, 1)} µs + redis ${num(r.cpuUsPerScanRedis, 1)} µs = ${num(r.cpuUsPerScan, 1)} µs` +
+      ` (uWS hello ${num(r.cpuUsPerHello, 1)} µs, node:http hello ${num(r.cpuUsPerNodeHttpHello, 1)} µs)`,
+  );
+  const inner = Object.entries(r.redisCommandsDuringScan)
+    .filter(([name]) => !['evalsha', 'eval'].includes(name))
+    .sort((a, b) => b[1].perScript - a[1].perScript)
+    .map(([name, u]) => `${name} ${num(u.perScript)}`);
+  out.push(`commands inside the scan script, per call: ${inner.join(', ')}`);
+  out.push('');
+  out.push(
+    table('Figures', [
+      ['figure', 'value'],
+      ['scan req/s / uWS hello req/s', num(r.ratios.scanVsUwsHello)],
+      ['scan req/s / node:http hello req/s', num(r.ratios.scanVsNodeHttpHello)],
+      ['scan CPU / uWS hello CPU', num(r.ratios.cpuScanVsUwsHello)],
+      [`fixed rate ${int(r.fixedRate.rate)}/s, autocannon (got ${int(r.fixedRate.achievedRps)}/s, other load ${num(r.fixedRate.otherCpuCores)}): p50 / p99 / p99.9 ms`, `${num(r.fixedRate.p50Ms)} / ${num(r.fixedRate.p99Ms)} / ${num(r.fixedRate.p999Ms)}`],
+      [`fixed rate ${int(r.fixedRateOpenLoop.rate)}/s, open loop (got ${int(r.fixedRateOpenLoop.achievedRps)}/s, other load ${num(r.fixedRateOpenLoop.otherCpuCores)}): p50 / p99 / p99.9 ms`, `${num(r.fixedRateOpenLoop.p50Ms)} / ${num(r.fixedRateOpenLoop.p99Ms)} / ${num(r.fixedRateOpenLoop.p999Ms)}`],
+      ['Redis script calls per scan', num(r.redisCallsPerScan, 4)],
+      ['Redis µs per script call (in its commands)', `${num(r.redisUsecPerScriptCall)} (${num(r.redisUsecPerScriptCallInCommands)})`],
+      [`Redis commands of ${int(r.forgedCheck.requests)} forged scans`, String(r.forgedCheck.scriptCalls + Object.values(r.forgedCheck.otherCommands).reduce((a, b) => a + b, 0))],
+      [`Redis bytes per code (${int(r.bigBatch.size)}-code batch)`, num(r.redisBytesPerCode, 4)],
+      ['  … after scanning its last code once', num(r.redisBytesPerCodeAfterTouch, 4)],
+      [`export codes/s (${int(r.export.codes)} codes, csv)`, int(r.export.codesPerSec)],
+      ['  … engine RSS growth during it (MB)', num(r.export.rssGrowthMb, 1)],
+      ['persist events/s (scan run start to backlog 0)', int(r.persist.eventsPerSec)],
+      [`  … drain speed after the run (backlog ${int(r.persist.backlogAtEnd)})`, r.persist.drainEventsPerSec === null ? 'n/a (kept up)' : int(r.persist.drainEventsPerSec)],
+    ]),
+  );
+  out.push('');
+  out.push(
+    table('Targets (issue 5)', [
+      ['target', 'wanted', 'measured', ''],
+      ...r.targets.map((t) => [t.name, t.target, t.actual, t.met === null ? '?' : t.met ? 'met' : 'MISSED']),
+    ]),
+  );
+  return out.join('\n');
+}
+
+export function writeResults(file: string, r: BenchResults): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+}

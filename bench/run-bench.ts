@@ -1,0 +1,356 @@
+// `npm run bench` (CONTRACT §7, issue 5): the engine on an embedded Redis (or REDIS_URL) against two
+// hello-world baselines, with the same autocannon settings and the same prepared request bodies; CPU per
+// request from /proc; Redis commands and memory from INFO; export and persistence speed. Prints a table
+// and writes bench/results/latest.json (or --out).
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, release } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { BENCH_SECRET, EngineProcess } from './engine-process.js';
+import { measureExport } from './export-bench.js';
+import { runLoad, type LoadResult } from './load.js';
+import { runPaced } from './open-loop.js';
+import { parseOptions, UsageError, type BenchOptions } from './options.js';
+import { CpuWindow } from './proc-stats.js';
+import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
+import { checkTargets, type BenchResults, type ServerRun } from './results.js';
+import { formatResults, writeResults } from './report.js';
+import { FORGED_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
+import { ServerProcess } from './server-process.js';
+
+const SCAN_PATH = '/v1/scans';
+/** bodies prepared per second of a run at full speed: far above what one box reaches */
+const BODIES_PER_SECOND = 60_000;
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench] ${msg}\n`);
+};
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Stops everything started so far, whatever happened. */
+class Cleanup {
+  readonly #steps: (() => Promise<void>)[] = [];
+  add(step: () => Promise<void>): void {
+    this.#steps.unshift(step);
+  }
+  async run(): Promise<void> {
+    const steps = this.#steps.splice(0);
+    for (const step of steps) await step().catch((err: unknown) => log(`cleanup: ${err instanceof Error ? err.message : String(err)}`));
+  }
+}
+
+function errorsOf(r: LoadResult, expected: readonly string[]): number {
+  let n = r.socketErrors;
+  for (const [code, count] of Object.entries(r.status)) if (!expected.includes(code)) n += count;
+  return n;
+}
+
+/** Errors of a scan run: anything but 200 and 404, and any 404 beyond the forged codes sent. */
+function scanErrors(r: LoadResult, set: BodySet): number {
+  const forgedSent = sentKinds(set, r.bodiesTaken).forged;
+  return errorsOf(r, ['200', '404']) + Math.max(0, (r.status['404'] ?? 0) - forgedSent);
+}
+
+function serverRun(r: LoadResult, expected: readonly string[], cpuUs: number | null, otherCpuCores: number): ServerRun {
+  return {
+    rps: r.rps,
+    requests: r.requests,
+    durationS: r.durationS,
+    p50Ms: r.latencyMs.p50,
+    p99Ms: r.latencyMs.p99,
+    p999Ms: r.latencyMs.p999,
+    errors: errorsOf(r, expected),
+    cpuUsPerRequest: cpuUs === null || r.requests === 0 ? null : cpuUs / r.requests,
+    generatorCpuUsPerRequest: r.generatorCpuUsPerRequest,
+    otherCpuCores,
+  };
+}
+
+/** Polls /healthz until the event backlog is 0; returns when that was (performance.now()). */
+async function waitDrained(engine: EngineProcess, timeoutMs: number): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await engine.backlog()) === 0) return performance.now();
+    if (Date.now() > until) throw new Error(`event backlog not persisted within ${timeoutMs / 1000} s`);
+    await sleep(50);
+  }
+}
+
+function sentKinds(set: BodySet, taken: number): { fresh: number; repeat: number; forged: number; wrapped: boolean } {
+  const n = Math.min(taken, set.kinds.length);
+  const counts = [0, 0, 0];
+  for (let i = 0; i < n; i++) counts[set.kinds[i] as number]!++;
+  return { fresh: counts[0]!, repeat: counts[1]!, forged: counts[2]!, wrapped: taken > set.kinds.length };
+}
+
+function campaignBody(id: string, sku: string): Record<string, unknown> {
+  const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'bench-campaign.json'), 'utf8')) as Record<string, unknown>;
+  delete fixture._comment;
+  const now = Date.now();
+  return {
+    ...fixture,
+    id,
+    startsAt: new Date(now - 3_600_000).toISOString(),
+    endsAt: new Date(now + 30 * 86_400_000).toISOString(),
+    scope: { skus: [sku] },
+  };
+}
+
+async function registerBatch(engine: EngineProcess, sku: string, size: number): Promise<number> {
+  const b = await engine.apiOk('POST', '/v1/batches', { sku, size }, 201);
+  if (typeof b.batchId !== 'number') throw new Error(`POST /v1/batches: no batchId in ${JSON.stringify(b)}`);
+  return b.batchId;
+}
+
+async function outcomeCounts(engine: EngineProcess, campaignId: string): Promise<Record<string, number>> {
+  const s = await engine.apiOk('GET', `/v1/campaigns/${campaignId}/stats`, undefined, 200);
+  const out: Record<string, number> = {};
+  if (typeof s.outcomes === 'object' && s.outcomes !== null) {
+    for (const [k, v] of Object.entries(s.outcomes)) if (typeof v === 'number') out[k] = v;
+  }
+  return out;
+}
+
+function diffCounts(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const d: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0) d[k] = v - (before[k] ?? 0);
+  return d;
+}
+
+async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loadAvgAtStart = loadavg();
+  const runId = startedAt.getTime().toString(36);
+  const load = { connections: opts.connections, duration: opts.duration, overallRate: null };
+  const warmupS = opts.quick ? 0 : 1;
+
+  log('starting the engine');
+  const engine = await EngineProcess.start(opts.engineNodeArgs);
+  cleanup.add(() => engine.stop());
+  const probe = await RedisProbe.connect(engine.redisUrl());
+  cleanup.add(() => probe.close());
+  const redisPid = await probe.localPid();
+  const redisVersion = await probe.version();
+  const enginePids = redisPid === null ? [engine.pid] : [engine.pid, redisPid];
+
+  // --- Redis bytes per registered code
+  log(`registering a ${opts.bigBatchSize.toLocaleString('en-US')}-code batch`);
+  // a first, tiny batch creates the per-batch hashes, so that the measured one adds only its own bytes
+  await registerBatch(engine, `bench-tiny-${runId}`, 1);
+  const memBefore = await probe.usedMemory();
+  const bigBatchId = await registerBatch(engine, `bench-big-${runId}`, opts.bigBatchSize);
+  const memAfterRegister = await probe.usedMemory();
+  const bigCodec = new ScanBodyFactory(BENCH_SECRET, bigBatchId, opts.bigBatchSize);
+  const lastCode = bigCodec.codeOf(opts.bigBatchSize - 1);
+  const touch = await engine.api('POST', SCAN_PATH, { code: lastCode, user: 'bench_touch' });
+  if (touch.status !== 200) throw new Error(`scanning the last code of the big batch answered ${touch.status}: ${JSON.stringify(touch.body)}`);
+  const memAfterTouch = await probe.usedMemory();
+
+  // --- the scan batch and campaign
+  // fresh codes for every run, generously: a batch costs nothing per code until a code is scanned
+  const fixedRateBodies = Math.max(opts.rate ?? 0, BODIES_PER_SECOND) * opts.fixedRateDuration * 2.5;
+  const scanBatchSize = Math.min(100_000_000, Math.ceil((warmupS + opts.duration) * BODIES_PER_SECOND + fixedRateBodies) + 100_000);
+  const sku = `bench-${runId}`;
+  const scanBatchId = await registerBatch(engine, sku, scanBatchSize);
+  const campaignId = `bench-${runId}`;
+  await engine.apiOk('POST', '/v1/campaigns', campaignBody(campaignId, sku), 201);
+  const factory = new ScanBodyFactory(BENCH_SECRET, scanBatchId, scanBatchSize);
+
+  log('preparing request bodies');
+  const warmupBodies = warmupS > 0 ? factory.make(warmupS * BODIES_PER_SECOND) : null;
+  const mainBodies = factory.make(Math.ceil(opts.duration * BODIES_PER_SECOND));
+  const forgedBodies = factory.make(opts.forgedRequests, FORGED_ONLY);
+
+  // --- baselines: same settings, same bodies
+  const baseline = async (name: string, script: string): Promise<ServerRun> => {
+    log(`${name}: ${opts.duration} s`);
+    const server = await ServerProcess.start(name, script);
+    cleanup.add(() => server.stop());
+    if (warmupBodies) await runLoad(server.url, SCAN_PATH, warmupBodies.bodies, { ...load, duration: warmupS });
+    const cpu = new CpuWindow([server.pid]);
+    const r = await runLoad(server.url, SCAN_PATH, mainBodies.bodies, load);
+    const { perPid, otherCores } = cpu.stop();
+    await server.stop();
+    return serverRun(r, ['200'], perPid[0] ?? 0, otherCores);
+  };
+  const uws = await baseline('uWS hello', 'hello-uws');
+  const node = await baseline('node:http hello', 'hello-node-http');
+
+  // --- forged codes never reach Redis
+  log(`forged codes only: ${opts.forgedRequests} requests`);
+  const fBefore = await probe.commandStats();
+  const forgedRun = await runLoad(engine.url, SCAN_PATH, forgedBodies.bodies, { ...load, duration: 60, maxRequests: opts.forgedRequests });
+  await sleep(200);
+  const fDiff = diffCommandStats(fBefore, await probe.commandStats());
+  const forgedCheck = { requests: forgedRun.requests, status: forgedRun.status, scriptCalls: scriptCalls(fDiff), otherCommands: foregroundCalls(fDiff) };
+  for (const name of SCRIPT_COMMANDS) delete forgedCheck.otherCommands[name];
+
+  // --- the scan run
+  if (warmupBodies) {
+    log('scan warm-up');
+    await runLoad(engine.url, SCAN_PATH, warmupBodies.bodies, { ...load, duration: warmupS });
+    await waitDrained(engine, 120_000);
+  }
+  log(`scans: ${opts.duration} s`);
+  const outcomesBefore = await outcomeCounts(engine, campaignId);
+  const sBefore = await probe.commandStats();
+  const cpu = new CpuWindow(enginePids);
+  const runStart = performance.now();
+  const scanRun = await runLoad(engine.url, SCAN_PATH, mainBodies.bodies, load);
+  const runEnd = performance.now();
+  await sleep(200); // answers in flight when autocannon stopped
+  const backlogAtEnd = await engine.backlog();
+  const drained = await waitDrained(engine, 300_000);
+  const { perPid, otherCores } = cpu.stop();
+  const engineCpu = perPid[0] ?? 0;
+  const redisCpu = redisPid === null ? null : (perPid[1] ?? 0);
+  const sDiff = diffCommandStats(sBefore, await probe.commandStats());
+  const outcomes = diffCounts(outcomesBefore, await outcomeCounts(engine, campaignId));
+  // denominator: non-forged requests sent, answered or not. When autocannon stops, the requests in
+  // flight (one per connection) still run their script but their answers are not counted.
+  const sent = sentKinds(mainBodies, scanRun.bodiesTaken);
+  const nonForgedSent = sent.fresh + sent.repeat;
+  const scripts = scriptCalls(sDiff);
+  let scriptUsec = 0;
+  for (const name of SCRIPT_COMMANDS) scriptUsec += sDiff.get(name)?.usec ?? 0;
+  const commandUse = foregroundUse(sDiff);
+  let innerUsec = 0;
+  for (const [name, u] of Object.entries(commandUse)) if (!SCRIPT_COMMANDS.includes(name)) innerUsec += u.calls * u.usecPerCall;
+  const scan = { ...serverRun(scanRun, ['200', '404'], engineCpu + (redisCpu ?? 0), otherCores), errors: scanErrors(scanRun, mainBodies) };
+  const drainS = (drained - runEnd) / 1000;
+
+  // --- latency at a fixed rate
+  const rate = opts.rate ?? Math.max(1, Math.round(scan.rps * 0.6));
+  log(`fixed rate ${rate}/s: ${opts.fixedRateDuration} s`);
+  const fixedBodies = factory.make(Math.ceil(rate * opts.fixedRateDuration * 1.5) + opts.connections * 10);
+  const fixedCpu = new CpuWindow(enginePids);
+  const fixed = await runLoad(engine.url, SCAN_PATH, fixedBodies.bodies, { ...load, duration: opts.fixedRateDuration, overallRate: rate });
+  const fixedOther = fixedCpu.stop().otherCores;
+  await waitDrained(engine, 300_000);
+  log(`fixed rate ${rate}/s, open loop: ${opts.fixedRateDuration} s`);
+  const pacedBodies = factory.make(Math.ceil(rate * opts.fixedRateDuration) + 1);
+  const pacedCpu = new CpuWindow(enginePids);
+  const paced = await runPaced(engine.url, SCAN_PATH, pacedBodies.bodies, { connections: opts.connections, rate, duration: opts.fixedRateDuration });
+  const pacedOther = pacedCpu.stop().otherCores;
+  await waitDrained(engine, 300_000);
+
+  // --- export
+  const exportCodes = Math.min(opts.exportCodes, opts.bigBatchSize);
+  log(`export of ${exportCodes.toLocaleString('en-US')} codes`);
+  const exp = await measureExport(engine.url, engine.pid, bigBatchId, exportCodes);
+
+  const cpuUsPerScan = redisCpu === null ? null : (engineCpu + redisCpu) / scanRun.requests;
+  const partial: Omit<BenchResults, 'targets'> = {
+    scan: { ...scan, status: scanRun.status, sent, outcomes },
+    baselines: { uwsHello: uws, nodeHttpHello: node },
+    ratios: {
+      scanVsUwsHello: scan.rps / uws.rps,
+      scanVsNodeHttpHello: scan.rps / node.rps,
+      cpuScanVsUwsHello: cpuUsPerScan === null || uws.cpuUsPerRequest === null ? null : cpuUsPerScan / uws.cpuUsPerRequest,
+    },
+    cpuUsPerScan,
+    cpuUsPerScanEngine: engineCpu / scanRun.requests,
+    cpuUsPerScanRedis: redisCpu === null ? null : redisCpu / scanRun.requests,
+    cpuUsPerHello: uws.cpuUsPerRequest,
+    cpuUsPerNodeHttpHello: node.cpuUsPerRequest,
+    redisCallsPerScan: nonForgedSent === 0 ? 0 : scripts / nonForgedSent,
+    redisCommandsDuringScan: commandUse,
+    redisUsecPerScriptCall: scripts === 0 ? null : scriptUsec / scripts,
+    redisUsecPerScriptCallInCommands: scripts === 0 ? null : innerUsec / scripts,
+    forgedCheck,
+    redisBytesPerCode: (memAfterRegister - memBefore) / opts.bigBatchSize,
+    redisBytesPerCodeAfterTouch: (memAfterTouch - memBefore) / opts.bigBatchSize,
+    bigBatch: { size: opts.bigBatchSize, usedMemoryBefore: memBefore, usedMemoryAfterRegister: memAfterRegister, usedMemoryAfterTouch: memAfterTouch },
+    export: {
+      codesPerSec: exp.codesPerSec,
+      codes: exp.codes,
+      seconds: exp.seconds,
+      mbPerSec: exp.bytesPerSec / (1024 * 1024),
+      rssStartMb: exp.rssStartMb,
+      rssMaxMb: exp.rssMaxMb,
+      rssGrowthMb: exp.rssGrowthMb,
+    },
+    persist: {
+      eventsPerSec: scripts / ((drained - runStart) / 1000),
+      events: scripts,
+      seconds: (drained - runStart) / 1000,
+      backlogAtEnd,
+      drainEventsPerSec: backlogAtEnd >= 1000 && drainS > 0 ? backlogAtEnd / drainS : null,
+      keptUp: backlogAtEnd < 1000,
+    },
+    fixedRate: {
+      rate,
+      achievedRps: fixed.rps,
+      durationS: fixed.durationS,
+      p50Ms: fixed.latencyMs.p50,
+      p99Ms: fixed.latencyMs.p99,
+      p999Ms: fixed.latencyMs.p999,
+      errors: scanErrors(fixed, fixedBodies),
+      otherCpuCores: fixedOther,
+    },
+    fixedRateOpenLoop: {
+      rate,
+      achievedRps: paced.achievedRps,
+      durationS: paced.durationS,
+      p50Ms: paced.latencyMs.p50,
+      p99Ms: paced.latencyMs.p99,
+      p999Ms: paced.latencyMs.p999,
+      maxMs: paced.latencyMs.max,
+      errors:
+        paced.errors +
+        Object.entries(paced.status).reduce((n, [code, c]) => (code === '200' || code === '404' ? n : n + c), 0) +
+        Math.max(0, (paced.status['404'] ?? 0) - sentKinds(pacedBodies, paced.sent).forged),
+      sentLate: paced.sentLate,
+      otherCpuCores: pacedOther,
+    },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? '?',
+      node: process.version,
+      redis: redisVersion,
+      os: `${process.platform} ${release()}`,
+      loadAvgAtStart,
+      loadAvgAtEnd: loadavg(),
+      redisEmbedded: engine.externalRedisUrl === null,
+    },
+    options: (({ out: _out, ...rest }) => rest)(opts),
+    startedAt: startedAt.toISOString(),
+    tookS: 0,
+  };
+  const results: BenchResults = { ...partial, targets: checkTargets(partial) };
+  results.tookS = (performance.now() - t0) / 1000;
+  return results;
+}
+
+async function main(): Promise<void> {
+  let opts: BenchOptions;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const cleanup = new Cleanup();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: stopping`);
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+  try {
+    const results = await bench(opts, cleanup);
+    await cleanup.run();
+    writeResults(opts.out, results);
+    process.stdout.write(`${formatResults(results)}\n\nwritten to ${opts.out}\n`);
+  } catch (err) {
+    await cleanup.run();
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+void main();
