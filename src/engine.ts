@@ -45,7 +45,6 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   const redisUrl = embedded ? await embedded.start() : config.redisUrl;
   const target = { url: redisUrl, cluster: config.redisCluster };
   const redis = await connectRedis(target, { name: 'scanlot' });
-  const blocking = await connectRedis(target, { blocking: true, name: 'scanlot-consumer' });
   const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
 
   const now = config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs;
@@ -64,7 +63,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
 
   const db = openEventDb(config.sqlitePath);
   const events = new EventQuery(db);
-  const consumer = new StreamConsumer(redis, blocking, { dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs }, log);
+  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs }, log);
   await consumer.start();
 
   const metrics = new ScanMetrics();
@@ -138,7 +137,6 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       // after the drain, so what was just persisted can still go out if the DCRM accepts it
       await outbox.stop(5_000);
       await subscriber.quit().catch(() => undefined);
-      blocking.disconnect();
       await redis.quit().catch(() => undefined);
       db.close();
       if (embedded) await embedded.stop();
