@@ -12,7 +12,7 @@
     4 member         hash of the scanner: blocked, level, points, wins
     5 events         stream of scan events
     6 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won
-    7 campaignStats  hash: scans, o:<outcome>, r:<reason>, diverted
+    7 campaignStats  hash: scans, o:<outcome> or o:<outcome>:<reason>, diverted
     8 campaignDay    hash of today in the campaign time zone: w:<prize> wins, us:<user> scans, uw:<user> wins
     9 scannerWins    hash of the scanner in the campaign: w:<prize> wins
    10 clerkWins      hash of the clerk in the campaign: w:<prize> wins
@@ -28,7 +28,8 @@
     8 kind: item | box
     9 shop ("" none)  10 clerk ("" none)  11 lat  12 lng ("" none)
    13 region lat  14 region lng  15 region radius km ("" when the batch has no region)
-   16 radius km around the shop that opened a box, for items of a box without a region
+   16 radius km around the shop that opened a box, for items of a box without a region;
+      "" when the item batch is not packed in boxes (the box key is then not read)
    17 geofence: off | flag | block
    18 userScansPerDay  19 userWinsPerDay  20 ipScansPerMinute (0 = no limit)
    21 level map: 10 characters, one per member level 0..9: "0" no prize, "1".."9" the spec drawn for
@@ -56,15 +57,26 @@ local SPECS = 24
 local TWO32 = 4294967296
 local diverted = '0'
 
+-- every redis.call costs about a microsecond of its own: fields and counters at their defaults
+-- (no shop, not diverted, no clerk prize) are left out
 local function emit(outcome, reason, prizeJson, count, clerkJson)
-  redis.call('XADD', KEYS[5], '*', 'b', ARGV[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
-    's', shop, 'd', diverted, 'k', clerkJson)
+  if shop == '' and diverted == '0' and clerkJson == '' then
+    redis.call('XADD', KEYS[5], '*', 'b', ARGV[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count)
+  else
+    redis.call('XADD', KEYS[5], '*', 'b', ARGV[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
+      's', shop, 'd', diverted, 'k', clerkJson)
+  end
   if not hasCampaign then return 0 end
   local arrival = redis.call('HINCRBY', KEYS[7], 'scans', 1)
-  redis.call('HINCRBY', KEYS[7], 'o:' .. outcome, 1)
-  if reason ~= '' then redis.call('HINCRBY', KEYS[7], 'r:' .. reason, 1) end
+  -- one counter per outcome and reason: o:won, o:lost:no_prize, o:blocked:ip_limit, …
+  redis.call('HINCRBY', KEYS[7], reason == '' and ('o:' .. outcome) or ('o:' .. outcome .. ':' .. reason), 1)
   if diverted == '1' then redis.call('HINCRBY', KEYS[7], 'diverted', 1) end
   return arrival
+end
+
+-- the day hash lives three days; its TTL is set when a field is first created, not on every write
+local function dayIncr(field, by)
+  if redis.call('HINCRBY', KEYS[8], field, by) == by then redis.call('EXPIRE', KEYS[8], 259200) end
 end
 
 local function blocked(reason)
@@ -95,7 +107,7 @@ if member[1] == '1' then return blocked('blacklisted') end
 
 -- an item of an opened box inherits the shop, and its place when the item batch has no region
 local refLat, refLng, refKm = ARGV[13], ARGV[14], ARGV[15]
-if kind == 'item' then
+if kind == 'item' and ARGV[16] ~= '' then
   local box = redis.call('HMGET', KEYS[12], 'shop', 'lat', 'lng')
   if shop == '' and box[1] then shop = box[1] end
   if refLat == '' and box[2] then refLat, refLng, refKm = box[2], box[3], ARGV[16] end
@@ -117,14 +129,12 @@ if hasCampaign then
       diverted = '1'
     end
   end
-  if userScansPerDay > 0 then
-    redis.call('HINCRBY', KEYS[8], 'us:' .. user, 1)
-    redis.call('EXPIRE', KEYS[8], 259200)
-  end
+  if userScansPerDay > 0 then dayIncr('us:' .. user, 1) end
 end
 
--- 2. repeat: the code was consumed before
-if redis.call('GETBIT', KEYS[2], serial) == 1 then
+-- 2. consume the code; it was consumed before: a repeat
+-- (everything that can refuse a scan was checked above, so the bit is set only for a scan that counts)
+if redis.call('SETBIT', KEYS[2], serial, 1) == 1 then
   local count = redis.call('HINCRBY', KEYS[3], 'n', 1)
   local rec = redis.call('HMGET', KEYS[3], 'u', 't', 'e', 'o', 'p')
   emit('repeat', '', '', count, '')
@@ -156,7 +166,7 @@ if hasCampaign then
       prizeJson, amount, isPoints = awardPrize(b, KEYS[6], KEYS[8], KEYS[9])
       redis.call('HINCRBY', KEYS[4], 'wins', 1)
       if isPoints then redis.call('HINCRBY', KEYS[4], 'points', amount) end
-      if userWinsPerDay > 0 then redis.call('HINCRBY', KEYS[8], 'uw:' .. user, 1) end
+      if userWinsPerDay > 0 then dayIncr('uw:' .. user, 1) end
     end
   end
   local clerkSpec = tonumber(ARGV[22]) or 0
@@ -166,10 +176,8 @@ if hasCampaign then
       clerkJson = awardPrize(b, KEYS[6], KEYS[8], KEYS[10])
     end
   end
-  redis.call('EXPIRE', KEYS[8], 259200)
 end
 
-redis.call('SETBIT', KEYS[2], serial, 1)
 redis.call('HSET', KEYS[3], 'u', user, 't', now, 'e', ARGV[5], 'o', outcome, 'p', prizeJson, 'n', 1)
 if kind == 'box' then
   redis.call('HSET', KEYS[12], 'shop', shop, 'at', now)

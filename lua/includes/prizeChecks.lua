@@ -27,7 +27,7 @@ local function awardPrize(b, stateKey, dayKey, winnerKey)
   if ARGV[b + 3] == '1' then redis.call('HINCRBY', stateKey, 's:' .. id, -1) end
   if ARGV[b + 4] == '1' then redis.call('HINCRBY', stateKey, 'b:' .. id, -amount) end
   redis.call('HINCRBY', stateKey, 'w:' .. id, 1)
-  redis.call('HINCRBY', dayKey, 'w:' .. id, 1)
+  if redis.call('HINCRBY', dayKey, 'w:' .. id, 1) == 1 then redis.call('EXPIRE', dayKey, 259200) end
   redis.call('HINCRBY', winnerKey, 'w:' .. id, 1)
   return ARGV[b + 1], amount, ARGV[b + 7] == '1'
 end

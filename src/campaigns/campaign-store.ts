@@ -167,8 +167,11 @@ export class CampaignStore {
         const n = Number(v);
         if (k === 'scans') scans += n;
         else if (k === 'diverted') diverted += n;
-        else if (k.startsWith('o:')) outcomes[k.slice(2)] = (outcomes[k.slice(2)] ?? 0) + n;
-        else if (k.startsWith('r:')) reasons[k.slice(2)] = (reasons[k.slice(2)] ?? 0) + n;
+        else if (k.startsWith('o:')) {
+          const [outcome, reason] = k.slice(2).split(':') as [string, string | undefined];
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
+          if (reason !== undefined) reasons[reason] = (reasons[reason] ?? 0) + n;
+        }
       }
     }
     const live = await this.live(c);

@@ -121,7 +121,7 @@ export class ScanService {
       region ? region.lat : '',
       region ? region.lng : '',
       region ? region.radiusKm : '',
-      batch.boxedBy?.radiusKm ?? SHOP_RADIUS_KM,
+      batch.boxedBy ? (batch.boxedBy.radiusKm ?? SHOP_RADIUS_KM) : '',
       campaign ? campaign.def.geofence : 'off',
       limits?.userScansPerDay ?? 0,
       limits?.userWinsPerDay ?? 0,
