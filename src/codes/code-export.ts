@@ -54,12 +54,17 @@ export class CodeExport {
       if (this.format === 'csv') {
         at += out.write(String(serial), at, 'latin1');
         out[at++] = 0x2c;
+        const codeAt = at;
         CodeCodec.writeCode(out, at, this.batchId, serial, tags, i * 16);
         at += CODE_LENGTH;
         out[at++] = 0x2c;
+        at += prefix.copy(out, at);
+        // the URL repeats the code: copy its 24 bytes rather than encode it twice
+        out.copyWithin(at, codeAt, codeAt + CODE_LENGTH);
+      } else {
+        at += prefix.copy(out, at);
+        CodeCodec.writeCode(out, at, this.batchId, serial, tags, i * 16);
       }
-      at += prefix.copy(out, at);
-      CodeCodec.writeCode(out, at, this.batchId, serial, tags, i * 16);
       at += CODE_LENGTH;
       out[at++] = 0x0a;
     }

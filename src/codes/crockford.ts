@@ -15,8 +15,6 @@ for (const [alias, value] of [['I', 1], ['i', 1], ['L', 1], ['l', 1], ['O', 0], 
   DECODE[alias.charCodeAt(0)] = value;
 }
 
-const POW32 = [1, 32, 1024, 32768, 1048576, 33554432, 1073741824, 34359738368] as const;
-
 /** Decodes 8 characters starting at `at` into a 40-bit number, or -1 if one is not base32. */
 export function decodeGroup(text: string, at: number): number {
   let value = 0;
@@ -31,8 +29,16 @@ export function decodeGroup(text: string, at: number): number {
 
 /** Writes a 40-bit number as 8 ASCII characters into `out` at `at`. */
 export function encodeGroupInto(value: number, out: Uint8Array, at: number): void {
-  for (let i = 7; i >= 0; i--) {
-    const d = Math.floor(value / (POW32[i] as number));
-    out[at + 7 - i] = ALPHABET_BYTES[d % 32] as number;
-  }
+  // two 20-bit halves, so the rest is 32-bit integer arithmetic (no float division per character)
+  const hi = Math.floor(value / 1048576);
+  const lo = value - hi * 1048576;
+  const A = ALPHABET_BYTES;
+  out[at] = A[(hi >>> 15) & 31] as number;
+  out[at + 1] = A[(hi >>> 10) & 31] as number;
+  out[at + 2] = A[(hi >>> 5) & 31] as number;
+  out[at + 3] = A[hi & 31] as number;
+  out[at + 4] = A[(lo >>> 15) & 31] as number;
+  out[at + 5] = A[(lo >>> 10) & 31] as number;
+  out[at + 6] = A[(lo >>> 5) & 31] as number;
+  out[at + 7] = A[lo & 31] as number;
 }
