@@ -65,12 +65,14 @@ function load(engine: TestEngine, batchId: number, concurrency: number, startSer
   };
 }
 
-async function expectEveryAnsweredEventOnce(engine: TestEngine, answered: string[]): Promise<void> {
+/** Every answered event is stored exactly once; returns how many scan events are stored in all. */
+async function expectEveryAnsweredEventOnce(engine: TestEngine, answered: string[]): Promise<number> {
   await waitForBacklog(engine);
   const ids = new Map<string, number>();
   for (const e of await allEvents(engine)) ids.set(e.id, (ids.get(e.id) ?? 0) + 1);
   const missing = answered.filter((id) => ids.get(id) !== 1);
   expect(missing).toEqual([]);
+  return ids.size;
 }
 
 describe('Redis killed and restarted under load', () => {
@@ -104,9 +106,11 @@ describe('Redis killed and restarted under load', () => {
     // the restarted Redis had no scripts: the engine fell back to EVAL, which cached the script again
     expect(await redis.client.info('commandstats')).toMatch(/cmdstat_eval:calls=\d+/);
 
-    await expectEveryAnsweredEventOnce(engine, l.answered);
+    const persisted = await expectEveryAnsweredEventOnce(engine, l.answered);
     const audit = runAuditCli(engine, cid);
     expect(audit.status, audit.out).toBe(0);
+    const sent = [...l.statuses.values()].reduce((a, b) => a + b, 0);
+    console.log(`redis kill -9 + restart: sent ${sent}, answered 200 ${l.answered.length}, 503 ${l.statuses.get(503) ?? 0}, no answer ${l.statuses.get(0) ?? 0}, persisted ${persisted}, audit clean`);
   });
 });
 
@@ -143,6 +147,7 @@ describe('SIGTERM under load', () => {
     const missing = l.answered.filter((id) => has.get(id)?.n !== 1);
     db.close();
     expect(missing).toEqual([]);
+    console.log(`SIGTERM under load: answered ${l.answered.length}, all in SQLite at exit, exit code ${code}`);
     await engine.restart();
   });
 });

@@ -5,18 +5,25 @@ import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { runAuditCli } from '../testing/audit.js';
+import { dcrmEnv, dcrmReceiver, waitFor, type DcrmReceiver } from '../testing/dcrm-receiver.js';
 
 let redis: TestRedis;
 let engine: TestEngine;
+let receiver: DcrmReceiver;
 
 beforeAll(async () => {
   redis = await startRedis({ aof: true });
-  engine = await startEngine({ redisUrl: redis.url });
+  receiver = await dcrmReceiver();
+  await receiver.listen();
+  engine = await startEngine({ redisUrl: redis.url, env: dcrmEnv(receiver) });
 });
 afterAll(async () => {
   await engine?.stop();
+  await receiver?.close();
   await redis?.stop();
 });
+
+const delivered = (): Set<string> => new Set(receiver.acceptedIds());
 
 describe('kill -9 of the engine under load', () => {
   it('loses no answered event and stores none twice', async () => {
@@ -25,12 +32,14 @@ describe('kill -9 of the engine under load', () => {
     await engine.api('POST', '/v1/campaigns', liveCampaign(`crash-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.3, stock: 500 }]));
 
     const answered: string[] = [];
+    let sent = 0;
     let next = 0;
     let failures = 0;
     let stop = false;
     const worker = async (): Promise<void> => {
       while (!stop) {
         const serial = next++;
+        sent++;
         try {
           // repeats too: every tenth scan re-scans an earlier code
           const s = serial % 10 === 9 ? serial - 5 : serial;
@@ -67,6 +76,11 @@ describe('kill -9 of the engine under load', () => {
     expect(c.body.prizes[0].stockLeft).toBe(500 - won);
     const audit = runAuditCli(engine, `crash-${sku}`);
     expect(audit.status, audit.out).toBe(0);
+
+    // and the DCRM got every answered event, across the kill
+    await waitFor('every answered event at the DCRM', () => answered.every((id) => delivered().has(id)), 60_000);
+    const persisted = events.filter((e) => e.campaignId === `crash-${sku}`).length;
+    console.log(`engine kill -9: sent ${sent}, answered ${answered.length}, persisted ${persisted}, delivered ${answered.filter((id) => delivered().has(id)).length} of the answered, audit clean`);
   });
 
   it('another engine takes over the events a killed engine had read but not stored (XAUTOCLAIM)', async () => {

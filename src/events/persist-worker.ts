@@ -71,8 +71,10 @@ export default async function persistBatch(t: PersistTask): Promise<PersistResul
   if (entries.length === 0) return { moved: 0, inserted: 0 };
   const inserted = inserter(t.dbPath)(entries);
   const ids = entries.map((e) => e[0]);
-  // acknowledged and deleted only now that SQLite has them
-  await r.xack(t.stream, t.group, ...ids);
-  await r.xdel(t.stream, ...ids);
+  // acknowledged and deleted only now that SQLite has them, in one transaction: an engine killed
+  // between a separate XACK and XDEL would leave acknowledged entries in the stream for ever
+  const replies = await r.multi().xack(t.stream, t.group, ...ids).xdel(t.stream, ...ids).exec();
+  const failed = replies?.find(([err]) => err !== null);
+  if (!replies || failed) throw new Error(`XACK/XDEL failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
   return { moved: entries.length, inserted };
 }

@@ -6,7 +6,7 @@ export async function waitForBacklog(engine: TestEngine, ms = 60_000): Promise<v
   for (;;) {
     const h = await engine.api('GET', '/healthz');
     if (h.status === 200 && h.body.backlog === 0) return;
-    if (Date.now() > until) throw new Error(`backlog did not drain: ${JSON.stringify(h.body)}`);
+    if (Date.now() > until) throw new Error(`backlog did not drain: ${JSON.stringify(h.body)}\n${engine.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
