@@ -115,6 +115,23 @@ describe('bad input', () => {
     expectError(await engine.api('POST', '/v1/campaigns', good), 409, 'conflict');
   });
 
+  it('campaigns whose live scopes overlap are refused with 409; disjoint windows or scopes are fine', async () => {
+    const sku = uniqueSku();
+    const other = uniqueSku();
+    const b = await engine.api('POST', '/v1/batches', { sku, size: 5 });
+    const base = liveCampaign(`a-${sku}`, sku, [{ id: 'p', name: 'P', kind: 'gift', probability: 0.5 }]);
+    expect((await engine.api('POST', '/v1/campaigns', base)).status).toBe(201);
+    // same sku, overlapping time
+    expectError(await engine.api('POST', '/v1/campaigns', { ...base, id: `b-${sku}` }), 409, 'conflict');
+    // a batch of that sku named by id
+    expectError(await engine.api('POST', '/v1/campaigns', { ...base, id: `c-${sku}`, scope: { batchIds: [b.body.batchId] } }), 409, 'conflict');
+    // after the first one ends: fine
+    const later = { ...base, id: `d-${sku}`, startsAt: base.endsAt, endsAt: new Date(Date.parse(base.endsAt as string) + 86_400_000).toISOString() };
+    expect((await engine.api('POST', '/v1/campaigns', later)).status).toBe(201);
+    // another sku at the same time: fine
+    expect((await engine.api('POST', '/v1/campaigns', { ...base, id: `e-${sku}`, scope: { skus: [other] } })).status).toBe(201);
+  });
+
   it('members and events: validation and unknown ids', async () => {
     expectError(await engine.api('PUT', '/v1/members/u1', { level: 10 }), 400, 'invalid_request', 'level');
     expectError(await engine.api('PUT', '/v1/members/u1', { blocked: 'yes' }), 400, 'invalid_request', 'blocked');

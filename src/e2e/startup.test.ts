@@ -83,9 +83,26 @@ describe('start-up', () => {
     // no second demo on a DATA_DIR that is not empty
     expect(engine.output().match(/first start, demo created/g)).toHaveLength(1);
 
+    // the supervisor restarts an embedded redis-server that dies, on the same port, and the engine goes on
+    process.kill(newPid, 'SIGKILL');
+    const until = Date.now() + 20_000;
+    let fourth: { outcome?: string; scan?: { count: number } } = {};
+    while (Date.now() < until) {
+      try {
+        fourth = JSON.parse(execSync(curl, { encoding: 'utf8' }));
+        if (fourth.outcome) break;
+      } catch {
+        /* 503 while it restarts */
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(fourth).toMatchObject({ outcome: 'repeat', scan: { count: 4 } });
+    const restartedPid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8'));
+    expect(restartedPid).not.toBe(newPid);
+
     // a clean stop stops the embedded redis too
     await engine.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));
-    expect(() => process.kill(newPid, 0)).toThrow();
+    expect(() => process.kill(restartedPid, 0)).toThrow();
   });
 });
