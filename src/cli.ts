@@ -33,6 +33,14 @@ async function run(): Promise<void> {
     await import('./main.js');
     return;
   }
+  if (argv[0] === 'bench') {
+    // the benchmark starts its own engine; it is not a client of a running one
+    const { spawnSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { PROJECT_ROOT } = await import('./paths.js');
+    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist', 'bench', 'run-bench.js'), ...argv.slice(1)], { stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
   const { positional, flags } = parseArgs(argv);
   const two = positional.slice(0, 2).join(' ');
   const name = commands[two] ? two : positional[0] ?? '';
