@@ -1,30 +1,19 @@
 // Guarantee 4 (a forged code never reaches Redis) and 5 (outcomes follow the probabilities).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedis, type TestRedis } from '../testing/redis-server.js';
-import { startEngine, type TestEngine } from '../testing/engine-process.js';
+import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { ALPHABET } from '../codes/crockford.js';
 
-let redis: TestRedis;
-let engine: TestEngine;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  engine = await startEngine({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await engine?.stop();
-  await redis?.stop();
-});
+const fx = useEngine();
 
 // commands the stream consumer sends on its own schedule, unrelated to any scan
 const BACKGROUND = new Set(['xreadgroup', 'xautoclaim', 'xack', 'xdel', 'xlen', 'ping', 'client', 'info', 'select', 'monitor']);
 
 describe('forged codes', () => {
   it('answers 404 invalid_code and sends Redis no command for them', async () => {
-    const b = await engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 100 });
-    const good = engine.codec.encode(b.body.batchId, 5);
+    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 100 });
+    const good = fx.engine.codec.encode(b.body.batchId, 5);
     const forged: string[] = [];
     for (let i = 0; i < good.length; i += 3) {
       const c = ALPHABET[(ALPHABET.indexOf(good[i]!) + 1) % 32]!;
@@ -32,26 +21,26 @@ describe('forged codes', () => {
     }
     forged.push(good.slice(0, -1), `https://x.example/c/${good.slice(0, -1)}Z`, 'not-a-code', '0'.repeat(24));
     // a valid code of a serial beyond the batch size is not a code of this batch either
-    forged.push(engine.codec.encode(b.body.batchId, 100));
+    forged.push(fx.engine.codec.encode(b.body.batchId, 100));
 
-    const monitor = new Redis(redis.port, '127.0.0.1');
+    const monitor = new Redis(fx.redis.port, '127.0.0.1');
     const seen: string[] = [];
     const m = await monitor.monitor();
     m.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
     await new Promise((r) => setTimeout(r, 100));
     const mark = seen.length;
     for (const code of forged) {
-      const r = await engine.scan({ code, user: 'forger' });
+      const r = await fx.engine.scan({ code, user: 'forger' });
       expect(r.status, code).toBe(404);
       expect(r.body).toEqual({ error: { code: 'invalid_code', message: expect.any(String) } });
     }
     await new Promise((r) => setTimeout(r, 100));
     const during = seen.slice(mark).filter((c) => !BACKGROUND.has(c.split(' ')[0]!.toLowerCase()));
-    // the out-of-range serial needed its batch definition once at most, which the engine had cached
+    // the out-of-range serial needed its batch definition once at most, which the fx.engine had cached
     expect(during).toEqual([]);
 
     // and a genuine scan in the same window is seen: the monitor works
-    const ok = await engine.scan({ code: good, user: 'buyer' });
+    const ok = await fx.engine.scan({ code: good, user: 'buyer' });
     expect(ok.status).toBe(200);
     await new Promise((r) => setTimeout(r, 100));
     expect(seen.slice(mark).some((c) => c.toLowerCase().startsWith('evalsha'))).toBe(true);
@@ -64,9 +53,9 @@ describe('draw distribution', () => {
   it('passes a chi-square test over 20,000 draws', async () => {
     const sku = uniqueSku();
     const N = 20_000;
-    const b = await engine.api('POST', '/v1/batches', { sku, size: N });
+    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: N });
     const probs = { a: 0.05, b: 0.15, c: 0.3 } as const;
-    const c = await engine.api('POST', '/v1/campaigns', liveCampaign(`dist-${sku}`, sku, [
+    const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`dist-${sku}`, sku, [
       { id: 'a', name: 'A', kind: 'gift', probability: probs.a },
       { id: 'b', name: 'B', kind: 'cash', probability: probs.b, amount: 1 },
       { id: 'c', name: 'C', kind: 'points', probability: probs.c, amount: 10 },
@@ -77,7 +66,7 @@ describe('draw distribution', () => {
     const batch = 200;
     for (let start = 0; start < N; start += batch) {
       const results = await Promise.all(
-        Array.from({ length: batch }, (_, i) => engine.scan({ code: engine.codec.encode(b.body.batchId, start + i), user: `u${(start + i) % 997}` })),
+        Array.from({ length: batch }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, start + i), user: `u${(start + i) % 997}` })),
       );
       for (const r of results) {
         expect(r.status).toBe(200);
@@ -87,11 +76,11 @@ describe('draw distribution', () => {
     const expected: Record<string, number> = { a: N * probs.a, b: N * probs.b, c: N * probs.c, none: N * (1 - probs.a - probs.b - probs.c) };
     let chi2 = 0;
     for (const k of Object.keys(expected)) chi2 += (counts[k]! - expected[k]!) ** 2 / expected[k]!;
-    // 3 degrees of freedom; 16.27 is the 0.999 quantile, so a correct engine fails 1 run in 1000
+    // 3 degrees of freedom; 16.27 is the 0.999 quantile, so a correct fx.engine fails 1 run in 1000
     expect(chi2, JSON.stringify(counts)).toBeLessThan(16.27);
 
     // the random integers recorded in the events are spread over [0, 1e6)
-    const ev = await engine.api('GET', '/v1/events?limit=1000');
+    const ev = await fx.engine.api('GET', '/v1/events?limit=1000');
     for (const e of ev.body.events) randoms.add(e.random);
     expect(randoms.size).toBeGreaterThan(900);
     for (const r of randoms) expect(r >= 0 && r < 1_000_000).toBe(true);

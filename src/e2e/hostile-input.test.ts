@@ -1,31 +1,24 @@
 // Hostile input, property-based: whatever arrives, the answer is one of the contract's, never a 5xx,
 // and the engine stays healthy. Plus slowloris bodies and a flood of forged codes from one IP.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import autocannon from 'autocannon';
-import { startRedis, type TestRedis } from '../testing/redis-server.js';
-import { startEngine, TEST_TOKEN, type TestEngine } from '../testing/engine-process.js';
+import { TEST_TOKEN } from '../testing/engine-process.js';
+import { useEngine } from '../testing/engine-fixture.js';
 import { uniqueSku } from '../testing/fixtures.js';
 
-let redis: TestRedis;
-let engine: TestEngine;
 let batchId: number;
+const fx = useEngine();
 
 beforeAll(async () => {
-  redis = await startRedis();
-  engine = await startEngine({ redisUrl: redis.url });
-  batchId = (await engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 1000 })).body.batchId;
-});
-afterAll(async () => {
-  await engine?.stop();
-  await redis?.stop();
+  batchId = (await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 1000 })).body.batchId;
 });
 
 const ALLOWED = new Set([200, 201, 400, 401, 404, 409, 413]);
 
 async function send(method: string, path: string, body: Uint8Array | string | undefined, headers: Record<string, string> = {}): Promise<number> {
-  const r = await fetch(engine.url + path, { method, body, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers } });
+  const r = await fetch(fx.engine.url + path, { method, body: body as BodyInit | undefined, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers } });
   const text = await r.text();
   if (r.status >= 400 && r.headers.get('content-type')?.includes('json')) {
     const e = JSON.parse(text) as { error: { code: string; message: string } };
@@ -86,9 +79,9 @@ describe('property-based fuzzing', () => {
     const deep = '['.repeat(30_000) + ']'.repeat(30_000);
     expect(await send('POST', '/v1/scans', deep)).toBe(400);
     expect(await send('POST', '/v1/campaigns', `{"a":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`)).toBe(400);
-    const code = engine.codec.encode(batchId, 1);
+    const code = fx.engine.codec.encode(batchId, 1);
     expect(await send('POST', '/v1/scans', `{"code":"nope","code":"${code}","user":"dup","user":"dup2"}`)).toBe(200);
-    expect(await send('POST', '/v1/scans', JSON.stringify({ code: engine.codec.encode(batchId, 2), user: 'ct' }), { 'content-type': 'text/plain' })).toBe(200);
+    expect(await send('POST', '/v1/scans', JSON.stringify({ code: fx.engine.codec.encode(batchId, 2), user: 'ct' }), { 'content-type': 'text/plain' })).toBe(200);
     expect(await send('POST', '/v1/scans', `{"code":"x","user":"u","lat":1e400,"lng":0}`)).toBe(400);
   });
 
@@ -110,31 +103,31 @@ describe('property-based fuzzing', () => {
 });
 
 describe('slowloris and floods', () => {
-  it('slow bodies do not hold the engine; the idle connection is dropped', async () => {
+  it('slow bodies do not hold the fx.engine; the idle connection is dropped', async () => {
     const sockets = Array.from({ length: 50 }, () => {
-      const s = connect(engine.port, '127.0.0.1');
+      const s = connect(fx.engine.port, '127.0.0.1');
       s.on('error', () => undefined);
       s.write(`POST /v1/scans HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"co`);
       return s;
     });
     const closed = Promise.all(sockets.map((s) => new Promise<void>((r) => s.once('close', () => r()))));
     // meanwhile, everyone else is served
-    for (let i = 0; i < 20; i++) expect((await engine.scan({ code: engine.codec.encode(batchId, 100 + i), user: 'normal' })).status).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 100 + i), user: 'normal' })).status).toBe(200);
     const t0 = Date.now();
     await closed; // uWS drops connections idle for 10 s
     expect(Date.now() - t0).toBeLessThan(20_000);
-    expect((await engine.api('GET', '/healthz')).status).toBe(200);
+    expect((await fx.engine.api('GET', '/healthz')).status).toBe(200);
   });
 
   it('a flood of 20,000 forged codes from one IP, as fast as autocannon sends: all 404, no Redis call, healthy', async () => {
-    const before = await redis.client.info('commandstats');
+    const before = await fx.redis.client.info('commandstats');
     const evalsha = (info: string): number => Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0);
-    const good = engine.codec.encode(batchId, 500);
-    const forged = Array.from({ length: 20_000 }, (_, i) => good.slice(0, 16) + engine.codec.encode(batchId, 600 + (i % 300)).slice(16, 23) + good[23]);
+    const good = fx.engine.codec.encode(batchId, 500);
+    const forged = Array.from({ length: 20_000 }, (_, i) => good.slice(0, 16) + fx.engine.codec.encode(batchId, 600 + (i % 300)).slice(16, 23) + good[23]);
     // autocannon: the test's own fetch cannot send this fast
     let i = 0;
     const result = await autocannon({
-      url: `${engine.url}/v1/scans`,
+      url: `${fx.engine.url}/v1/scans`,
       method: 'POST',
       connections: 32,
       amount: forged.length,
@@ -148,9 +141,9 @@ describe('slowloris and floods', () => {
     expect(result['4xx']).toBe(20_000);
     expect(result.non2xx).toBe(20_000);
     expect(result.errors).toBe(0);
-    expect(evalsha(await redis.client.info('commandstats'))).toBe(evalsha(before));
-    expect((await engine.api('GET', '/healthz')).status).toBe(200);
-    expect((await engine.scan({ code: good, user: 'real' })).body.outcome).toBe('verified');
+    expect(evalsha(await fx.redis.client.info('commandstats'))).toBe(evalsha(before));
+    expect((await fx.engine.api('GET', '/healthz')).status).toBe(200);
+    expect((await fx.engine.scan({ code: good, user: 'real' })).body.outcome).toBe('verified');
     console.log(`forged flood: 20,000 in ${secs.toFixed(2)} s = ${Math.round(20_000 / secs)}/s`);
   });
 });

@@ -1,74 +1,66 @@
 // The mobile landing page, as a person sees it in a real (headless) Chromium.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../testing/redis-server.js';
-import { startEngine, type TestEngine } from '../testing/engine-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { CHROMIUM, renderPage } from '../testing/headless-chromium.js';
 
-let redis: TestRedis;
-let engine: TestEngine;
 let batchId: number;
+const fx = useEngine();
 
 beforeAll(async () => {
-  redis = await startRedis();
-  engine = await startEngine({ redisUrl: redis.url });
   const sku = uniqueSku();
-  batchId = (await engine.api('POST', '/v1/batches', { sku, size: 10 })).body.batchId;
-  await engine.api('POST', '/v1/campaigns', liveCampaign(`page-${sku}`, sku, [{ id: 'red', name: 'Red packet 红包', kind: 'cash', probability: 1, amount: 188 }]));
-});
-afterAll(async () => {
-  await engine?.stop();
-  await redis?.stop();
+  batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 10 })).body.batchId;
+  await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`page-${sku}`, sku, [{ id: 'red', name: 'Red packet 红包', kind: 'cash', probability: 1, amount: 188 }]));
 });
 
 const text = (html: string): string => html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe.skipIf(!CHROMIUM)('landing page in Chromium', () => {
   it('first visit: genuine, first scan, shows the prize; second visit: scanned 2 times since T', async () => {
-    const code = engine.codec.encode(batchId, 3);
-    const first = text(await renderPage(`${engine.url}/c/${code}`));
+    const code = fx.engine.codec.encode(batchId, 3);
+    const first = text(await renderPage(`${fx.engine.url}/c/${code}`));
     expect(first).toContain('正品');
     expect(first).toContain('Genuine product · first scan');
     expect(first).toContain('Red packet 红包');
     expect(first).toContain('¥1.88');
 
-    const second = text(await renderPage(`${engine.url}/C/${code}`));
+    const second = text(await renderPage(`${fx.engine.url}/C/${code}`));
     expect(second).toMatch(/此码已被查询 2 次/);
     expect(second).toMatch(/scanned 2 times since \d{4}-\d\d-\d\dT/);
   });
 
   it('an upstream identity is used as the user', async () => {
-    const code = engine.codec.encode(batchId, 4);
-    await renderPage(`${engine.url}/c/${code}?user=wx_o6_abc`);
-    const again = await engine.scan({ code, user: 'wx_o6_abc' });
+    const code = fx.engine.codec.encode(batchId, 4);
+    await renderPage(`${fx.engine.url}/c/${code}?user=wx_o6_abc`);
+    const again = await fx.engine.scan({ code, user: 'wx_o6_abc' });
     expect(again.body).toMatchObject({ outcome: 'repeat', scan: { sameUser: true }, original: { prize: { id: 'red' } } });
   });
 
   it('a forged code shows the warning page (404) and scans nothing', async () => {
-    const code = engine.codec.encode(batchId, 5);
+    const code = fx.engine.codec.encode(batchId, 5);
     const forged = code.slice(0, 10) + (code[10] === 'A' ? 'B' : 'A') + code.slice(11);
-    const r = await fetch(`${engine.url}/c/${forged}`);
+    const r = await fetch(`${fx.engine.url}/c/${forged}`);
     expect(r.status).toBe(404);
-    expect(text(await renderPage(`${engine.url}/c/${forged}`))).toContain('无效的码');
-    expect((await engine.api('GET', `/v1/batches/${batchId}`)).body.scanned).toBe(2);
+    expect(text(await renderPage(`${fx.engine.url}/c/${forged}`))).toContain('无效的码');
+    expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.scanned).toBe(2);
   });
 });
 
 describe('landing page over plain HTTP', () => {
   it('sets an anonymous visitor cookie once and serves the GS1 Digital Link form', async () => {
-    const code = engine.codec.encode(batchId, 6);
-    const r = await fetch(`${engine.url}/c/${code}`);
+    const code = fx.engine.codec.encode(batchId, 6);
+    const r = await fetch(`${fx.engine.url}/c/${code}`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/html');
     const cookie = r.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^scanlot_uid=anon_[A-Za-z0-9_-]+;/);
-    const again = await fetch(`${engine.url}/c/${code}`, { headers: { cookie: cookie.split(';')[0]! } });
+    const again = await fetch(`${fx.engine.url}/c/${code}`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(again.headers.get('set-cookie')).toBeNull();
     expect(await again.text()).toContain(cookie.split(';')[0]!.split('=')[1]);
-    const gs1 = await fetch(`${engine.url}/01/06901234567892/21/${code}`);
+    const gs1 = await fetch(`${fx.engine.url}/01/06901234567892/21/${code}`);
     expect(gs1.status).toBe(200);
     expect(await gs1.text()).toContain(code);
     // fetching the page does not consume the code (link previews, crawlers)
-    expect((await engine.api('GET', `/v1/batches/${batchId}`)).body.scanned).toBeLessThan(7);
+    expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.scanned).toBeLessThan(7);
   });
 });

@@ -1,36 +1,26 @@
 // The marketing model through the HTTP API: tier boosts, anti-fraud limits, geofence, box and clerk
 // rewards, leaderboards, redemptions, and the day rollover in the campaign time zone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../testing/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../testing/engine-fixture.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 
-let redis: TestRedis;
-let engine: TestEngine;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  engine = await startEngine({ redisUrl: redis.url, env: { TRUST_PROXY: '1' } });
-});
-afterAll(async () => {
-  await engine?.stop();
-  await redis?.stop();
-});
+const fx = useEngine({ env: { TRUST_PROXY: '1' } });
 
 async function batch(body: Record<string, unknown>): Promise<number> {
-  const r = await engine.api('POST', '/v1/batches', body);
+  const r = await fx.engine.api('POST', '/v1/batches', body);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.batchId;
 }
 
 async function campaign(body: Record<string, unknown>): Promise<void> {
-  const r = await engine.api('POST', '/v1/campaigns', body);
+  const r = await fx.engine.api('POST', '/v1/campaigns', body);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
 }
 
 const scanCode = (batchId: number, serial: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  engine.api('POST', '/v1/scans', { code: engine.codec.encode(batchId, serial), ...body }, headers);
+  fx.engine.api('POST', '/v1/scans', { code: fx.engine.codec.encode(batchId, serial), ...body }, headers);
 
 describe('tier-weighted draws', () => {
   it('a level-5 member wins at the boosted rate; points are not boosted; level 0 at the base rate', async () => {
@@ -42,8 +32,8 @@ describe('tier-weighted draws', () => {
       { id: 'pts', name: 'Points', kind: 'points', probability: 0.2, amount: 5 },
     ], { levelBoost: { '3': 2, '5': 5 } }));
     for (let u = 0; u < 20; u++) {
-      await engine.api('PUT', `/v1/members/gold${u}`, { level: 5 + (u % 5) });
-      await engine.api('PUT', `/v1/members/basic${u}`, { level: u % 3 });
+      await fx.engine.api('PUT', `/v1/members/gold${u}`, { level: 5 + (u % 5) });
+      await fx.engine.api('PUT', `/v1/members/basic${u}`, { level: u % 3 });
     }
     const run = async (prefix: string, offset: number): Promise<Record<string, number>> => {
       const counts: Record<string, number> = { g: 0, pts: 0, none: 0 };
@@ -75,7 +65,7 @@ describe('anti-fraud limits', () => {
     // a blocked code is still fresh for someone else
     const blockedSerial = rs.findIndex((r) => r.body.outcome === 'blocked');
     expect((await scanCode(id, blockedSerial, { user: 'honest' })).body.scan.count).toBe(1);
-    expect((await engine.api('GET', `/v1/batches/${id}`)).body.scanned).toBe(6);
+    expect((await fx.engine.api('GET', `/v1/batches/${id}`)).body.scanned).toBe(6);
   });
 
   it('userWinsPerDay 3: further draws become lost', async () => {
@@ -97,8 +87,8 @@ describe('anti-fraud limits', () => {
     expect(rs.filter((r) => r.body.reason === 'ip_limit')).toHaveLength(30);
     expect((await scanCode(id, 60, { user: 'x' }, { 'x-forwarded-for': '203.0.113.8' })).body.outcome).not.toBe('blocked');
 
-    // a second engine on the same Redis and event store, without TRUST_PROXY: the header is not believed
-    const plain = await startEngine({ redisUrl: redis.url, env: { SQLITE_PATH: `${engine.dataDir}/scanlot.db` } });
+    // a second fx.engine on the same Redis and event store, without TRUST_PROXY: the header is not believed
+    const plain = await startEngine({ redisUrl: fx.redis.url, env: { SQLITE_PATH: `${fx.engine.dataDir}/scanlot.db` } });
     try {
       const r = await plain.api('POST', '/v1/scans', { code: plain.codec.encode(id, 70), user: 'y' }, { 'x-forwarded-for': '203.0.113.7' });
       expect(r.body.outcome).not.toBe('blocked');
@@ -131,11 +121,11 @@ describe('geofence (anti-diversion)', () => {
     const near = await scanCode(id, 1, { user: 'a', lat: 22.54, lng: 114.06 });
     expect(far.body.outcome).toBe('won');
     expect(near.body.outcome).toBe('won');
-    await waitForBacklog(engine);
-    const events = await allEvents(engine);
+    await waitForBacklog(fx.engine);
+    const events = await allEvents(fx.engine);
     expect(events.find((e) => e.id === far.body.eventId).diverted).toBe(true);
     expect(events.find((e) => e.id === near.body.eventId).diverted).toBe(false);
-    expect((await engine.api('GET', `/v1/campaigns/flag-${sku}/stats`)).body.diverted).toBe(1);
+    expect((await fx.engine.api('GET', `/v1/campaigns/flag-${sku}/stats`)).body.diverted).toBe(1);
   });
 });
 
@@ -161,7 +151,7 @@ describe('box codes, shops and clerks', () => {
     expect(open.body).toMatchObject({ outcome: 'won', code: { kind: 'box' }, prize: { id: 'open-box', amount: 500 } });
     expect((await scanCode(boxes, 1, { user: 'owner9', shop: 's_9' })).body.prize.id).toBe('open-box');
     // budget 1000 is spent: a third box would lose on budget (there are only two boxes; check the counter)
-    expect((await engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes.find((p: any) => p.id === 'open-box').budgetLeft).toBe(0);
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes.find((p: any) => p.id === 'open-box').budgetLeft).toBe(0);
 
     // item 5 is in box 0 (opened at Guangzhou): shop inherited; far away it is blocked by the shop's place
     expect((await scanCode(items, 5, { user: 'c1', lat: 39.9, lng: 116.4 })).body).toMatchObject({ outcome: 'blocked', reason: 'geofence' });
@@ -170,8 +160,8 @@ describe('box codes, shops and clerks', () => {
     expect(JSON.stringify(item.body)).not.toContain('rebate');
     for (const s of [6, 7]) await scanCode(items, s, { user: `c${s}`, clerk: 'k_7' });
 
-    await waitForBacklog(engine);
-    const events = await allEvents(engine);
+    await waitForBacklog(fx.engine);
+    const events = await allEvents(fx.engine);
     const itemEvent = events.find((e) => e.id === item.body.eventId);
     expect(itemEvent).toMatchObject({ shop: 's_9', clerk: 'k_7', clerkPrize: { id: 'rebate', kind: 'cash', amount: 100 }, prize: { id: 'pts' } });
     expect(typeof itemEvent.clerkRandom).toBe('number');
@@ -179,9 +169,9 @@ describe('box codes, shops and clerks', () => {
     expect(clerkWins).toHaveLength(2); // perUserCap 2 for the clerk
     expect(events.find((e) => e.id === open.body.eventId)).toMatchObject({ shop: 's_9', kind: 'box' });
 
-    const shops = await engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop`);
+    const shops = await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop`);
     expect(shops.body).toEqual([{ id: 's_9', scans: 5, rank: 1 }]); // 2 boxes + 3 items of box 0
-    const clerks = await engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=clerk&limit=5`);
+    const clerks = await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=clerk&limit=5`);
     expect(clerks.body).toEqual([{ id: 'k_7', scans: 3, rank: 1 }]);
 
     // an item of the unopened... both boxes are open: item 30 is in box 1, opened without a position
@@ -196,14 +186,14 @@ describe('box codes, shops and clerks', () => {
     await campaign(liveCampaign(cid, sku, []));
     let s = 0;
     for (const shop of ['B', 'A', 'A', 'B', 'C']) await scanCode(id, s++, { user: 'u', shop });
-    const board = await engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop&limit=10`);
+    const board = await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop&limit=10`);
     expect(board.body).toEqual([
       { id: 'A', scans: 2, rank: 1 },
       { id: 'B', scans: 2, rank: 2 },
       { id: 'C', scans: 1, rank: 3 },
     ]);
-    expect((await engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop&limit=1`)).body).toHaveLength(1);
-    expect((await engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=region`)).status).toBe(400);
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop&limit=1`)).body).toHaveLength(1);
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=region`)).status).toBe(400);
   });
 });
 
@@ -216,14 +206,14 @@ describe('redemptions', () => {
     const loss = await scanCode(id, 1, { user: 'w' });
     expect(loss.body.reason).toBe('out_of_stock');
     const [a, b] = await Promise.all([
-      engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: 's_1' }),
-      engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: 's_2' }),
+      fx.engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: 's_1' }),
+      fx.engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: 's_2' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     expect((a.status === 201 ? a : b).body).toMatchObject({ eventId: win.body.eventId, user: 'w', prize: { id: 'g' } });
-    expect((await engine.api('POST', '/v1/redemptions', { eventId: loss.body.eventId, shop: 's_1' })).status).toBe(404);
-    expect((await engine.api('POST', '/v1/redemptions', { eventId: 'nosuchevent', shop: 's_1' })).status).toBe(404);
-    expect((await engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId })).status).toBe(400);
+    expect((await fx.engine.api('POST', '/v1/redemptions', { eventId: loss.body.eventId, shop: 's_1' })).status).toBe(404);
+    expect((await fx.engine.api('POST', '/v1/redemptions', { eventId: 'nosuchevent', shop: 's_1' })).status).toBe(404);
+    expect((await fx.engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId })).status).toBe(400);
   });
 });
 
@@ -238,7 +228,7 @@ describe('calendar days in the campaign time zone', () => {
       ...liveCampaign(`day-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, dailyCap: 2 }], { limits: { userScansPerDay: 4 } }),
       endsAt: new Date(shanghaiMidnight + 7 * 86_400_000).toISOString(),
     });
-    const at = async (ms: number): Promise<TestEngine> => startEngine({ redisUrl: redis.url, env: { SCANLOT_CLOCK_OFFSET_MS: String(ms - Date.now()) } });
+    const at = async (ms: number): Promise<TestEngine> => startEngine({ redisUrl: fx.redis.url, env: { SCANLOT_CLOCK_OFFSET_MS: String(ms - Date.now()) } });
     const before = await at(shanghaiMidnight - 60_000);
     try {
       const outs = [];

@@ -1,33 +1,22 @@
 // Guarantees 1 and 2 under concurrency: caps are never exceeded, a code is consumed once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../testing/redis-server.js';
-import { startEngine, type TestEngine } from '../testing/engine-process.js';
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 
-let redis: TestRedis;
-let engine: TestEngine;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  engine = await startEngine({ redisUrl: redis.url });
-});
-afterAll(async () => {
-  await engine?.stop();
-  await redis?.stop();
-});
+const fx = useEngine();
 
 async function setup(prize: Record<string, unknown>, size = 400): Promise<{ batchId: number; campaignId: string }> {
   const sku = uniqueSku();
-  const b = await engine.api('POST', '/v1/batches', { sku, size });
+  const b = await fx.engine.api('POST', '/v1/batches', { sku, size });
   expect(b.status).toBe(201);
   const campaignId = `c-${sku}`;
-  const c = await engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, [{ id: 'p', name: 'Prize', probability: 1, ...prize }]));
+  const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, [{ id: 'p', name: 'Prize', probability: 1, ...prize }]));
   expect(c.status).toBe(201);
   return { batchId: b.body.batchId, campaignId };
 }
 
 async function scanAll(batchId: number, n: number, user: (i: number) => string): Promise<{ status: number; body: any }[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => engine.scan({ code: engine.codec.encode(batchId, i), user: user(i) })));
+  return Promise.all(Array.from({ length: n }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(batchId, i), user: user(i) })));
 }
 
 function tally(results: { status: number; body: any }[]): Record<string, number> {
@@ -45,9 +34,9 @@ describe('prize limits under 300+ concurrent first scans', () => {
     const { batchId, campaignId } = await setup({ kind: 'gift', stock: 7 });
     const t = tally(await scanAll(batchId, 320, (i) => `u${i}`));
     expect(t).toEqual({ won: 7, 'lost/out_of_stock': 313 });
-    const stats = await engine.api('GET', `/v1/campaigns/${campaignId}/stats`);
+    const stats = await fx.engine.api('GET', `/v1/campaigns/${campaignId}/stats`);
     expect(stats.body.prizes.p).toMatchObject({ won: 7, stockLeft: 0 });
-    const campaign = await engine.api('GET', `/v1/campaigns/${campaignId}`);
+    const campaign = await fx.engine.api('GET', `/v1/campaigns/${campaignId}`);
     expect(campaign.body.prizes[0]).toMatchObject({ id: 'p', stockLeft: 0, wonToday: 7 });
   });
 
@@ -55,7 +44,7 @@ describe('prize limits under 300+ concurrent first scans', () => {
     const { batchId, campaignId } = await setup({ kind: 'cash', amount: 150, budget: 1000 });
     const t = tally(await scanAll(batchId, 320, (i) => `u${i}`));
     expect(t).toEqual({ won: 6, 'lost/budget': 314 });
-    const c = await engine.api('GET', `/v1/campaigns/${campaignId}`);
+    const c = await fx.engine.api('GET', `/v1/campaigns/${campaignId}`);
     expect(c.body.prizes[0].budgetLeft).toBe(100);
   });
 
@@ -67,7 +56,7 @@ describe('prize limits under 300+ concurrent first scans', () => {
     for (const r of won) expect(r.body.prize.amount).toBeGreaterThanOrEqual(30);
     for (const r of won) expect(r.body.prize.amount).toBeLessThanOrEqual(200);
     expect(paid).toBeLessThanOrEqual(2000);
-    const c = await engine.api('GET', `/v1/campaigns/${campaignId}`);
+    const c = await fx.engine.api('GET', `/v1/campaigns/${campaignId}`);
     expect(c.body.prizes[0].budgetLeft).toBe(2000 - paid);
     // the rest lost on budget, and at least (2000-200)/200 wins happened before it ran dry
     expect(won.length).toBeGreaterThanOrEqual(9);
@@ -94,8 +83,8 @@ describe('prize limits under 300+ concurrent first scans', () => {
 describe('one consumption per code', () => {
   it('50 concurrent scans of one code: exactly one first scan, 49 repeats', async () => {
     const { batchId } = await setup({ kind: 'gift' });
-    const code = engine.codec.encode(batchId, 3);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => engine.scan({ code, user: `u${i}` })));
+    const code = fx.engine.codec.encode(batchId, 3);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => fx.engine.scan({ code, user: `u${i}` })));
     const t = tally(results);
     expect(t).toEqual({ won: 1, repeat: 49 });
     const counts = results.map((r) => r.body.scan.count).sort((a, b) => a - b);
@@ -103,18 +92,18 @@ describe('one consumption per code', () => {
     const first = results.find((r) => r.body.outcome === 'won')!;
     const firstUserIdx = results.indexOf(first);
     // the first scanner scanning again gets the original; others do not
-    const again = await engine.scan({ code, user: `u${firstUserIdx}` });
+    const again = await fx.engine.scan({ code, user: `u${firstUserIdx}` });
     expect(again.body).toMatchObject({ outcome: 'repeat', scan: { count: 51, sameUser: true }, original: { eventId: first.body.eventId, outcome: 'won', prize: { id: 'p' } } });
-    const other = await engine.scan({ code, user: 'someone-else' });
+    const other = await fx.engine.scan({ code, user: 'someone-else' });
     expect(other.body).toMatchObject({ outcome: 'repeat', scan: { count: 52, sameUser: false }, original: null });
   });
 
   it('a code outside any campaign is verified once, then repeat', async () => {
-    const b = await engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 });
-    const code = engine.codec.encode(b.body.batchId, 9);
-    const first = await engine.scan({ code: code.toLowerCase(), user: 'v1' });
+    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 });
+    const code = fx.engine.codec.encode(b.body.batchId, 9);
+    const first = await fx.engine.scan({ code: code.toLowerCase(), user: 'v1' });
     expect(first.body).toMatchObject({ outcome: 'verified', reason: null, campaignId: null, prize: null, scan: { count: 1, sameUser: true }, code: { batchId: b.body.batchId, serial: 9, kind: 'item' } });
-    const second = await engine.scan({ code: `https://brand.example/C/${code}`, user: 'v2' });
+    const second = await fx.engine.scan({ code: `https://brand.example/C/${code}`, user: 'v2' });
     expect(second.body).toMatchObject({ outcome: 'repeat', scan: { count: 2, sameUser: false, firstAt: first.body.scan.firstAt } });
   });
 });
