@@ -1,5 +1,6 @@
 // The compiled engine (dist/src/main.js) as a child process, on its embedded redis-server unless
 // REDIS_URL is set; plus a small admin client for it.
+import { fetchJson } from '../src/http/json-fetch.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,20 +123,8 @@ export class EngineProcess {
     return `redis://127.0.0.1:${port}`;
   }
 
-  async api(method: string, path: string, body?: unknown): Promise<ApiReply> {
-    const r = await fetch(this.url + path, {
-      method,
-      headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: r.status, body: parsed };
+  api(method: string, path: string, body?: unknown): Promise<ApiReply> {
+    return fetchJson(this.url + path, method, BENCH_TOKEN, body);
   }
 
   /** Like api, but anything other than `expect` is an error naming the call. */

@@ -64,7 +64,7 @@ describe('batch status and blacklist', () => {
 });
 
 describe('export', () => {
-  it('streams csv and txt of any range, identical to the codes the fx.engine accepts', async () => {
+  it('streams csv and txt of any range, identical to the codes the engine accepts', async () => {
     const size = 300_000;
     const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size });
     const id = b.body.batchId;

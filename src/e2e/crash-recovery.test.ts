@@ -1,35 +1,21 @@
 // Guarantee 3: every eventId the engine answered is in SQLite once, after a kill -9 and a restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../testing/redis-server.js';
-import { startEngine, type TestEngine } from '../testing/engine-process.js';
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../testing/engine-fixture.js';
+import { startEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { runAuditCli } from '../testing/audit.js';
-import { dcrmEnv, dcrmReceiver, waitFor, type DcrmReceiver } from '../testing/dcrm-receiver.js';
+import { waitFor } from '../testing/dcrm-receiver.js';
 
-let redis: TestRedis;
-let engine: TestEngine;
-let receiver: DcrmReceiver;
+const fx = useEngine({ aof: true, dcrm: { listen: true } });
 
-beforeAll(async () => {
-  redis = await startRedis({ aof: true });
-  receiver = await dcrmReceiver();
-  await receiver.listen();
-  engine = await startEngine({ redisUrl: redis.url, env: dcrmEnv(receiver) });
-});
-afterAll(async () => {
-  await engine?.stop();
-  await receiver?.close();
-  await redis?.stop();
-});
-
-const delivered = (): Set<string> => new Set(receiver.acceptedIds());
+const delivered = (): Set<string> => new Set(fx.receiver.acceptedIds());
 
 describe('kill -9 of the engine under load', () => {
   it('loses no answered event and stores none twice', async () => {
     const sku = uniqueSku();
-    const b = await engine.api('POST', '/v1/batches', { sku, size: 100_000 });
-    await engine.api('POST', '/v1/campaigns', liveCampaign(`crash-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.3, stock: 500 }]));
+    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 100_000 });
+    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`crash-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.3, stock: 500 }]));
 
     const answered: string[] = [];
     let sent = 0;
@@ -43,7 +29,7 @@ describe('kill -9 of the engine under load', () => {
         try {
           // repeats too: every tenth scan re-scans an earlier code
           const s = serial % 10 === 9 ? serial - 5 : serial;
-          const r = await engine.scan({ code: engine.codec.encode(b.body.batchId, s), user: `u${serial % 300}` });
+          const r = await fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, s), user: `u${serial % 300}` });
           if (r.status === 200) answered.push(r.body.eventId);
           else failures++;
         } catch {
@@ -53,14 +39,14 @@ describe('kill -9 of the engine under load', () => {
     };
     const workers = Array.from({ length: 40 }, worker);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await engine.kill('SIGKILL')).toBeNull();
+    expect(await fx.engine.kill('SIGKILL')).toBeNull();
     stop = true;
     await Promise.all(workers);
     expect(answered.length).toBeGreaterThan(200);
 
-    await engine.restart();
-    await waitForBacklog(engine);
-    const events = await allEvents(engine);
+    await fx.engine.restart();
+    await waitForBacklog(fx.engine);
+    const events = await allEvents(fx.engine);
     const ids = new Map<string, number>();
     for (const e of events) ids.set(e.id, (ids.get(e.id) ?? 0) + 1);
     for (const id of answered) expect(ids.get(id), id).toBe(1);
@@ -72,9 +58,9 @@ describe('kill -9 of the engine under load', () => {
     expect([...firsts.values()].every((n) => n === 1)).toBe(true);
     // stock: wins never above 500, and equal to what the campaign counted
     const won = events.filter((e) => e.outcome === 'won').length;
-    const c = await engine.api('GET', `/v1/campaigns/crash-${sku}`);
+    const c = await fx.engine.api('GET', `/v1/campaigns/crash-${sku}`);
     expect(c.body.prizes[0].stockLeft).toBe(500 - won);
-    const audit = runAuditCli(engine, `crash-${sku}`);
+    const audit = runAuditCli(fx.engine, `crash-${sku}`);
     expect(audit.status, audit.out).toBe(0);
 
     // and the DCRM got every answered event, across the kill
@@ -85,27 +71,27 @@ describe('kill -9 of the engine under load', () => {
 
   it('another engine takes over the events a killed engine had read but not stored (XAUTOCLAIM)', async () => {
     const sku = uniqueSku();
-    const b = await engine.api('POST', '/v1/batches', { sku, size: 10_000 });
-    await engine.api('POST', '/v1/campaigns', liveCampaign(`claim-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.5, stock: 100 }]));
-    // SQLite locked by another writer: the killed engine's persist worker cannot commit, so what it
+    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 10_000 });
+    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`claim-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.5, stock: 100 }]));
+    // SQLite locked by another writer: the killed fx.engine's persist worker cannot commit, so what it
     // read stays pending in the consumer group under its name
     const { default: Database } = await import('better-sqlite3');
-    const lock = new Database(`${engine.dataDir}/scanlot.db`);
+    const lock = new Database(`${fx.engine.dataDir}/scanlot.db`);
     lock.exec('BEGIN IMMEDIATE');
     const answered: string[] = [];
     await Promise.all(Array.from({ length: 300 }, async (_, i) => {
-      const r = await engine.scan({ code: engine.codec.encode(b.body.batchId, i), user: `c${i % 50}` });
+      const r = await fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, i), user: `c${i % 50}` });
       if (r.status === 200) answered.push(r.body.eventId);
     }));
     await new Promise((r) => setTimeout(r, 500));
-    const pending = (await redis.client.xpending('{s0}:events', 'persist')) as [number, ...unknown[]];
+    const pending = (await fx.redis.client.xpending('{s0}:events', 'persist')) as [number, ...unknown[]];
     expect(Number(pending[0])).toBeGreaterThan(0);
-    await engine.kill('SIGKILL');
+    await fx.engine.kill('SIGKILL');
     lock.exec('ROLLBACK');
     lock.close();
 
-    // a different engine (another consumer name) on the same Redis and event store
-    const other = await startEngine({ redisUrl: redis.url, env: { SQLITE_PATH: `${engine.dataDir}/scanlot.db`, SCANLOT_CONSUMER: 'rescuer' } });
+    // a different fx.engine (another consumer name) on the same Redis and event store
+    const other = await startEngine({ redisUrl: fx.redis.url, env: { SQLITE_PATH: `${fx.engine.dataDir}/scanlot.db`, SCANLOT_CONSUMER: 'rescuer' } });
     try {
       await waitForBacklog(other);
       const ids = new Set((await allEvents(other)).map((e) => e.id));
@@ -114,7 +100,7 @@ describe('kill -9 of the engine under load', () => {
       expect(audit.status, audit.out).toBe(0);
     } finally {
       await other.stop();
-      await engine.restart();
+      await fx.engine.restart();
     }
   });
 });

@@ -103,7 +103,7 @@ describe('property-based fuzzing', () => {
 });
 
 describe('slowloris and floods', () => {
-  it('slow bodies do not hold the fx.engine; the idle connection is dropped', async () => {
+  it('slow bodies do not hold the engine; the idle connection is dropped', async () => {
     const sockets = Array.from({ length: 50 }, () => {
       const s = connect(fx.engine.port, '127.0.0.1');
       s.on('error', () => undefined);

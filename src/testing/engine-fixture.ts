@@ -1,22 +1,39 @@
-// The usual setting of an end-to-end test file: its own redis-server and one engine on it, started
-// before the file's tests and stopped after them.
+// The usual setting of an end-to-end test file: its own redis-server and one engine on it (and, when
+// asked, a DCRM receiver the engine delivers to), started before the file's tests, stopped after them.
 import { afterAll, beforeAll } from 'vitest';
 import { startRedis, type TestRedis } from './redis-server.js';
 import { startEngine, type TestEngine } from './engine-process.js';
+import { dcrmEnv, dcrmReceiver, type DcrmReceiver } from './dcrm-receiver.js';
 
 export interface EngineFixture {
   redis: TestRedis;
   engine: TestEngine;
+  /** only with the `dcrm` option */
+  receiver: DcrmReceiver;
 }
 
-export function useEngine(opts: { aof?: boolean; env?: Record<string, string> } = {}): EngineFixture {
+export interface FixtureOptions {
+  aof?: boolean;
+  env?: Record<string, string>;
+  /** a DCRM receiver: `listen` false leaves its port closed (the DCRM is down) until the test opens it */
+  dcrm?: { listen: boolean; env?: Record<string, string> };
+}
+
+export function useEngine(opts: FixtureOptions = {}): EngineFixture {
   const fx = {} as EngineFixture;
   beforeAll(async () => {
     fx.redis = await startRedis({ aof: opts.aof ?? false });
-    fx.engine = await startEngine({ redisUrl: fx.redis.url, env: opts.env ?? {} });
+    let env = opts.env ?? {};
+    if (opts.dcrm) {
+      fx.receiver = await dcrmReceiver();
+      if (opts.dcrm.listen) await fx.receiver.listen();
+      env = { ...env, ...dcrmEnv(fx.receiver, opts.dcrm.env) };
+    }
+    fx.engine = await startEngine({ redisUrl: fx.redis.url, env });
   });
   afterAll(async () => {
     await fx.engine?.stop();
+    await fx.receiver?.close();
     await fx.redis?.stop();
   });
   return fx;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { freePort } from '../redis/embedded-redis.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { CodeCodec } from '../codes/code-codec.js';
+import { fetchJson, type JsonReply } from '../http/json-fetch.js';
 
 export const TEST_SECRET = 'a1'.repeat(32);
 export const TEST_TOKEN = 'test-admin-token-0123456789';
@@ -69,21 +70,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<TestEngine>
   };
   await launch();
 
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> => {
-    const r = await fetch(url + path, {
-      method,
-      headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await r.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: r.status, body: parsed };
-  };
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonReply> =>
+    fetchJson(url + path, method, TEST_TOKEN, body, headers);
 
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
