@@ -25,7 +25,7 @@ describe('audit', () => {
     expect(clean.out).toMatch(/stock\s+audit-.*\/g: initial = left \+ won events\s+30\s+30/);
     expect(runAuditCli(fx.engine).status).toBe(0);
 
-    // someone adds stock behind the fx.engine's back: the audit says so
+    // someone adds stock behind the engine's back: the audit says so
     await fx.redis.client.hincrby(`{s0}:cp:${cid}:state`, 's:g', 1);
     const tampered = runAuditCli(fx.engine, cid);
     expect(tampered.status).toBe(1);

@@ -86,7 +86,7 @@ describe('export', () => {
     expect(scan.body).toMatchObject({ outcome: 'verified', code: { batchId: id, serial: 11 } });
   });
 
-  it('a reader that stops reading does not stall the fx.engine', async () => {
+  it('a reader that stops reading does not stall the engine', async () => {
     const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 5_000_000 });
     const ctl = new AbortController();
     const r = await fetch(`${fx.engine.url}/v1/batches/${b.body.batchId}/codes?format=txt`, { headers: { authorization: `Bearer ${TEST_TOKEN}` }, signal: ctl.signal });

@@ -9,7 +9,7 @@ import { uniqueSku } from '../testing/fixtures.js';
 const fx = useEngine();
 
 /**
- * The status answered to a PUT that declares `length` bytes, before any of them is sent: the fx.engine
+ * The status answered to a PUT that declares `length` bytes, before any of them is sent: the engine
  * refuses an oversize body at once and closes the connection, so a client still writing would get EPIPE.
  */
 function declaredBodyStatus(path: string, length: number): Promise<number> {

@@ -41,12 +41,12 @@ describe('a poison event', () => {
     expect((await fx.engine.api('GET', '/v1/dcrm/dead-letters', undefined, { authorization: 'Bearer nope-nope-nope-nope' })).status).toBe(401);
     expect((await fx.engine.api('POST', '/v1/dcrm/replay', { ids: ['not an id'] })).status).toBe(400);
 
-    // replayed while the fx.receiver still rejects it: back among the dead letters, attempts adding up
+    // replayed while the receiver still rejects it: back among the dead letters, attempts adding up
     const again = await fx.engine.api('POST', '/v1/dcrm/replay', { ids: [poison] });
     expect(again).toMatchObject({ status: 200, body: { queued: 1, delivery: 'on' } });
     await waitFor('rejected again', async () => (await deadLetters()).deadLetters[0]?.attempts === 6);
 
-    // the fx.receiver is fixed; the operator replays everything with `scanlot dcrm replay`
+    // the receiver is fixed; the operator replays everything with `scanlot dcrm replay`
     acceptPoison = true;
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await dcrmReplay({ url: fx.engine.url, token: TEST_TOKEN, args: [], flags: new Map() });

@@ -36,7 +36,7 @@ describe('forged codes', () => {
     }
     await new Promise((r) => setTimeout(r, 100));
     const during = seen.slice(mark).filter((c) => !BACKGROUND.has(c.split(' ')[0]!.toLowerCase()));
-    // the out-of-range serial needed its batch definition once at most, which the fx.engine had cached
+    // the out-of-range serial needed its batch definition once at most, which the engine had cached
     expect(during).toEqual([]);
 
     // and a genuine scan in the same window is seen: the monitor works
