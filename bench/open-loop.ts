@@ -12,8 +12,10 @@ export interface PacedOptions {
   connections: number;
   /** requests per second */
   rate: number;
-  /** seconds */
+  /** seconds measured */
   duration: number;
+  /** seconds at the same rate, on the same connections, before the measured ones (not recorded) */
+  warmup?: number;
   /** called with each answer: ms after the start its request was due, and its latency in ms */
   onAnswer?: (dueMs: number, latencyMs: number, status: string) => void;
 }
@@ -59,10 +61,12 @@ function buildRequests(url: URL, path: string, bodies: readonly Buffer[], count:
 
 export async function runPaced(baseUrl: string, path: string, bodies: readonly Buffer[], opts: PacedOptions): Promise<PacedResult> {
   const url = new URL(baseUrl);
-  const total = Math.max(1, Math.round(opts.rate * opts.duration));
+  const skip = Math.round(opts.rate * (opts.warmup ?? 0));
+  const total = skip + Math.max(1, Math.round(opts.rate * opts.duration));
   const requests = buildRequests(url, path, bodies, total);
   const interval = 1000 / opts.rate;
-  const latencies = new Float64Array(total);
+  const latencies = new Float64Array(total - skip);
+  let recorded = 0;
   const status: Record<string, number> = {};
   let answered = 0;
   let nextToSend = 0;
@@ -92,9 +96,12 @@ export async function runPaced(baseUrl: string, path: string, bodies: readonly B
     const i = c.inFlight;
     c.inFlight = -1;
     const latency = performance.now() - dueAt(i);
-    latencies[answered++] = latency;
-    opts.onAnswer?.(i * interval, latency, code);
-    status[code] = (status[code] ?? 0) + 1;
+    answered++;
+    if (i >= skip) {
+      latencies[recorded++] = latency;
+      opts.onAnswer?.((i - skip) * interval, latency, code);
+      status[code] = (status[code] ?? 0) + 1;
+    }
     idle.push(c);
     if (answered + errors >= total) finish();
     else sendDue();
@@ -174,7 +181,7 @@ export async function runPaced(baseUrl: string, path: string, bodies: readonly B
   };
   pace();
   // a server that stops answering ends the run 10 s after the last request was due
-  const deadline = setTimeout(finish, opts.duration * 1000 + 10_000);
+  const deadline = setTimeout(finish, ((opts.warmup ?? 0) + opts.duration) * 1000 + 10_000);
   await done;
   const elapsed = (performance.now() - start) / 1000;
   clearTimeout(timer);
@@ -182,7 +189,7 @@ export async function runPaced(baseUrl: string, path: string, bodies: readonly B
   for (const c of conns) c.socket?.destroy();
   errors = total - answered;
 
-  const sorted = latencies.slice(0, answered).sort();
+  const sorted = latencies.slice(0, recorded).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
   return {
@@ -192,7 +199,7 @@ export async function runPaced(baseUrl: string, path: string, bodies: readonly B
     durationS: elapsed,
     achievedRps: answered / elapsed,
     latencyMs: {
-      mean: answered === 0 ? 0 : sum / answered,
+      mean: recorded === 0 ? 0 : sum / recorded,
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),
       p99: percentile(sorted, 99),

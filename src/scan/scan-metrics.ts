@@ -25,7 +25,8 @@ export class ScanMetrics {
       labelNames: ['quantile'],
       registers: [this.registry],
       collect() {
-        for (const q of [0.5, 0.99, 1]) this.set({ quantile: String(q) }, (q === 1 ? loop.max : loop.percentile(q * 100)) / 1e9);
+        // the histogram holds the time between samples: the sampling interval itself is not delay
+        for (const q of [0.5, 0.99, 1]) this.set({ quantile: String(q) }, Math.max(0, (q === 1 ? loop.max : loop.percentile(q * 100)) - 10e6) / 1e9);
         loop.reset();
       },
     });
