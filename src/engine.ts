@@ -60,6 +60,17 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
     if (message.startsWith('campaign:')) campaigns.refresh(message.slice(9)).catch((err: unknown) => log.warn({ err }, 'campaign refresh failed'));
     else if (message.startsWith('batch:')) batches.forget(Number(message.slice(6)));
   });
+  // messages sent while the subscription was down are lost: after a reconnect, and every 10 s in case a
+  // message was missed otherwise, read the definitions again (a missed campaign would mean no draws)
+  const reloadDefinitions = (): void => {
+    campaigns.loadAll().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reloading campaigns failed'));
+  };
+  subscriber.on('ready', () => {
+    batches.forgetAll();
+    reloadDefinitions();
+  });
+  const reloadTimer = setInterval(reloadDefinitions, 10_000);
+  reloadTimer.unref();
 
   const db = openEventDb(config.sqlitePath);
   const events = new EventQuery(db);
@@ -136,6 +147,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       await consumer.stop(10_000);
       // after the drain, so what was just persisted can still go out if the DCRM accepts it
       await outbox.stop(5_000);
+      clearInterval(reloadTimer);
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
       db.close();

@@ -42,6 +42,11 @@ export class BatchStore {
     this.#cache.delete(batchId);
   }
 
+  /** Changes may have been missed (the subscription was down): read every definition again when needed. */
+  forgetAll(): void {
+    this.#cache.clear();
+  }
+
   /** The definition (status as registered at creation or last change); cached. */
   async get(batchId: number): Promise<Batch | null> {
     const cached = this.#cache.get(batchId);

@@ -61,7 +61,7 @@ export class CampaignStore {
 
   async loadAll(): Promise<void> {
     const all = await this.redis.hgetall(keys.campaignDefs);
-    for (const raw of Object.values(all)) this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
+    for (const [id, raw] of Object.entries(all)) if (!this.#byId.has(id)) this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
   }
 
   /** Called when another engine announces a campaign. */

@@ -197,6 +197,32 @@ describe('box codes, shops and clerks', () => {
   });
 });
 
+describe('several engines on one Redis', () => {
+  it('a campaign created through one engine draws on another that was already running', async () => {
+    const other = await startEngine({ redisUrl: fx.redis.url, env: { SQLITE_PATH: `${fx.engine.dataDir}/scanlot.db` } });
+    try {
+      const sku = uniqueSku();
+      const id = await batch({ sku, size: 10 });
+      await campaign(liveCampaign(`multi-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]));
+      // the other engine learns of it by pub/sub (and re-reads definitions every 10 s in case it missed that)
+      const until = Date.now() + 15_000;
+      let r = await other.scan({ code: other.codec.encode(id, 0), user: 'm' });
+      expect(['won', 'verified']).toContain(r.body.outcome);
+      for (let s = 1; r.body.outcome !== 'won' && Date.now() < until; s++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = await other.scan({ code: other.codec.encode(id, s), user: 'm' });
+      }
+      expect(r.body).toMatchObject({ outcome: 'won', campaignId: `multi-${sku}` });
+      // both engines draw from the same stock
+      const rest = await Promise.all([1, 2, 3, 4].map((k) => (k % 2 ? other : fx.engine).scan({ code: fx.engine.codec.encode(id, 5 + k), user: `m${k}` })));
+      expect(rest.filter((x) => x.body.outcome === 'won')).toHaveLength(2);
+      expect(rest.filter((x) => x.body.reason === 'out_of_stock')).toHaveLength(2);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
 describe('redemptions', () => {
   it('a won gift is handed over once; cash wins and unknown events are 404', async () => {
     const sku = uniqueSku();
