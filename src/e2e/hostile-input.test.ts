@@ -117,6 +117,9 @@ describe('slowloris and floods', () => {
     await closed; // uWS drops connections idle for 10 s
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect((await fx.engine.api('GET', '/healthz')).status).toBe(200);
+    // and the abandoned bodies are not waited for: nothing is left in flight but the scrape itself
+    const metrics = await (await fetch(`${fx.engine.url}/metrics`)).text();
+    expect(metrics).toMatch(/^scanlot_http_requests_in_flight 1$/m);
   });
 
   it('a flood of 20,000 forged codes from one IP, as fast as autocannon sends: all 404, no Redis call, healthy', async () => {

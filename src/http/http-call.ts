@@ -29,10 +29,13 @@ export class HttpCall {
   readonly cookie: string;
   readonly params: string[];
   #remote: string | null = null;
+  /** settles a body read that the client abandoned, so nothing waits for it for ever */
+  #onAbort: (() => void) | null = null;
 
   constructor(readonly res: HttpResponse, req: HttpRequest, paramCount: number) {
     res.onAborted(() => {
       this.aborted = true;
+      this.#onAbort?.();
     });
     this.method = req.getCaseSensitiveMethod();
     this.url = req.getUrl();
@@ -63,6 +66,11 @@ export class HttpCall {
       const chunks: Buffer[] = [];
       let size = 0;
       let failed = false;
+      this.#onAbort = () => {
+        failed = true;
+        chunks.length = 0;
+        reject(new ApiError('invalid_request', 'body: the client went away before sending it all'));
+      };
       this.res.onData((ab, isLast) => {
         if (failed) return;
         size += ab.byteLength;

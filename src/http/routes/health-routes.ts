@@ -6,6 +6,7 @@ import type { StreamConsumer } from '../../events/stream-consumer.js';
 import type { OutboxGauges } from '../../events/dcrm-metrics.js';
 import type { ScanMetrics } from '../../scan/scan-metrics.js';
 import { json } from '../http-call.js';
+import { inFlight } from '../router.js';
 import type { Route } from '../router.js';
 
 async function within<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -32,6 +33,14 @@ export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: S
     registers: [metrics.registry],
     collect() {
       this.set(consumer.persisted);
+    },
+  });
+  new Gauge({
+    name: 'scanlot_http_requests_in_flight',
+    help: 'HTTP requests being handled (this scrape included)',
+    registers: [metrics.registry],
+    collect() {
+      this.set(inFlight.count);
     },
   });
   return [
