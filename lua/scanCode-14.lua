@@ -12,7 +12,8 @@
     4 member         hash of the scanner: blocked, level, points, wins
     5 events         stream of scan events
     6 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won
-    7 campaignStats  hash: scans, o:<outcome> or o:<outcome>:<reason>, diverted
+    7 campaignStats  hash: o:<outcome> or o:<outcome>:<reason> (scans = their sum), diverted,
+                     arrival (counter of first scans attributed to a shop or clerk)
     8 campaignDay    hash of today in the campaign time zone: w:<prize> wins, us:<user> scans, uw:<user> wins
     9 scannerWins    hash of the scanner in the campaign: w:<prize> wins
    10 clerkWins      hash of the clerk in the campaign: w:<prize> wins
@@ -66,12 +67,11 @@ local function emit(outcome, reason, prizeJson, count, clerkJson)
     redis.call('XADD', KEYS[5], '*', 'b', ARGV[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
       's', shop, 'd', diverted, 'k', clerkJson)
   end
-  if not hasCampaign then return 0 end
-  local arrival = redis.call('HINCRBY', KEYS[7], 'scans', 1)
-  -- one counter per outcome and reason: o:won, o:lost:no_prize, o:blocked:ip_limit, …
+  if not hasCampaign then return end
+  -- one counter per outcome and reason (o:won, o:lost:no_prize, o:blocked:ip_limit, …); the number of
+  -- scans is their sum, so it costs no command of its own
   redis.call('HINCRBY', KEYS[7], reason == '' and ('o:' .. outcome) or ('o:' .. outcome .. ':' .. reason), 1)
   if diverted == '1' then redis.call('HINCRBY', KEYS[7], 'diverted', 1) end
-  return arrival
 end
 
 -- the day hash lives three days; its TTL is set when a field is first created, not on every write
@@ -84,7 +84,7 @@ local function blocked(reason)
   return {'blocked', reason, 0, 0, 0, '', '', '', ''}
 end
 
--- who got there first wins ties: arrival order is part of the score
+-- who got there first wins ties: arrival order (a counter of attributed first scans) is part of the score
 local function rank(board, member, arrival)
   local score = tonumber(redis.call('ZSCORE', board, member)) or 0
   local scans = math.floor(score / TWO32) + 1
@@ -183,8 +183,9 @@ if kind == 'box' then
   redis.call('HSET', KEYS[12], 'shop', shop, 'at', now)
   if lat ~= '' then redis.call('HSET', KEYS[12], 'lat', lat, 'lng', lng) end
 end
-local arrival = emit(outcome, reason, prizeJson, 1, clerkJson)
-if hasCampaign then
+emit(outcome, reason, prizeJson, 1, clerkJson)
+if hasCampaign and (shop ~= '' or clerk ~= '') then
+  local arrival = redis.call('HINCRBY', KEYS[7], 'arrival', 1)
   if shop ~= '' then rank(KEYS[13], shop, arrival) end
   if clerk ~= '' then rank(KEYS[14], clerk, arrival) end
 end

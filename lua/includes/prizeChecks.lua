@@ -28,6 +28,7 @@ local function awardPrize(b, stateKey, dayKey, winnerKey)
   if ARGV[b + 4] == '1' then redis.call('HINCRBY', stateKey, 'b:' .. id, -amount) end
   redis.call('HINCRBY', stateKey, 'w:' .. id, 1)
   if redis.call('HINCRBY', dayKey, 'w:' .. id, 1) == 1 then redis.call('EXPIRE', dayKey, 259200) end
-  redis.call('HINCRBY', winnerKey, 'w:' .. id, 1)
+  -- per-winner counts exist only to enforce perUserCap
+  if tonumber(ARGV[b + 6]) > 0 then redis.call('HINCRBY', winnerKey, 'w:' .. id, 1) end
   return ARGV[b + 1], amount, ARGV[b + 7] == '1'
 end

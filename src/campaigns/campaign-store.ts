@@ -165,9 +165,9 @@ export class CampaignStore {
       const h = await this.redis.hgetall(keys.campaignStats(t, c.def.id));
       for (const [k, v] of Object.entries(h)) {
         const n = Number(v);
-        if (k === 'scans') scans += n;
-        else if (k === 'diverted') diverted += n;
+        if (k === 'diverted') diverted += n;
         else if (k.startsWith('o:')) {
+          scans += n;
           const [outcome, reason] = k.slice(2).split(':') as [string, string | undefined];
           outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
           if (reason !== undefined) reasons[reason] = (reasons[reason] ?? 0) + n;
