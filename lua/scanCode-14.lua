@@ -120,8 +120,12 @@ if hasCampaign then
     if n == 1 then redis.call('EXPIRE', KEYS[11], 120) end
     if n > ipPerMinute then return blocked('ip_limit') end
   end
-  if userScansPerDay > 0 and (tonumber(redis.call('HGET', KEYS[8], 'us:' .. user)) or 0) >= userScansPerDay then
-    return blocked('user_daily_limit')
+  if userScansPerDay > 0 then
+    -- counted before the check, like the IP limit: one command instead of a read and a write; a scan
+    -- refused further down (geofence) still counts as one of the user's scans that day
+    local n = redis.call('HINCRBY', KEYS[8], 'us:' .. user, 1)
+    if n == 1 then redis.call('EXPIRE', KEYS[8], 259200) end
+    if n > userScansPerDay then return blocked('user_daily_limit') end
   end
   if ARGV[17] ~= 'off' and lat ~= '' and refLat ~= '' then
     if km(tonumber(lat), tonumber(lng), tonumber(refLat), tonumber(refLng)) > tonumber(refKm) then
@@ -129,7 +133,6 @@ if hasCampaign then
       diverted = '1'
     end
   end
-  if userScansPerDay > 0 then dayIncr('us:' .. user, 1) end
 end
 
 -- 2. consume the code; it was consumed before: a repeat
