@@ -7,6 +7,10 @@
 // The receiver runs in its own process (this file, forked with RECEIVER_FLAG), so that its CPU is not
 // counted as the engine's: node:http, answers 200 to every POST of {"events":[…]}, checks no signature,
 // counts events and unique ids, and reports them on GET /count.
+import { int, num, table } from './report.js';
+import { benchMain, logger, type Cleanup } from './bench-main.js';
+import { UsageError } from './options.js';
+import { stopChild } from './stop-child.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -156,14 +160,8 @@ class Receiver {
     if (r.status !== 200) throw new Error(`receiver reset answered ${r.status}`);
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 }
 
@@ -181,7 +179,6 @@ const USAGE = `usage: npm run bench:dcrm -- [--duration S] [--connections N] [--
   --connections N  autocannon connections (default 50)
   --rounds K       rounds of (delivery off, delivery on), interleaved (default 2)`;
 
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { duration: 10, connections: 50, rounds: 2 };
@@ -205,28 +202,9 @@ function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
-const log = (msg: string): void => {
-  process.stderr.write(`[bench:dcrm] ${msg}\n`);
-};
+const log = logger('bench:dcrm');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Stops everything started so far, whatever happened. */
-class Cleanup {
-  readonly #steps: (() => Promise<void>)[] = [];
-  add(step: () => Promise<void>): () => Promise<void> {
-    this.#steps.unshift(step);
-    // the returned function runs the step now and forgets it
-    return async () => {
-      const at = this.#steps.indexOf(step);
-      if (at >= 0) this.#steps.splice(at, 1);
-      await step();
-    };
-  }
-  async run(): Promise<void> {
-    const steps = this.#steps.splice(0);
-    for (const step of steps) await step().catch((err: unknown) => log(`cleanup: ${err instanceof Error ? err.message : String(err)}`));
-  }
-}
 
 export interface DeliveryFigures {
   /** distinct event ids the receiver got during the measured run */
@@ -510,16 +488,6 @@ function ratios(runs: readonly DcrmRun[]): DcrmResults['ratios'] {
 
 // --- the printed table
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const num = (n: number | null, d = 2): string => (n === null ? 'n/a' : n.toFixed(d));
-
-function table(title: string, rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const line = (row: readonly string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [title, line(rows[0] ?? []), sep, ...rows.slice(1).map(line)].join('\n');
-}
 
 export function formatDcrm(res: DcrmResults): string {
   const m = res.machine;
@@ -608,37 +576,12 @@ async function bench(opts: Options, cleanup: Cleanup): Promise<DcrmResults> {
   };
 }
 
-async function main(): Promise<void> {
-  let opts: Options;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const cleanup = new Cleanup();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      log(`${sig}: stopping`);
-      void cleanup.run().finally(() => process.exit(130));
-    });
-  }
-  const out = join(PROJECT_ROOT, 'bench', 'results', 'dcrm.json');
-  try {
-    const results = await bench(opts, cleanup);
-    await cleanup.run();
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`${formatDcrm(results)}\n\nwritten to ${out}\n`);
-  } catch (err) {
-    await cleanup.run();
-    process.stderr.write(`bench:dcrm failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  }
-}
+const OUT = join(PROJECT_ROOT, 'bench', 'results', 'dcrm.json');
 
 if (process.argv[2] === RECEIVER_FLAG) runReceiver();
-else void main();
+else
+  void benchMain('bench:dcrm', parseArgs, bench, (_opts, results) => {
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`${formatDcrm(results)}\n\nwritten to ${OUT}\n`);
+  });

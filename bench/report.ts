@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BenchResults, ServerRun } from './results.js';
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const num = (n: number | null, d = 2): string => (n === null ? 'n/a' : n.toFixed(d));
+export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const num = (n: number | null, d = 2): string => (n === null ? 'n/a' : n.toFixed(d));
 
-function table(title: string, rows: readonly (readonly string[])[]): string {
+export function table(title: string, rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const line = (row: readonly string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');

@@ -10,7 +10,8 @@ import { BENCH_SECRET, EngineProcess } from './engine-process.js';
 import { measureExport } from './export-bench.js';
 import { runLoad, type LoadResult } from './load.js';
 import { runPaced } from './open-loop.js';
-import { parseOptions, UsageError, type BenchOptions } from './options.js';
+import { parseOptions, type BenchOptions } from './options.js';
+import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { CpuWindow } from './proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
 import { checkTargets, type BenchResults, type ServerRun } from './results.js';
@@ -22,22 +23,9 @@ const SCAN_PATH = '/v1/scans';
 /** bodies prepared per second of a run at full speed: far above what one box reaches */
 const BODIES_PER_SECOND = 60_000;
 
-const log = (msg: string): void => {
-  process.stderr.write(`[bench] ${msg}\n`);
-};
+const log = logger('bench');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Stops everything started so far, whatever happened. */
-class Cleanup {
-  readonly #steps: (() => Promise<void>)[] = [];
-  add(step: () => Promise<void>): void {
-    this.#steps.unshift(step);
-  }
-  async run(): Promise<void> {
-    const steps = this.#steps.splice(0);
-    for (const step of steps) await step().catch((err: unknown) => log(`cleanup: ${err instanceof Error ? err.message : String(err)}`));
-  }
-}
 
 function errorsOf(r: LoadResult, expected: readonly string[]): number {
   let n = r.socketErrors;
@@ -324,34 +312,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   return results;
 }
 
-async function main(): Promise<void> {
-  let opts: BenchOptions;
-  try {
-    opts = parseOptions(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const cleanup = new Cleanup();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      log(`${sig}: stopping`);
-      void cleanup.run().finally(() => process.exit(130));
-    });
-  }
-  try {
-    const results = await bench(opts, cleanup);
-    await cleanup.run();
-    writeResults(opts.out, results);
-    process.stdout.write(`${formatResults(results)}\n\nwritten to ${opts.out}\n`);
-  } catch (err) {
-    await cleanup.run();
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  }
-}
-
-void main();
+void benchMain('bench', parseOptions, bench, (opts, results) => {
+  writeResults(opts.out, results);
+  process.stdout.write(`${formatResults(results)}\n\nwritten to ${opts.out}\n`);
+});

@@ -1,4 +1,5 @@
 // A baseline server (hello-uws.js, hello-node-http.js next to this file) as a child process.
+import { stopChild } from './stop-child.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/redis/embedded-redis.js';
@@ -44,13 +45,7 @@ export class ServerProcess {
     return server;
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 }
