@@ -62,14 +62,12 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   });
   // messages sent while the subscription was down are lost: after a reconnect, and every 10 s in case a
   // message was missed otherwise, read the definitions again (a missed campaign would mean no draws)
-  const reloadDefinitions = (): void => {
-    campaigns.loadAll().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reloading campaigns failed'));
-  };
+  const reloadFailed = (err: unknown): void => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reloading campaigns failed');
   subscriber.on('ready', () => {
     batches.forgetAll();
-    reloadDefinitions();
+    campaigns.loadAll().catch(reloadFailed);
   });
-  const reloadTimer = setInterval(reloadDefinitions, 10_000);
+  const reloadTimer = setInterval(() => campaigns.loadIfChanged().catch(reloadFailed), 10_000);
   reloadTimer.unref();
 
   const db = openEventDb(config.sqlitePath);

@@ -59,9 +59,18 @@ export class CampaignStore {
 
   constructor(private readonly redis: RedisClient, private readonly now: () => number) {}
 
+  #seenVersion: string | null = null;
+
   async loadAll(): Promise<void> {
+    // the version is read first: a campaign created in between makes the next check read again
+    this.#seenVersion = await this.redis.get(keys.campaignVersion);
     const all = await this.redis.hgetall(keys.campaignDefs);
     for (const [id, raw] of Object.entries(all)) if (!this.#byId.has(id)) this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
+  }
+
+  /** Re-reads the definitions only when a campaign was created since the last read (one GET otherwise). */
+  async loadIfChanged(): Promise<void> {
+    if ((await this.redis.get(keys.campaignVersion)) !== this.#seenVersion) await this.loadAll();
   }
 
   /** Called when another engine announces a campaign. */
@@ -122,6 +131,7 @@ export class CampaignStore {
         if (init.length > 0) await this.redis.hset(keys.campaignState(t, def.id), ...init);
       }
       await this.redis.hset(keys.campaignDefs, def.id, JSON.stringify(def));
+      await this.redis.incr(keys.campaignVersion);
       const compiled = compileCampaign(def);
       this.#remember(compiled);
       await this.redis.publish(keys.definitionsChannel, `campaign:${def.id}`);

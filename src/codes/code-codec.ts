@@ -108,5 +108,7 @@ function tagLow40(t: Buffer, at: number): number {
 
 /** Upper-cases a code read case-insensitively, with Crockford's aliases resolved, for events and records. */
 export function canonicalCode(text: string): string {
-  return text.toUpperCase().replace(/[IL]/g, '1').replace(/O/g, '0');
+  const upper = text.toUpperCase();
+  // printed codes never contain the aliases: only a hand-typed code pays for the replacement
+  return /[ILO]/.test(upper) ? upper.replace(/[IL]/g, '1').replace(/O/g, '0') : upper;
 }

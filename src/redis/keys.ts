@@ -18,6 +18,7 @@ export const keys = {
   batchSeq: '{meta}:batch:seq',
   batchDefs: '{meta}:batch:defs', // hash batchId -> batch JSON
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
+  campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
   redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
 

@@ -32,6 +32,18 @@ export class ScanMetrics {
     });
   }
 
+  /** A gauge read from `read` at each scrape. */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
+
   observe(outcome: string, ms: number): void {
     this.#scans.inc({ outcome });
     this.#latency.observe(ms / 1000);

@@ -30,6 +30,13 @@ export interface ScanResult {
   outcome: string;
 }
 
+interface CampaignKeys {
+  state: string;
+  stats: string;
+  shopBoard: string;
+  clerkBoard: string;
+}
+
 type ScriptReply = [string, string, number, string | number, number, string, string, string, string];
 
 const NO_PRIZE_MAP = '0'.repeat(LEVELS);
@@ -43,7 +50,10 @@ const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
 
 export class ScanService {
   readonly #ids = new EventIds();
-  readonly #codeJson = new Map<number, string>();
+  /** JSON pieces that depend only on the batch, built once per batch rather than once per scan */
+  readonly #batchJson = new Map<number, { skuKind: string; codeTail: string }>();
+  /** key names that depend only on the campaign and shard, built once */
+  readonly #campaignKeys = new Map<string, CampaignKeys>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -84,28 +94,29 @@ export class ScanService {
 
     const base =
       `"id":"${eventId}","type":"scan","at":"${new Date(now).toISOString()}","code":"${code}",` +
-      `"batchId":${batchId},"serial":${serial},"sku":${JSON.stringify(batch.sku)},"kind":"${batch.kind}",` +
+      `"batchId":${batchId},"serial":${serial},${this.#batchJsonOf(batch).skuKind},` +
       `"user":"${req.user}","campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
       `"lat":${jsonNum(req.lat)},"lng":${jsonNum(req.lng)},"clerk":${jsonStr(req.clerk)},` +
       `"device":${jsonStr(req.device)},"ip":${JSON.stringify(req.ip)},"random":${r},"clerkRandom":${clerkR < 0 ? 'null' : clerkR}`;
 
     const region = batch.region;
     const limits = campaign?.def.limits;
+    const ck = this.#campaignKeysOf(tag, campaignId);
     const args: RedisArg[] = [
       keys.batchStatus(tag),
       keys.seen(tag, batchId),
       keys.code(tag, batchId, serial),
       keys.member(tag, req.user),
       keys.events(tag),
-      keys.campaignState(tag, campaignId),
-      keys.campaignStats(tag, campaignId),
+      ck.state,
+      ck.stats,
       keys.campaignDay(tag, campaignId, day),
       keys.campaignUser(tag, campaignId, req.user),
       keys.campaignClerk(tag, campaignId, req.clerk ?? ''),
       keys.ipMinute(tag, campaignId, req.ip, Math.floor(now / 60_000)),
       boxKey,
-      keys.board(tag, campaignId, 'shop'),
-      keys.board(tag, campaignId, 'clerk'),
+      ck.shopBoard,
+      ck.clerkBoard,
       batchId,
       serial,
       req.user,
@@ -147,7 +158,7 @@ export class ScanService {
       origEventId !== '' ? `{"eventId":"${origEventId}","outcome":"${origOutcome}","prize":${origPrizeJson === '' ? 'null' : origPrizeJson}}` : 'null';
     const body =
       `{"eventId":"${eventId}","outcome":"${outcome}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
-      `"code":${this.#codeJsonOf(batch, serial)},"campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
+      `"code":{"batchId":${batchId},"serial":${serial}${this.#batchJsonOf(batch).codeTail},"campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
       `"prize":${prizeJson === '' ? 'null' : prizeJson},"scan":${scan},"original":${original}}`;
     return { body, outcome };
   }
@@ -214,12 +225,29 @@ export class ScanService {
     }
   }
 
-  #codeJsonOf(batch: Batch, serial: number): string {
-    let tail = this.#codeJson.get(batch.batchId);
-    if (tail === undefined) {
-      tail = `,"sku":${JSON.stringify(batch.sku)},"kind":"${batch.kind}"}`;
-      this.#codeJson.set(batch.batchId, tail);
+  #batchJsonOf(batch: Batch): { skuKind: string; codeTail: string } {
+    let j = this.#batchJson.get(batch.batchId);
+    if (j === undefined) {
+      const skuKind = `"sku":${JSON.stringify(batch.sku)},"kind":"${batch.kind}"`;
+      j = { skuKind, codeTail: `,${skuKind}}` };
+      this.#batchJson.set(batch.batchId, j);
     }
-    return `{"batchId":${batch.batchId},"serial":${serial}${tail}`;
+    return j;
   }
+
+  #campaignKeysOf(tag: string, campaignId: string): CampaignKeys {
+    const id = `${tag}${campaignId}`;
+    let k = this.#campaignKeys.get(id);
+    if (k === undefined) {
+      k = {
+        state: keys.campaignState(tag, campaignId),
+        stats: keys.campaignStats(tag, campaignId),
+        shopBoard: keys.board(tag, campaignId, 'shop'),
+        clerkBoard: keys.board(tag, campaignId, 'clerk'),
+      };
+      this.#campaignKeys.set(id, k);
+    }
+    return k;
+  }
+
 }

@@ -1,5 +1,4 @@
 // GET /healthz and GET /metrics.
-import { Gauge } from 'prom-client';
 import type { RedisClient } from '../../redis/scripts.js';
 import type { EventQuery } from '../../events/event-query.js';
 import type { StreamConsumer } from '../../events/stream-consumer.js';
@@ -19,30 +18,9 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics, outbox: OutboxGauges): Route[] {
-  new Gauge({
-    name: 'scanlot_event_backlog',
-    help: 'Scan events in Redis streams not yet persisted to SQLite',
-    registers: [metrics.registry],
-    async collect() {
-      this.set(await consumer.backlog().catch(() => -1));
-    },
-  });
-  new Gauge({
-    name: 'scanlot_events_persisted',
-    help: 'Events this engine moved from Redis to SQLite since it started',
-    registers: [metrics.registry],
-    collect() {
-      this.set(consumer.persisted);
-    },
-  });
-  new Gauge({
-    name: 'scanlot_http_requests_in_flight',
-    help: 'HTTP requests being handled (this scrape included)',
-    registers: [metrics.registry],
-    collect() {
-      this.set(inFlight.count);
-    },
-  });
+  metrics.gauge('scanlot_event_backlog', 'Scan events in Redis streams not yet persisted to SQLite', () => consumer.backlog().catch(() => -1));
+  metrics.gauge('scanlot_events_persisted', 'Events this engine moved from Redis to SQLite since it started', () => consumer.persisted);
+  metrics.gauge('scanlot_http_requests_in_flight', 'HTTP requests being handled (this scrape included)', () => inFlight.count);
   return [
     {
       method: 'get',
