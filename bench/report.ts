@@ -43,11 +43,12 @@ export function formatResults(r: BenchResults): string {
     `CPU per scan: engine ${num(r.cpuUsPerScanEngine, 1)} µs + redis ${num(r.cpuUsPerScanRedis, 1)} µs = ${num(r.cpuUsPerScan, 1)} µs` +
       ` (uWS hello ${num(r.cpuUsPerHello, 1)} µs, node:http hello ${num(r.cpuUsPerNodeHttpHello, 1)} µs)`,
   );
+  const perCall = r.scansPerRedisCall > 0 ? r.scansPerRedisCall : 1;
   const inner = Object.entries(r.redisCommandsDuringScan)
     .filter(([name]) => !['evalsha', 'eval'].includes(name))
     .sort((a, b) => b[1].perScript - a[1].perScript)
-    .map(([name, u]) => `${name} ${num(u.perScript)}`);
-  out.push(`commands inside the scan script, per call: ${inner.join(', ')}`);
+    .map(([name, u]) => `${name} ${num(u.perScript / perCall)}`);
+  out.push(`commands inside the scan script, per scan: ${inner.join(', ')}`);
   out.push('');
   out.push(
     table('Figures', [
@@ -57,8 +58,10 @@ export function formatResults(r: BenchResults): string {
       ['scan CPU / uWS hello CPU', num(r.ratios.cpuScanVsUwsHello)],
       [`fixed rate ${int(r.fixedRate.rate)}/s, autocannon (got ${int(r.fixedRate.achievedRps)}/s, other load ${num(r.fixedRate.otherCpuCores)}): p50 / p99 / p99.9 ms`, `${num(r.fixedRate.p50Ms)} / ${num(r.fixedRate.p99Ms)} / ${num(r.fixedRate.p999Ms)}`],
       [`fixed rate ${int(r.fixedRateOpenLoop.rate)}/s, open loop (got ${int(r.fixedRateOpenLoop.achievedRps)}/s, other load ${num(r.fixedRateOpenLoop.otherCpuCores)}): p50 / p99 / p99.9 ms`, `${num(r.fixedRateOpenLoop.p50Ms)} / ${num(r.fixedRateOpenLoop.p99Ms)} / ${num(r.fixedRateOpenLoop.p999Ms)}`],
-      ['Redis script calls per scan', num(r.redisCallsPerScan, 4)],
+      ['Redis script calls per scan (scans share the call of their event-loop turn)', `${num(r.redisCallsPerScan, 4)} (${num(r.scansPerRedisCall, 1)} scans per call)`],
+      [`Redis script calls of ${int(r.serialCheck.requests)} scans sent one at a time`, int(r.serialCheck.scriptCalls)],
       ['Redis µs per script call (in its commands)', `${num(r.redisUsecPerScriptCall)} (${num(r.redisUsecPerScriptCallInCommands)})`],
+      ['  … per scan', `${num(r.redisUsecPerScriptCall === null ? null : r.redisUsecPerScriptCall / perCall)} (${num(r.redisUsecPerScriptCallInCommands === null ? null : r.redisUsecPerScriptCallInCommands / perCall)})`],
       [`Redis commands of ${int(r.forgedCheck.requests)} forged scans`, String(r.forgedCheck.scriptCalls + Object.values(r.forgedCheck.otherCommands).reduce((a, b) => a + b, 0))],
       [`Redis bytes per code (${int(r.bigBatch.size)}-code batch)`, num(r.redisBytesPerCode, 4)],
       ['  … after scanning its last code once', num(r.redisBytesPerCodeAfterTouch, 4)],

@@ -16,12 +16,14 @@ import { CpuWindow } from './proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
 import { checkTargets, type BenchResults, type ServerRun } from './results.js';
 import { formatResults, writeResults } from './report.js';
-import { FORGED_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
+import { FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
 import { ServerProcess } from './server-process.js';
 
 const SCAN_PATH = '/v1/scans';
 /** bodies prepared per second of a run at full speed: far above what one box reaches */
 const BODIES_PER_SECOND = 60_000;
+/** scans of the one-at-a-time run */
+const SERIAL_SCANS = 300;
 
 const log = logger('bench');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -174,6 +176,14 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   const forgedCheck = { requests: forgedRun.requests, status: forgedRun.status, scriptCalls: scriptCalls(fDiff), otherCommands: foregroundCalls(fDiff) };
   for (const name of SCRIPT_COMMANDS) delete forgedCheck.otherCommands[name];
 
+  // --- one scan at a time: no turn is shared, so every scan is exactly one script call
+  log(`one scan at a time: ${SERIAL_SCANS} requests`);
+  const serialBodies = factory.make(SERIAL_SCANS, FRESH_ONLY);
+  const oBefore = await probe.commandStats();
+  const serialRun = await runLoad(engine.url, SCAN_PATH, serialBodies.bodies, { connections: 1, duration: 60, overallRate: null, maxRequests: SERIAL_SCANS });
+  await sleep(200);
+  const serialCheck = { requests: serialRun.requests, status: serialRun.status, scriptCalls: scriptCalls(diffCommandStats(oBefore, await probe.commandStats())) };
+
   // --- the scan run
   if (warmupBodies) {
     log('scan warm-up');
@@ -244,6 +254,8 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
     cpuUsPerHello: uws.cpuUsPerRequest,
     cpuUsPerNodeHttpHello: node.cpuUsPerRequest,
     redisCallsPerScan: nonForgedSent === 0 ? 0 : scripts / nonForgedSent,
+    scansPerRedisCall: scripts === 0 ? 0 : nonForgedSent / scripts,
+    serialCheck,
     redisCommandsDuringScan: commandUse,
     redisUsecPerScriptCall: scripts === 0 ? null : scriptUsec / scripts,
     redisUsecPerScriptCallInCommands: scripts === 0 ? null : innerUsec / scripts,

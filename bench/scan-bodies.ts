@@ -14,6 +14,7 @@ export interface Mix {
 
 export const REALISTIC_MIX: Mix = { fresh: 0.85, repeat: 0.1, forged: 0.05 };
 export const FORGED_ONLY: Mix = { fresh: 0, repeat: 0, forged: 1 };
+export const FRESH_ONLY: Mix = { fresh: 1, repeat: 0, forged: 0 };
 
 export interface UserModel {
   /** distinct ordinary users */

@@ -97,7 +97,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   );
   outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
   outbox.start();
-  const scans = new ScanService(redis, loadScript('scanCode-14.lua'), codec, batches, campaigns, now);
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now);
   const server = await listen(
     [
       ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),

@@ -193,7 +193,7 @@ export class CampaignStore {
     return { campaignId: c.def.id, scans, outcomes, reasons, prizes, diverted };
   }
 
-  /** Shops or clerks by first scans, ties to who got there first (see the score in scanCode). */
+  /** Shops or clerks by first scans, ties to who got there first (see the score in scanCodes). */
   async leaderboard(c: CompiledCampaign, by: 'shop' | 'clerk', limit: number): Promise<{ id: string; scans: number; rank: number }[]> {
     const merged: { id: string; score: number }[] = [];
     for (const t of ALL_SHARDS) {

@@ -107,3 +107,32 @@ describe('one consumption per code', () => {
     expect(second.body).toMatchObject({ outcome: 'repeat', scan: { count: 2, sameUser: false, firstAt: first.body.scan.firstAt } });
   });
 });
+
+describe('one Redis round trip per scan', () => {
+  const scriptCalls = async (): Promise<number> => {
+    const info = await fx.redis.client.info('commandstats');
+    return Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0) + Number(/cmdstat_eval:calls=(\d+)/.exec(info)?.[1] ?? 0);
+  };
+
+  it('one at a time: one script call per scan; 300 at once: they share calls and each is answered once', async () => {
+    const { batchId } = await setup({ kind: 'gift', probability: 0.5 }, 400);
+    const before = await scriptCalls();
+    for (let i = 0; i < 20; i++) expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, i), user: `one${i}` })).status).toBe(200);
+    const afterSerial = await scriptCalls();
+    expect(afterSerial - before).toBe(20);
+
+    const rs = await Promise.all(Array.from({ length: 300 }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(batchId, 20 + i), user: `many${i}` })));
+    const shared = (await scriptCalls()) - afterSerial;
+    expect(shared).toBeGreaterThan(0);
+    expect(shared).toBeLessThan(300);
+    const ids = new Set<string>();
+    for (const [i, r] of rs.entries()) {
+      expect(r.status).toBe(200);
+      // each answer belongs to its own request: its code and a first scan by its user
+      expect(r.body.code.serial).toBe(20 + i);
+      expect(r.body.scan).toMatchObject({ count: 1, sameUser: true });
+      ids.add(r.body.eventId);
+    }
+    expect(ids.size).toBe(300);
+  });
+});

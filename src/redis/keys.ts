@@ -34,7 +34,7 @@ export const keys = {
   campaignUser: (t: ShardTag, campaignId: string, user: string) => `${t}:cp:${campaignId}:user:${user}`, // w:<prize> wins of the user
   campaignClerk: (t: ShardTag, campaignId: string, clerk: string) => `${t}:cp:${campaignId}:clerk:${clerk}`, // w:<prize> rebates of the clerk
   ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${t}:cp:${campaignId}:ip:${ip}:${minute}`, // scans from one IP in one minute
-  board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${t}:cp:${campaignId}:board:${by}`, // sorted set, see scanCode
+  board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${t}:cp:${campaignId}:board:${by}`, // sorted set, see scanCodes
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
 } as const;
 

@@ -1,6 +1,7 @@
 // The scan hot path: decode and MAC-check the code in process (a forged code never reaches Redis),
-// find the live campaign in memory, draw the random integer, then one script call does the rest
-// atomically. The answer is assembled as a string: no intermediate objects, no JSON.stringify of it.
+// find the live campaign in memory, draw the random integer, then one script call (shared with the
+// other scans of the same event-loop turn, see ScanBatcher) does the rest atomically. The answer is
+// assembled as a string: no intermediate objects, no JSON.stringify of it.
 import { randomInt } from 'node:crypto';
 import { ApiError, badRequest, invalidCode, unavailable } from '../errors.js';
 import { canonicalCode, type CodeCodec } from '../codes/code-codec.js';
@@ -10,7 +11,8 @@ import type { Batch } from '../batches/batch.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
 import { LEVELS, PPM, pick, type AudienceDraw } from '../campaigns/draw-table.js';
 import { keys, shardTag } from '../redis/keys.js';
-import { runScript, type LuaScript, type RedisArg, type RedisClient } from '../redis/scripts.js';
+import type { LuaScript, RedisClient } from '../redis/scripts.js';
+import { ScanBatcher, type ScanArg, type ScanReply } from './scan-batcher.js';
 import { EventIds } from './event-ids.js';
 
 export interface ScanRequest {
@@ -37,13 +39,13 @@ interface CampaignKeys {
   clerkBoard: string;
 }
 
-type ScriptReply = [string, string, number, string | number, number, string, string, string, string];
-
 const NO_PRIZE_MAP = '0'.repeat(LEVELS);
 const FIRST_PRIZE_MAP = '1'.repeat(LEVELS);
 const LEVEL_CHARS = '0123456789';
 /** geofence radius around the shop that opened a box, for items whose batch has no region, when the box batch names none */
 export const SHOP_RADIUS_KM = 50;
+/** keys at the start of each scan's list in the scan script (see lua/scanCodes-1.lua) */
+const KEYS_PER_SCAN = 14;
 
 const jsonStr = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
 const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
@@ -54,15 +56,18 @@ export class ScanService {
   readonly #batchJson = new Map<number, { skuKind: string; codeTail: string }>();
   /** key names that depend only on the campaign and shard, built once */
   readonly #campaignKeys = new Map<string, CampaignKeys>();
+  readonly #batcher: ScanBatcher;
 
   constructor(
-    private readonly redis: RedisClient,
-    private readonly script: LuaScript,
+    redis: RedisClient,
+    script: LuaScript,
     private readonly codec: CodeCodec,
     private readonly batches: BatchStore,
     private readonly campaigns: CampaignStore,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.#batcher = new ScanBatcher(redis, script, KEYS_PER_SCAN);
+  }
 
   async scan(req: ScanRequest): Promise<ScanResult> {
     const input = parseScanInput(req.code);
@@ -102,12 +107,13 @@ export class ScanService {
     const region = batch.region;
     const limits = campaign?.def.limits;
     const ck = this.#campaignKeysOf(tag, campaignId);
-    const args: RedisArg[] = [
+    const events = keys.events(tag);
+    const args: ScanArg[] = [
       keys.batchStatus(tag),
       keys.seen(tag, batchId),
       keys.code(tag, batchId, serial),
       keys.member(tag, req.user),
-      keys.events(tag),
+      events,
       ck.state,
       ck.stats,
       keys.campaignDay(tag, campaignId, day),
@@ -141,9 +147,9 @@ export class ScanService {
     if (campaign) this.#drawArgs(campaign, isBox ? campaign.shop : campaign.consumer, r, clerkR, args);
     else args.push(NO_PRIZE_MAP, '0', 0);
 
-    let reply: ScriptReply;
+    let reply: ScanReply;
     try {
-      reply = (await runScript(this.redis, this.script, args)) as ScriptReply;
+      reply = await this.#batcher.run(events, args);
     } catch (err) {
       throw unavailable(`redis: ${err instanceof Error ? err.message : 'unreachable'}`);
     }
@@ -167,7 +173,7 @@ export class ScanService {
    * Appends the level map, the clerk's spec and the prize specs. The draws happen here, for random r
    * (and clerkR for the clerk, -1 for none); the script only picks the answer for the member's level.
    */
-  #drawArgs(c: CompiledCampaign, draw: AudienceDraw, r: number, clerkR: number, args: RedisArg[]): void {
+  #drawArgs(c: CompiledCampaign, draw: AudienceDraw, r: number, clerkR: number, args: ScanArg[]): void {
     const clerkIdx = clerkR < 0 ? -1 : pick(c.clerk.tables[c.clerk.tableOfLevel[0]!]!, clerkR);
     if (draw.tables.length === 1) {
       const idx = draw.prizes.length === 0 ? -1 : pick(draw.tables[0]!, r);
@@ -201,7 +207,7 @@ export class ScanService {
     if (clerkIdx >= 0) this.#pushSpec(c, c.clerk.prizes[clerkIdx]!, args);
   }
 
-  #pushSpec(c: CompiledCampaign, p: CompiledCampaign['def']['prizes'][number], args: RedisArg[]): void {
+  #pushSpec(c: CompiledCampaign, p: CompiledCampaign['def']['prizes'][number], args: ScanArg[]): void {
     const a = p.amount;
     const amount = a === null ? null : typeof a === 'number' ? a : a.min === a.max ? a.min : randomInt(a.min, a.max + 1);
     args.push(
