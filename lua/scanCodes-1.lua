@@ -15,7 +15,8 @@
     1 MessagePack array of scans; each scan is {keys, args}: the per-scan key list k and argument list a
       below (all strings)
 
-  Returns a flat array of 9 values per scan, in the order of the scans (see "Returns per scan").
+  Returns one string: 9 values per scan, in the order of the scans (see "Returns per scan"), all joined
+  by the unit separator \31 (char 31).
 
   Per-scan keys k (all under the shard's hash tag)
     1 batchStatus    hash batchId -> a (active) | p (pending) | v (void)
@@ -222,4 +223,6 @@ for i = 1, #scans do
   for j = 1, 9 do out[n + j] = reply[j] end
   n = n + 9
 end
-return out
+-- one string: the client decodes one reply instead of nine per scan. No value holds a control
+-- character (JSON escapes them; ids, outcomes and numbers have none), so \31 cannot occur inside one.
+return table.concat(out, '\31')

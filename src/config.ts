@@ -35,6 +35,8 @@ export interface Config {
   readonly consumerName: string;
   /** pending stream entries of other consumers idle this long are reclaimed */
   readonly reclaimIdleMs: number;
+  /** after a read that did not fill a batch, the stream consumer waits this long so the next commit holds more events */
+  readonly persistLingerMs: number;
   /** whether the first start on an empty DATA_DIR creates the demo batch and campaign */
   readonly demo: boolean;
   /** added to the wall clock: lets tests move the engine to another day (0 in production) */
@@ -153,6 +155,7 @@ export function readConfig(env: Env = process.env): Config {
     logLevel: logLevelRaw as LogLevel,
     consumerName: env.SCANLOT_CONSUMER && env.SCANLOT_CONSUMER !== '' ? env.SCANLOT_CONSUMER : `engine-${port}`,
     reclaimIdleMs: intVar(env, 'SCANLOT_RECLAIM_IDLE_MS', 30_000, 100, 3_600_000),
+    persistLingerMs: intVar(env, 'SCANLOT_PERSIST_LINGER_MS', 50, 0, 1_000),
     demo: boolVar(env, 'SCANLOT_DEMO', true),
     clockOffsetMs: signedIntVar(env, 'SCANLOT_CLOCK_OFFSET_MS'),
     maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),

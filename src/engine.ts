@@ -72,7 +72,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
 
   const db = openEventDb(config.sqlitePath);
   const events = new EventQuery(db);
-  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs }, log);
+  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs }, log);
   await consumer.start();
 
   const metrics = new ScanMetrics();

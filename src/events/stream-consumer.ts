@@ -10,11 +10,16 @@ import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { PersistResult, PersistTask } from './persist-worker.js';
 
+const DEFAULT_BATCH = 500;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 export interface ConsumerOptions {
   target: RedisTarget;
   dbPath: string;
   consumerName: string;
   reclaimIdleMs: number;
+  /** wait after a read that did not fill a batch (0: read again at once) */
+  lingerMs: number;
   batchSize?: number;
 }
 
@@ -69,7 +74,7 @@ export class StreamConsumer {
       stream,
       group: CONSUMER_GROUP,
       consumer: this.opts.consumerName,
-      count: this.opts.batchSize ?? 500,
+      count: this.opts.batchSize ?? DEFAULT_BATCH,
       mode,
       blockMs: 1000,
       claimIdleMs: this.opts.reclaimIdleMs,
@@ -97,7 +102,10 @@ export class StreamConsumer {
           else lastClaim = Date.now();
           continue;
         }
-        await this.#run(this.#task(stream, 'new'));
+        const moved = (await this.#run(this.#task(stream, 'new'))).moved;
+        // a commit writes whole WAL pages of the table and each index, about the cost of a hundred
+        // inserts: under a steady trickle, let events gather in the stream (durable there) for a while
+        if (moved > 0 && moved < (this.opts.batchSize ?? DEFAULT_BATCH) && this.opts.lingerMs > 0) await sleep(this.opts.lingerMs);
       } catch (err) {
         if (!this.#running) break;
         this.log.warn({ err: err instanceof Error ? err.message : String(err), stream }, 'moving events to SQLite failed; retrying');

@@ -7,8 +7,10 @@
 import { MsgpackWriter } from '../redis/msgpack-writer.js';
 import { runScript, type LuaScript, type RedisClient } from '../redis/scripts.js';
 
-/** outcome, reason, scanCount, firstAtMs, sameUser, prizeJSON, originalEventId, originalOutcome, originalPrizeJSON */
-export type ScanReply = [string, string, number, string | number, number, string, string, string, string];
+/** outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome, originalPrizeJSON */
+export type ScanReply = [string, string, string, string, string, string, string, string, string];
+/** joins the values of the script's reply (see lua/scanCodes-1.lua) */
+const SEPARATOR = '\x1f';
 
 const REPLY_FIELDS = 9;
 /** bounds the time one script call holds Redis (about 20 µs per scan) */
@@ -81,13 +83,14 @@ export class ScanBatcher {
     q.header = q.writer.reserveArray();
     runScript(this.redis, this.script, [streamKey, packed]).then(
       (reply) => {
-        if (!Array.isArray(reply) || reply.length !== waiters.length * REPLY_FIELDS) {
-          const err = new Error(`scan script answered ${Array.isArray(reply) ? reply.length : typeof reply} values for ${waiters.length} scans`);
+        const values = typeof reply === 'string' ? reply.split(SEPARATOR) : [];
+        if (values.length !== waiters.length * REPLY_FIELDS) {
+          const err = new Error(`scan script answered ${values.length} values for ${waiters.length} scans`);
           for (const w of waiters) w.reject(err);
           return;
         }
         for (let i = 0; i < waiters.length; i++) {
-          (waiters[i] as Waiter).resolve(reply.slice(i * REPLY_FIELDS, (i + 1) * REPLY_FIELDS) as ScanReply);
+          (waiters[i] as Waiter).resolve(values.slice(i * REPLY_FIELDS, (i + 1) * REPLY_FIELDS) as ScanReply);
         }
       },
       (err: unknown) => {

@@ -159,7 +159,7 @@ export class ScanService {
     const scan =
       outcome === 'blocked'
         ? 'null'
-        : `{"count":${count},"firstAt":"${new Date(Number(firstAt)).toISOString()}","sameUser":${sameUser === 1}}`;
+        : `{"count":${count},"firstAt":"${new Date(Number(firstAt)).toISOString()}","sameUser":${sameUser === '1'}}`;
     const original =
       origEventId !== '' ? `{"eventId":"${origEventId}","outcome":"${origOutcome}","prize":${origPrizeJson === '' ? 'null' : origPrizeJson}}` : 'null';
     const body =
