@@ -68,6 +68,27 @@ local userScansPerDay, userWinsPerDay, ipPerMinute, diverted
 local SPECS = 24
 local TWO32 = 4294967296
 
+-- per call: day hashes given their TTL already (once is enough), and the stats counters to add at
+-- the end (write-only in here, so one HINCRBY per distinct counter instead of one per scan)
+local ttlSet, statAdds = {}, {}
+
+-- the day hash lives three days; its TTL is set when one of its fields is first created
+local function dayTtl(key)
+  if not ttlSet[key] then
+    redis.call('EXPIRE', key, 259200)
+    ttlSet[key] = true
+  end
+end
+
+local function countStat(key, field)
+  local t = statAdds[key]
+  if not t then
+    t = {}
+    statAdds[key] = t
+  end
+  t[field] = (t[field] or 0) + 1
+end
+
 --@include prizeChecks
 
 -- every redis.call costs about a microsecond of its own: fields and counters at their defaults
@@ -82,13 +103,12 @@ local function emit(outcome, reason, prizeJson, count, clerkJson)
   if not hasCampaign then return end
   -- one counter per outcome and reason (o:won, o:lost:no_prize, o:blocked:ip_limit, …); the number of
   -- scans is their sum, so it costs no command of its own
-  redis.call('HINCRBY', k[7], reason == '' and ('o:' .. outcome) or ('o:' .. outcome .. ':' .. reason), 1)
-  if diverted == '1' then redis.call('HINCRBY', k[7], 'diverted', 1) end
+  countStat(k[7], reason == '' and ('o:' .. outcome) or ('o:' .. outcome .. ':' .. reason))
+  if diverted == '1' then countStat(k[7], 'diverted') end
 end
 
--- the day hash lives three days; its TTL is set when a field is first created, not on every write
 local function dayIncr(field, by)
-  if redis.call('HINCRBY', k[8], field, by) == by then redis.call('EXPIRE', k[8], 259200) end
+  if redis.call('HINCRBY', k[8], field, by) == by then dayTtl(k[8]) end
 end
 
 local function blocked(reason)
@@ -144,7 +164,7 @@ local function scanOne()
       -- counted before the check, like the IP limit: one command instead of a read and a write; a scan
       -- refused further down (geofence) still counts as one of the user's scans that day
       local n = redis.call('HINCRBY', k[8], 'us:' .. user, 1)
-      if n == 1 then redis.call('EXPIRE', k[8], 259200) end
+      if n == 1 then dayTtl(k[8]) end
       if n > userScansPerDay then return blocked('user_daily_limit') end
     end
     if a[17] ~= 'off' and lat ~= '' and refLat ~= '' then
@@ -222,6 +242,9 @@ for i = 1, #scans do
   local reply = scanOne()
   for j = 1, 9 do out[n + j] = reply[j] end
   n = n + 9
+end
+for key, fields in pairs(statAdds) do
+  for field, n in pairs(fields) do redis.call('HINCRBY', key, field, n) end
 end
 -- one string: the client decodes one reply instead of nine per scan. No value holds a control
 -- character (JSON escapes them; ids, outcomes and numbers have none), so \31 cannot occur inside one.

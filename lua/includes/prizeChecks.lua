@@ -28,7 +28,7 @@ local function awardPrize(b, stateKey, dayKey, winnerKey)
   if a[b + 3] == '1' then redis.call('HINCRBY', stateKey, 's:' .. id, -1) end
   if a[b + 4] == '1' then redis.call('HINCRBY', stateKey, 'b:' .. id, -amount) end
   redis.call('HINCRBY', stateKey, 'w:' .. id, 1)
-  if redis.call('HINCRBY', dayKey, 'w:' .. id, 1) == 1 then redis.call('EXPIRE', dayKey, 259200) end
+  if redis.call('HINCRBY', dayKey, 'w:' .. id, 1) == 1 then dayTtl(dayKey) end
   -- per-winner counts exist only to enforce perUserCap
   if tonumber(a[b + 6]) > 0 then redis.call('HINCRBY', winnerKey, 'w:' .. id, 1) end
   return a[b + 1], amount, a[b + 7] == '1'
