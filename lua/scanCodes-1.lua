@@ -68,9 +68,10 @@ local userScansPerDay, userWinsPerDay, ipPerMinute, diverted
 local SPECS = 24
 local TWO32 = 4294967296
 
--- per call: day hashes given their TTL already (once is enough), and the stats counters to add at
--- the end (write-only in here, so one HINCRBY per distinct counter instead of one per scan)
-local ttlSet, statAdds = {}, {}
+-- per call: day hashes given their TTL already (once is enough), the stats counters to add at
+-- the end (write-only in here, so one HINCRBY per distinct counter instead of one per scan), and the
+-- status of each batch read so far (only other commands change it, never a scan)
+local ttlSet, statAdds, batchStatus = {}, {}, {}
 
 -- the day hash lives three days; its TTL is set when one of its fields is first created
 local function dayTtl(key)
@@ -138,7 +139,11 @@ local function scanOne()
   diverted = '0'
 
   -- 1. refusals that never consume the code
-  local status = redis.call('HGET', k[1], a[1])
+  local status = batchStatus[a[1]]
+  if status == nil then
+    status = redis.call('HGET', k[1], a[1])
+    batchStatus[a[1]] = status
+  end
   if not status then return {'error', 'no_batch', 0, 0, 0, '', '', '', ''} end
   if status == 'p' then return blocked('batch_pending') end
   if status == 'v' then return blocked('batch_void') end
