@@ -57,7 +57,8 @@
            originalEventId, originalOutcome, originalPrizeJSON}
     outcome: won | lost | verified | repeat | blocked | error
     reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted
-             | user_daily_limit | ip_limit | geofence | batch_pending | batch_void | no_batch (error)
+             | user_daily_limit | ip_limit | geofence | batch_pending | batch_void
+             | no_batch (error) | script_error (error; the 7th value holds the Redis error message)
 ]]
 
 -- k, a: the keys and arguments of the scan being decided; the helpers below read them and the values
@@ -244,12 +245,18 @@ local scans = cmsgpack.unpack(ARGV[1])
 local out, n = {}, 0
 for i = 1, #scans do
   k, a = scans[i][1], scans[i][2]
-  local reply = scanOne()
+  -- a failing command (a key of the wrong type, say) fails its own scan, not the others of the call;
+  -- what that scan wrote before the failure stays (no rollback), as it would in a call of its own
+  local ok, reply = pcall(scanOne)
+  if not ok then
+    local msg = type(reply) == 'table' and reply.err or tostring(reply)
+    reply = {'error', 'script_error', 0, 0, 0, '', string.gsub(string.sub(msg, 1, 200), '%c', ' '), '', ''}
+  end
   for j = 1, 9 do out[n + j] = reply[j] end
   n = n + 9
 end
 for key, fields in pairs(statAdds) do
-  for field, n in pairs(fields) do redis.call('HINCRBY', key, field, n) end
+  for field, by in pairs(fields) do redis.call('HINCRBY', key, field, by) end
 end
 -- one string: the client decodes one reply instead of nine per scan. No value holds a control
 -- character (JSON escapes them; ids, outcomes and numbers have none), so \31 cannot occur inside one.

@@ -136,3 +136,25 @@ describe('one Redis round trip per scan', () => {
     expect(ids.size).toBe(300);
   });
 });
+
+describe('a failing scan in a shared call', () => {
+  it('fails alone: a member key of the wrong type makes that scan a 500, the others of the same turn are answered', async () => {
+    const { batchId } = await setup({ kind: 'gift' }, 400);
+    await fx.redis.client.set('{s0}:member:broken_user', 'not a hash');
+    const rs = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(batchId, i), user: i === 30 ? 'broken_user' : `fine${i}` })),
+    );
+    for (const [i, r] of rs.entries()) {
+      if (i === 30) {
+        expect(r.status).toBe(500);
+        expect(r.body.error.code).toBe('internal');
+      } else {
+        expect(r.status).toBe(200);
+        expect(r.body.scan.count).toBe(1);
+      }
+    }
+    // the failed scan consumed nothing: its code is still fresh for a healthy member
+    expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 30), user: 'fine_later' })).body.scan).toMatchObject({ count: 1 });
+    expect(fx.engine.output()).toMatch(/WRONGTYPE/);
+  });
+});

@@ -154,7 +154,10 @@ export class ScanService {
       throw unavailable(`redis: ${err instanceof Error ? err.message : 'unreachable'}`);
     }
     const [outcome, reason, count, firstAt, sameUser, prizeJson, origEventId, origOutcome, origPrizeJson] = reply;
-    if (outcome === 'error') throw unavailable(`batch ${batchId} is not registered in this shard (${reason})`);
+    if (outcome === 'error') {
+      if (reason === 'no_batch') throw unavailable(`batch ${batchId} is not registered in this shard (${reason})`);
+      throw new Error(`scan script failed for batch ${batchId} serial ${serial}: ${origEventId}`);
+    }
 
     const scan =
       outcome === 'blocked'
