@@ -12,6 +12,16 @@ export interface LoadOptions {
   maxRequests?: number;
 }
 
+/** latency percentiles of a run, ms */
+export interface LatencySummary {
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
 export interface LoadResult {
   /** responses received */
   requests: number;
@@ -19,7 +29,7 @@ export interface LoadResult {
   sent: number;
   durationS: number;
   rps: number;
-  latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  latencyMs: LatencySummary;
   /** responses per status code */
   status: Record<string, number>;
   /** socket errors and timeouts */

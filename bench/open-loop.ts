@@ -7,6 +7,7 @@
 // 100% followed by silence; its latencies are whole milliseconds, and its coordinated-omission
 // correction assumes an interval of ceil(1/rate) = 1 ms whatever the rate.
 import { connect, type Socket } from 'node:net';
+import type { LatencySummary } from './load.js';
 
 export interface PacedOptions {
   connections: number;
@@ -26,7 +27,7 @@ export interface PacedResult {
   answered: number;
   durationS: number;
   achievedRps: number;
-  latencyMs: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  latencyMs: LatencySummary;
   status: Record<string, number>;
   /** socket errors, and requests unanswered when the run ended */
   errors: number;

@@ -9,7 +9,8 @@
   rollback).
 
   KEYS
-    1 the event stream of the shard (routes the call on Redis Cluster; every key below carries its tag)
+    1 the event stream of the shard: every scan's event goes there (it also routes the call on Redis
+      Cluster; every key below carries the same hash tag)
 
   ARGV
     1 MessagePack array of scans; each scan is {keys, args}: the per-scan key list k and argument list a
@@ -23,17 +24,16 @@
     2 seen           bitmap of the batch, bit = serial consumed
     3 code           hash: record of this code (u user, t first ms, e eventId, o outcome, p prize JSON, n scans)
     4 member         hash of the scanner: blocked, level, points, wins
-    5 events         stream of scan events
-    6 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won
-    7 campaignStats  hash: o:<outcome> or o:<outcome>:<reason> (scans = their sum), diverted,
+    5 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won
+    6 campaignStats  hash: o:<outcome> or o:<outcome>:<reason> (scans = their sum), diverted,
                      arrival (counter of first scans attributed to a shop or clerk)
-    8 campaignDay    hash of today in the campaign time zone: w:<prize> wins, us:<user> scans, uw:<user> wins
-    9 scannerWins    hash of the scanner in the campaign: w:<prize> wins
-   10 clerkWins      hash of the clerk in the campaign: w:<prize> wins
-   11 ipMinute       counter of this client IP in this minute
-   12 box            hash of the box: shop, lat, lng, at (the box that holds this item, or this box code itself)
-   13 shopBoard      sorted set: shops by first scans; score = scans * 2^32 + (2^32 - 1 - arrival)
-   14 clerkBoard     sorted set: clerks, same score
+    7 campaignDay    hash of today in the campaign time zone: w:<prize> wins, us:<user> scans, uw:<user> wins
+    8 scannerWins    hash of the scanner in the campaign: w:<prize> wins
+    9 clerkWins      hash of the clerk in the campaign: w:<prize> wins
+   10 ipMinute       counter of this client IP in this minute
+   11 box            hash of the box: shop, lat, lng, at (the box that holds this item, or this box code itself)
+   12 shopBoard      sorted set: shops by first scans; score = scans * 2^32 + (2^32 - 1 - arrival)
+   13 clerkBoard     sorted set: clerks, same score
 
   Per-scan arguments a
     1 batchId  2 serial  3 user  4 now (ms)  5 eventId
@@ -97,20 +97,20 @@ end
 -- (no shop, not diverted, no clerk prize) are left out
 local function emit(outcome, reason, prizeJson, count, clerkJson)
   if shop == '' and diverted == '0' and clerkJson == '' then
-    redis.call('XADD', k[5], '*', 'b', a[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count)
+    redis.call('XADD', KEYS[1], '*', 'b', a[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count)
   else
-    redis.call('XADD', k[5], '*', 'b', a[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
+    redis.call('XADD', KEYS[1], '*', 'b', a[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
       's', shop, 'd', diverted, 'k', clerkJson)
   end
   if not hasCampaign then return end
   -- one counter per outcome and reason (o:won, o:lost:no_prize, o:blocked:ip_limit, …); the number of
   -- scans is their sum, so it costs no command of its own
-  countStat(k[7], reason == '' and ('o:' .. outcome) or ('o:' .. outcome .. ':' .. reason))
-  if diverted == '1' then countStat(k[7], 'diverted') end
+  countStat(k[6], reason == '' and ('o:' .. outcome) or ('o:' .. outcome .. ':' .. reason))
+  if diverted == '1' then countStat(k[6], 'diverted') end
 end
 
 local function dayIncr(field, by)
-  if redis.call('HINCRBY', k[8], field, by) == by then dayTtl(k[8]) end
+  if redis.call('HINCRBY', k[7], field, by) == by then dayTtl(k[7]) end
 end
 
 local function blocked(reason)
@@ -154,7 +154,7 @@ local function scanOne()
   -- an item of an opened box inherits the shop, and its place when the item batch has no region
   local refLat, refLng, refKm = a[13], a[14], a[15]
   if kind == 'item' and a[16] ~= '' then
-    local box = redis.call('HMGET', k[12], 'shop', 'lat', 'lng')
+    local box = redis.call('HMGET', k[11], 'shop', 'lat', 'lng')
     if shop == '' and box[1] then shop = box[1] end
     if refLat == '' and box[2] then refLat, refLng, refKm = box[2], box[3], a[16] end
   end
@@ -162,15 +162,15 @@ local function scanOne()
   if hasCampaign then
     if ipPerMinute > 0 then
       -- every attempt counts, refused ones too: a farm behind one IP stays refused
-      local n = redis.call('INCR', k[11])
-      if n == 1 then redis.call('EXPIRE', k[11], 120) end
+      local n = redis.call('INCR', k[10])
+      if n == 1 then redis.call('EXPIRE', k[10], 120) end
       if n > ipPerMinute then return blocked('ip_limit') end
     end
     if userScansPerDay > 0 then
       -- counted before the check, like the IP limit: one command instead of a read and a write; a scan
       -- refused further down (geofence) still counts as one of the user's scans that day
-      local n = redis.call('HINCRBY', k[8], 'us:' .. user, 1)
-      if n == 1 then dayTtl(k[8]) end
+      local n = redis.call('HINCRBY', k[7], 'us:' .. user, 1)
+      if n == 1 then dayTtl(k[7]) end
       if n > userScansPerDay then return blocked('user_daily_limit') end
     end
     if a[17] ~= 'off' and lat ~= '' and refLat ~= '' then
@@ -203,8 +203,8 @@ local function scanOne()
       outcome, reason = 'lost', 'no_prize'
     else
       local b = SPECS + (spec - 1) * 8
-      reason = prizeBlocker(b, k[6], k[8], k[9])
-      if reason == '' and userWinsPerDay > 0 and (tonumber(redis.call('HGET', k[8], 'uw:' .. user)) or 0) >= userWinsPerDay then
+      reason = prizeBlocker(b, k[5], k[7], k[8])
+      if reason == '' and userWinsPerDay > 0 and (tonumber(redis.call('HGET', k[7], 'uw:' .. user)) or 0) >= userWinsPerDay then
         reason = 'user_cap'
       end
       if reason ~= '' then
@@ -212,7 +212,7 @@ local function scanOne()
       else
         local amount, isPoints
         outcome = 'won'
-        prizeJson, amount, isPoints = awardPrize(b, k[6], k[8], k[9])
+        prizeJson, amount, isPoints = awardPrize(b, k[5], k[7], k[8])
         redis.call('HINCRBY', k[4], 'wins', 1)
         if isPoints then redis.call('HINCRBY', k[4], 'points', amount) end
         if userWinsPerDay > 0 then dayIncr('uw:' .. user, 1) end
@@ -221,22 +221,22 @@ local function scanOne()
     local clerkSpec = tonumber(a[22]) or 0
     if clerk ~= '' and clerkSpec > 0 then
       local b = SPECS + (clerkSpec - 1) * 8
-      if prizeBlocker(b, k[6], k[8], k[10]) == '' then
-        clerkJson = awardPrize(b, k[6], k[8], k[10])
+      if prizeBlocker(b, k[5], k[7], k[9]) == '' then
+        clerkJson = awardPrize(b, k[5], k[7], k[9])
       end
     end
   end
 
   redis.call('HSET', k[3], 'u', user, 't', now, 'e', a[5], 'o', outcome, 'p', prizeJson, 'n', 1)
   if kind == 'box' then
-    redis.call('HSET', k[12], 'shop', shop, 'at', now)
-    if lat ~= '' then redis.call('HSET', k[12], 'lat', lat, 'lng', lng) end
+    redis.call('HSET', k[11], 'shop', shop, 'at', now)
+    if lat ~= '' then redis.call('HSET', k[11], 'lat', lat, 'lng', lng) end
   end
   emit(outcome, reason, prizeJson, 1, clerkJson)
   if hasCampaign and (shop ~= '' or clerk ~= '') then
-    local arrival = redis.call('HINCRBY', k[7], 'arrival', 1)
-    if shop ~= '' then rank(k[13], shop, arrival) end
-    if clerk ~= '' then rank(k[14], clerk, arrival) end
+    local arrival = redis.call('HINCRBY', k[6], 'arrival', 1)
+    if shop ~= '' then rank(k[12], shop, arrival) end
+    if clerk ~= '' then rank(k[13], clerk, arrival) end
   end
   return {outcome, reason, 1, now, 1, prizeJson, '', '', ''}
 end

@@ -45,7 +45,7 @@ const LEVEL_CHARS = '0123456789';
 /** geofence radius around the shop that opened a box, for items whose batch has no region, when the box batch names none */
 export const SHOP_RADIUS_KM = 50;
 /** keys at the start of each scan's list in the scan script (see lua/scanCodes-1.lua) */
-const KEYS_PER_SCAN = 14;
+const KEYS_PER_SCAN = 13;
 
 const jsonStr = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
 const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
@@ -97,9 +97,10 @@ export class ScanService {
         ? keys.box(tag, batch.boxedBy.batchId, Math.floor(serial / batch.boxedBy.perBox))
         : keys.box(tag, 0, 0);
 
+    const batchJson = this.#batchJsonOf(batch);
     const base =
       `"id":"${eventId}","type":"scan","at":"${new Date(now).toISOString()}","code":"${code}",` +
-      `"batchId":${batchId},"serial":${serial},${this.#batchJsonOf(batch).skuKind},` +
+      `"batchId":${batchId},"serial":${serial},${batchJson.skuKind},` +
       `"user":"${req.user}","campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
       `"lat":${jsonNum(req.lat)},"lng":${jsonNum(req.lng)},"clerk":${jsonStr(req.clerk)},` +
       `"device":${jsonStr(req.device)},"ip":${JSON.stringify(req.ip)},"random":${r},"clerkRandom":${clerkR < 0 ? 'null' : clerkR}`;
@@ -113,7 +114,6 @@ export class ScanService {
       keys.seen(tag, batchId),
       keys.code(tag, batchId, serial),
       keys.member(tag, req.user),
-      events,
       ck.state,
       ck.stats,
       keys.campaignDay(tag, campaignId, day),
@@ -167,7 +167,7 @@ export class ScanService {
       origEventId !== '' ? `{"eventId":"${origEventId}","outcome":"${origOutcome}","prize":${origPrizeJson === '' ? 'null' : origPrizeJson}}` : 'null';
     const body =
       `{"eventId":"${eventId}","outcome":"${outcome}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
-      `"code":{"batchId":${batchId},"serial":${serial}${this.#batchJsonOf(batch).codeTail},"campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
+      `"code":{"batchId":${batchId},"serial":${serial}${batchJson.codeTail},"campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
       `"prize":${prizeJson === '' ? 'null' : prizeJson},"scan":${scan},"original":${original}}`;
     return { body, outcome };
   }
