@@ -80,6 +80,33 @@ describe('prize limits under 300+ concurrent first scans', () => {
   });
 });
 
+describe('counters of members and days under concurrency', () => {
+  it('4 members winning 80 times each in shared calls: every point, win and budget unit is counted once; the day hash expires', async () => {
+    const sku = uniqueSku();
+    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 400 });
+    const campaignId = `c-${sku}`;
+    // a budget past 1e14: written back as digits, never as 1e+14, or the next HINCRBY/tonumber would break
+    const budget = Number.MAX_SAFE_INTEGER - 1;
+    const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7, budget }], { limits: { userScansPerDay: 1000, userWinsPerDay: 1000 } }));
+    expect(c.status).toBe(201);
+    const t = tally(await scanAll(b.body.batchId, 320, (i) => `pm${sku}${i % 4}`));
+    expect(t).toEqual({ won: 320 });
+    for (let u = 0; u < 4; u++) {
+      expect((await fx.engine.api('GET', `/v1/members/pm${sku}${u}`)).body).toMatchObject({ points: 560, wins: 80 });
+    }
+    const campaign = await fx.engine.api('GET', `/v1/campaigns/${campaignId}`);
+    expect(campaign.body.prizes[0]).toMatchObject({ budgetLeft: budget - 320 * 7, wonToday: 320 });
+    const dayKeys = await fx.redis.client.keys(`{s0}:cp:${campaignId}:day:*`);
+    expect(dayKeys).toHaveLength(1);
+    const day = await fx.redis.client.hgetall(dayKeys[0]!);
+    for (let u = 0; u < 4; u++) expect(day).toMatchObject({ [`us:pm${sku}${u}`]: '80', [`uw:pm${sku}${u}`]: '80' });
+    expect(day['w:p']).toBe('320');
+    const ttl = await fx.redis.client.ttl(dayKeys[0]!);
+    expect(ttl).toBeGreaterThan(259_000);
+    expect(ttl).toBeLessThanOrEqual(259_200);
+  });
+});
+
 describe('one consumption per code', () => {
   it('50 concurrent scans of one code: exactly one first scan, 49 repeats', async () => {
     const { batchId } = await setup({ kind: 'gift' });
