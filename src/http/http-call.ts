@@ -85,8 +85,8 @@ export class HttpCall {
           reject(new ApiError('payload_too_large', `body over ${max} bytes`));
           return;
         }
-        // copy: uWS reuses the ArrayBuffer after this callback returns
-        chunks.push(Buffer.from(new Uint8Array(ab).slice()));
+        // copy (once): uWS reuses the ArrayBuffer after this callback returns
+        chunks.push(Buffer.from(new Uint8Array(ab)));
         if (isLast) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
       });
     });
