@@ -7,12 +7,13 @@
 // The receiver runs in its own process (this file, forked with RECEIVER_FLAG), so that its CPU is not
 // counted as the engine's: node:http, answers 200 to every POST of {"events":[…]}, checks no signature,
 // counts events and unique ids, and reports them on GET /count.
+import { campaignBody } from './bench-campaign.js';
 import { int, num, table } from './report.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { UsageError } from './options.js';
 import { stopChild } from './stop-child.js';
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { cpus, loadavg, release } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -294,13 +295,6 @@ async function waitHealth(engine: EngineProcess, what: string, done: (h: Health)
     if (Date.now() > until) throw new Error(`${what} not reached within ${timeoutMs / 1000} s (backlog ${h.backlog}, outbox ${h.outbox})`);
     await sleep(20);
   }
-}
-
-function campaignBody(id: string, sku: string): Record<string, unknown> {
-  const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'bench-campaign.json'), 'utf8')) as Record<string, unknown>;
-  delete fixture._comment;
-  const now = Date.now();
-  return { ...fixture, id, startsAt: new Date(now - 3_600_000).toISOString(), endsAt: new Date(now + 30 * 86_400_000).toISOString(), scope: { skus: [sku] } };
 }
 
 function sentKinds(set: BodySet, taken: number): { fresh: number; repeat: number; forged: number } {

@@ -2,10 +2,8 @@
 // hello-world baselines, with the same autocannon settings and the same prepared request bodies; CPU per
 // request from /proc; Redis commands and memory from INFO; export and persistence speed. Prints a table
 // and writes bench/results/latest.json (or --out).
-import { readFileSync } from 'node:fs';
+import { campaignBody } from './bench-campaign.js';
 import { cpus, loadavg, release } from 'node:os';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/paths.js';
 import { BENCH_SECRET, EngineProcess } from './engine-process.js';
 import { measureExport } from './export-bench.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -71,19 +69,6 @@ function sentKinds(set: BodySet, taken: number): { fresh: number; repeat: number
   const counts = [0, 0, 0];
   for (let i = 0; i < n; i++) counts[set.kinds[i] as number]!++;
   return { fresh: counts[0]!, repeat: counts[1]!, forged: counts[2]!, wrapped: taken > set.kinds.length };
-}
-
-function campaignBody(id: string, sku: string): Record<string, unknown> {
-  const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'bench-campaign.json'), 'utf8')) as Record<string, unknown>;
-  delete fixture._comment;
-  const now = Date.now();
-  return {
-    ...fixture,
-    id,
-    startsAt: new Date(now - 3_600_000).toISOString(),
-    endsAt: new Date(now + 30 * 86_400_000).toISOString(),
-    scope: { skus: [sku] },
-  };
 }
 
 async function registerBatch(engine: EngineProcess, sku: string, size: number): Promise<number> {
