@@ -71,3 +71,40 @@ describe('npm run bench', () => {
     expect((at(results, 'forgedCheck.status') as Record<string, number>)['404']).toBe(at(results, 'forgedCheck.requests'));
   }, 120_000);
 });
+
+describe('npm run bench:tail', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scanlot-tail-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a short open-loop window and reports the client, engine and Redis views of it', async () => {
+    const out = join(dir, 'tail.json');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [join(PROJECT_ROOT, 'dist', 'bench', 'tail-bench.js'), '--rate', '200', '--duration', '1', '--warmup', '0.5', '--connections', '4', '--redis-config', 'hz 20', '--out', out],
+        { timeout: 60_000, maxBuffer: 10 * 1024 * 1024 },
+        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Redis: SLOWLOG');
+    const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    expect(at(r, 'client.sent')).toBe(300);
+    expect(at(r, 'client.answered')).toBe(300);
+    for (const path of ['client.p50Ms', 'client.p99Ms', 'client.maxMs', 'engine.loopDelayMaxMs']) {
+      expect(Number.isFinite(at(r, path)), path).toBe(true);
+    }
+    // the engine answered the window's scans (forged codes are 404s, not in its histogram)
+    expect(at(r, 'engine.answered') as number).toBeGreaterThan(150);
+    expect(at(r, 'engine.shareWithinMs.1000')).toBe(1);
+    expect(at(r, 'options.redisConfig')).toEqual([['hz', '20']]);
+    expect(Array.isArray(at(r, 'redis.latencyEvents'))).toBe(true);
+  }, 70_000);
+
+  it('refuses a bad option with usage and exit status 2', async () => {
+    const code = await new Promise<number | null>((resolve) => {
+      execFile(process.execPath, [join(PROJECT_ROOT, 'dist', 'bench', 'tail-bench.js'), '--rate', 'fast'], (err) => resolve(err ? (typeof err.code === 'number' ? err.code : null) : 0));
+    });
+    expect(code).toBe(2);
+  });
+});

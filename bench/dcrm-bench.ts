@@ -8,15 +8,14 @@
 // counted as the engine's: node:http, answers 200 to every POST of {"events":[…]}, checks no signature,
 // counts events and unique ids, and reports them on GET /count.
 import { campaignBody } from './bench-campaign.js';
-import { int, num, table } from './report.js';
+import { int, num, table, writeJson } from './report.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { UsageError } from './options.js';
 import { stopChild } from './stop-child.js';
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { cpus, loadavg, release } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { BENCH_SECRET, EngineProcess } from './engine-process.js';
@@ -575,7 +574,6 @@ const OUT = join(PROJECT_ROOT, 'bench', 'results', 'dcrm.json');
 if (process.argv[2] === RECEIVER_FLAG) runReceiver();
 else
   void benchMain('bench:dcrm', parseArgs, bench, (_opts, results) => {
-    mkdirSync(dirname(OUT), { recursive: true });
-    writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+    writeJson(OUT, results);
     process.stdout.write(`${formatDcrm(results)}\n\nwritten to ${OUT}\n`);
   });

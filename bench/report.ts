@@ -81,7 +81,8 @@ export function formatResults(r: BenchResults): string {
   return out.join('\n');
 }
 
-export function writeResults(file: string, r: BenchResults): void {
+/** A results file: pretty JSON, its directory created when missing. */
+export function writeJson(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -13,7 +13,7 @@ import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { CpuWindow } from './proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
 import { checkTargets, type BenchResults, type ServerRun } from './results.js';
-import { formatResults, writeResults } from './report.js';
+import { formatResults, writeJson } from './report.js';
 import { FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
 import { ServerProcess } from './server-process.js';
 
@@ -311,6 +311,6 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
 }
 
 void benchMain('bench', parseOptions, bench, (opts, results) => {
-  writeResults(opts.out, results);
+  writeJson(opts.out, results);
   process.stdout.write(`${formatResults(results)}\n\nwritten to ${opts.out}\n`);
 });
