@@ -255,8 +255,15 @@ for i = 1, #scans do
   for j = 1, 9 do out[n + j] = reply[j] end
   n = n + 9
 end
+-- the scans are decided and written by now: a stats key that cannot take the counts (a key of the
+-- wrong type, say) loses them, logged in Redis' log, rather than failing answers whose writes stand
 for key, fields in pairs(statAdds) do
-  for field, by in pairs(fields) do redis.call('HINCRBY', key, field, by) end
+  local ok, err = pcall(function()
+    for field, by in pairs(fields) do redis.call('HINCRBY', key, field, by) end
+  end)
+  if not ok then
+    redis.log(redis.LOG_WARNING, 'scanlot: stats counts for ' .. key .. ' lost: ' .. (type(err) == 'table' and tostring(err.err) or tostring(err)))
+  end
 end
 -- one string: the client decodes one reply instead of nine per scan. No value holds a control
 -- character (JSON escapes them; ids, outcomes and numbers have none), so \31 cannot occur inside one.

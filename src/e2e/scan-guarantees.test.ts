@@ -184,4 +184,15 @@ describe('a failing scan in a shared call', () => {
     expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 30), user: 'fine_later' })).body.scan).toMatchObject({ count: 1 });
     expect(fx.engine.output()).toMatch(/WRONGTYPE/);
   });
+
+  it('a stats key of the wrong type costs the counts, not the answers: the scans were decided and written', async () => {
+    const { batchId, campaignId } = await setup({ kind: 'gift', stock: 5 }, 400);
+    await fx.redis.client.del(`{s0}:cp:${campaignId}:stats`);
+    await fx.redis.client.set(`{s0}:cp:${campaignId}:stats`, 'not a hash');
+    const t = tally(await scanAll(batchId, 40, (i) => `st${i}`));
+    expect(t).toEqual({ won: 5, 'lost/out_of_stock': 35 });
+    // written: the codes are consumed
+    const again = await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 3), user: 'st3' });
+    expect(again.body).toMatchObject({ outcome: 'repeat', scan: { count: 2, sameUser: true } });
+  });
 });
