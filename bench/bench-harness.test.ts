@@ -36,20 +36,22 @@ function at(obj: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
+/** Runs a compiled bench script (dist/bench/<script>.js) to its end: exit code, stdout, stderr. */
+function runBench(script: string, args: readonly string[], timeout: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(PROJECT_ROOT, 'dist', 'bench', `${script}.js`), ...args], { timeout, maxBuffer: 10 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
 describe('npm run bench', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scanlot-bench-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs for two seconds and writes every contract field', async () => {
     const out = join(dir, 'latest.json');
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(PROJECT_ROOT, 'dist', 'bench', 'run-bench.js'), '--duration', '2', '--connections', '10', '--quick', '--out', out],
-        { timeout: 110_000, maxBuffer: 10 * 1024 * 1024 },
-        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
-      );
-    });
+    const run = await runBench('run-bench', ['--duration', '2', '--connections', '10', '--quick', '--out', out], 110_000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Targets (issue 5)');
 
@@ -78,14 +80,7 @@ describe('npm run bench:tail', () => {
 
   it('runs a short open-loop window and reports the client, engine and Redis views of it', async () => {
     const out = join(dir, 'tail.json');
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(PROJECT_ROOT, 'dist', 'bench', 'tail-bench.js'), '--rate', '200', '--duration', '1', '--warmup', '0.5', '--connections', '4', '--redis-config', 'hz 20', '--out', out],
-        { timeout: 60_000, maxBuffer: 10 * 1024 * 1024 },
-        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
-      );
-    });
+    const run = await runBench('tail-bench', ['--rate', '200', '--duration', '1', '--warmup', '0.5', '--connections', '4', '--redis-config', 'hz 20', '--out', out], 60_000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Redis: SLOWLOG');
     const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
@@ -102,9 +97,8 @@ describe('npm run bench:tail', () => {
   }, 70_000);
 
   it('refuses a bad option with usage and exit status 2', async () => {
-    const code = await new Promise<number | null>((resolve) => {
-      execFile(process.execPath, [join(PROJECT_ROOT, 'dist', 'bench', 'tail-bench.js'), '--rate', 'fast'], (err) => resolve(err ? (typeof err.code === 'number' ? err.code : null) : 0));
-    });
-    expect(code).toBe(2);
+    const run = await runBench('tail-bench', ['--rate', 'fast'], 20_000);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('usage: npm run bench:tail');
   });
 });
