@@ -4,6 +4,7 @@
 // answer is written inside cork() and only if the client is still there.
 import { ApiError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from './uws.js';
+import { peerAddressText } from './peer-address.js';
 
 export const MAX_BODY = 64 * 1024;
 
@@ -50,13 +51,7 @@ export class HttpCall {
 
   /** The peer address; must be called before the first await (uWS frees the socket data later on abort). */
   remoteAddress(): string {
-    if (this.#remote === null) {
-      // a JS loop over the few ASCII bytes: cheaper than a Buffer and a native decode per request
-      const text = new Uint8Array(this.res.getRemoteAddressAsText());
-      let s = '';
-      for (let i = 0; i < text.length; i++) s += String.fromCharCode(text[i] as number);
-      this.#remote = s;
-    }
+    if (this.#remote === null) this.#remote = peerAddressText(this.res.getRemoteAddress());
     return this.#remote;
   }
 
