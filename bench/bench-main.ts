@@ -1,6 +1,6 @@
 // What every bench entry point does around its measurements: parse the options (a usage error exits
 // 2), stop whatever was started on Ctrl-C, on failure and at the end, and report a failure with exit 1.
-import { UsageError } from './options.js';
+import { UsageError } from './flags.js';
 
 export function logger(tag: string): (msg: string) => void {
   return (msg) => {

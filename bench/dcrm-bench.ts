@@ -10,7 +10,7 @@
 import { campaignBody } from './bench-campaign.js';
 import { int, num, table, writeJson } from './report.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { UsageError } from './options.js';
+import { readFlags } from './flags.js';
 import { stopChild } from './stop-child.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -182,23 +182,13 @@ const USAGE = `usage: npm run bench:dcrm -- [--duration S] [--connections N] [--
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { duration: 10, connections: 50, rounds: 2 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const raw = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    const n = Number(raw);
-    const need = (integer: boolean): number => {
-      if (raw === undefined || raw === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-        throw new UsageError(`${flag} needs a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(raw)}\n${USAGE}`);
-      }
-      return n;
-    };
-    if (flag === '--duration') o.duration = need(false);
-    else if (flag === '--connections') o.connections = need(true);
-    else if (flag === '--rounds') o.rounds = need(true);
-    else throw new UsageError(flag === '--help' || flag === '-h' ? USAGE : `unknown option ${arg}\n${USAGE}`);
-  }
+  readFlags(argv, USAGE, (flag, v) => {
+    if (flag === '--duration') o.duration = v.number(0, false, true);
+    else if (flag === '--connections') o.connections = v.number(1, true);
+    else if (flag === '--rounds') o.rounds = v.number(1, true);
+    else return false;
+    return true;
+  });
   return o;
 }
 

@@ -1,6 +1,7 @@
 // Command-line options of `npm run bench`.
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { readFlags } from './flags.js';
 
 export interface BenchOptions {
   /** seconds of each load run */
@@ -32,16 +33,6 @@ export const USAGE = `usage: npm run bench -- [--duration S] [--connections N] [
   --out FILE            results file (default bench/results/latest.json)
   --engine-node-arg ARG extra node flag for the engine process (repeatable), e.g. --cpu-prof`;
 
-export class UsageError extends Error {}
-
-function positive(name: string, raw: string | undefined, integer: boolean): number {
-  const n = Number(raw);
-  if (raw === undefined || raw === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${name} needs a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
-
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let duration = 10;
   let connections = 50;
@@ -49,42 +40,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
   let out = join(PROJECT_ROOT, 'bench', 'results', 'latest.json');
   const engineNodeArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--duration':
-        duration = positive(flag, value(), false);
-        break;
-      case '--connections':
-        connections = positive(flag, value(), true);
-        break;
-      case '--rate':
-        rate = positive(flag, value(), false);
-        break;
-      case '--quick':
-        quick = true;
-        break;
-      case '--out': {
-        const v = value();
-        if (!v) throw new UsageError('--out needs a file name');
-        out = v;
-        break;
-      }
-      case '--engine-node-arg': {
-        const v = value();
-        if (!v) throw new UsageError('--engine-node-arg needs a value');
-        engineNodeArgs.push(v);
-        break;
-      }
-      case '--help':
-      case '-h':
-        throw new UsageError(USAGE);
-      default:
-        throw new UsageError(`unknown option ${arg}\n${USAGE}`);
-    }
-  }
+  readFlags(argv, USAGE, (flag, v) => {
+    if (flag === '--duration') duration = v.number(0, false, true);
+    else if (flag === '--connections') connections = v.number(1, true);
+    else if (flag === '--rate') rate = v.number(0, false, true);
+    else if (flag === '--quick') quick = true;
+    else if (flag === '--out') out = v.text();
+    else if (flag === '--engine-node-arg') engineNodeArgs.push(v.text());
+    else return false;
+    return true;
+  });
   return {
     duration,
     connections,

@@ -14,7 +14,7 @@ import { campaignBody } from './bench-campaign.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { BENCH_SECRET, BENCH_TOKEN, EngineProcess } from './engine-process.js';
 import { runPaced } from './open-loop.js';
-import { UsageError } from './options.js';
+import { readFlags, UsageError } from './flags.js';
 import { RedisProbe } from './redis-probe.js';
 import { int, num, table, writeJson } from './report.js';
 import { ScanBodyFactory } from './scan-bodies.js';
@@ -56,34 +56,21 @@ export interface TailResults {
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { rate: 5000, connections: 50, duration: 10, warmup: 2, redisConfig: [], engineNodeArgs: [], out: join(PROJECT_ROOT, 'bench', 'results', 'tail.json') };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const raw = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    const need = (min: number, integer: boolean): number => {
-      const n = Number(raw);
-      if (raw === undefined || raw === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-        throw new UsageError(`${flag} needs a${integer ? 'n integer' : ' number'} >= ${min}, got ${JSON.stringify(raw)}\n${USAGE}`);
-      }
-      return n;
-    };
-    const text = (): string => {
-      if (raw === undefined || raw === '') throw new UsageError(`${flag} needs a value\n${USAGE}`);
-      return raw;
-    };
-    if (flag === '--rate') o.rate = need(1, false);
-    else if (flag === '--connections') o.connections = need(1, true);
-    else if (flag === '--duration') o.duration = need(0.1, false);
-    else if (flag === '--warmup') o.warmup = need(0, false);
-    else if (flag === '--engine-node-arg') o.engineNodeArgs.push(text());
-    else if (flag === '--out') o.out = text();
+  readFlags(argv, USAGE, (flag, v) => {
+    if (flag === '--rate') o.rate = v.number(1, false);
+    else if (flag === '--connections') o.connections = v.number(1, true);
+    else if (flag === '--duration') o.duration = v.number(0.1, false);
+    else if (flag === '--warmup') o.warmup = v.number(0, false);
+    else if (flag === '--engine-node-arg') o.engineNodeArgs.push(v.text());
+    else if (flag === '--out') o.out = v.text();
     else if (flag === '--redis-config') {
-      const m = /^(\S+)\s+(.*)$/.exec(text());
-      if (!m) throw new UsageError(`--redis-config needs "NAME VALUE", got ${JSON.stringify(raw)}\n${USAGE}`);
+      const text = v.text();
+      const m = /^(\S+)\s+(.*)$/.exec(text);
+      if (!m) throw new UsageError(`--redis-config needs "NAME VALUE", got ${JSON.stringify(text)}\n${USAGE}`);
       o.redisConfig.push([m[1] as string, m[2] as string]);
-    } else throw new UsageError(flag === '--help' || flag === '-h' ? USAGE : `unknown option ${arg}\n${USAGE}`);
-  }
+    } else return false;
+    return true;
+  });
   return o;
 }
 
