@@ -102,3 +102,41 @@ describe('npm run bench:tail', () => {
     expect(run.stderr).toContain('usage: npm run bench:tail');
   });
 });
+
+describe('npm run bench:floor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scanlot-floor-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures the hello (first and last) and the two floor servers, each floor request going through Redis', async () => {
+    const out = join(dir, 'floor.json');
+    const run = await runBench('floor-bench', ['--duration', '1', '--warmup', '0.5', '--connections', '4', '--out', out], 60_000);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Against the uWS hello');
+    const r = JSON.parse(readFileSync(out, 'utf8')) as { runs: Record<string, number>[]; vsHello: Record<string, number>[] };
+    expect(r.runs).toHaveLength(4);
+    for (const s of r.runs) {
+      expect(s.rps).toBeGreaterThan(0);
+      expect(s.errors).toBe(0);
+      expect(s.cpuUsPerRequest).toBeGreaterThan(0);
+    }
+    const [hello, perCall, perTurn, helloAgain] = r.runs as [Record<string, number>, Record<string, number>, Record<string, number>, Record<string, number>];
+    for (const h of [hello, helloAgain]) {
+      expect(h.scriptCallsPerRequest).toBe(0);
+      expect(h.cpuUsRedis).toBe(0);
+    }
+    // one script call per answered request, give or take the requests in flight at the window's edges
+    expect(perCall.scriptCallsPerRequest).toBeGreaterThan(0.98);
+    expect(perCall.scriptCallsPerRequest).toBeLessThan(1.02);
+    expect(perCall.cpuUsRedis).toBeGreaterThan(0);
+    expect(perTurn.scriptCallsPerRequest).toBeGreaterThan(0);
+    expect(perTurn.scriptCallsPerRequest).toBeLessThan(1.02);
+    expect(r.vsHello.map((v) => Number.isFinite(v.cpu) && Number.isFinite(v.rps))).toEqual([true, true]);
+  }, 70_000);
+
+  it('refuses a bad option with usage and exit status 2', async () => {
+    const run = await runBench('floor-bench', ['--connections', '0'], 20_000);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--connections needs an integer >= 1');
+    expect(run.stderr).toContain('usage: npm run bench:floor');
+  });
+});

@@ -16,11 +16,11 @@ export class ServerProcess {
     return this.child.pid;
   }
 
-  /** Starts `dist/bench/<script>.js` and waits for its "ready" line. */
-  static async start(name: string, script: string): Promise<ServerProcess> {
+  /** Starts `dist/bench/<script>.js` (with `env` added to ours) and waits for its "ready" line. */
+  static async start(name: string, script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const port = await freePort();
     const file = fileURLToPath(new URL(`./${script}.js`, import.meta.url));
-    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ServerProcess(name, child, `http://127.0.0.1:${port}`);
     let out = '';
     await new Promise<void>((resolve, reject) => {

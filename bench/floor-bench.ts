@@ -1,0 +1,154 @@
+// `npm run bench:floor`: what the shape of the scan hot path costs on this stack before any of scanlot's
+// own work. With the same autocannon settings and request bodies as `npm run bench`, one after the other:
+//   - the uWS hello (read and copy the body, answer a constant JSON), first and again last;
+//   - floor, call per request: the hello plus one Lua script call per request on an embedded Redis
+//     like the engine's (AOF every second, Unix socket) that sets one bit and appends one stream entry;
+//   - floor, call per turn: the same, the requests of one event-loop turn sharing a call, as in the engine.
+// CPU per request of the server process plus redis-server, from /proc. No JSON parsing, MAC check, draw
+// or SQLite: a lower bound of a scan's cost with one Redis round trip and one event per scan.
+// Prints a table and writes bench/results/floor.json (or --out).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedRedis } from '../src/redis/embedded-redis.js';
+import { createLogger } from '../src/log.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { benchMain, logger, type Cleanup } from './bench-main.js';
+import { BENCH_SECRET } from './engine-process.js';
+import { readFlags } from './flags.js';
+import { runLoad } from './load.js';
+import { CpuWindow } from './proc-stats.js';
+import { diffCommandStats, RedisProbe, scriptCalls } from './redis-probe.js';
+import { int, num, table, writeJson } from './report.js';
+import { ScanBodyFactory } from './scan-bodies.js';
+import { ServerProcess } from './server-process.js';
+
+const USAGE = `usage: npm run bench:floor -- [--duration S] [--connections N] [--warmup S] [--out FILE]
+  --duration S      seconds measured per server (default 10)
+  --connections N   autocannon connections (default 50)
+  --warmup S        seconds of load before each measured run (default 2)
+  --out FILE        results file (default bench/results/floor.json)`;
+
+const PATH = '/v1/scans';
+/** bodies prepared per second of a run, as in npm run bench */
+const BODIES_PER_SECOND = 60_000;
+
+interface Options {
+  duration: number;
+  connections: number;
+  warmup: number;
+  out: string;
+}
+
+export interface FloorRun {
+  name: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** CPU µs per request: the server process, Redis (0 for the hello) and both */
+  cpuUsServer: number;
+  cpuUsRedis: number;
+  cpuUsPerRequest: number;
+  /** script calls per request (0 for the hello) */
+  scriptCallsPerRequest: number;
+  otherCpuCores: number;
+}
+
+export interface FloorResults {
+  options: Options;
+  runs: FloorRun[];
+  /** per floor run: its CPU per request / the hello's, and its req/s / the hello's (the mean of the hello's two runs) */
+  vsHello: { name: string; cpu: number; rps: number }[];
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { duration: 10, connections: 50, warmup: 2, out: join(PROJECT_ROOT, 'bench', 'results', 'floor.json') };
+  readFlags(argv, USAGE, (flag, v) => {
+    if (flag === '--duration') o.duration = v.number(0, false, true);
+    else if (flag === '--connections') o.connections = v.number(1, true);
+    else if (flag === '--warmup') o.warmup = v.number(0, false);
+    else if (flag === '--out') o.out = v.text();
+    else return false;
+    return true;
+  });
+  return o;
+}
+
+const log = logger('bench:floor');
+
+async function bench(opts: Options, cleanup: Cleanup): Promise<FloorResults> {
+  const dir = mkdtempSync(join(tmpdir(), 'scanlot-floor-'));
+  cleanup.add(async () => rmSync(dir, { recursive: true, force: true }));
+  const redis = new EmbeddedRedis(dir, createLogger('warn'));
+  const redisUrl = await redis.start();
+  cleanup.add(() => redis.stop());
+  const probe = await RedisProbe.connect(redisUrl);
+  cleanup.add(() => probe.close());
+  const redisPid = await probe.localPid();
+  if (redisPid === null) throw new Error('cannot find the pid of the embedded redis-server');
+
+  log('preparing request bodies');
+  const factory = new ScanBodyFactory(BENCH_SECRET, 1, 100_000_000);
+  const warmupBodies = opts.warmup > 0 ? factory.make(Math.ceil(opts.warmup * BODIES_PER_SECOND)) : null;
+  const mainBodies = factory.make(Math.ceil(opts.duration * BODIES_PER_SECOND));
+  const load = { connections: opts.connections, duration: opts.duration, overallRate: null };
+
+  const measure = async (name: string, script: string, env: Record<string, string>, withRedis: boolean): Promise<FloorRun> => {
+    log(`${name}: ${opts.duration} s`);
+    const server = await ServerProcess.start(name, script, env);
+    const stop = cleanup.add(() => server.stop());
+    if (warmupBodies) await runLoad(server.url, PATH, warmupBodies.bodies, { ...load, duration: opts.warmup });
+    const statsBefore = await probe.commandStats();
+    const cpu = new CpuWindow(withRedis ? [server.pid, redisPid] : [server.pid]);
+    const r = await runLoad(server.url, PATH, mainBodies.bodies, load);
+    const { perPid, otherCores } = cpu.stop();
+    const calls = scriptCalls(diffCommandStats(statsBefore, await probe.commandStats()));
+    await stop();
+    const n = Math.max(1, r.requests);
+    const serverUs = (perPid[0] ?? 0) / n;
+    const redisUs = withRedis ? (perPid[1] ?? 0) / n : 0;
+    let errors = r.socketErrors + r.timeouts;
+    for (const [code, count] of Object.entries(r.status)) if (code !== '200') errors += count;
+    return {
+      name,
+      rps: r.rps,
+      p50Ms: r.latencyMs.p50,
+      p99Ms: r.latencyMs.p99,
+      errors,
+      cpuUsServer: serverUs,
+      cpuUsRedis: redisUs,
+      cpuUsPerRequest: serverUs + redisUs,
+      scriptCallsPerRequest: withRedis ? calls / n : 0,
+      otherCpuCores: otherCores,
+    };
+  };
+
+  // the hello runs first and last: the machine's speed drifts, and the ratios use the mean of the two
+  const helloFirst = await measure('uWS hello', 'hello-uws', {}, false);
+  const perCall = await measure('floor, one call per request', 'floor-server', { REDIS_URL: redisUrl, FLOOR_MODE: 'call' }, true);
+  const perTurn = await measure('floor, one call per turn', 'floor-server', { REDIS_URL: redisUrl, FLOOR_MODE: 'turn' }, true);
+  const helloLast = await measure('uWS hello, again', 'hello-uws', {}, false);
+  const helloCpu = (helloFirst.cpuUsPerRequest + helloLast.cpuUsPerRequest) / 2;
+  const helloRps = (helloFirst.rps + helloLast.rps) / 2;
+  const floors = [perCall, perTurn];
+  return {
+    options: opts,
+    runs: [helloFirst, ...floors, helloLast],
+    vsHello: floors.map((f) => ({ name: f.name, cpu: f.cpuUsPerRequest / helloCpu, rps: f.rps / helloRps })),
+  };
+}
+
+function report(opts: Options, r: FloorResults): void {
+  const rows = [
+    ['server', 'req/s', 'p50', 'p99', 'errors', 'CPU µs/req', 'server', 'redis', 'script calls/req', 'other load (cores)'],
+    ...r.runs.map((s) => [s.name, int(s.rps), num(s.p50Ms), num(s.p99Ms), int(s.errors), num(s.cpuUsPerRequest, 1), num(s.cpuUsServer, 1), num(s.cpuUsRedis, 1), num(s.scriptCallsPerRequest, 3), num(s.otherCpuCores)]),
+  ];
+  process.stdout.write(`${table(`Floor of the scan hot path (--duration ${opts.duration} --connections ${opts.connections}; latency ms)`, rows)}\n\n`);
+  const vs = [['floor', 'CPU / hello CPU', 'req/s / hello req/s'], ...r.vsHello.map((v) => [v.name, num(v.cpu), num(v.rps)])];
+  process.stdout.write(`${table('Against the uWS hello (issue 5 targets: CPU <= 2.00, req/s >= 0.80)', vs)}\n\n`);
+  writeJson(opts.out, r);
+  process.stdout.write(`written to ${opts.out}\n`);
+}
+
+void benchMain('bench:floor', parseArgs, bench, report);
