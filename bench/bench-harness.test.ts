@@ -107,19 +107,20 @@ describe('npm run bench:floor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scanlot-floor-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('measures the hello (first and last) and the two floor servers, each floor request going through Redis', async () => {
+  it('measures the hello (first and last) and the three floor servers, each floor request going through Redis and, in the last, into SQLite', async () => {
     const out = join(dir, 'floor.json');
     const run = await runBench('floor-bench', ['--duration', '1', '--warmup', '0.5', '--connections', '4', '--out', out], 60_000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Against the uWS hello');
     const r = JSON.parse(readFileSync(out, 'utf8')) as { runs: Record<string, number>[]; vsHello: Record<string, number>[] };
-    expect(r.runs).toHaveLength(4);
+    expect(r.runs).toHaveLength(5);
     for (const s of r.runs) {
       expect(s.rps).toBeGreaterThan(0);
       expect(s.errors).toBe(0);
       expect(s.cpuUsPerRequest).toBeGreaterThan(0);
     }
-    const [hello, perCall, perTurn, helloAgain] = r.runs as [Record<string, number>, Record<string, number>, Record<string, number>, Record<string, number>];
+    type Run = Record<string, number> & { persisted?: { answered: number; rows: number } };
+    const [hello, perCall, perTurn, withSqlite, helloAgain] = r.runs as [Run, Run, Run, Run, Run];
     for (const h of [hello, helloAgain]) {
       expect(h.scriptCallsPerRequest).toBe(0);
       expect(h.cpuUsRedis).toBe(0);
@@ -130,7 +131,11 @@ describe('npm run bench:floor', () => {
     expect(perCall.cpuUsRedis).toBeGreaterThan(0);
     expect(perTurn.scriptCallsPerRequest).toBeGreaterThan(0);
     expect(perTurn.scriptCallsPerRequest).toBeLessThan(1.02);
-    expect(r.vsHello.map((v) => Number.isFinite(v.cpu) && Number.isFinite(v.rps))).toEqual([true, true]);
+    // every answered request's event reached SQLite (requests still in flight when the load stopped add rows, not answers)
+    expect(withSqlite.persisted?.answered).toBeGreaterThan(0);
+    expect(withSqlite.persisted?.rows).toBeGreaterThanOrEqual(withSqlite.persisted?.answered ?? Infinity);
+    expect(perTurn.persisted).toBeUndefined();
+    expect(r.vsHello.map((v) => Number.isFinite(v.cpu) && Number.isFinite(v.rps))).toEqual([true, true, true]);
   }, 70_000);
 
   it('refuses a bad option with usage and exit status 2', async () => {

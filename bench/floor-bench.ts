@@ -3,10 +3,14 @@
 //   - the uWS hello (read and copy the body, answer a constant JSON), first and again last;
 //   - floor, call per request: the hello plus one Lua script call per request on an embedded Redis
 //     like the engine's (AOF every second, Unix socket) that sets one bit and appends one stream entry;
-//   - floor, call per turn: the same, the requests of one event-loop turn sharing a call, as in the engine.
-// CPU per request of the server process plus redis-server, from /proc. No JSON parsing, MAC check, draw
-// or SQLite: a lower bound of a scan's cost with one Redis round trip and one event per scan.
+//   - floor, call per turn: the same, the requests of one event-loop turn sharing a call, as in the engine;
+//   - floor, call per turn + SQLite: the same, and a worker thread moving each event into SQLite (one
+//     consumer-group read per 500, one insert each into a table of id and body, XACK and XDEL).
+// CPU per request of the server process (all its threads) plus redis-server, from /proc. No JSON
+// parsing, MAC check, draw or indexes: a lower bound of a scan's cost with one Redis round trip and one
+// event per scan, without and with the event reaching SQLite.
 // Prints a table and writes bench/results/floor.json (or --out).
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +22,7 @@ import { BENCH_SECRET } from './engine-process.js';
 import { readFlags } from './flags.js';
 import { runLoad } from './load.js';
 import { CpuWindow } from './proc-stats.js';
+import { FLOOR_STREAM } from './floor-keys.js';
 import { diffCommandStats, RedisProbe, scriptCalls } from './redis-probe.js';
 import { int, num, table, writeJson } from './report.js';
 import { ScanBodyFactory } from './scan-bodies.js';
@@ -53,6 +58,8 @@ export interface FloorRun {
   /** script calls per request (0 for the hello) */
   scriptCallsPerRequest: number;
   otherCpuCores: number;
+  /** for the floor with SQLite: answers of the warm-up and the measured run, and the rows in SQLite once the stream was empty */
+  persisted?: { answered: number; rows: number };
 }
 
 export interface FloorResults {
@@ -76,6 +83,7 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 const log = logger('bench:floor');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function bench(opts: Options, cleanup: Cleanup): Promise<FloorResults> {
   const dir = mkdtempSync(join(tmpdir(), 'scanlot-floor-'));
@@ -94,16 +102,28 @@ async function bench(opts: Options, cleanup: Cleanup): Promise<FloorResults> {
   const mainBodies = factory.make(Math.ceil(opts.duration * BODIES_PER_SECOND));
   const load = { connections: opts.connections, duration: opts.duration, overallRate: null };
 
-  const measure = async (name: string, script: string, env: Record<string, string>, withRedis: boolean): Promise<FloorRun> => {
+  /** `dbPath`: the floor's SQLite file, when it persists */
+  const measure = async (name: string, script: string, env: Record<string, string>, withRedis: boolean, dbPath: string | null = null): Promise<FloorRun> => {
     log(`${name}: ${opts.duration} s`);
+    // each floor starts on an empty Redis: the stream an earlier floor filled is no backlog of this one
+    if (withRedis) await probe.redis.flushall();
     const server = await ServerProcess.start(name, script, env);
     const stop = cleanup.add(() => server.stop());
-    if (warmupBodies) await runLoad(server.url, PATH, warmupBodies.bodies, { ...load, duration: opts.warmup });
+    const warmupAnswered = warmupBodies ? (await runLoad(server.url, PATH, warmupBodies.bodies, { ...load, duration: opts.warmup })).requests : 0;
     const statsBefore = await probe.commandStats();
     const cpu = new CpuWindow(withRedis ? [server.pid, redisPid] : [server.pid]);
     const r = await runLoad(server.url, PATH, mainBodies.bodies, load);
     const { perPid, otherCores } = cpu.stop();
     const calls = scriptCalls(diffCommandStats(statsBefore, await probe.commandStats()));
+    let persisted: FloorRun['persisted'];
+    if (dbPath !== null) {
+      const until = Date.now() + 30_000;
+      while ((await probe.redis.xlen(FLOOR_STREAM)) > 0 && Date.now() < until) await sleep(50);
+      const db = new Database(dbPath, { readonly: true });
+      const rows = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+      db.close();
+      persisted = { answered: warmupAnswered + r.requests, rows };
+    }
     await stop();
     const n = Math.max(1, r.requests);
     const serverUs = (perPid[0] ?? 0) / n;
@@ -121,6 +141,7 @@ async function bench(opts: Options, cleanup: Cleanup): Promise<FloorResults> {
       cpuUsPerRequest: serverUs + redisUs,
       scriptCallsPerRequest: withRedis ? calls / n : 0,
       otherCpuCores: otherCores,
+      ...(persisted ? { persisted } : {}),
     };
   };
 
@@ -128,10 +149,12 @@ async function bench(opts: Options, cleanup: Cleanup): Promise<FloorResults> {
   const helloFirst = await measure('uWS hello', 'hello-uws', {}, false);
   const perCall = await measure('floor, one call per request', 'floor-server', { REDIS_URL: redisUrl, FLOOR_MODE: 'call' }, true);
   const perTurn = await measure('floor, one call per turn', 'floor-server', { REDIS_URL: redisUrl, FLOOR_MODE: 'turn' }, true);
+  const dbPath = join(dir, 'floor.db');
+  const persisted = await measure('floor, one call per turn + SQLite', 'floor-server', { REDIS_URL: redisUrl, FLOOR_MODE: 'turn', FLOOR_PERSIST: '1', FLOOR_DB: dbPath }, true, dbPath);
   const helloLast = await measure('uWS hello, again', 'hello-uws', {}, false);
   const helloCpu = (helloFirst.cpuUsPerRequest + helloLast.cpuUsPerRequest) / 2;
   const helloRps = (helloFirst.rps + helloLast.rps) / 2;
-  const floors = [perCall, perTurn];
+  const floors = [perCall, perTurn, persisted];
   return {
     options: opts,
     runs: [helloFirst, ...floors, helloLast],
@@ -147,6 +170,7 @@ function report(opts: Options, r: FloorResults): void {
   process.stdout.write(`${table(`Floor of the scan hot path (--duration ${opts.duration} --connections ${opts.connections}; latency ms)`, rows)}\n\n`);
   const vs = [['floor', 'CPU / hello CPU', 'req/s / hello req/s'], ...r.vsHello.map((v) => [v.name, num(v.cpu), num(v.rps)])];
   process.stdout.write(`${table('Against the uWS hello (issue 5 targets: CPU <= 2.00, req/s >= 0.80)', vs)}\n\n`);
+  for (const s of r.runs) if (s.persisted) process.stdout.write(`${s.name}: ${int(s.persisted.rows)} events in SQLite for ${int(s.persisted.answered)} answers\n`);
   writeJson(opts.out, r);
   process.stdout.write(`written to ${opts.out}\n`);
 }

@@ -3,10 +3,13 @@
 // and appends the request to a stream (XADD), and the answer is a constant JSON. No JSON parsing, no MAC
 // check, no draw, no SQLite: a lower bound of what any design of scanlot's guarantees pays on this
 // stack. FLOOR_MODE=call: one script call per request; turn: the requests of one event-loop turn share
-// a call (at most 128), as the engine's do. PORT and REDIS_URL (a Unix socket path or redis:// URL)
-// from the env; prints "ready" when listening.
+// a call (at most 128), as the engine's do. FLOOR_PERSIST=1 adds a worker thread that moves the stream
+// into SQLite (floor-persist-worker.ts, the file FLOOR_DB). PORT and REDIS_URL (a Unix socket path or
+// redis:// URL) from the env; prints "ready" when listening.
 import { Redis } from 'ioredis';
+import { Worker } from 'node:worker_threads';
 import { uws, type HttpResponse } from '../src/http/uws.js';
+import { FLOOR_BITMAP, FLOOR_STREAM } from './floor-keys.js';
 
 /*
   KEYS 1 bitmap of consumed codes  2 event stream
@@ -25,8 +28,6 @@ const MAX_PER_CALL = 128;
 const port = Number(process.env.PORT);
 const mode = process.env.FLOOR_MODE === 'turn' ? 'turn' : 'call';
 const redisUrl = process.env.REDIS_URL ?? '';
-const BITMAP = 'floor:seen';
-const STREAM = 'floor:events';
 
 interface Pending {
   res: HttpResponse;
@@ -36,6 +37,13 @@ interface Pending {
 const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
 await redis.connect();
 const sha = (await redis.script('LOAD', SCRIPT)) as string;
+if (process.env.FLOOR_PERSIST === '1') {
+  const worker = new Worker(new URL('./floor-persist-worker.js', import.meta.url), { workerData: { redisUrl, dbPath: process.env.FLOOR_DB, stream: FLOOR_STREAM } });
+  worker.on('error', (err) => {
+    process.stderr.write(`persist worker failed: ${err.message}\n`);
+    process.exit(1);
+  });
+}
 
 let serial = 0;
 let waiting: Pending[] = [];
@@ -56,7 +64,7 @@ function flush(): void {
   const callArgs = args;
   waiting = [];
   args = [];
-  redis.evalsha(sha, 2, BITMAP, STREAM, ...callArgs).then(
+  redis.evalsha(sha, 2, FLOOR_BITMAP, FLOOR_STREAM, ...callArgs).then(
     () => {
       for (const p of batch) answer(p, '200 OK');
     },
