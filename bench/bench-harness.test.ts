@@ -118,6 +118,9 @@ describe('npm run bench:floor', () => {
       expect(s.rps).toBeGreaterThan(0);
       expect(s.errors).toBe(0);
       expect(s.cpuUsPerRequest).toBeGreaterThan(0);
+      const fixed = (s as unknown as { fixedRate: Record<string, number> }).fixedRate;
+      expect(fixed.rate).toBe(Math.max(1, Math.round(s.rps! * 0.6)));
+      for (const k of ['p50Ms', 'p99Ms', 'p999Ms']) expect(Number.isFinite(fixed[k]), k).toBe(true);
     }
     type Run = Record<string, number> & { persisted?: { answered: number; rows: number } };
     const [hello, perCall, perTurn, withSqlite, helloAgain] = r.runs as [Run, Run, Run, Run, Run];
