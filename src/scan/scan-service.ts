@@ -14,6 +14,7 @@ import { keys, shardTag } from '../redis/keys.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
 import { ScanBatcher, type ScanArg, type ScanReply } from './scan-batcher.js';
 import { EventIds } from './event-ids.js';
+import { IsoTime } from './iso-time.js';
 
 export interface ScanRequest {
   code: string;
@@ -52,6 +53,7 @@ const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
 
 export class ScanService {
   readonly #ids = new EventIds();
+  readonly #iso = new IsoTime();
   /** JSON pieces that depend only on the batch, built once per batch rather than once per scan */
   readonly #batchJson = new Map<number, { skuKind: string; codeTail: string }>();
   /** key names that depend only on the campaign and shard, built once */
@@ -98,8 +100,9 @@ export class ScanService {
         : keys.box(tag, 0, 0);
 
     const batchJson = this.#batchJsonOf(batch);
+    const at = this.#iso.text(now);
     const base =
-      `"id":"${eventId}","type":"scan","at":"${new Date(now).toISOString()}","code":"${code}",` +
+      `"id":"${eventId}","type":"scan","at":"${at}","code":"${code}",` +
       `"batchId":${batchId},"serial":${serial},${batchJson.skuKind},` +
       `"user":"${req.user}","campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
       `"lat":${jsonNum(req.lat)},"lng":${jsonNum(req.lng)},"clerk":${jsonStr(req.clerk)},` +
@@ -162,7 +165,7 @@ export class ScanService {
     const scan =
       outcome === 'blocked'
         ? 'null'
-        : `{"count":${count},"firstAt":"${new Date(Number(firstAt)).toISOString()}","sameUser":${sameUser === '1'}}`;
+        : `{"count":${count},"firstAt":"${Number(firstAt) === now ? at : new Date(Number(firstAt)).toISOString()}","sameUser":${sameUser === '1'}}`;
     const original =
       origEventId !== '' ? `{"eventId":"${origEventId}","outcome":"${origOutcome}","prize":${origPrizeJson === '' ? 'null' : origPrizeJson}}` : 'null';
     const body =
