@@ -1,7 +1,7 @@
 // The smallest server with the shape of the scan hot path, for `npm run bench:floor`: uWS reads and
 // copies the POST body as the hello does, then one Lua script call on Redis consumes a code (SETBIT)
 // and appends the request to a stream (XADD), and the answer is a constant JSON. No JSON parsing, no MAC
-// check, no draw, no SQLite: a lower bound of what any design of scanlot's guarantees pays on this
+// check, no draw, no limits: a lower bound of what any design of scanlot's guarantees pays on this
 // stack. FLOOR_MODE=call: one script call per request; turn: the requests of one event-loop turn share
 // a call (at most 128), as the engine's do. FLOOR_PERSIST=1 adds a worker thread that moves the stream
 // into SQLite (floor-persist-worker.ts, the file FLOOR_DB). PORT and REDIS_URL (a Unix socket path or

@@ -1,6 +1,7 @@
 // The peer's IP address as text, from the binary address uWS gives (4 or 16 bytes). uWS' own text form
-// spells every IPv4 client as a full IPv6 address ("0000:0000:0000:0000:0000:ffff:7f00:0001") and costs
-// about twice as much per call; this gives the usual forms: dotted quad for IPv4 and IPv4-mapped IPv6,
+// spells an IPv4 client of a dual-stack listener as a full IPv6 address ("0000:0000:0000:0000:0000:ffff:
+// 7f00:0001") and costs more per call (1.3-2.1 vs 0.9-1.0 µs with this formatting, measured; both make
+// one getpeername system call); this gives the usual forms: dotted quad for IPv4 and IPv4-mapped IPv6,
 // RFC 5952 for other IPv6 (lower case, no leading zeros, the longest run of two or more zero groups as ::).
 export function peerAddressText(address: ArrayBuffer): string {
   const b = new Uint8Array(address);
