@@ -22,12 +22,10 @@ import { BENCH_SECRET, EngineProcess } from './engine-process.js';
 import { runLoad, type LoadResult } from './load.js';
 import { CpuWindow } from './proc-stats.js';
 import { diffCommandStats, RedisProbe, scriptCalls } from './redis-probe.js';
-import { ScanBodyFactory, type BodySet } from './scan-bodies.js';
+import { BODIES_PER_SECOND, ScanBodyFactory, type BodySet } from './scan-bodies.js';
 
 const RECEIVER_FLAG = '--dcrm-bench-receiver';
 const SCAN_PATH = '/v1/scans';
-/** bodies prepared per second of a run at full speed: far above what one box reaches (as run-bench) */
-const BODIES_PER_SECOND = 60_000;
 const WARMUP_S = 1;
 const DCRM_BENCH_SECRET = 'dcrm-bench-secret-0123456789abcdef';
 /** a backlog smaller than this at the end of the load is "kept up" (as persist in run-bench) */

@@ -21,13 +21,14 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { BENCH_SECRET } from './engine-process.js';
 import { readFlags } from './flags.js';
-import { runLoad } from './load.js';
+import { FIXED_RATE_SHARE } from './options.js';
+import { errorsOf, runLoad } from './load.js';
 import { runPaced } from './open-loop.js';
 import { CpuWindow } from './proc-stats.js';
 import { FLOOR_STREAM } from './floor-keys.js';
 import { diffCommandStats, RedisProbe, scriptCalls } from './redis-probe.js';
 import { int, num, table, writeJson } from './report.js';
-import { ScanBodyFactory } from './scan-bodies.js';
+import { BODIES_PER_SECOND, ScanBodyFactory } from './scan-bodies.js';
 import { ServerProcess } from './server-process.js';
 
 const USAGE = `usage: npm run bench:floor -- [--duration S] [--connections N] [--warmup S] [--out FILE]
@@ -37,10 +38,6 @@ const USAGE = `usage: npm run bench:floor -- [--duration S] [--connections N] [-
   --out FILE        results file (default bench/results/floor.json)`;
 
 const PATH = '/v1/scans';
-/** bodies prepared per second of a run, as in npm run bench */
-const BODIES_PER_SECOND = 60_000;
-/** the fixed rate as a share of the measured maximum, as in npm run bench */
-const FIXED_RATE_SHARE = 0.6;
 
 interface Options {
   duration: number;
@@ -137,9 +134,7 @@ async function bench(opts: Options, cleanup: Cleanup): Promise<FloorResults> {
     const n = Math.max(1, r.requests);
     const serverUs = (perPid[0] ?? 0) / n;
     const redisUs = withRedis ? (perPid[1] ?? 0) / n : 0;
-    let errors = r.socketErrors + r.timeouts;
-    for (const [code, count] of Object.entries(r.status)) if (code !== '200') errors += count;
-    errors += paced.errors;
+    let errors = errorsOf(r, ['200']) + paced.errors;
     for (const [code, count] of Object.entries(paced.status)) if (code !== '200') errors += count;
     return {
       name,

@@ -41,6 +41,13 @@ export interface LoadResult {
   bodiesTaken: number;
 }
 
+/** Socket errors (timeouts among them) and answers whose status is not in `expected`. */
+export function errorsOf(r: LoadResult, expected: readonly string[]): number {
+  let n = r.socketErrors;
+  for (const [code, count] of Object.entries(r.status)) if (!expected.includes(code)) n += count;
+  return n;
+}
+
 export async function runLoad(url: string, path: string, bodies: readonly Buffer[], opts: LoadOptions): Promise<LoadResult> {
   if (bodies.length === 0) throw new Error('no request bodies');
   let next = 0;

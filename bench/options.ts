@@ -25,6 +25,9 @@ export interface BenchOptions {
   engineNodeArgs: string[];
 }
 
+/** the fixed-rate runs go at this share of the measured maximum unless --rate says */
+export const FIXED_RATE_SHARE = 0.6;
+
 export const USAGE = `usage: npm run bench -- [--duration S] [--connections N] [--rate R] [--quick] [--out FILE] [--engine-node-arg ARG]...
   --duration S          seconds of each load run (default 10)
   --connections N       autocannon connections (default 50)

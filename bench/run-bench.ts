@@ -6,32 +6,23 @@ import { campaignBody } from './bench-campaign.js';
 import { cpus, loadavg, release } from 'node:os';
 import { BENCH_SECRET, EngineProcess } from './engine-process.js';
 import { measureExport } from './export-bench.js';
-import { runLoad, type LoadResult } from './load.js';
+import { errorsOf, runLoad, type LoadResult } from './load.js';
 import { runPaced } from './open-loop.js';
-import { parseOptions, type BenchOptions } from './options.js';
+import { FIXED_RATE_SHARE, parseOptions, type BenchOptions } from './options.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { CpuWindow } from './proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
 import { checkTargets, type BenchResults, type ServerRun } from './results.js';
 import { formatResults, writeJson } from './report.js';
-import { FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
+import { BODIES_PER_SECOND, FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
 import { ServerProcess } from './server-process.js';
 
 const SCAN_PATH = '/v1/scans';
-/** bodies prepared per second of a run at full speed: far above what one box reaches */
-const BODIES_PER_SECOND = 60_000;
 /** scans of the one-at-a-time run */
 const SERIAL_SCANS = 300;
 
 const log = logger('bench');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-
-function errorsOf(r: LoadResult, expected: readonly string[]): number {
-  let n = r.socketErrors;
-  for (const [code, count] of Object.entries(r.status)) if (!expected.includes(code)) n += count;
-  return n;
-}
 
 /** Errors of a scan run: anything but 200 and 404, and any 404 beyond the forged codes sent. */
 function scanErrors(r: LoadResult, set: BodySet): number {
@@ -204,7 +195,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   const drainS = (drained - runEnd) / 1000;
 
   // --- latency at a fixed rate
-  const rate = opts.rate ?? Math.max(1, Math.round(scan.rps * 0.6));
+  const rate = opts.rate ?? Math.max(1, Math.round(scan.rps * FIXED_RATE_SHARE));
   log(`fixed rate ${rate}/s: ${opts.fixedRateDuration} s`);
   const fixedBodies = factory.make(Math.ceil(rate * opts.fixedRateDuration * 1.5) + opts.connections * 10);
   const fixedCpu = new CpuWindow(enginePids);

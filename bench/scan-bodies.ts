@@ -12,6 +12,9 @@ export interface Mix {
   forged: number;
 }
 
+/** bodies prepared per second of a run at full speed: far above what one box reaches */
+export const BODIES_PER_SECOND = 60_000;
+
 export const REALISTIC_MIX: Mix = { fresh: 0.85, repeat: 0.1, forged: 0.05 };
 export const FORGED_ONLY: Mix = { fresh: 0, repeat: 0, forged: 1 };
 export const FRESH_ONLY: Mix = { fresh: 1, repeat: 0, forged: 0 };
