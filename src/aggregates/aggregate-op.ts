@@ -1,0 +1,22 @@
+// Figures kept in Redis for the whole deployment (reports, payouts and redemptions lists, stats that no
+// scan decision reads), derived from the event stream. Each persist step applies the ops of its events
+// in the same Redis script that acknowledges them, and only for entries that this acknowledgement took
+// out of the pending list: every event counts exactly once, whichever engine stored it in its SQLite.
+//
+// Every key of an op must carry the hash tag of the stream the event came from (the `tag` handed to the
+// source), so that the acknowledging script runs on one Redis Cluster slot.
+import type { ShardTag } from '../redis/keys.js';
+
+export type AggregateOp =
+  /** HINCRBY key field by */
+  | { readonly kind: 'hincrby'; readonly key: string; readonly field: string; readonly by: number }
+  /** HSET key field value (a record the event creates, e.g. a payout); never overwrites: HSETNX */
+  | { readonly kind: 'hsetnx'; readonly key: string; readonly field: string; readonly value: string }
+  /** ZADD key score member (an index by time or by id) */
+  | { readonly kind: 'zadd'; readonly key: string; readonly score: number; readonly member: string };
+
+/** The parsed event JSON (CONTRACT §5): `id`, `type`, `at` always; the rest per type. */
+export type StoredEvent = { readonly id: string; readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;
+
+/** One concern's figures: called once per stored event, in stream order. */
+export type AggregateSource = (event: StoredEvent, tag: ShardTag) => readonly AggregateOp[];
