@@ -18,5 +18,11 @@ export type AggregateOp =
 /** The parsed event JSON (CONTRACT §5): `id`, `type`, `at` always; the rest per type. */
 export type StoredEvent = { readonly id: string; readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;
 
-/** One concern's figures: called once per stored event, in stream order. */
-export type AggregateSource = (event: StoredEvent, tag: ShardTag) => readonly AggregateOp[];
+/** What a source may ask of the persist step besides the event itself. */
+export interface AggregateContext {
+  /** the calendar day "YYYY-MM-DD" of an instant in the campaign's time zone; null for an unknown campaign */
+  campaignDay(campaignId: string, atMs: number): string | null;
+}
+
+/** One concern's figures: called once per stored event, in stream order, inside the persist worker thread. */
+export type AggregateSource = (event: StoredEvent, tag: ShardTag, ctx: AggregateContext) => readonly AggregateOp[];
