@@ -6,6 +6,7 @@ import { loadSecrets } from './secrets.js';
 import { EmbeddedRedis } from './redis/embedded-redis.js';
 import { COMMAND_TIMEOUT_MS, connectRedis } from './redis/connect.js';
 import { SharedClock } from './scan/shared-clock.js';
+import { RedisFaults } from './scan/redis-faults.js';
 import { loadScript } from './redis/scripts.js';
 import { keys } from './redis/keys.js';
 import { CodeCodec } from './codes/code-codec.js';
@@ -81,6 +82,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   await consumer.start();
 
   const metrics = new ScanMetrics();
+  const faults = new RedisFaults(log.child({ component: 'scan' }), metrics.registry);
   // delivery reads what the consumer persisted; its position is in the same SQLite file
   const outbox = new DcrmOutbox(
     db,
@@ -104,7 +106,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   outbox.start();
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now, COMMAND_TIMEOUT_MS - 1000);
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults);
   const server = await listen(
     [
       ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),
@@ -112,7 +114,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       ...campaignRoutes(campaigns, batches, now),
       ...memberRoutes(members),
       ...eventRoutes(events),
-      ...healthRoutes(redis, events, consumer, metrics, outbox),
+      ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit),
       ...dcrmRoutes(outbox),
       ...landingRoutes(codec),
       ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),

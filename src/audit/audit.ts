@@ -11,6 +11,8 @@
 //   caps       per prize: no user above perUserCap, no campaign day above dailyCap,
 //              no user above the campaign's userWinsPerDay on any day
 //   scans      per campaign: scans counted in Redis stats = events of the campaign in SQLite
+//   window     per campaign: no event of the campaign outside [startsAt, endsAt) of the shared clock,
+//              and no first scan of a covered code inside it left undrawn (verified)
 import type { Db } from '../events/event-schema.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
 import type { StreamConsumer } from '../events/stream-consumer.js';
@@ -162,5 +164,30 @@ export class Auditor {
     const stats = (await this.campaigns.stats(c)) as { scans: number };
     const events = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ?').get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);
+    await this.#window(c, row);
+  }
+
+  async #window(c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+    const id = c.def.id;
+    // an operator may have moved the end (PATCH): the scan script reads it from the state hash
+    let end = c.def.endsAtMs;
+    for (const t of ALL_SHARDS) {
+      const moved = Number(await this.redis.hget(keys.campaignState(t, id), 'end'));
+      if (moved > 0) end = moved;
+    }
+    const from = new Date(c.def.startsAtMs).toISOString();
+    const until = new Date(end).toISOString();
+    const outside = this.db.prepare<[string, string, string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ? AND (at < ? OR at >= ?)').get(id, from, until)?.n ?? 0;
+    row('window', `${id}: events of the campaign outside [${from}, ${until})`, 0, outside);
+    const batches = JSON.stringify(c.def.scope.batchIds);
+    const skus = JSON.stringify(c.def.scope.skus);
+    const undrawn =
+      this.db
+        .prepare<[string, string, string, string], { n: number }>(
+          `SELECT count(*) AS n FROM events WHERE type = 'scan' AND outcome = 'verified' AND at >= ? AND at < ?
+             AND (batch_id IN (SELECT value FROM json_each(?)) OR json_extract(body, '$.sku') IN (SELECT value FROM json_each(?)))`,
+        )
+        .get(from, until, batches, skus)?.n ?? 0;
+    row('window', `${id}: first scans of covered codes inside the window left undrawn`, 0, undrawn);
   }
 }
