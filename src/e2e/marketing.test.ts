@@ -2,7 +2,7 @@
 // rewards, leaderboards, redemptions, and the day rollover in the campaign time zone.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
-import { startEngine, type TestEngine } from '../testing/engine-process.js';
+import { startEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 

@@ -70,7 +70,8 @@ describe('one call on a real Redis', () => {
     expect(await redis.client.hgetall(keys.campaignClerk(t, 'cp', 'k_1'))).toEqual({ 'w:cash': '1' });
     expect(await redis.client.hgetall(keys.campaignState(t, 'cp'))).toEqual({ 's:g': '4', 'b:cash': '970' });
     expect(await redis.client.get(keys.ipMinute(t, 'cp', '203.0.113.9', Math.floor(reply.now / 60_000)))).toBe('1');
-    const [[, fields]] = (await redis.client.xrange(keys.events(t), '-', '+')) as [string, string[]][];
+    const entries = (await redis.client.xrange(keys.events(t), '-', '+')) as [string, string[]][];
+    const fields = entries[0]?.[1] ?? [];
     // the box's shop is inherited; 40,116 is far from the box's place: diverted (flag)
     expect(readEntry(fields).event).toMatchObject({ id: 'ev1', at: new Date(reply.now).toISOString(), outcome: 'won', prize: { id: 'g' }, clerkPrize: { id: 'cash', amount: 30 }, shop: 's_box', diverted: true, scanCount: 1 });
   });
