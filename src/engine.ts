@@ -5,7 +5,8 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { loadSecrets } from './secrets.js';
 import { EmbeddedRedis } from './redis/embedded-redis.js';
-import { connectRedis } from './redis/connect.js';
+import { COMMAND_TIMEOUT_MS, connectRedis } from './redis/connect.js';
+import { SharedClock } from './scan/shared-clock.js';
 import { loadScript } from './redis/scripts.js';
 import { keys } from './redis/keys.js';
 import { CodeCodec } from './codes/code-codec.js';
@@ -71,7 +72,11 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
   started.add('Redis subscriber', () => subscriber.quit());
 
-  const now = config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs;
+  // every decision and record time follows the shared clock (Redis' TIME); the engine's own clock, skewed
+  // by SCANLOT_CLOCK_OFFSET_MS in tests, only measures the time between two readings of it
+  const clock = new SharedClock(redis, config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs);
+  await clock.start(1000, (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reading the shared clock failed'));
+  const now = clock.now;
   const codec = new CodeCodec(secrets.codeSecret);
   const batches = new BatchStore(redis, now);
   const campaigns = new CampaignStore(redis, now);
@@ -128,7 +133,9 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
   started.add('DCRM delivery', () => outbox.stop(1_000));
   outbox.start();
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now);
+  // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
+  // after it with a second to spare for the reply's way back
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now, COMMAND_TIMEOUT_MS - 1000);
   const server = await listen(
     [
       ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),
@@ -182,6 +189,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       await outbox.stop(5_000);
       await registration.stop();
       clearInterval(reloadTimer);
+      clock.stop();
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
       db.close();
