@@ -76,6 +76,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   // by SCANLOT_CLOCK_OFFSET_MS in tests, only measures the time between two readings of it
   const clock = new SharedClock(redis, config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs);
   await clock.start(1000, (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reading the shared clock failed'));
+  started.add('shared clock', () => clock.stop());
   const now = clock.now;
   const codec = new CodeCodec(secrets.codeSecret);
   const batches = new BatchStore(redis, now);
