@@ -35,14 +35,14 @@ export const keys = {
   batchStatus: (t: ShardTag) => `${t}:batch:status`, // hash batchId -> a|p|v
   seen: (t: ShardTag, batchId: number) => `${t}:seen:${batchId}`, // bitmap, bit = serial consumed
   code: (t: ShardTag, batchId: number, serial: number) => `${t}:code:${batchId}:${serial}`, // record of a scanned code
-  member: (t: ShardTag, user: string) => `${t}:member:${user}`, // hash level, blocked, points, wins
+  member: (t: ShardTag, user: string) => `${t}:member:${user}`, // hash level, blocked, points, wins; the user's campaign counters (see scanCodes)
+  anonCounters: (t: ShardTag, user: string) => `${t}:anon:${user}`, // an anonymous visitor's campaign counters (no member record)
   events: (t: ShardTag) => `${t}:events`, // stream of events
   /** the shared clock's shift in ms (absent: none): added to Redis' TIME by every script; for tests and drills */
   clockShift: (t: ShardTag) => `${t}:clock:shift`,
   campaignState: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}state`, // s:<prize> stock left, b:<prize> budget left, state, end
   campaignStats: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}stats`, // aggregates: outcomes, wins, see campaign-figures
-  campaignDay: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}day:${day}`, // w:<prize> wins that day (prizes with dailyCap), us:/uw:<user>
-  campaignUser: (t: ShardTag, campaignId: string, user: string) => `${campaignPrefix(t, campaignId)}user:${user}`, // w:<prize> wins of the user
+  campaignDay: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}day:${day}`, // w:<prize> wins that day (prizes with dailyCap)
   campaignClerk: (t: ShardTag, campaignId: string, clerk: string) => `${campaignPrefix(t, campaignId)}clerk:${clerk}`, // w:<prize> rebates of the clerk
   ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${campaignPrefix(t, campaignId)}ip:${ip}:${minute}`, // scans from one IP in one minute
   board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}`, // sorted set, see ackEvents' rank op
@@ -51,17 +51,26 @@ export const keys = {
 } as const;
 
 /**
- * The per-shard prefixes the scan script completes (in this order, see lua/scanCodes-1.lua "ARGV 3"):
+ * The per-shard prefixes the scan script completes (in this order, see lua/scanCodes-1.lua "ARGV 2..8"):
  * batch status hash (whole name), seen bitmap + batchId, code record + batchId:serial, member + user,
- * box + boxBatchId:boxSerial, clock shift (whole name).
+ * anonymous visitor + user, box + boxBatchId:boxSerial, clock shift (whole name).
  */
 export const scanKeyPrefixes = (t: ShardTag): readonly string[] => [
   keys.batchStatus(t),
-  `${t}:seen:`,
-  `${t}:code:`,
-  `${t}:member:`,
-  `${t}:box:`,
+  keys.seen(t, 0).slice(0, -1),
+  keys.code(t, 0, 0).slice(0, -3),
+  keys.member(t, ''),
+  keys.anonCounters(t, ''),
+  keys.box(t, 0, 0).slice(0, -3),
   keys.clockShift(t),
 ];
+
+/** The fields of a user's hash that count one campaign's limits for that user (see scanCodes). */
+export const userCampaignFields = {
+  day: (campaignId: string) => `d:${campaignId}`,
+  scansToday: (campaignId: string) => `us:${campaignId}`,
+  winsToday: (campaignId: string) => `uw:${campaignId}`,
+  prizeWins: (campaignId: string, prize: string) => `w:${campaignId}:${prize}`,
+};
 
 export const CONSUMER_GROUP = 'persist';
