@@ -11,6 +11,8 @@ export function shardTag(_batchId: number, _serial: number): ShardTag {
   return '{s0}';
 }
 
+export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
+
 export const ALL_SHARDS: readonly ShardTag[] = ['{s0}'];
 
 export const keys = {
@@ -36,6 +38,19 @@ export const keys = {
   ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${t}:cp:${campaignId}:ip:${ip}:${minute}`, // scans from one IP in one minute
   board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${t}:cp:${campaignId}:board:${by}`, // sorted set, see scanCodes
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
+
+  // --- fulfilment (CONTRACT §4.6), in the shard of the win's event. Aggregates (written by the persist
+  // step from events, see src/fulfilment/*-source.ts) unless marked "script"
+  wins: (t: ShardTag) => `${t}:wins`, // hash eventId -> win JSON {eventId,user,campaignId,prize,at}
+  userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // sorted set eventId by win time (ms)
+  vouchers: (t: ShardTag) => `${t}:vouchers`, // hash voucher -> eventId
+  redeemed: (t: ShardTag) => `${t}:redeemed`, // script (redeemWin): hash eventId -> redemption JSON
+  redemptionsByTime: (t: ShardTag) => `${t}:redemptions:at`, // sorted set eventId by redemption time (ms)
+  redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
+  payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
+  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
+  pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> balance answered
+  shopRate: (t: ShardTag, campaignId: string) => `${t}:cp:${campaignId}:shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 } as const;
 
 export const CONSUMER_GROUP = 'persist';
