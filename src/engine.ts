@@ -31,7 +31,15 @@ import { landingRoutes } from './http/routes/landing-page.js';
 import { rewardRoutes } from './http/routes/reward-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
 import { Auditor } from './audit/audit.js';
-import { Redemptions } from './members/redemptions.js';
+import { EventIds } from './scan/event-ids.js';
+import { VoucherCodec } from './fulfilment/voucher-codec.js';
+import { Wins } from './fulfilment/wins.js';
+import { Redemptions } from './fulfilment/redemptions.js';
+import { Payouts } from './fulfilment/payouts.js';
+import { Points } from './fulfilment/points.js';
+import { shopRateBoard } from './fulfilment/shop-rate.js';
+import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
+import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
 import { createDemo } from './demo.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
@@ -97,6 +105,10 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   );
   outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
   outbox.start();
+  // fulfilment writes events of its own (redemption, payout, points) into the same streams
+  const vouchers = new VoucherCodec(secrets.codeSecret, config.publicBaseUrl);
+  const fulfilmentIds = new EventIds();
+  const wins = new Wins(redis, events);
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now);
   const server = await listen(
     [
@@ -108,7 +120,9 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       ...healthRoutes(redis, events, consumer, metrics, outbox),
       ...dcrmRoutes(outbox),
       ...landingRoutes(codec),
-      ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),
+      ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
+      ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
+      ...fulfilmentPages(vouchers, wins),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer)),
     ],
     secrets.adminToken,
