@@ -165,3 +165,152 @@ describe('redemption report', () => {
     expect((await fx.engine.api('GET', '/v1/reports/redemptions?from=yesterday')).status).toBe(400);
   });
 });
+
+describe('payouts', () => {
+  it('one pending payout per cash win (and per clerk cash rebate); paid and failed per §4.6, with an event per change', async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 20 });
+    await campaign(liveCampaign(`pay-${sku}`, sku, [
+      { id: 'red', name: 'Red packet', kind: 'cash', probability: 1, amount: 188, budget: 100_000 },
+      { id: 'reb', name: 'Rebate', kind: 'cash', for: 'clerk', probability: 1, amount: 20 },
+    ]));
+    const wins = await Promise.all(Array.from({ length: 5 }, (_, i) => scanCode(id, i, { user: `payee${i}`, clerk: 'k_pay' })));
+    const ids = wins.map((w) => w.body.eventId as string);
+    await waitForBacklog(fx.engine);
+    // page through every pending payout and keep ours
+    const pending: any[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const p = await fx.engine.api('GET', `/v1/payouts?state=pending&limit=3${after ? `&after=${after}` : ''}`);
+      expect(p.status).toBe(200);
+      pending.push(...p.body.payouts);
+      if (p.body.next === null) break;
+      after = p.body.next;
+    }
+    const ours = pending.filter((p) => ids.some((id) => p.eventId === id || p.eventId === `${id}-clerk`));
+    expect(ours).toHaveLength(10);
+    expect(ours.filter((p) => p.user === 'k_pay' && p.amount === 20)).toHaveLength(5);
+    const first = ours.find((p) => p.eventId === ids[0]);
+    expect(first).toMatchObject({ user: 'payee0', amount: 188, state: 'pending', reference: null });
+
+    const paid = await fx.engine.api('POST', `/v1/payouts/${ids[0]}`, { state: 'paid', reference: 'wx-tx-1' });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ eventId: ids[0], state: 'paid', reference: 'wx-tx-1' });
+    const again = await fx.engine.api('POST', `/v1/payouts/${ids[0]}`, { state: 'paid', reference: 'wx-tx-2' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(paid.body);
+    expect((await fx.engine.api('POST', `/v1/payouts/${ids[0]}`, { state: 'failed' })).status).toBe(409);
+
+    expect((await fx.engine.api('POST', `/v1/payouts/${ids[1]}`, { state: 'failed', reference: 'card declined' })).body.state).toBe('failed');
+    expect((await fx.engine.api('POST', `/v1/payouts/${ids[1]}`, { state: 'paid', reference: 'wx-tx-3' })).body.state).toBe('paid');
+    expect((await fx.engine.api('POST', '/v1/payouts/nosuchwin', { state: 'paid' })).status).toBe(404);
+    expect((await fx.engine.api('POST', `/v1/payouts/${ids[2]}`, { state: 'pending' })).status).toBe(400);
+
+    const paidList = await fx.engine.api('GET', '/v1/payouts?state=paid&limit=1000');
+    expect(paidList.body.payouts.map((p: { eventId: string }) => p.eventId)).toEqual(expect.arrayContaining([ids[0], ids[1]]));
+    expect(paidList.body.payouts.map((p: { eventId: string }) => p.eventId)).not.toContain(ids[2]);
+    const pendingNow = await fx.engine.api('GET', '/v1/payouts?state=pending&limit=1000');
+    expect(pendingNow.body.payouts.map((p: { eventId: string }) => p.eventId)).not.toContain(ids[1]);
+
+    await waitForBacklog(fx.engine);
+    const events = (await allEvents(fx.engine)).filter((e) => e.type === 'payout' && (e.eventId === ids[0] || e.eventId === ids[1]));
+    expect(events.map((e) => [e.eventId, e.previous, e.state])).toEqual([
+      [ids[0], 'pending', 'paid'],
+      [ids[1], 'pending', 'failed'],
+      [ids[1], 'failed', 'paid'],
+    ]);
+    expect(events[0]).toMatchObject({ user: 'payee0', amount: 188, reference: 'wx-tx-1' });
+  });
+});
+
+describe('points', () => {
+  it('credit, then 100 concurrent spends: never below zero, each idempotency key applied once, an event per change', async () => {
+    const user = `pts_${uniqueSku().slice(4)}`;
+    const credit = await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: 100, reason: 'welcome', idempotencyKey: `${user}-c` });
+    expect(credit.status).toBe(200);
+    expect(credit.body).toEqual({ points: 100 });
+    const rs = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => fx.engine.api('POST', `/v1/members/${user}/points`, { delta: -3, reason: 'mug', idempotencyKey: `${user}-s${i}` })),
+    );
+    expect(rs.filter((r) => r.status === 200)).toHaveLength(33);
+    const refused = rs.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(67);
+    expect(refused[0]!.body.error.message).toMatch(/insufficient points/);
+    expect((await fx.engine.api('GET', `/v1/members/${user}`)).body.points).toBe(1);
+    // the same key answers the same and applies once
+    const replay = await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: 100, reason: 'welcome', idempotencyKey: `${user}-c` });
+    expect(replay.body).toEqual({ points: 100 });
+    expect((await fx.engine.api('GET', `/v1/members/${user}`)).body.points).toBe(1);
+    await waitForBacklog(fx.engine);
+    const events = (await allEvents(fx.engine)).filter((e) => e.type === 'points' && e.user === user);
+    expect(events).toHaveLength(34);
+    expect(events.reduce((a, e) => a + e.delta, 0)).toBe(1);
+    expect(events.every((e) => e.points >= 0)).toBe(true);
+    expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: 0, reason: 'x', idempotencyKey: 'k' })).status).toBe(400);
+    expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: 5, idempotencyKey: 'k' })).status).toBe(400);
+  });
+
+  it('points won by scanning can be spent', async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 5 });
+    await campaign(liveCampaign(`ptsw-${sku}`, sku, [{ id: 'p', name: '50 points', kind: 'points', probability: 1, amount: 50 }]));
+    const user = `ptsw_${sku.slice(4)}`;
+    await fx.engine.api('PUT', `/v1/members/${user}`, { level: 1 });
+    expect((await scanCode(id, 0, { user })).body.outcome).toBe('won');
+    expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: -50, reason: 'cap', idempotencyKey: `${user}-1` })).body).toEqual({ points: 0 });
+    expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: -1, reason: 'cap', idempotencyKey: `${user}-2` })).status).toBe(409);
+  });
+});
+
+describe('shop scan rate', () => {
+  it('leaderboard?by=shopRate: items in the boxes each shop opened, how many consumers scanned, the ratio', async () => {
+    const sku = uniqueSku();
+    const items = await batch({ sku, size: 100 });
+    const boxes = await batch({ sku, size: 10, kind: 'box', contains: { batchId: items, perBox: 4 } });
+    const cid = `rate-${sku}`;
+    await campaign(liveCampaign(cid, sku, [{ id: 'none', name: 'Nothing', kind: 'gift', probability: 0 }]));
+    // s1 opens boxes 0 and 1 (items 0-7), s2 opens box 2 (items 8-11)
+    for (const [box, shop] of [[0, 's1'], [1, 's1'], [2, 's2']] as const) expect((await scanCode(boxes, box, { user: `owner_${shop}`, shop })).status).toBe(200);
+    // consumers scan items 0, 1 and 5 of s1's boxes (item 1 twice: counted once) and item 9 of s2's
+    for (const serial of [0, 1, 1, 5, 9]) await scanCode(items, serial, { user: 'buyer' });
+    // an item of a box nobody opened counts for no shop
+    await scanCode(items, 40, { user: 'buyer' });
+    await waitForBacklog(fx.engine);
+    const r = await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shopRate`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual([
+      { id: 's1', opened: 8, scanned: 3, rate: 0.375, rank: 1 },
+      { id: 's2', opened: 4, scanned: 1, rate: 0.25, rank: 2 },
+    ]);
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shopRate&limit=1`)).body).toHaveLength(1);
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=rate`)).status).toBe(400);
+  });
+});
+
+describe('campaign fields of §4.6', () => {
+  const prize = (extra: Record<string, unknown>) => [{ id: 'g', name: 'G', kind: 'gift', probability: 0.1, stock: 10, ...extra }];
+  it('pointsBoost, release and guaranteed are kept; malformed ones are 400 naming the field', async () => {
+    const sku = uniqueSku();
+    const ok = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`f46-${sku}`, sku, prize({ release: { perDay: 1 }, guaranteed: true }), { pointsBoost: { '3': 2 } }));
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.pointsBoost).toEqual({ '3': 2 });
+    expect(ok.body.prizes[0]).toMatchObject({ release: { perDay: 1 }, guaranteed: true });
+    const cases: [Record<string, unknown>, Record<string, unknown>, string][] = [
+      [{ release: { perDay: 1, perHour: 2 } }, {}, 'prizes[0].release'],
+      [{ release: { perWeek: 1 } }, {}, 'prizes[0].release'],
+      [{ release: { perDay: 0 } }, {}, 'prizes[0].release.perDay'],
+      [{ release: { perHour: 1.5 } }, {}, 'prizes[0].release.perHour'],
+      [{ release: 3 }, {}, 'prizes[0].release'],
+      [{ guaranteed: true }, {}, 'prizes[0].guaranteed'],
+      [{ release: { perDay: 1 }, guaranteed: 'yes' }, {}, 'prizes[0].guaranteed'],
+      [{}, { pointsBoost: { '10': 2 } }, 'pointsBoost.10'],
+      [{}, { pointsBoost: { '3': 0 } }, 'pointsBoost.3'],
+      [{}, { pointsBoost: [2] }, 'pointsBoost'],
+    ];
+    for (const [i, [p, extra, field]] of cases.entries()) {
+      const r = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`f46-${i}-${sku}`, uniqueSku(), prize(p), extra));
+      expect(r.status, JSON.stringify([p, extra])).toBe(400);
+      expect(r.body.error.message.startsWith(`${field}:`), r.body.error.message).toBe(true);
+    }
+  });
+});
