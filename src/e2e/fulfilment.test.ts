@@ -7,6 +7,7 @@ import { TEST_SECRET } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { VoucherCodec } from '../fulfilment/voucher-codec.js';
+import { runAuditCli } from '../testing/audit.js';
 
 const fx = useEngine();
 
@@ -312,5 +313,53 @@ describe('campaign fields of §4.6', () => {
       expect(r.status, JSON.stringify([p, extra])).toBe(400);
       expect(r.body.error.message.startsWith(`${field}:`), r.body.error.message).toBe(true);
     }
+  });
+});
+
+describe('audit of fulfilment, and payouts across kill -9', () => {
+  it('a payout per cash win after a kill -9 mid-traffic; the audit is clean, and catches a lost payout and an over-paid budget', async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 400 });
+    const cid = `fa-${sku}`;
+    await campaign(liveCampaign(cid, sku, [
+      { id: 'cash', name: 'Cash', kind: 'cash', probability: 0.5, amount: 100, budget: 1000 },
+      { id: 'gift', name: 'Gift', kind: 'gift', probability: 0.5 },
+    ]));
+    const answered: any[] = [];
+    const traffic = Promise.all(Array.from({ length: 300 }, async (_, i) => {
+      const r = await scanCode(id, i, { user: `fa${i % 30}` }).catch(() => null);
+      if (r?.status === 200) answered.push(r.body);
+    }));
+    await new Promise((r) => setTimeout(r, 150));
+    await fx.engine.kill('SIGKILL');
+    await traffic;
+    await fx.engine.restart();
+    await waitForBacklog(fx.engine);
+    const cashWins = answered.filter((b) => b.outcome === 'won' && b.prize.kind === 'cash').map((b) => b.eventId as string);
+    const payouts = (await fx.engine.api('GET', '/v1/payouts?limit=1000')).body.payouts.filter((p: { campaignId: string }) => p.campaignId === cid);
+    expect(payouts.map((p: { eventId: string }) => p.eventId)).toEqual(expect.arrayContaining(cashWins));
+    expect(cashWins.length).toBeGreaterThan(1);
+    const gift = answered.find((b) => b.outcome === 'won' && b.prize.kind === 'gift');
+    expect((await fx.engine.api('POST', '/v1/redemptions', { eventId: gift.eventId, shop: 's_a' })).status).toBe(201);
+    expect((await fx.engine.api('POST', `/v1/payouts/${cashWins[0]}`, { state: 'paid' })).status).toBe(200);
+
+    const clean = runAuditCli(fx.engine, cid);
+    expect(clean.status, clean.out).toBe(0);
+    expect(clean.out).toMatch(new RegExp(`payouts\\s+${cid}/cash: payouts = wins\\s+(\\d+)\\s+\\1`));
+    expect(clean.out).toMatch(/redemptions\s+.*\/gift: redeemed <= won\s+yes\s+yes/);
+
+    // a payout record lost behind the engine's back
+    const saved = await fx.redis.client.hget('{s0}:payouts', cashWins[1]!);
+    await fx.redis.client.hdel('{s0}:payouts', cashWins[1]!);
+    const lost = runAuditCli(fx.engine, cid);
+    expect(lost.status).toBe(1);
+    expect(lost.out).toMatch(/MISMATCH\s+payouts\s+.*payouts = wins/);
+    await fx.redis.client.hset('{s0}:payouts', cashWins[1]!, saved!);
+    // more paid than the budget
+    await fx.redis.client.hset('{s0}:payouts', cashWins[1]!, JSON.stringify({ ...JSON.parse(saved!), state: 'paid', amount: 5000 }));
+    const over = runAuditCli(fx.engine, cid);
+    expect(over.status).toBe(1);
+    expect(over.out).toMatch(/MISMATCH\s+payouts\s+.*paid <= budget 1000\s+yes\s+no \(5100\)/);
+    await fx.redis.client.hset('{s0}:payouts', cashWins[1]!, saved!);
   });
 });
