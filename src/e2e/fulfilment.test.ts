@@ -2,12 +2,16 @@
 // once under concurrency, the voucher page and /me, the redemption report, payouts and their state
 // machine, points never below zero, the shop scan rate board, and the new campaign fields.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useEngine } from '../testing/engine-fixture.js';
 import { TEST_SECRET } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { VoucherCodec } from '../fulfilment/voucher-codec.js';
 import { runAuditCli } from '../testing/audit.js';
+import { CHROMIUM, renderPage } from '../testing/headless-chromium.js';
 
 const fx = useEngine();
 
@@ -94,6 +98,22 @@ describe('vouchers', () => {
     expect(done.text).toContain('Redeemed');
     expect(done.text).toContain('<span id="shop">shop_7</span>');
     expect(done.text).toContain(r.body.at);
+  });
+
+  it.skipIf(!CHROMIUM)('the voucher page in Chromium: prize, QR code and state, with the stylesheet the CSP allows', async () => {
+    const g = await wonGift('vchrome', 'Tea set 茶具');
+    await waitForBacklog(fx.engine);
+    const dir = mkdtempSync(join(tmpdir(), 'scanlot-voucher-'));
+    try {
+      const shot = join(dir, 'voucher.png');
+      const dom = await renderPage(`${fx.engine.url}/v/${g.voucher}`, { screenshot: shot });
+      expect(dom).toContain('Tea set 茶具');
+      expect(dom).toMatch(/<svg[^>]*>.*<path/s);
+      expect(dom).toContain('Open');
+      expect(statSync(shot).size).toBeGreaterThan(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a voucher with a changed character, a product code and an unknown voucher are 404, on the page and on redemption', async () => {
