@@ -6,6 +6,8 @@ import type { EventQuery } from '../events/event-query.js';
 import { asWonPrize, type PayoutRecord, type RedemptionRecord, type WinRecord } from './win-record.js';
 import { withinLag } from './lag.js';
 
+const NOT_A_WIN = Symbol('not a win');
+
 export interface FoundWin {
   readonly tag: ShardTag;
   readonly win: WinRecord;
@@ -22,7 +24,8 @@ export class Wins {
 
   /** The win of an event id: from the win records, else (a win from before the records, or still on its way) from the event store. */
   async byEventId(eventId: string): Promise<FoundWin | null> {
-    return withinLag(async () => (await this.#record(eventId)) ?? this.#fromEventStore(eventId));
+    const found = await withinLag(async () => (await this.#record(eventId)) ?? this.#fromEventStore(eventId));
+    return found === NOT_A_WIN ? null : found;
   }
 
   /** The win of a voucher (already checked by VoucherCodec.parse). */
@@ -72,12 +75,13 @@ export class Wins {
     return null;
   }
 
-  #fromEventStore(eventId: string): FoundWin | null {
+  /** null: not (yet) stored here; NOT_A_WIN: stored, and no win (no need to wait for it) */
+  #fromEventStore(eventId: string): FoundWin | typeof NOT_A_WIN | null {
     const body = this.events.body(eventId);
     if (body === null) return null;
     const e = JSON.parse(body) as Record<string, unknown>;
     const prize = asWonPrize(e.prize);
-    if (e.type !== 'scan' || e.outcome !== 'won' || prize === null || typeof e.user !== 'string') return null;
+    if (e.type !== 'scan' || e.outcome !== 'won' || prize === null || typeof e.user !== 'string') return NOT_A_WIN;
     return {
       tag: shardTag(Number(e.batchId), Number(e.serial)),
       win: { eventId, user: e.user, campaignId: typeof e.campaignId === 'string' ? e.campaignId : null, prize, at: String(e.at) },
