@@ -278,6 +278,8 @@ describe('points', () => {
     const user = `ptsw_${sku.slice(4)}`;
     await fx.engine.api('PUT', `/v1/members/${user}`, { level: 1 });
     expect((await scanCode(id, 0, { user })).body.outcome).toBe('won');
+    // the persist step credits points wins (an aggregate of the won event)
+    await waitForBacklog(fx.engine);
     expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: -50, reason: 'cap', idempotencyKey: `${user}-1` })).body).toEqual({ points: 0 });
     expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: -1, reason: 'cap', idempotencyKey: `${user}-2` })).status).toBe(409);
   });
