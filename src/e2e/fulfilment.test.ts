@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useEngine } from '../testing/engine-fixture.js';
-import { TEST_SECRET } from '../testing/engine-process.js';
+import { startEngine, TEST_SECRET } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { VoucherCodec } from '../fulfilment/voucher-codec.js';
@@ -334,6 +334,37 @@ describe('campaign fields of §4.6', () => {
       const r = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`f46-${i}-${sku}`, uniqueSku(), prize(p), extra));
       expect(r.status, JSON.stringify([p, extra])).toBe(400);
       expect(r.body.error.message.startsWith(`${field}:`), r.body.error.message).toBe(true);
+    }
+  });
+});
+
+describe('the whole deployment', () => {
+  it('a second engine on the same Redis redeems a win the first answered, and lists its payouts and redemptions', async () => {
+    const other = await startEngine({ redisUrl: fx.redis.url });
+    try {
+      const sku = uniqueSku();
+      const id = await batch({ sku, size: 24 });
+      await campaign(liveCampaign(`two-${sku}`, sku, [
+        { id: 'g', name: 'Gift', kind: 'gift', probability: 0.5 },
+        { id: 'c', name: 'Cash', kind: 'cash', probability: 0.5, amount: 5 },
+      ]));
+      const rs = await Promise.all(Array.from({ length: 24 }, (_, i) => scanCode(id, i, { user: `two${i}` })));
+      const gifts = rs.filter((r) => r.body.prize?.kind === 'gift').map((r) => r.body.eventId as string);
+      const cash = rs.filter((r) => r.body.prize?.kind === 'cash').map((r) => r.body.eventId as string);
+      expect(gifts.length).toBeGreaterThan(0);
+      expect(cash.length).toBeGreaterThan(0);
+      await waitForBacklog(fx.engine);
+      // the second engine's SQLite holds none of these wins: it finds them through Redis
+      const shop = `two_${sku.slice(4)}`;
+      const red = await other.api('POST', '/v1/redemptions', { eventId: gifts[0], shop });
+      expect(red.status, JSON.stringify(red.body)).toBe(201);
+      expect((await fx.engine.api('POST', '/v1/redemptions', { eventId: gifts[0], shop })).status).toBe(409);
+      await waitForBacklog(other);
+      expect((await fx.engine.api('GET', `/v1/reports/redemptions?shop=${shop}`)).body.total).toBe(1);
+      const listed = (await other.api('GET', '/v1/payouts?limit=1000')).body.payouts.map((p: { eventId: string }) => p.eventId);
+      expect(listed).toEqual(expect.arrayContaining(cash));
+    } finally {
+      await other.stop();
     }
   });
 });
