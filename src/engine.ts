@@ -41,6 +41,7 @@ import { Points } from './fulfilment/points.js';
 import { shopRateBoard } from './fulfilment/shop-rate.js';
 import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
 import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
+import { sessionUser } from './fulfilment/session-user.js';
 import { createDemo } from './demo.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
@@ -129,7 +130,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       ...landingRoutes(codec),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
-      ...fulfilmentPages(vouchers, wins),
+      ...fulfilmentPages(vouchers, wins, sessionUser),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer)),
     ],
     secrets.adminToken,

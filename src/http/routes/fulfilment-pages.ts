@@ -1,7 +1,6 @@
 // GET /v/{voucher} and GET /me (CONTRACT §4.6): pages for the winner, no script, strict CSP.
 import type { VoucherCodec } from '../../fulfilment/voucher-codec.js';
 import type { Wins } from '../../fulfilment/wins.js';
-import { sessionUser } from '../../fulfilment/session-user.js';
 import { voucherNotFoundPage, voucherPage } from '../../fulfilment/pages/voucher-page.js';
 import { mePage, meJson } from '../../fulfilment/pages/me-page.js';
 import { HTML_HEADERS, HTML_TYPE } from '../../fulfilment/pages/html.js';
@@ -10,7 +9,8 @@ import type { Route } from '../router.js';
 
 const ME_LIMIT = 100;
 
-export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins): Route[] {
+/** `userOf`: the user of a request's Cookie header (src/fulfilment/session-user.ts until the signed session replaces it) */
+export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (cookieHeader: string) => string | null): Route[] {
   const notFound: Reply = { status: '404 Not Found', body: voucherNotFoundPage, type: HTML_TYPE, headers: HTML_HEADERS };
   const voucherUrl = (eventId: string): string => vouchers.voucherOf(eventId).url;
   return [
@@ -30,7 +30,7 @@ export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins): Route[] {
       method: 'get',
       pattern: '/me',
       async handle(call) {
-        const user = sessionUser(call.cookie);
+        const user = userOf(call.cookie);
         const list = user === null ? [] : await wins.ofUser(user, ME_LIMIT);
         if (call.queryParam('format') === 'json') {
           return { status: '200 OK', body: meJson(user, list, voucherUrl), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };

@@ -4,6 +4,7 @@ import type { Redemptions } from '../../fulfilment/redemptions.js';
 import type { Payouts } from '../../fulfilment/payouts.js';
 import type { Points } from '../../fulfilment/points.js';
 import { redemptionCsv, redemptionReport } from '../../fulfilment/redemption-report.js';
+import { redemptionShop, reportShop } from '../../fulfilment/shop-scope.js';
 import { VOUCHER_LENGTH } from '../../fulfilment/voucher-codec.js';
 import type { RedisClient } from '../../redis/scripts.js';
 import { ID_RE, ID_WHAT, optString, parseJsonObject, reqInt, reqString } from '../../validation/json-fields.js';
@@ -49,7 +50,9 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
       body: true,
       async handle(_call, body) {
         const o = parseJsonObject(body as Buffer);
-        const shop = reqString(o, 'shop', ID_RE, ID_WHAT);
+        // identity merge: the shop of the caller's `shop` key (call.credential?.shop); null for operator and admin
+        const keyShop: string | null = null;
+        const shop = redemptionShop(o, keyShop);
         const voucher = optString(o, 'voucher', VOUCHER_RE, `${VOUCHER_LENGTH} characters of a voucher`);
         if (voucher !== null) return json('201 Created', JSON.stringify(await redemptions.redeem({ voucher }, shop)));
         if (o.eventId === undefined) throw badRequest('voucher', 'or eventId is required');
@@ -63,8 +66,11 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
       // roles: operator, shop (its own shop only)
       admin: true,
       async handle(call) {
-        const shop = call.queryParam('shop');
-        if (shop !== null && !ID_RE.test(shop)) throw badRequest('shop', `must be ${ID_WHAT}`);
+        const asked = call.queryParam('shop');
+        if (asked !== null && !ID_RE.test(asked)) throw badRequest('shop', `must be ${ID_WHAT}`);
+        // identity merge: the shop of the caller's `shop` key (call.credential?.shop); null for operator and admin
+        const keyShop: string | null = null;
+        const shop = reportShop(asked, keyShop);
         const format = call.queryParam('format') ?? 'json';
         if (format !== 'json' && format !== 'csv') throw badRequest('format', 'must be json or csv');
         const fromMs = instant(call, 'from', 0);
