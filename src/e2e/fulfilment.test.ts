@@ -141,11 +141,12 @@ describe('vouchers', () => {
     const body = JSON.parse(mine.text);
     expect(body.user).toBe('me_user1');
     const byId = Object.fromEntries(body.wins.map((w: { eventId: string }) => [w.eventId, w]));
-    expect(byId[a.eventId]).toMatchObject({ state: 'open', prize: { name: 'Bag' }, redemption: null });
+    expect(byId[a.eventId]).toMatchObject({ state: 'open', prize: { name: 'Bag' }, redemption: null, voucher: { code: a.voucher, url: a.url } });
     expect(byId[b.eventId]).toMatchObject({ state: 'redeemed', redemption: { shop: 's_me' } });
     const html = await page('/me', 'scanlot_uid=me_user1');
     expect(html.text).toContain('Bag');
     expect(html.text).toContain('redeemed');
+    expect(html.text).toContain(`<a href="${a.url}">`);
     expect(html.csp).toMatch(/default-src 'none'/);
     expect(JSON.parse((await page('/me?format=json', 'scanlot_uid=someone_else')).text).wins).toEqual([]);
     expect(JSON.parse((await page('/me?format=json')).text)).toEqual({ user: null, wins: [] });

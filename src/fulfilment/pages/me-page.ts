@@ -12,7 +12,7 @@ export function stateName(s: WinState): WinStateName {
   return 'credited';
 }
 
-export function meJson(user: string | null, wins: readonly WinState[], voucherUrl: (eventId: string) => string): string {
+export function meJson(user: string | null, wins: readonly WinState[]): string {
   return JSON.stringify({
     user,
     wins: wins.map((s) => ({
@@ -21,7 +21,7 @@ export function meJson(user: string | null, wins: readonly WinState[], voucherUr
       at: s.win.at,
       prize: { id: s.win.prize.id, name: s.win.prize.name, kind: s.win.prize.kind, amount: s.win.prize.amount },
       state: stateName(s),
-      voucher: isRedeemable(s.win.prize) ? voucherUrl(s.win.eventId) : null,
+      voucher: s.win.prize.voucher ?? null,
       redemption: s.redemption ? { shop: s.redemption.shop, at: s.redemption.at } : null,
     })),
   });
@@ -36,11 +36,12 @@ const STATE_TEXT: Record<WinStateName, string> = {
   credited: '已到账 · credited',
 };
 
-export function mePage(wins: readonly WinState[], voucherUrl: (eventId: string) => string): string {
+export function mePage(wins: readonly WinState[]): string {
   const items = wins.map((s) => {
     const name = stateName(s);
     const where = s.redemption ? ` (${esc(s.redemption.shop)}, ${esc(s.redemption.at)})` : '';
-    const link = name === 'open' ? ` · <a href="${esc(voucherUrl(s.win.eventId))}">兑奖券 voucher</a>` : '';
+    const url = s.win.prize.voucher?.url;
+    const link = name === 'open' && url ? ` · <a href="${esc(url)}">兑奖券 voucher</a>` : '';
     return `<li><strong>${esc(prizeText(s.win.prize))}</strong><br><span class="en">${esc(s.win.at)} · ${STATE_TEXT[name]}${where}</span>${link}</li>`;
   });
   return page(

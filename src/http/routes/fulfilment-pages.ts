@@ -12,7 +12,6 @@ const ME_LIMIT = 100;
 /** `userOf`: the user of a request's Cookie header (src/fulfilment/session-user.ts until the signed session replaces it) */
 export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (cookieHeader: string) => string | null): Route[] {
   const notFound: Reply = { status: '404 Not Found', body: voucherNotFoundPage, type: HTML_TYPE, headers: HTML_HEADERS };
-  const voucherUrl = (eventId: string): string => vouchers.voucherOf(eventId).url;
   return [
     {
       method: 'get',
@@ -33,9 +32,9 @@ export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (coo
         const user = userOf(call.cookie);
         const list = user === null ? [] : await wins.ofUser(user, ME_LIMIT);
         if (call.queryParam('format') === 'json') {
-          return { status: '200 OK', body: meJson(user, list, voucherUrl), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
+          return { status: '200 OK', body: meJson(user, list), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
         }
-        return { status: '200 OK', body: mePage(list, voucherUrl), type: HTML_TYPE, headers: HTML_HEADERS };
+        return { status: '200 OK', body: mePage(list), type: HTML_TYPE, headers: HTML_HEADERS };
       },
     },
   ];
