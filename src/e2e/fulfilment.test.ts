@@ -11,9 +11,10 @@ import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { VoucherCodec } from '../fulfilment/voucher-codec.js';
 import { runAuditCli } from '../testing/audit.js';
+import { waitFor } from '../testing/dcrm-receiver.js';
 import { CHROMIUM, renderPage } from '../testing/headless-chromium.js';
 
-const fx = useEngine();
+const fx = useEngine({ dcrm: { listen: true } });
 
 async function batch(body: Record<string, unknown>): Promise<number> {
   const r = await fx.engine.api('POST', '/v1/batches', body);
@@ -57,6 +58,8 @@ describe('redemption', () => {
     const events = (await allEvents(fx.engine)).filter((e) => e.type === 'redemption' && e.eventId === win.body.eventId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ id: r.redemptionId, shop: r.shop, voucher: r.voucher, prize: { id: 'g' } });
+    // and delivered to the DCRM like scans
+    await waitFor('the redemption at the DCRM', () => fx.receiver.acceptedIds().includes(r.redemptionId));
   });
 });
 
@@ -242,6 +245,7 @@ describe('payouts', () => {
       [ids[1], 'failed', 'paid'],
     ]);
     expect(events[0]).toMatchObject({ user: 'payee0', amount: 188, reference: 'wx-tx-1' });
+    await waitFor('the payout events at the DCRM', () => events.every((e) => fx.receiver.acceptedIds().includes(e.id)));
   });
 });
 
@@ -268,6 +272,7 @@ describe('points', () => {
     expect(events).toHaveLength(34);
     expect(events.reduce((a, e) => a + e.delta, 0)).toBe(1);
     expect(events.every((e) => e.points >= 0)).toBe(true);
+    await waitFor('the points events at the DCRM', () => events.every((e) => fx.receiver.acceptedIds().includes(e.id)));
     expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: 0, reason: 'x', idempotencyKey: 'k' })).status).toBe(400);
     expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: 5, idempotencyKey: 'k' })).status).toBe(400);
   });
