@@ -249,6 +249,24 @@ describe('payouts', () => {
   });
 });
 
+describe('the persist lag', () => {
+  it('a payout marked paid and a win redeemed right after the answer, before the persist step ran: found, not 404', async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 4 });
+    await campaign(liveCampaign(`lag-${sku}`, sku, [
+      { id: 'c', name: 'Cash', kind: 'cash', probability: 0.5, amount: 9 },
+      { id: 'g', name: 'Gift', kind: 'gift', probability: 0.5 },
+    ]));
+    for (let serial = 0; serial < 4; serial++) {
+      const w = await scanCode(id, serial, { user: `lag${serial}` });
+      const r = w.body.prize.kind === 'cash'
+        ? await fx.engine.api('POST', `/v1/payouts/${w.body.eventId}`, { state: 'paid', reference: `lag-${serial}` })
+        : await fx.engine.api('POST', '/v1/redemptions', { eventId: w.body.eventId, shop: 's_lag' });
+      expect(r.status, JSON.stringify(r.body)).toBe(w.body.prize.kind === 'cash' ? 200 : 201);
+    }
+  });
+});
+
 describe('points', () => {
   it('credit, then 100 concurrent spends: never below zero, each idempotency key applied once, an event per change', async () => {
     const user = `pts_${uniqueSku().slice(4)}`;
