@@ -63,6 +63,19 @@ describe('redemption', () => {
   });
 });
 
+describe('redemptions made before vouchers', () => {
+  it('a win recorded as redeemed in the old hash stays redeemed (409)', async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 2 });
+    await campaign(liveCampaign(`legacy-${sku}`, sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1 }]));
+    const win = await scanCode(id, 0, { user: 'legacy' });
+    await fx.redis.client.hset('{meta}:redemptions', win.body.eventId, JSON.stringify({ eventId: win.body.eventId, shop: 'old_shop', redeemedAt: '2026-01-01T00:00:00.000Z' }));
+    const r = await fx.engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: 's_new' });
+    expect(r.status).toBe(409);
+    expect(r.body.error.message).toContain('old_shop');
+  });
+});
+
 describe('vouchers', () => {
   const vouchers = new VoucherCodec(Buffer.from(TEST_SECRET, 'hex'), 'x');
 

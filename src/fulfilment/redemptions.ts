@@ -5,6 +5,7 @@
 import { conflict, notFound } from '../errors.js';
 import type { EventIds } from '../scan/event-ids.js';
 import type { RedisClient } from '../redis/scripts.js';
+import { keys } from '../redis/keys.js';
 import { isRedeemable, type RedemptionRecord } from './win-record.js';
 import type { FoundWin, Wins } from './wins.js';
 import type { VoucherCodec } from './voucher-codec.js';
@@ -27,6 +28,13 @@ export class Redemptions {
       throw notFound('voucher' in target ? `voucher ${target.voucher}` : `won gift or coupon with event ${target.eventId}`);
     }
     const { win } = found;
+    // redemptions recorded before vouchers existed: that hash is never written any more, so reading it
+    // before the script cannot race with a new entry
+    const legacy = await this.redis.hget(keys.redemptions, win.eventId);
+    if (legacy !== null) {
+      const prev = JSON.parse(legacy) as { shop?: string; redeemedAt?: string };
+      throw conflict(`event ${win.eventId} was redeemed at ${prev.shop ?? '?'} on ${prev.redeemedAt ?? '?'}`);
+    }
     const now = this.now();
     const at = new Date(now).toISOString();
     const redemptionId = this.ids.next(now);

@@ -27,7 +27,7 @@ export const keys = {
   batchDefs: '{meta}:batch:defs', // hash batchId -> batch JSON
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
   campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
-  redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON
+  redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON, written before vouchers (issue 17); now only read, so those stay redeemed
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
   codeSecretFingerprint: '{meta}:code-secret:fingerprint', // hex HMAC-SHA256(CODE_SECRET, fixed text): never the secret
   eventStores: '{meta}:stores', // hash consumer name -> JSON of the SQLite event store registered under it
