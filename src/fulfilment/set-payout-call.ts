@@ -1,6 +1,6 @@
 // The TypeScript side of lua/setPayout-6.lua (see its header).
 import { keys, type ShardTag } from '../redis/keys.js';
-import { loadScript, runScript, type RedisClient } from '../redis/scripts.js';
+import { evalScript, loadScript, type RedisClient } from '../redis/scripts.js';
 
 const SCRIPT = loadScript('setPayout-6.lua');
 
@@ -18,7 +18,7 @@ export interface SetPayoutArgs {
 }
 
 export async function setPayout(redis: RedisClient, tag: ShardTag, a: SetPayoutArgs): Promise<SetPayoutReply> {
-  const [code, record] = (await runScript(redis, SCRIPT, [
+  const [code, record] = (await evalScript(redis, SCRIPT, [
     keys.payouts(tag),
     keys.events(tag),
     keys.payoutIndex(tag, 'pending'),
