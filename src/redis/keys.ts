@@ -14,6 +14,8 @@ export function shardTag(_batchId: number, _serial: number): ShardTag {
   return '{s0}';
 }
 
+export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
+
 export const ALL_SHARDS: readonly ShardTag[] = ['{s0}'];
 
 /** `${tag}:cp:${campaignId}:`, the start of every key of one campaign in one shard */
@@ -25,7 +27,7 @@ export const keys = {
   batchDefs: '{meta}:batch:defs', // hash batchId -> batch JSON
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
   campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
-  redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON
+  redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON, written before vouchers (issue 17); now only read, so those stay redeemed
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
   codeSecretFingerprint: '{meta}:code-secret:fingerprint', // hex HMAC-SHA256(CODE_SECRET, fixed text): never the secret
   eventStores: '{meta}:stores', // hash consumer name -> JSON of the SQLite event store registered under it
@@ -48,6 +50,19 @@ export const keys = {
   board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}`, // sorted set, see ackEvents' rank op
   boardArrivals: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}board:arrivals`, // counter ordering leaderboard arrivals
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
+
+  // --- fulfilment (CONTRACT §4.6), in the shard of the win's event. Aggregates (written by the persist
+  // step from events, see src/fulfilment/*-source.ts) unless marked "script"
+  wins: (t: ShardTag) => `${t}:wins`, // hash eventId -> win JSON {eventId,user,campaignId,prize,at}
+  userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // sorted set eventId by win time (ms)
+  vouchers: (t: ShardTag) => `${t}:vouchers`, // hash voucher -> eventId
+  redeemed: (t: ShardTag) => `${t}:redeemed`, // script (redeemWin): hash eventId -> redemption JSON
+  redemptionsByTime: (t: ShardTag) => `${t}:redemptions:at`, // sorted set eventId by redemption time (ms)
+  redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
+  payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
+  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
+  pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> balance answered
+  shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 } as const;
 
 /**
