@@ -24,7 +24,7 @@
     2 seen           bitmap of the batch, bit = serial consumed
     3 code           hash: record of this code (u user, t first ms, e eventId, o outcome, p prize JSON, n scans)
     4 member         hash of the scanner: blocked, level, points, wins
-    5 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won
+    5 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won, state (paused: see step 1)
     6 campaignStats  hash: o:<outcome> or o:<outcome>:<reason> (scans = their sum), diverted,
                      arrival (counter of first scans attributed to a shop or clerk)
     7 campaignDay    hash of today in the campaign time zone: w:<prize> wins, us:<user> scans, uw:<user> wins
@@ -57,7 +57,7 @@
            originalEventId, originalOutcome, originalPrizeJSON}
     outcome: won | lost | verified | repeat | blocked | error
     reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted
-             | user_daily_limit | ip_limit | geofence | batch_pending | batch_void
+             | user_daily_limit | ip_limit | geofence | batch_pending | batch_void | campaign_paused
              | no_batch (error) | script_error (error; the 7th value holds the Redis error message)
 ]]
 
@@ -160,6 +160,10 @@ local function scanOne()
   end
 
   if hasCampaign then
+    -- a paused campaign refuses first scans without consuming the code; repeats are answered as usual
+    if redis.call('HGET', k[5], 'state') == 'paused' and redis.call('GETBIT', k[2], serial) == 0 then
+      return blocked('campaign_paused')
+    end
     if ipPerMinute > 0 then
       -- every attempt counts, refused ones too: a farm behind one IP stays refused
       local n = redis.call('INCR', k[10])
