@@ -13,6 +13,8 @@ import { CampaignStore } from './campaigns/campaign-store.js';
 import { MemberStore } from './members/member-store.js';
 import { ScanService } from './scan/scan-service.js';
 import { ScanMetrics } from './scan/scan-metrics.js';
+import { registerRuntimeMetrics } from './metrics/runtime-metrics.js';
+import { registerHttpErrorMetrics } from './metrics/http-errors.js';
 import { openEventDb } from './events/event-schema.js';
 import { EventQuery } from './events/event-query.js';
 import { StreamConsumer } from './events/stream-consumer.js';
@@ -76,6 +78,8 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   await consumer.start();
 
   const metrics = new ScanMetrics();
+  registerRuntimeMetrics(metrics.registry);
+  registerHttpErrorMetrics(metrics.registry);
   // delivery reads what the consumer persisted; its position is in the same SQLite file
   const outbox = new DcrmOutbox(
     db,
