@@ -36,6 +36,10 @@ export const keys = {
   ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${t}:cp:${campaignId}:ip:${ip}:${minute}`, // scans from one IP in one minute
   board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${t}:cp:${campaignId}:board:${by}`, // sorted set, see scanCodes
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
+
+  // --- per shard, aggregates the persist step keeps from the event stream (src/aggregates)
+  reportDay: (t: ShardTag, campaignId: string, day: string) => `${t}:agg:report:${campaignId}:${day}`, // hash "<batchId>|<shop>|<metric>" -> n, day in the campaign time zone (see src/reports)
+  minutes: (t: ShardTag, utcDay: string) => `${t}:agg:minutes:${utcDay}`, // hash "<minute of the UTC day>|<metric>" -> n, every scan of the deployment
 } as const;
 
 export const CONSUMER_GROUP = 'persist';
