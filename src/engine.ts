@@ -14,7 +14,10 @@ import { MemberStore } from './members/member-store.js';
 import { ScanService } from './scan/scan-service.js';
 import { ScanMetrics } from './scan/scan-metrics.js';
 import { registerRuntimeMetrics } from './metrics/runtime-metrics.js';
-import { registerHttpErrorMetrics } from './metrics/http-errors.js';
+import { errorAnswers, registerHttpErrorMetrics } from './metrics/http-errors.js';
+import { reportRoutes } from './http/routes/report-routes.js';
+import { ScanReports } from './reports/scan-report.js';
+import { Overview } from './reports/overview.js';
 import { openEventDb } from './events/event-schema.js';
 import { EventQuery } from './events/event-query.js';
 import { StreamConsumer } from './events/stream-consumer.js';
@@ -114,6 +117,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       ...landingRoutes(codec),
       ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer)),
+      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
     ],
     secrets.adminToken,
     config.host,
