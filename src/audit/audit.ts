@@ -78,7 +78,7 @@ export class Auditor {
     if (scoped) {
       const ids = new Set<number>();
       for (const c of selected) {
-        const stmt = this.db.prepare<[string], { b: number }>('SELECT DISTINCT batch_id AS b FROM events WHERE campaign_id = ?');
+        const stmt = this.db.prepare<[string], { b: number }>("SELECT DISTINCT batch_id AS b FROM events WHERE campaign_id = ? AND batch_id IS NOT NULL");
         for (const r of stmt.all(c.def.id)) ids.add(r.b);
         for (const b of c.def.scope.batchIds) ids.add(b);
       }
@@ -160,7 +160,7 @@ export class Auditor {
       row('caps', `${id}: most wins of one user on one day <= userWinsPerDay ${cap}`, 'yes', max <= cap ? 'yes' : `no (${max})`);
     }
     const stats = (await this.campaigns.stats(c)) as { scans: number };
-    const events = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ?').get(id)?.n ?? 0;
+    const events = this.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);
   }
 }

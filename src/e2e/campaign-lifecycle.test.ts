@@ -1,5 +1,6 @@
 // The campaign lifecycle an operator drives (CONTRACT §4.5): lists, pause/resume/end, a later end
 // without overlap, top-ups with their events, on two engines sharing one Redis.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
@@ -9,7 +10,8 @@ import { runAuditCli } from '../testing/audit.js';
 const fx = useEngine();
 let other: TestEngine;
 beforeAll(async () => {
-  other = await startEngine({ redisUrl: fx.redis.url });
+  // both engines store into one SQLite file (README: engines sharing a machine), so the audit sees every event
+  other = await startEngine({ redisUrl: fx.redis.url, env: { SQLITE_PATH: join(fx.engine.dataDir, 'scanlot.db') } });
 });
 afterAll(async () => {
   await other?.stop();
@@ -95,7 +97,7 @@ describe('PATCH /v1/campaigns/{id}', () => {
 
     // every change is an event with who made it, stored like scans
     const events = await eventually(
-      async () => ((await fx.engine.api('GET', '/v1/events?limit=1000')).body.events as { type: string; campaignId: string }[]).concat((await other.api('GET', '/v1/events?limit=1000')).body.events).filter((e) => e.type === 'campaign' && e.campaignId === cid),
+      async () => ((await fx.engine.api('GET', '/v1/events?limit=1000')).body.events as { type: string; campaignId: string }[]).filter((e) => e.type === 'campaign' && e.campaignId === cid),
       (e) => e.length === 5,
     );
     expect(events).toHaveLength(5);
