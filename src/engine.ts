@@ -16,6 +16,7 @@ import { ScanMetrics } from './scan/scan-metrics.js';
 import { registerRuntimeMetrics } from './metrics/runtime-metrics.js';
 import { errorAnswers, registerHttpErrorMetrics } from './metrics/http-errors.js';
 import { reportRoutes } from './http/routes/report-routes.js';
+import { consoleRoutes } from './console/console-routes.js';
 import { ScanReports } from './reports/scan-report.js';
 import { Overview } from './reports/overview.js';
 import { openEventDb } from './events/event-schema.js';
@@ -117,6 +118,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       ...landingRoutes(codec),
       ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer)),
+      ...consoleRoutes(),
       ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
     ],
     secrets.adminToken,
