@@ -49,6 +49,8 @@ async function waitText(selector: string, ok: (text: string) => boolean, timeout
 }
 
 async function shoot(name: string): Promise<void> {
+  // a hostile name rendered as HTML would make an <img src=x> (its onerror is also stopped by the CSP)
+  expect(await page.$$eval('img', (imgs) => imgs.map((i) => i.getAttribute('src'))), name).not.toContain('x');
   for (const s of SIZES) {
     await page.setViewport({ width: s.width, height: s.height });
     await new Promise((r) => setTimeout(r, 150));
