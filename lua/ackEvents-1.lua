@@ -54,7 +54,7 @@ if not ours then
 end
 
 local TWO32 = 4294967296
-for _, op in ipairs(cmsgpack.unpack(ARGV[4])) do
+local function apply(op)
   local kind = op[1]
   if kind == 'h' then
     redis.call('HINCRBY', op[2], op[3], op[4])
@@ -66,6 +66,14 @@ for _, op in ipairs(cmsgpack.unpack(ARGV[4])) do
     local arrival = redis.call('INCR', op[4])
     local scans = math.floor((tonumber(redis.call('ZSCORE', op[2], op[3])) or 0) / TWO32) + 1
     redis.call('ZADD', op[2], scans * TWO32 + (TWO32 - 1 - arrival), op[3])
+  end
+end
+-- an op that fails (a key of the wrong type, say) loses its figure, logged in Redis' log; it must not
+-- keep the events in the stream for ever
+for _, op in ipairs(cmsgpack.unpack(ARGV[4])) do
+  local ok, err = pcall(apply, op)
+  if not ok then
+    redis.log(redis.LOG_WARNING, 'scanlot: aggregate op on ' .. tostring(op[2]) .. ' lost: ' .. (type(err) == 'table' and tostring(err.err) or tostring(err)))
   end
 end
 -- XACK and XDEL take many ids per call; unpack() is bounded by Lua's stack, so go in slices

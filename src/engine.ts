@@ -4,7 +4,8 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { loadSecrets } from './secrets.js';
 import { EmbeddedRedis } from './redis/embedded-redis.js';
-import { connectRedis } from './redis/connect.js';
+import { COMMAND_TIMEOUT_MS, connectRedis } from './redis/connect.js';
+import { SharedClock } from './scan/shared-clock.js';
 import { loadScript } from './redis/scripts.js';
 import { keys } from './redis/keys.js';
 import { CodeCodec } from './codes/code-codec.js';
@@ -53,7 +54,11 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   const redis = await connectRedis(target, { name: 'scanlot' });
   const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
 
-  const now = config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs;
+  // every decision and record time follows the shared clock (Redis' TIME); the engine's own clock, skewed
+  // by SCANLOT_CLOCK_OFFSET_MS in tests, only measures the time between two readings of it
+  const clock = new SharedClock(redis, config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs);
+  await clock.start(1000, (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reading the shared clock failed'));
+  const now = clock.now;
   const codec = new CodeCodec(secrets.codeSecret);
   const batches = new BatchStore(redis, now);
   const campaigns = new CampaignStore(redis, now);
@@ -105,7 +110,9 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   );
   outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
   outbox.start();
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now);
+  // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
+  // after it with a second to spare for the reply's way back
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now, COMMAND_TIMEOUT_MS - 1000);
   const server = await listen(
     [
       ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),
@@ -156,6 +163,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       // after the drain, so what was just persisted can still go out if the DCRM accepts it
       await outbox.stop(5_000);
       clearInterval(reloadTimer);
+      clock.stop();
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
       db.close();

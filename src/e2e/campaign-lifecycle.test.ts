@@ -81,7 +81,8 @@ describe('PATCH /v1/campaigns/{id}', () => {
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${cid}`, { prizes: [{ id: 'nope', addStock: 1 }] })).status).toBe(400);
     // concurrent top-ups all count
     await Promise.all([1, 2].map(() => fx.engine.api('PATCH', `/v1/campaigns/${cid}`, { prizes: [{ id: 'g', addStock: 1 }, { id: 'r', addBudget: 50 }] })));
-    const topped = await other.api('GET', `/v1/campaigns/${cid}`);
+    // wins are counted from the stored events: they lag the answer by one persist step
+    const topped = await eventually(() => other.api('GET', `/v1/campaigns/${cid}`), (r) => r.body.prizes[0].won === 1);
     expect(topped.body.prizes).toMatchObject([
       { id: 'g', stock: 1, stockLeft: 2, won: 1, toppedUp: { stock: 2, budget: 0 } },
       { id: 'r', budget: 100, budgetLeft: 200, toppedUp: { stock: 0, budget: 100 } },

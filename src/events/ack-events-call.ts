@@ -2,7 +2,7 @@
 // persisted batch in one atomic step. Hash increments on the same field are summed before they travel.
 import type { AggregateOp } from '../aggregates/aggregate-op.js';
 import { MsgpackWriter } from '../redis/msgpack-writer.js';
-import { loadScript, runScript, type RedisClient } from '../redis/scripts.js';
+import { evalScript, loadScript, type RedisClient } from '../redis/scripts.js';
 
 const script = loadScript('ackEvents-1.lua');
 
@@ -66,7 +66,7 @@ function packIds(ids: readonly string[]): Buffer {
 }
 
 export async function ackEvents(redis: RedisClient, stream: string, group: string, consumer: string, ids: readonly string[], ops: readonly AggregateOp[]): Promise<AckResult> {
-  const reply = (await runScript(redis, script, [stream, group, consumer, packIds(ids), packOps(ops)])) as (number | string)[];
+  const reply = (await evalScript(redis, script, [stream, group, consumer, packIds(ids), packOps(ops)])) as (number | string)[];
   if (reply[0] === -1) return { done: false, stillOurs: reply.slice(1) as string[] };
   return { done: true, acked: Number(reply[0]) };
 }

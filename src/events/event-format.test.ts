@@ -38,7 +38,7 @@ describe('event format', () => {
             clerkRandom: null,
           });
           const p = prize === null ? '' : JSON.stringify({ id: prize.id, name: prize.name, kind: 'gift', amount: prize.amount });
-          const fields = ['b', b, 'o', outcome, 'r', outcome === 'lost' ? 'no_prize' : '', 'p', p, 'n', '3'];
+          const fields = ['b', b, 't', String(Date.parse(e.at)), 'o', outcome, 'r', outcome === 'lost' ? 'no_prize' : '', 'p', p, 'n', '3'];
           if (shop !== null || diverted) fields.push('s', shop ?? '', 'd', diverted ? '1' : '0', 'k', '');
           const row = readEntry(fields);
           expect(JSON.parse(row.body)).toEqual(row.event);

@@ -7,7 +7,8 @@
 // points) is complete when it is written, and travels as one field `j`.
 //
 // Stream fields of a scan event (see lua/scanCodes-1.lua):
-//   b  the head fragment            o  outcome          r  reason ('' none)
+//   b  the head fragment            t  the time of the decision, ms of the shared clock
+//   o  outcome                      r  reason ('' none)
 //   p  prize JSON ('' none)         n  scan count of the code
 //   s  shop the scan is attributed to: given, or inherited from the opened box (absent: none)
 //   d  '1' when diverted (absent: not)   k  the clerk's prize JSON (absent: none)
@@ -18,7 +19,6 @@ export const WHOLE_EVENT_FIELD = 'j';
 
 export interface ScanEventHead {
   id: string;
-  at: string;
   code: string;
   batchId: number;
   serial: number;
@@ -41,7 +41,7 @@ const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
 /** The part of a scan event known before the draw. `user`, `id`, `at`, `code` never need escaping (checked charsets). */
 export function scanEventHead(e: ScanEventHead): string {
   return (
-    `"id":"${e.id}","type":"scan","at":"${e.at}","code":"${e.code}",` +
+    `"id":"${e.id}","type":"scan","code":"${e.code}",` +
     `"batchId":${e.batchId},"serial":${e.serial},${e.skuKind},` +
     `"user":"${e.user}","campaignId":${jsonStr(e.campaignId)},` +
     `"lat":${jsonNum(e.lat)},"lng":${jsonNum(e.lng)},"clerk":${jsonStr(e.clerk)},` +
@@ -57,8 +57,9 @@ export function eventJsonOf(fields: readonly string[]): string {
   if (whole !== undefined) return whole;
   const reason = f.r ?? '';
   const prize = f.p ?? '';
+  const t = Number(f.t);
   return (
-    `{${f.b ?? ''},"outcome":"${f.o ?? ''}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
+    `{${f.b ?? ''},"at":${Number.isFinite(t) ? `"${new Date(t).toISOString()}"` : 'null'},"outcome":"${f.o ?? ''}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
     `"prize":${prize === '' ? 'null' : prize},"clerkPrize":${f.k ? f.k : 'null'},` +
     `"scanCount":${f.n ?? '0'},"shop":${f.s ? JSON.stringify(f.s) : 'null'},"diverted":${f.d === '1'}}`
   );
