@@ -27,7 +27,7 @@
       builds carries the same hash tag)
 
   ARGV
-    1 deadline, ms of the shared clock
+    1 deadline, ms of Redis' TIME without the shift (a deadline is about real time passing)
     2..7 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
       code record (+ batchId:serial), member (+ user), box (+ boxBatchId:boxSerial), clock shift key
     8 MessagePack array of the campaigns the scans name, each an array:
@@ -60,14 +60,14 @@
              | error: no_batch, or script_error (the 7th value holds the Redis error message)
 ]]
 
-local shift = tonumber(redis.call('GET', ARGV[7])) or 0
 local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) + shift
+local realNow = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = realNow + (tonumber(redis.call('GET', ARGV[7])) or 0)
 local nowText = string.format('%d', now)
 local scans = cmsgpack.unpack(ARGV[9])
 
 local out, n = {nowText}, 1
-if now > tonumber(ARGV[1]) then
+if realNow > tonumber(ARGV[1]) then
   for _ = 1, #scans do
     for j = 1, 9 do out[n + j] = (j == 1) and 'expired' or '' end
     n = n + 9

@@ -108,7 +108,21 @@ async function read(r: RedisClient, t: PersistTask): Promise<Entry[]> {
   return reply?.[0]?.[1] ?? [];
 }
 
+/**
+ * Errors cross the thread boundary by structured clone, which keeps only an Error's message: the code
+ * of an SQLite error (SQLITE_FULL, SQLITE_BUSY, …) goes into the message so that the log shows it.
+ */
 export default async function persistBatch(t: PersistTask): Promise<PersistResult> {
+  try {
+    return await persist(t);
+  } catch (err) {
+    const e = err as { message?: unknown; code?: unknown } | null;
+    const message = typeof e?.message === 'string' ? e.message : String(err);
+    throw new Error(typeof e?.code === 'string' && !message.startsWith(e.code) ? `${e.code}: ${message}` : message);
+  }
+}
+
+async function persist(t: PersistTask): Promise<PersistResult> {
   redis ??= connectRedis(t.target, { blocking: true, name: 'scanlot-persist' });
   const r = await redis;
   const entries = await read(r, t);

@@ -134,11 +134,10 @@ export class StreamConsumer {
 
   #failed(err: unknown, stream: string): void {
     this.#failures++;
-    // better-sqlite3 and ioredis errors carry a code (SQLITE_FULL, SQLITE_BUSY, …): log it, not "[object Object]"
-    const e = err as { message?: unknown; code?: unknown } | null;
-    const message = typeof e?.message === 'string' ? e.message : String(err);
-    const code = typeof e?.code === 'string' ? e.code : undefined;
-    this.#lastError = code ? `${code}: ${message}` : message;
+    // the worker puts an SQLite error's code (SQLITE_FULL, SQLITE_BUSY, …) into the message
+    const message = err instanceof Error ? err.message : String(err);
+    const code = /^(SQLITE_[A-Z_]+|[A-Z]+):/.exec(message)?.[1];
+    this.#lastError = message;
     // one line when it starts failing, then one per 50 failures: a stall must not flood the log
     if (this.#failures === 1 || this.#failures % 50 === 0) {
       this.log.warn({ err: message, code, stream, failures: this.#failures }, 'moving events to SQLite failed; retrying the same batch');

@@ -27,6 +27,9 @@ export const keys = {
   campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
   redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
+  codeSecretFingerprint: '{meta}:code-secret:fingerprint', // hex HMAC-SHA256(CODE_SECRET, fixed text): never the secret
+  eventStores: '{meta}:stores', // hash consumer name -> JSON of the SQLite event store registered under it
+  eventStoreAlive: (consumer: string) => `{meta}:store:alive:${consumer}`, // store id, expires unless its engine renews it
 
   // --- per shard, touched by scripts
   batchStatus: (t: ShardTag) => `${t}:batch:status`, // hash batchId -> a|p|v

@@ -19,6 +19,7 @@ import { campaignStatic, type CampaignBelief, type CampaignStatic, type ChosenPr
 import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
+import type { RedisFaults } from './redis-faults.js';
 
 export interface ScanRequest {
   code: string;
@@ -73,13 +74,17 @@ export class ScanService {
     private readonly codec: CodeCodec,
     private readonly batches: BatchStore,
     private readonly campaigns: CampaignStore,
-    /** the engine's estimate of the shared clock */
-    private readonly clock: () => number,
+    /** the engine's estimate of the shared clock (now) and of Redis' time without its shift (realNow) */
+    clock: { now(): number; realNow(): number },
     /** how long after it is sent a call may still be decided (then the client's timeout answers 503) */
     deadlineMs: number,
+    private readonly faults: RedisFaults,
   ) {
-    this.#batcher = new ScanBatcher(redis, script, () => clock() + deadlineMs);
+    this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs);
+    this.#now = clock.now;
   }
+
+  readonly #now: () => number;
 
   async scan(req: ScanRequest): Promise<ScanResult> {
     const input = parseScanInput(req.code);
@@ -96,7 +101,7 @@ export class ScanService {
     const code = canonicalCode(input.code);
     const tag = shardTag(batchId, serial);
     const batchJson = this.#batchJsonOf(batch);
-    let t = this.clock();
+    let t = this.#now();
     for (let attempt = 1; ; attempt++) {
       const eventId = this.#ids.next(t);
       const belief = this.#believe(batch, tag, t);
@@ -135,8 +140,9 @@ export class ScanService {
           ip: req.ip, levelMap, clerkChoice, chosen,
         });
       } catch (err) {
-        throw unavailable(`redis: ${err instanceof Error ? err.message : 'unreachable'}`);
+        throw unavailable(this.faults.failed(err));
       }
+      this.faults.recovered();
       const { reply, now } = decided;
       const outcome = reply[0];
       if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {

@@ -8,8 +8,10 @@ import { keys, ALL_SHARDS } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 
 export class SharedClock {
-  /** shared clock minus local clock, from the reading with the shortest round trip of the current window */
+  /** Redis' TIME minus local clock, from the reading with the shortest round trip of the current window */
   #offset = 0;
+  /** the clock shift read last (0 in production) */
+  #shift = 0;
   #bestRtt = Infinity;
   #windowStart = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -21,16 +23,23 @@ export class SharedClock {
   ) {}
 
   /** The estimate of the shared clock, in ms. */
-  readonly now = (): number => this.local() + this.#offset;
+  readonly now = (): number => this.local() + this.#offset + this.#shift;
+
+  /**
+   * The estimate of Redis' TIME without the shift: deadlines are about real time passing (a client's
+   * timeout), so a shift that moves the calendar must not move them.
+   */
+  readonly realNow = (): number => this.local() + this.#offset;
 
   async sync(): Promise<void> {
     const t0 = this.local();
     // two plain commands in one round trip, not a script: scan-script statistics count scans alone
     const replies = await this.redis.pipeline().time().get(keys.clockShift(ALL_SHARDS[0] as string)).exec();
-    const [timeErr, time] = replies?.[0] ?? [new Error('no reply')];
+    const [timeErr, timeReply] = replies?.[0] ?? [new Error("no reply")];
     if (timeErr) throw timeErr;
-    const [sec, usec] = time as [string, string];
-    const shared = Number(sec) * 1000 + Math.floor(Number(usec) / 1000) + (Number(replies?.[1]?.[1]) || 0);
+    const [sec, usec] = timeReply as [string, string];
+    const time = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+    this.#shift = Number(replies?.[1]?.[1]) || 0;
     const t1 = this.local();
     const rtt = t1 - t0;
     // a reading older than 10 s no longer vouches for the offset (the local clock may have been stepped)
@@ -40,7 +49,8 @@ export class SharedClock {
     }
     if (rtt <= this.#bestRtt) {
       this.#bestRtt = rtt;
-      this.#offset = shared - (t0 + rtt / 2);
+      // whole ms: times become ids and integers in events
+      this.#offset = Math.round(time - (t0 + rtt / 2));
     }
   }
 
