@@ -22,7 +22,10 @@ const SIZES = [
   { name: 'phone', width: 390, height: 844 },
 ] as const;
 
-const fx = useEngine();
+const fx = useEngine({ dcrm: { listen: true, env: { SCANLOT_DCRM_POISON_ATTEMPTS: '2', SCANLOT_DCRM_RETRY_MAX_MS: '50' } } });
+// the DCRM rejects one event (400) until the test says otherwise: it becomes a dead letter to replay
+let poison: string | null = null;
+let acceptPoison = false;
 let browser: Browser;
 let page: Page;
 let downloads: string;
@@ -88,6 +91,7 @@ beforeAll(async () => {
   });
   const cdp = await browser.target().createCDPSession();
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  fx.receiver.handler = (b) => (poison !== null && b.ids.includes(poison) && !acceptPoison ? 400 : 200);
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('dialog', (d) => void d.accept());
@@ -219,8 +223,21 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect(totals.slice(1)).toEqual([stats.scans, stats.outcomes.won + (stats.outcomes.lost ?? 0) + (stats.outcomes.verified ?? 0), stats.outcomes.won, 0, stats.diverted]);
     await shoot('reports');
 
+    // dead letters: the rejected event is listed; once the DCRM takes it, a replay delivers it
+    const formBatch = ((await fx.engine.api('GET', '/v1/batches')).body.batches as { batchId: number; sku: string }[]).find((x) => x.sku === `${sku}-b`);
+    poison = (await fx.engine.scan({ code: fx.engine.codec.encode(formBatch!.batchId, 0), user: 'poison_user' })).body.eventId as string;
+    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+      if ((await fx.engine.api('GET', '/v1/dcrm/dead-letters')).body.counts.dead === 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await goto('#/dead-letters', '[data-test=dead-letter-list]');
+    const dlRow = `tr[data-dead-letter="${poison}"]`;
+    await page.waitForSelector(`${dlRow} [data-test=replay]`, { timeout: 15_000 });
     await shoot('dead-letters');
+    acceptPoison = true;
+    await page.click(`${dlRow} [data-test=replay]`);
+    await waitText(`${dlRow} [data-test=dead-letter-state]`, (t) => t.includes('delivered'), 20_000);
+    expect(fx.receiver.acceptedIds()).toContain(poison);
 
     // hostile names were rendered as text everywhere: nothing ran, no element was made of them
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

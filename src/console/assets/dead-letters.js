@@ -23,10 +23,10 @@ export function DeadLetters() {
     <button onClick=${() => replay(null)} disabled=${!rows.some((d) => d.state === 'dead')} data-test="replay-all">${T.replayAll}</button>
     <div class="scroll"><table data-test="dead-letter-list">
       <thead><tr><th>${T.event}</th><th>${T.state}</th><th>${T.error}</th><th>${T.attempts}</th><th></th></tr></thead>
-      <tbody>${rows.map((d) => html`<tr>
-        <td><code>${d.id}</code><div class="muted">${d.event?.type ?? ''} ${d.event?.user ?? ''}</div></td><td>${STATE_TEXT[d.state] ?? d.state}</td>
+      <tbody>${rows.map((d) => html`<tr data-dead-letter=${d.id}>
+        <td><code>${d.id}</code><div class="muted">${d.event?.type ?? ''} ${d.event?.user ?? ''}</div></td><td data-test="dead-letter-state">${STATE_TEXT[d.state] ?? d.state}</td>
         <td>${d.status ?? ''} ${d.error}</td><td>${d.attempts}</td>
-        <td>${d.state === 'dead' ? html`<button onClick=${() => replay([d.id])}>${T.replay}</button>` : null}</td></tr>`)}
+        <td>${d.state === 'dead' ? html`<button onClick=${() => replay([d.id])} data-test="replay">${T.replay}</button>` : null}</td></tr>`)}
         ${rows.length === 0 ? html`<tr><td colspan="5">${T.none}</td></tr>` : null}</tbody>
     </table></div>
   </section>`;
