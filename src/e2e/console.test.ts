@@ -161,6 +161,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 0), user: 'u1', shop: 's_1' })).body.outcome).toBe('won');
     await waitText('[data-test=today-scans]', (t) => Number(t.replace(/\D/g, '')) === before + 1);
     expect(navigations).toEqual([]);
+    await waitText(`tr[data-campaign="${cid}"] [data-test=campaign-today-scans]`, (t) => t === '1');
     expect(await textOf('[data-test=budget-table]')).toContain(HOSTILE);
     await shoot('overview');
 

@@ -121,7 +121,7 @@ describe('scan reports of two engines with their own SQLite files', () => {
     const minuteSum = (o: { scansPerMinute: { scans: number }[] }): number => o.scansPerMinute.reduce((a, m) => a + m.scans, 0);
     expect(after.scansPerMinute).toHaveLength(60);
     expect(minuteSum(after) - minuteSum(before)).toBe(120);
-    expect(after.campaigns).toContainEqual(expect.objectContaining({ id: cid, state: 'live', prizes: expect.arrayContaining([expect.objectContaining({ id: 'red', budget: 1_000_000, spent: expected.spend })]) }));
+    expect(after.campaigns).toContainEqual(expect.objectContaining({ id: cid, state: 'live', timezone: 'Asia/Shanghai', today: expected, prizes: expect.arrayContaining([expect.objectContaining({ id: 'red', budget: 1_000_000, spent: expected.spend })]) }));
     expect(after.dcrm).toMatchObject({ backlog: expect.any(Number), deadLetters: expect.any(Object) });
   });
 

@@ -8,6 +8,7 @@ import { phaseOf } from '../campaigns/campaign.js';
 import type { OutboxGauges } from '../events/dcrm-metrics.js';
 import { FIGURE_OF, zeroFigures, type Figures } from './scan-figures.js';
 import { utcMinute } from './scan-report-source.js';
+import { dayInZone } from './zone-day.js';
 
 const MINUTE = 60_000;
 const WINDOW = 60;
@@ -56,6 +57,18 @@ export class Overview {
     return totals;
   }
 
+  /** A campaign's figures of its own calendar day (its time zone), from its report aggregates. */
+  async #campaignToday(id: string, timeZone: string, now: number): Promise<Figures> {
+    const totals = zeroFigures();
+    for (const t of ALL_SHARDS) {
+      for (const [field, v] of Object.entries(await this.s.redis.hgetall(keys.reportDay(t, id, dayInZone(now, timeZone))))) {
+        const figure = FIGURE_OF[field.slice(field.lastIndexOf('|') + 1)];
+        if (figure) totals[figure] += Number(v);
+      }
+    }
+    return totals;
+  }
+
   async read(): Promise<Record<string, unknown>> {
     const now = this.s.now();
     await this.s.campaigns.loadIfChanged();
@@ -68,6 +81,8 @@ export class Overview {
         id: c.def.id,
         name: c.def.name,
         state,
+        timezone: c.def.timezone,
+        today: await this.#campaignToday(c.def.id, c.def.timezone, now),
         prizes: c.def.prizes.map((p) => {
           const l = live[p.id];
           const budget = p.budget === null ? null : p.budget + (l?.toppedUp.budget ?? 0);

@@ -29,6 +29,13 @@ export function Overview() {
     </div>
     <h2>${T.scansPerMinute}</h2>
     <${Chart} xs=${xs} ys=${ys} label=${T.scans} test="minute-chart" />
+    <h2>${T.campaignToday}</h2>
+    <div class="scroll"><table data-test="campaign-today">
+      <thead><tr><th>${T.campaign}</th><th>${T.state}</th><th>${T.timezone}</th><th>${T.scans}</th><th>${T.firstScans}</th><th>${T.won}</th><th>${T.spend}</th><th>${T.diverted}</th></tr></thead>
+      <tbody>${o.campaigns.map((c) => html`<tr data-campaign=${c.id}>
+        <td><a href=${`#/campaigns/${encodeURIComponent(c.id)}`}>${c.name}</a></td><td>${STATE_TEXT[c.state] ?? c.state}</td><td>${c.timezone}</td>
+        <td data-test="campaign-today-scans">${fmt(c.today.scans)}</td><td>${fmt(c.today.firstScans)}</td><td>${fmt(c.today.won)}</td><td>${yuan(c.today.spend)}</td><td>${fmt(c.today.diverted)}</td></tr>`)}</tbody>
+    </table></div>
     <h2>${T.budgetUse}</h2>
     <div class="scroll"><table data-test="budget-table">
       <thead><tr><th>${T.campaign}</th><th>${T.state}</th><th>${T.prize}</th><th>${T.won}</th><th>${T.wonToday}</th><th>${T.stockLeft}</th><th>${T.spent}</th><th>${T.budget}</th></tr></thead>

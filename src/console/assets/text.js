@@ -13,6 +13,7 @@ export const T = {
   deadLetters: '死信 Dead letters',
   scansPerMinute: '每分钟扫码（最近一小时）Scans per minute (last hour)',
   todayUtc: '今日（UTC）Today (UTC)',
+  campaignToday: '活动今日（活动时区）Campaigns today (their time zone)',
   scans: '扫码 Scans',
   firstScans: '首次扫码 First scans',
   won: '中奖 Wins',
