@@ -9,7 +9,7 @@ const scan = (extra: Record<string, unknown>): StoredEvent => ({
   id: 'e1', type: 'scan', at: '2027-03-01T17:30:00.000Z', batchId: 7, serial: 1, sku: 'S', campaignId: 'spring', shop: null, outcome: 'lost', prize: null, clerkPrize: null, diverted: false, ...extra,
 });
 const fields = (ops: ReturnType<typeof scanReportSource>): Record<string, number> =>
-  Object.fromEntries(ops.map((o) => {
+  Object.fromEntries(ops.filter((o) => o.kind !== 'expire').map((o) => {
     if (o.kind !== 'hincrby') throw new Error(`unexpected op ${o.kind}`);
     return [`${o.key} ${o.field}`, o.by];
   }));
@@ -45,10 +45,11 @@ describe('scanReportSource', () => {
     expect(fields(scanReportSource(scan({ outcome: 'blocked' }), '{s0}', ctx))['{s0}:agg:report:spring:2027-03-02 7||f']).toBeUndefined();
   });
 
-  it('keys carry the shard tag of the event; no campaign: minutes only; other event types: nothing', () => {
+  it('keys carry the shard tag of the event; no campaign: minutes only, with their TTL; other event types: nothing', () => {
     const ops = scanReportSource(scan({ campaignId: null, outcome: 'verified' }), '{s3}', ctx);
     expect(ops.every((o) => o.key.startsWith('{s3}:agg:minutes:'))).toBe(true);
-    expect(ops).toHaveLength(2);
+    expect(ops).toHaveLength(3);
+    expect(ops).toContainEqual({ kind: 'expire', key: '{s3}:agg:minutes:20270301', seconds: 2 * 86_400 });
     expect(scanReportSource({ id: 'c', type: 'campaign', at: '2027-03-01T00:00:00Z', campaignId: 'spring' }, '{s0}', ctx)).toEqual([]);
   });
 });
