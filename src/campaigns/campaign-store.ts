@@ -214,7 +214,9 @@ export class CampaignStore {
    */
   async patch(id: string, patch: CampaignPatch, who: string, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
     const apply = async (): Promise<CompiledCampaign> => {
-      await this.refresh(id);
+      // a later end is checked against every campaign, as creation is: read them all first
+      if (patch.endsAt !== null) await this.loadAll();
+      else await this.refresh(id);
       const c = this.#byId.get(id);
       if (!c) throw notFound(`campaign ${id}`);
       if (c.def.state === 'ended') throw conflict(`campaign ${id} has ended`);
