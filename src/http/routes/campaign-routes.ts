@@ -1,11 +1,10 @@
 // Campaigns (CONTRACT §4.3, §4.5): create, list, read with live counters, change (pause, resume, end,
 // extend, top up), stats.
-import { notFound } from '../../errors.js';
-import { badRequest } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import { parseCampaignInput, phaseOf, publicCampaign, type CampaignPhase } from '../../campaigns/campaign.js';
 import { parseCampaignPatch } from '../../campaigns/campaign-patch.js';
 import { actorOf } from '../actor.js';
-import type { CampaignStore } from '../../campaigns/campaign-store.js';
+import type { CampaignStore, CompiledCampaign } from '../../campaigns/campaign-store.js';
 import type { BatchStore } from '../../batches/batch-store.js';
 import { parseJsonObject } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
@@ -21,7 +20,8 @@ function campaignIdParam(call: HttpCall): string {
 }
 
 export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, now: () => number): Route[] {
-  const detail = async (c: Awaited<ReturnType<CampaignStore['require']>>): Promise<string> => {
+  /** the definition, its state now, and each prize's live counters and top-ups */
+  const detail = async (c: CompiledCampaign): Promise<string> => {
     const live = await campaigns.live(c);
     const prizes = c.def.prizes.map(({ ppm: _ppm, ...p }) => ({ ...p, ...live[p.id] }));
     return JSON.stringify({ ...publicCampaign(c.def), state: phaseOf(c.def, now()), prizes });
