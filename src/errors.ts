@@ -2,6 +2,7 @@
 export type ErrorCode =
   | 'invalid_request'
   | 'unauthorized'
+  | 'forbidden'
   | 'invalid_code'
   | 'not_found'
   | 'conflict'
@@ -13,6 +14,7 @@ export type ErrorCode =
 const STATUS: Readonly<Record<ErrorCode, string>> = {
   invalid_request: '400 Bad Request',
   unauthorized: '401 Unauthorized',
+  forbidden: '403 Forbidden',
   invalid_code: '404 Not Found',
   not_found: '404 Not Found',
   conflict: '409 Conflict',
@@ -44,3 +46,4 @@ export const notFound = (what: string): ApiError => new ApiError('not_found', `$
 export const conflict = (why: string): ApiError => new ApiError('conflict', why);
 export const unavailable = (why: string): ApiError => new ApiError('unavailable', why);
 export const invalidCode = (): ApiError => new ApiError('invalid_code', 'not a valid code');
+export const forbidden = (why: string): ApiError => new ApiError('forbidden', why);

@@ -32,8 +32,12 @@ export class AdminAuth {
   }
 }
 
-/** requests being handled, so that shutdown can wait for them; once draining, new ones are refused */
-export const inFlight = { count: 0, draining: false };
+/**
+ * requests being handled, so that shutdown can wait for them; once draining, new ones are refused.
+ * lastAt: when the latest request came in (performance.now()), so that background work (an export) can
+ * tell a busy engine from an idle one even between two requests.
+ */
+export const inFlight = { count: 0, draining: false, lastAt: 0 };
 
 const paramCount = (pattern: string): number => pattern.split('/').filter((s) => s.startsWith(':')).length;
 
@@ -54,6 +58,7 @@ export function register(app: TemplatedApp, route: Route, auth: AdminAuth, onInt
     const bodyRead = route.body ? call.readBody(route.maxBody) : null;
     const run = async (): Promise<void> => {
       inFlight.count++;
+      inFlight.lastAt = performance.now();
       try {
         const body = bodyRead ? await bodyRead : null;
         const reply = await route.handle(call, body);
