@@ -41,7 +41,7 @@ export function Batches() {
   return html`<section>
     <h1>${T.batches}</h1>
     <${ErrorLine} error=${error} />
-    <div class="scroll"><table data-test="batch-list">
+    <div class="scroll"><table class="stack" data-test="batch-list">
       <thead><tr><th>${T.id}</th><th>${T.sku}</th><th>${T.size}</th><th>${T.kind}</th><th>${T.status}</th><th>${T.created}</th><th></th></tr></thead>
       <tbody>${batches.map((b) => html`<tr data-batch=${b.batchId}>
         <td>${b.batchId}</td><td>${b.sku}</td><td>${fmt(b.size)}</td><td>${b.kind}</td><td data-test="batch-status">${STATE_TEXT[b.status] ?? b.status}</td><td>${b.createdAt}</td>

@@ -9,7 +9,7 @@ export function CampaignList() {
   return html`<section>
     <h1>${T.campaigns}</h1>
     <${ErrorLine} error=${error} />
-    <div class="scroll"><table data-test="campaign-list">
+    <div class="scroll"><table class="stack" data-test="campaign-list">
       <thead><tr><th>${T.id}</th><th>${T.name}</th><th>${T.state}</th><th>${T.startsAt}</th><th>${T.endsAt}</th></tr></thead>
       <tbody>${(list?.campaigns ?? []).map((c) => html`<tr>
         <td><a href=${`#/campaigns/${encodeURIComponent(c.id)}`} data-test="campaign-link">${c.id}</a></td><td>${c.name}</td>

@@ -21,7 +21,7 @@ export function DeadLetters() {
     <${ErrorLine} error=${error ?? actionError} />
     <p>${Object.entries(page?.counts ?? {}).map(([k, n]) => html`<span class="badge">${STATE_TEXT[k] ?? k}: ${n}</span> `)}</p>
     <button onClick=${() => replay(null)} disabled=${!rows.some((d) => d.state === 'dead')} data-test="replay-all">${T.replayAll}</button>
-    <div class="scroll"><table data-test="dead-letter-list">
+    <div class="scroll"><table class="stack" data-test="dead-letter-list">
       <thead><tr><th>${T.event}</th><th>${T.state}</th><th>${T.error}</th><th>${T.attempts}</th><th></th></tr></thead>
       <tbody>${rows.map((d) => html`<tr data-dead-letter=${d.id}>
         <td><code>${d.id}</code><div class="muted">${d.event?.type ?? ''} ${d.event?.user ?? ''}</div></td><td data-test="dead-letter-state">${STATE_TEXT[d.state] ?? d.state}</td>
