@@ -159,7 +159,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const wins = new Wins(redis, events);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults);
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers);
   const server = await listen(
     [
       ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),

@@ -63,6 +63,42 @@ describe('redemption', () => {
   });
 });
 
+describe('prizes as the scan answers them', () => {
+  it('a won gift or coupon carries its voucher, in the answer and the event; the shop redeems by that voucher once', async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 10 });
+    await campaign(liveCampaign(`vch-${sku}`, sku, [{ id: 'c', name: 'Coupon', kind: 'coupon', probability: 1, stock: 5 }]));
+    const win = await scanCode(id, 0, { user: 'vch' });
+    const expected = new VoucherCodec(Buffer.from(TEST_SECRET, 'hex'), 'x').voucherOf(win.body.eventId).code;
+    expect(win.body.prize).toMatchObject({ id: 'c', kind: 'coupon', voucher: { code: expected, url: `http://localhost:${fx.engine.port}/v/${expected}` } });
+    await waitForBacklog(fx.engine);
+    const event = (await allEvents(fx.engine)).find((e) => e.id === win.body.eventId);
+    expect(event.prize.voucher.code).toBe(expected);
+    const r = await fx.engine.api('POST', '/v1/redemptions', { voucher: expected, shop: 's_v' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ eventId: win.body.eventId, voucher: expected, shop: 's_v' });
+    expect((await fx.engine.api('POST', '/v1/redemptions', { voucher: expected, shop: 's_v' })).status).toBe(409);
+  });
+
+  it('pointsBoost multiplies a points prize by the member level; a cash prize has no voucher', async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 10 });
+    await campaign(liveCampaign(`pb-${sku}`, sku, [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7 }], { pointsBoost: { '3': 2, '5': 3.5 } }));
+    await fx.engine.api('PUT', '/v1/members/pb_three', { level: 3 });
+    await fx.engine.api('PUT', '/v1/members/pb_six', { level: 6 });
+    expect((await scanCode(id, 0, { user: 'pb_zero' })).body.prize).toMatchObject({ id: 'p', amount: 7 });
+    expect((await scanCode(id, 1, { user: 'pb_three' })).body.prize).toMatchObject({ id: 'p', amount: 14 });
+    expect((await scanCode(id, 2, { user: 'pb_six' })).body.prize).toMatchObject({ id: 'p', amount: 24 }); // 7 * 3.5, rounded down
+    await waitForBacklog(fx.engine);
+    expect((await fx.engine.api('GET', '/v1/members/pb_six')).body.points).toBe(24);
+    const cashSku = uniqueSku();
+    const cashBatch = await batch({ sku: cashSku, size: 10 });
+    await campaign(liveCampaign(`cash-${cashSku}`, cashSku, [{ id: 'r', name: 'Red', kind: 'cash', probability: 1, amount: 88 }]));
+    const cash = await scanCode(cashBatch, 0, { user: 'pb_zero' });
+    expect(cash.body.prize).toEqual({ id: 'r', name: 'Red', kind: 'cash', amount: 88 });
+  });
+});
+
 describe('redemptions made before vouchers', () => {
   it('a win recorded as redeemed in the old hash stays redeemed (409)', async () => {
     const sku = uniqueSku();
