@@ -1,6 +1,7 @@
 // Campaigns in Redis and in the engine's memory. The definition lives under {meta}; the live counters
 // (stock, budget, wins, stats) live in every shard, where the scan script reads them. Engines learn of
 // campaigns created elsewhere through a pub/sub message, so the hot path reads only memory.
+import { randomBytes } from 'node:crypto';
 import { conflict, notFound } from '../errors.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
@@ -13,6 +14,7 @@ import { buildAudienceDraw, type AudienceDraw } from './draw-table.js';
 import { CampaignDay } from './campaign-day.js';
 import { statsField } from '../aggregates/campaign-figures.js';
 import { pointsMultipliers } from './points-boost.js';
+import { releasedBy } from './pacing.js';
 
 export interface CompiledCampaign {
   readonly def: Campaign;
@@ -24,6 +26,10 @@ export interface CompiledCampaign {
   readonly prizeJsonHead: ReadonlyMap<string, string>;
   /** pointsBoost per member level 0..9, or null when every level gets the plain amount */
   readonly pointsMultipliers: readonly number[] | null;
+  /** prizes with a guaranteed release, per audience (a scan may win one whatever it drew) */
+  readonly guaranteed: { readonly consumer: readonly Prize[]; readonly shop: readonly Prize[] };
+  /** the start (ms) of the calendar day, in the campaign's time zone, that startsAt falls in */
+  readonly firstDayStart: number;
 }
 
 export function compileCampaign(def: Campaign): CompiledCampaign {
@@ -40,6 +46,11 @@ export function compileCampaign(def: Campaign): CompiledCampaign {
     day: new CampaignDay(def.timezone),
     prizeJsonHead,
     pointsMultipliers: multipliers.every((m) => m === 1) ? null : multipliers,
+    guaranteed: {
+      consumer: def.prizes.filter((p) => p.guaranteed === true && p.for === 'consumer'),
+      shop: def.prizes.filter((p) => p.guaranteed === true && p.for === 'shop'),
+    },
+    firstDayStart: new CampaignDay(def.timezone).bounds(def.startsAtMs).start,
   };
 }
 
@@ -61,6 +72,8 @@ export interface PrizeLive {
   won: number;
   /** stock and budget added by PATCH top-ups, in total */
   toppedUp: { stock: number; budget: number };
+  /** a paced prize's units released by now (null: not paced) */
+  released?: number | null;
 }
 
 export interface CampaignListItem {
@@ -196,6 +209,8 @@ export class CampaignStore {
           if (p.stock !== null) init.push(`s:${p.id}`, String(p.stock));
           if (p.budget !== null) init.push(`b:${p.id}`, String(p.budget));
         }
+        // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to them
+        init.push('seed', randomBytes(16).toString('hex'));
         if (init.length > 0) await this.redis.hset(keys.campaignState(t, def.id), ...init);
       }
       return this.#publish(def);
@@ -267,8 +282,10 @@ export class CampaignStore {
     const day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
     const out: Record<string, PrizeLive> = {};
     for (const p of c.def.prizes) out[p.id] = { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0, toppedUp: { stock: 0, budget: 0 } };
+    let seed = '';
     for (const t of ALL_SHARDS) {
       const [state, stats] = await Promise.all([this.redis.hgetall(keys.campaignState(t, c.def.id)), this.redis.hgetall(keys.campaignStats(t, c.def.id))]);
+      seed ||= state.seed ?? '';
       for (const p of c.def.prizes) {
         const l = out[p.id] as PrizeLive;
         if (l.stockLeft !== null) l.stockLeft += Number(state[`s:${p.id}`] ?? 0);
@@ -278,6 +295,10 @@ export class CampaignStore {
         l.toppedUp.stock += Number(state[`ts:${p.id}`] ?? 0);
         l.toppedUp.budget += Number(state[`tb:${p.id}`] ?? 0);
       }
+    }
+    const now = this.now();
+    for (const p of c.def.prizes) {
+      if (p.release) (out[p.id] as PrizeLive).released = releasedBy(now, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, seed);
     }
     return out;
   }
