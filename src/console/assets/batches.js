@@ -44,7 +44,8 @@ export function Batches() {
     <div class="scroll"><table class="stack" data-test="batch-list">
       <thead><tr><th>${T.id}</th><th>${T.sku}</th><th>${T.size}</th><th>${T.kind}</th><th>${T.status}</th><th>${T.created}</th><th></th></tr></thead>
       <tbody>${batches.map((b) => html`<tr data-batch=${b.batchId}>
-        <td>${b.batchId}</td><td>${b.sku}</td><td>${fmt(b.size)}</td><td>${b.kind}</td><td data-test="batch-status">${STATE_TEXT[b.status] ?? b.status}</td><td>${b.createdAt}</td>
+        <td data-label=${T.id}>${b.batchId}</td><td data-label=${T.sku}>${b.sku}</td><td data-label=${T.size}>${fmt(b.size)}</td><td data-label=${T.kind}>${b.kind}</td>
+        <td data-label=${T.status} data-test="batch-status">${STATE_TEXT[b.status] ?? b.status}</td><td data-label=${T.created}>${b.createdAt}</td>
         <td class="row-actions">
           ${b.status === 'pending' ? html`<button onClick=${() => act(b, 'activate')} data-test="activate">${T.activate}</button>` : null}
           ${b.status !== 'void' ? html`<button class="danger" onClick=${() => act(b, 'void')} data-test="void">${T.void}</button>` : null}

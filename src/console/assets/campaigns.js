@@ -12,8 +12,8 @@ export function CampaignList() {
     <div class="scroll"><table class="stack" data-test="campaign-list">
       <thead><tr><th>${T.id}</th><th>${T.name}</th><th>${T.state}</th><th>${T.startsAt}</th><th>${T.endsAt}</th></tr></thead>
       <tbody>${(list?.campaigns ?? []).map((c) => html`<tr>
-        <td><a href=${`#/campaigns/${encodeURIComponent(c.id)}`} data-test="campaign-link">${c.id}</a></td><td>${c.name}</td>
-        <td><span class=${`badge ${c.state}`}>${STATE_TEXT[c.state] ?? c.state}</span></td><td>${c.startsAt}</td><td>${c.endsAt}</td></tr>`)}</tbody>
+        <td data-label=${T.id}><a href=${`#/campaigns/${encodeURIComponent(c.id)}`} data-test="campaign-link">${c.id}</a></td><td data-label=${T.name}>${c.name}</td>
+        <td data-label=${T.state}><span class=${`badge ${c.state}`}>${STATE_TEXT[c.state] ?? c.state}</span></td><td data-label=${T.startsAt}>${c.startsAt}</td><td data-label=${T.endsAt}>${c.endsAt}</td></tr>`)}</tbody>
     </table></div>
     <${CampaignForm} onCreated=${(c) => { reload(); go(`#/campaigns/${encodeURIComponent(c.id)}`); }} />
   </section>`;

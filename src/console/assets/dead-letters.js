@@ -24,8 +24,8 @@ export function DeadLetters() {
     <div class="scroll"><table class="stack" data-test="dead-letter-list">
       <thead><tr><th>${T.event}</th><th>${T.state}</th><th>${T.error}</th><th>${T.attempts}</th><th></th></tr></thead>
       <tbody>${rows.map((d) => html`<tr data-dead-letter=${d.id}>
-        <td><code>${d.id}</code><div class="muted">${d.event?.type ?? ''} ${d.event?.user ?? ''}</div></td><td data-test="dead-letter-state">${STATE_TEXT[d.state] ?? d.state}</td>
-        <td>${d.status ?? ''} ${d.error}</td><td>${d.attempts}</td>
+        <td><code>${d.id}</code><div class="muted">${d.event?.type ?? ''} ${d.event?.user ?? ''}</div></td><td data-label=${T.state} data-test="dead-letter-state">${STATE_TEXT[d.state] ?? d.state}</td>
+        <td data-label=${T.error}>${d.status ?? ''} ${d.error}</td><td data-label=${T.attempts}>${d.attempts}</td>
         <td>${d.state === 'dead' ? html`<button onClick=${() => replay([d.id])} data-test="replay">${T.replay}</button>` : null}</td></tr>`)}
         ${rows.length === 0 ? html`<tr><td colspan="5">${T.none}</td></tr>` : null}</tbody>
     </table></div>
