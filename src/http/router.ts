@@ -7,7 +7,7 @@ import { HttpCall, type Reply } from './http-call.js';
 import type { TemplatedApp } from './uws.js';
 
 export interface Route {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch';
   pattern: string;
   admin?: boolean;
   body?: boolean;

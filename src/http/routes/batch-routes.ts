@@ -27,9 +27,20 @@ function intQuery(call: HttpCall, name: string, def: number, max: number): numbe
 export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl: string): Route[] {
   return [
     {
+      method: 'get',
+      pattern: '/v1/batches',
+      admin: true, // roles: operator
+      async handle(call) {
+        const after = intQuery(call, 'after', 0, MAX_BATCH_ID);
+        const limit = intQuery(call, 'limit', 100, 1000);
+        if (limit < 1) throw badRequest('limit', 'must be an integer from 1 to 1000');
+        return json('200 OK', JSON.stringify(await batches.list(after, limit)));
+      },
+    },
+    {
       method: 'post',
       pattern: '/v1/batches',
-      admin: true,
+      admin: true, // roles: printer
       body: true,
       async handle(_call, body) {
         const batch = await batches.create(parseBatchInput(parseJsonObject(body as Buffer)));
