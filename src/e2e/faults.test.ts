@@ -181,7 +181,7 @@ describe('Redis out of memory', () => {
 
 describe('a failed persist batch', () => {
   it('is stored again first: the store keeps stream order, the error and the stall are reported', async () => {
-    const { engine } = await redisAndEngine();
+    const { engine } = await redisAndEngine({ SCANLOT_BACKLOG_LIMIT: '150' });
     const sku = uniqueSku();
     const batchId = await batchOf(engine, sku, 1000);
     const lock = new Database(join(engine.dataDir, 'scanlot.db'));
@@ -204,6 +204,10 @@ describe('a failed persist batch', () => {
     expect(engine.output()).toMatch(/SQLITE_BUSY/);
     expect(engine.output(), engine.output()).not.toMatch(/\[object Object\]/);
     await scanSome(200);
+    // past the bound the engine is unhealthy: its events are safe in Redis, but memory is not endless
+    const full = await engine.api('GET', '/healthz');
+    expect(full.status).toBe(503);
+    expect(full.body.reasons).toEqual([expect.stringMatching(/^backlog 2\d\d events past the bound 150$/)]);
     lock.exec('COMMIT');
     lock.close();
     await scanSome(50);
