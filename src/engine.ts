@@ -33,6 +33,14 @@ import { auditRoutes } from './http/routes/audit-routes.js';
 import { Auditor } from './audit/audit.js';
 import { Redemptions } from './members/redemptions.js';
 import { createDemo } from './demo.js';
+import { ApiKeyStore, KEYS_MESSAGE } from './identity/api-key-store.js';
+import { OperatorAuth } from './identity/operator-auth.js';
+import { ConsumerTokens } from './identity/consumer-tokens.js';
+import { SessionCookies } from './identity/session-cookie.js';
+import { ScanIdentity } from './identity/scan-identity.js';
+import { sessionKey } from './identity/session-key.js';
+import { ScanGuard } from './limits/scan-guard.js';
+import { keyRoutes } from './http/routes/key-routes.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -41,9 +49,9 @@ async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
 
 export async function serve(config: Config, log: Logger): Promise<() => Promise<void>> {
   const secrets = loadSecrets(config);
-  const embedded = config.redisUrl || config.redisCluster ? null : new EmbeddedRedis(config.dataDir, log);
+  const embedded = config.redisUrl || config.redisCluster ? null : new EmbeddedRedis(config.dataDir, secrets.redisPassword, log);
   const redisUrl = embedded ? await embedded.start() : config.redisUrl;
-  const target = { url: redisUrl, cluster: config.redisCluster };
+  const target = { url: redisUrl, cluster: config.redisCluster, password: embedded ? secrets.redisPassword : null };
   const redis = await connectRedis(target, { name: 'scanlot' });
   const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
 
@@ -53,12 +61,19 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   const campaigns = new CampaignStore(redis, now);
   await campaigns.loadAll();
   const members = new MemberStore(redis);
+  const apiKeys = new ApiKeyStore(redis, now);
+  await apiKeys.start((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'API key refresh failed'));
+  const operators = new OperatorAuth(secrets.adminToken, apiKeys);
+  const tokens = config.userTokenKeys.length > 0 ? new ConsumerTokens({ keys: config.userTokenKeys, issuer: config.userTokenIssuer, audience: config.userTokenAudience }, now) : null;
+  const sessions = new SessionCookies(sessionKey(secrets.codeSecret), config.publicBaseUrl.startsWith('https:'), now);
+  const identity = new ScanIdentity(config.identity, tokens, operators, sessions);
 
   // campaigns created by other engines on the same Redis
   await subscriber.subscribe(keys.definitionsChannel);
   subscriber.on('message', (_channel: string, message: string) => {
     if (message.startsWith('campaign:')) campaigns.refresh(message.slice(9)).catch((err: unknown) => log.warn({ err }, 'campaign refresh failed'));
     else if (message.startsWith('batch:')) batches.forget(Number(message.slice(6)));
+    else if (message === KEYS_MESSAGE) apiKeys.reload().catch((err: unknown) => log.warn({ err }, 'API key reload failed'));
   });
   // messages sent while the subscription was down are lost: after a reconnect, and every 10 s in case a
   // message was missed otherwise, read the definitions again (a missed campaign would mean no draws)
@@ -66,6 +81,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   subscriber.on('ready', () => {
     batches.forgetAll();
     campaigns.loadAll().catch(reloadFailed);
+    apiKeys.reload().catch(reloadFailed);
   });
   const reloadTimer = setInterval(() => campaigns.loadIfChanged().catch(reloadFailed), 10_000);
   reloadTimer.unref();
@@ -76,6 +92,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   await consumer.start();
 
   const metrics = new ScanMetrics();
+  const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);
   // delivery reads what the consumer persisted; its position is in the same SQLite file
   const outbox = new DcrmOutbox(
     db,
@@ -100,23 +117,24 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now);
   const server = await listen(
     [
-      ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),
+      ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
       ...campaignRoutes(campaigns, batches, now),
       ...memberRoutes(members),
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox),
       ...dcrmRoutes(outbox),
-      ...landingRoutes(codec),
+      ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now }),
+      ...keyRoutes(apiKeys),
       ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer)),
     ],
-    secrets.adminToken,
+    operators,
     config.host,
     config.port,
     log,
   );
-  log.info({ port: server.port, redis: embedded ? 'embedded' : 'external' }, 'scanlot listening');
+  log.info({ port: server.port, redis: embedded ? 'embedded' : 'external', identity: config.identity }, 'scanlot listening');
 
   if (secrets.firstStart && config.demo) {
     const demo = await createDemo(batches, campaigns, codec, now());
@@ -146,6 +164,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       // after the drain, so what was just persisted can still go out if the DCRM accepts it
       await outbox.stop(5_000);
       clearInterval(reloadTimer);
+      await apiKeys.stop();
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
       db.close();

@@ -2,10 +2,12 @@
 export type ErrorCode =
   | 'invalid_request'
   | 'unauthorized'
+  | 'forbidden'
   | 'invalid_code'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';
@@ -13,17 +15,20 @@ export type ErrorCode =
 const STATUS: Readonly<Record<ErrorCode, string>> = {
   invalid_request: '400 Bad Request',
   unauthorized: '401 Unauthorized',
+  forbidden: '403 Forbidden',
   invalid_code: '404 Not Found',
   not_found: '404 Not Found',
   conflict: '409 Conflict',
   payload_too_large: '413 Payload Too Large',
+  unsupported_media_type: '415 Unsupported Media Type',
   rate_limited: '429 Too Many Requests',
   unavailable: '503 Service Unavailable',
   internal: '500 Internal Server Error',
 };
 
 export class ApiError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  /** `retryAfterS`: sent as Retry-After (429) */
+  constructor(readonly code: ErrorCode, message: string, readonly retryAfterS: number | null = null) {
     // an answer, not a bug: no stack trace (capturing one cost more than the rest of a forged scan's
     // answer, and one scan in twenty is forged in the bench mix)
     const limit = Error.stackTraceLimit;
@@ -44,3 +49,5 @@ export const notFound = (what: string): ApiError => new ApiError('not_found', `$
 export const conflict = (why: string): ApiError => new ApiError('conflict', why);
 export const unavailable = (why: string): ApiError => new ApiError('unavailable', why);
 export const invalidCode = (): ApiError => new ApiError('invalid_code', 'not a valid code');
+export const unauthorized = (why: string): ApiError => new ApiError('unauthorized', why);
+export const forbidden = (why: string): ApiError => new ApiError('forbidden', why);

@@ -1,4 +1,4 @@
-// The two secrets: the key of the code MACs and the admin bearer token. From the environment when
+// The secrets: the key of the code MACs, the admin bearer token and the embedded Redis' password. From the environment when
 // given, else generated once into DATA_DIR (mode 0600) and read back on every later start.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 export interface Secrets {
   readonly codeSecret: Buffer;
   readonly adminToken: string;
+  /** requirepass of the embedded redis-server: a local user who finds its port cannot rewrite stock or levels */
+  readonly redisPassword: string;
   /** DATA_DIR was empty (or missing) before this start */
   readonly firstStart: boolean;
 }
@@ -35,7 +37,8 @@ export function loadSecrets(config: Config): Secrets {
     throw new Error(`${join(config.dataDir, 'code-secret')} does not hold at least 32 bytes as hex`);
   }
   const adminToken = config.adminToken ?? readOrCreate(join(config.dataDir, 'admin-token'), () => randomBytes(24).toString('base64url'));
-  return Object.freeze({ codeSecret: Buffer.from(codeSecretHex, 'hex'), adminToken, firstStart });
+  const redisPassword = readOrCreate(join(config.dataDir, 'redis-password'), () => randomBytes(24).toString('hex'));
+  return Object.freeze({ codeSecret: Buffer.from(codeSecretHex, 'hex'), adminToken, redisPassword, firstStart });
 }
 
 /** The token the CLI uses: ADMIN_TOKEN, else DATA_DIR/admin-token. */

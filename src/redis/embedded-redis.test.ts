@@ -14,7 +14,7 @@ afterAll(() => {
 });
 
 async function pingThrough(dataDir: string): Promise<{ url: string; addr: string; socketMode: number | null }> {
-  const embedded = new EmbeddedRedis(dataDir, createLogger('error'));
+  const embedded = new EmbeddedRedis(dataDir, 'test-redis-password', createLogger('error'));
   const url = await embedded.start();
   const client = new Redis(url, { lazyConnect: true });
   try {

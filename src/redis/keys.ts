@@ -20,6 +20,9 @@ export const keys = {
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
   campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
   redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON
+  apiKeys: '{meta}:apikeys', // hash keyId -> API key JSON (role, name, shop, createdAt, SHA-256 of the secret)
+  apiKeyVersion: '{meta}:apikey:version', // counter, +1 per key created or revoked: engines re-read the keys when it moved
+  apiKeyLastUsed: '{meta}:apikey:used', // hash keyId -> ms of the last use, flushed every few seconds
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
 
   // --- per shard, touched by scripts

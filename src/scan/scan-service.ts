@@ -31,6 +31,8 @@ export interface ScanResult {
   /** the JSON answer */
   body: string;
   outcome: string;
+  /** the outcome's reason (blocked, lost), null otherwise */
+  reason: string | null;
 }
 
 interface CampaignKeys {
@@ -172,7 +174,7 @@ export class ScanService {
       `{"eventId":"${eventId}","outcome":"${outcome}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
       `"code":{"batchId":${batchId},"serial":${serial}${batchJson.codeTail},"campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
       `"prize":${prizeJson === '' ? 'null' : prizeJson},"scan":${scan},"original":${original}}`;
-    return { body, outcome };
+    return { body, outcome, reason: reason === '' ? null : reason };
   }
 
   /**

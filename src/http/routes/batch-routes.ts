@@ -29,7 +29,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
     {
       method: 'post',
       pattern: '/v1/batches',
-      admin: true,
+      roles: ['printer'],
       body: true,
       async handle(_call, body) {
         const batch = await batches.create(parseBatchInput(parseJsonObject(body as Buffer)));
@@ -39,7 +39,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
     {
       method: 'get',
       pattern: '/v1/batches/:id',
-      admin: true,
+      roles: ['operator', 'printer'],
       async handle(call) {
         const id = batchIdParam(call);
         const b = await batches.describe(id);
@@ -51,7 +51,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
       (action): Route => ({
         method: 'post',
         pattern: `/v1/batches/:id/${action}`,
-        admin: true,
+        roles: action === 'activate' ? ['operator', 'printer'] : ['operator'],
         async handle(call) {
           const b = await batches.setStatus(batchIdParam(call), action === 'activate' ? 'active' : 'void');
           return json('200 OK', JSON.stringify(b));
@@ -61,7 +61,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
     {
       method: 'get',
       pattern: '/v1/batches/:id/codes',
-      admin: true,
+      roles: ['operator', 'printer'],
       async handle(call) {
         const id = batchIdParam(call);
         const batch = await batches.get(id);

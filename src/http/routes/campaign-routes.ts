@@ -19,7 +19,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
     {
       method: 'post',
       pattern: '/v1/campaigns',
-      admin: true,
+      roles: ['operator'],
       body: true,
       async handle(_call, body) {
         const def = parseCampaignInput(parseJsonObject(body as Buffer), now());
@@ -31,7 +31,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
     {
       method: 'get',
       pattern: '/v1/campaigns/:id',
-      admin: true,
+      roles: ['operator'],
       async handle(call) {
         const c = await campaigns.require(campaignIdParam(call));
         const live = await campaigns.live(c);
@@ -42,7 +42,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
     {
       method: 'get',
       pattern: '/v1/campaigns/:id/stats',
-      admin: true,
+      roles: ['operator'],
       async handle(call) {
         const c = await campaigns.require(campaignIdParam(call));
         return json('200 OK', JSON.stringify(await campaigns.stats(c)));

@@ -23,7 +23,7 @@ export function memberRoutes(members: MemberStore): Route[] {
     {
       method: 'put',
       pattern: '/v1/members',
-      admin: true,
+      roles: ['dcrm'],
       body: true,
       maxBody: BULK_MEMBERS_MAX_BODY,
       async handle(_call, body) {
@@ -34,7 +34,7 @@ export function memberRoutes(members: MemberStore): Route[] {
     {
       method: 'put',
       pattern: '/v1/members/:user',
-      admin: true,
+      roles: ['dcrm'],
       body: true,
       async handle(call, body) {
         const user = userParam(call);
@@ -45,7 +45,7 @@ export function memberRoutes(members: MemberStore): Route[] {
     {
       method: 'get',
       pattern: '/v1/members/:user',
-      admin: true,
+      roles: ['operator', 'dcrm'],
       async handle(call) {
         return json('200 OK', JSON.stringify(await members.get(userParam(call))));
       },

@@ -1,5 +1,5 @@
 // Leaderboards and redemptions (CONTRACT §4.3).
-import { badRequest, notFound } from '../../errors.js';
+import { badRequest, forbidden, notFound } from '../../errors.js';
 import type { CampaignStore } from '../../campaigns/campaign-store.js';
 import type { Redemptions } from '../../members/redemptions.js';
 import { ID_RE, ID_WHAT, parseJsonObject, reqString } from '../../validation/json-fields.js';
@@ -11,7 +11,7 @@ export function rewardRoutes(campaigns: CampaignStore, redemptions: Redemptions)
     {
       method: 'get',
       pattern: '/v1/campaigns/:id/leaderboard',
-      admin: true,
+      roles: ['operator'],
       async handle(call) {
         const id = decodeURIComponent(call.params[0] ?? '');
         if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw notFound(`campaign ${id}`);
@@ -28,12 +28,15 @@ export function rewardRoutes(campaigns: CampaignStore, redemptions: Redemptions)
     {
       method: 'post',
       pattern: '/v1/redemptions',
-      admin: true,
+      roles: ['operator', 'shop'],
       body: true,
-      async handle(_call, body) {
+      async handle(call, body) {
         const o = parseJsonObject(body as Buffer);
         const eventId = reqString(o, 'eventId', /^[A-Za-z0-9_-]{1,64}$/, 'an event id');
-        const shop = reqString(o, 'shop', ID_RE, ID_WHAT);
+        // a shop key redeems for its own shop only
+        const own = call.credential?.role === 'shop' ? call.credential.shop : null;
+        const shop = own !== null && (o.shop === undefined || o.shop === null) ? own : reqString(o, 'shop', ID_RE, ID_WHAT);
+        if (own !== null && shop !== own) throw forbidden(`a shop key redeems for its own shop (${own}) only`);
         return json('201 Created', JSON.stringify(await redemptions.redeem(eventId, shop)));
       },
     },
