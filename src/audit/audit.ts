@@ -139,7 +139,7 @@ export class Auditor {
       return max;
     };
     for (const p of c.def.prizes) {
-      const l = live[p.id];
+      const l = live.get(p.id);
       const w = won.get(p.id) ?? { prize: p.id, n: 0, amount: 0 };
       const subject = `${id}/${p.id}`;
       row('wins', `${subject}: wins in Redis = won events`, l?.won ?? 0, w.n);

@@ -149,14 +149,15 @@ export class CampaignStore {
     return c;
   }
 
-  async live(c: CompiledCampaign): Promise<Record<string, PrizeLive>> {
+  /** per prize id; a Map, so that no prize id can name a property of Object.prototype */
+  async live(c: CompiledCampaign): Promise<Map<string, PrizeLive>> {
     const day = c.day.dayOf(this.now());
-    const out: Record<string, PrizeLive> = {};
-    for (const p of c.def.prizes) out[p.id] = { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0 };
+    const out = new Map<string, PrizeLive>();
+    for (const p of c.def.prizes) out.set(p.id, { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0 });
     for (const t of ALL_SHARDS) {
       const [state, today] = await Promise.all([this.redis.hgetall(keys.campaignState(t, c.def.id)), this.redis.hgetall(keys.campaignDay(t, c.def.id, day))]);
       for (const p of c.def.prizes) {
-        const l = out[p.id] as PrizeLive;
+        const l = out.get(p.id) as PrizeLive;
         if (l.stockLeft !== null) l.stockLeft += Number(state[`s:${p.id}`] ?? 0);
         if (l.budgetLeft !== null) l.budgetLeft += Number(state[`b:${p.id}`] ?? 0);
         l.won += Number(state[`w:${p.id}`] ?? 0);
@@ -167,8 +168,9 @@ export class CampaignStore {
   }
 
   async stats(c: CompiledCampaign): Promise<Record<string, unknown>> {
-    const outcomes: Record<string, number> = {};
-    const reasons: Record<string, number> = {};
+    // Maps, turned into objects with Object.fromEntries (own properties even for "__proto__")
+    const outcomes = new Map<string, number>();
+    const reasons = new Map<string, number>();
     let scans = 0;
     let diverted = 0;
     for (const t of ALL_SHARDS) {
@@ -179,18 +181,18 @@ export class CampaignStore {
         else if (k.startsWith('o:')) {
           scans += n;
           const [outcome, reason] = k.slice(2).split(':') as [string, string | undefined];
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
-          if (reason !== undefined) reasons[reason] = (reasons[reason] ?? 0) + n;
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + n);
+          if (reason !== undefined) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
         }
       }
     }
     const live = await this.live(c);
-    const prizes: Record<string, { won: number; stockLeft: number | null; budgetLeft: number | null }> = {};
+    const prizes = new Map<string, { won: number; stockLeft: number | null; budgetLeft: number | null }>();
     for (const p of c.def.prizes) {
-      const l = live[p.id] as PrizeLive;
-      prizes[p.id] = { won: l.won, stockLeft: l.stockLeft, budgetLeft: l.budgetLeft };
+      const l = live.get(p.id) as PrizeLive;
+      prizes.set(p.id, { won: l.won, stockLeft: l.stockLeft, budgetLeft: l.budgetLeft });
     }
-    return { campaignId: c.def.id, scans, outcomes, reasons, prizes, diverted };
+    return { campaignId: c.def.id, scans, outcomes: Object.fromEntries(outcomes), reasons: Object.fromEntries(reasons), prizes: Object.fromEntries(prizes), diverted };
   }
 
   /** Shops or clerks by first scans, ties to who got there first (see the score in scanCodes). */

@@ -41,11 +41,19 @@ export interface Campaign {
   levelBoost: Record<string, number>;
   limits: Limits;
   geofence: Geofence;
+  /** "required": a scan without lat/lng is blocked (no_position) and does not consume the code; absent in campaigns stored before the field existed */
+  position?: 'optional' | 'required';
   createdAt: string;
 }
 
 const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PRIZE_ID_RE = /^[A-Za-z0-9_.-]{1,32}$/;
+/** names of Object.prototype's own machinery: an id that is one would vanish or misbehave wherever an id keys an object */
+const RESERVED_IDS = new Set(['__proto__', 'constructor', 'prototype']);
+const notReserved = (id: string, path: string): string => {
+  if (RESERVED_IDS.has(id)) throw badRequest(path, `${id} is a reserved name`);
+  return id;
+};
 const NAME_RE = /^[^\u0000-\u001f]{1,200}$/u;
 const SKU_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_AMOUNT = 1_000_000_000_000;
@@ -83,7 +91,7 @@ function parseAmount(p: JsonObject, path: string): Prize['amount'] {
 function parsePrize(value: unknown, i: number): Prize {
   const path = `prizes[${i}]`;
   const p = asObject(value, path);
-  const id = reqString(p, 'id', PRIZE_ID_RE, '1-32 characters of [A-Za-z0-9_.-]', `${path}.id`);
+  const id = notReserved(reqString(p, 'id', PRIZE_ID_RE, '1-32 characters of [A-Za-z0-9_.-]', `${path}.id`), `${path}.id`);
   const name = reqString(p, 'name', NAME_RE, '1-200 characters', `${path}.name`);
   const kind = oneOf(p, 'kind', ['cash', 'points', 'coupon', 'gift'] as const, 'gift', `${path}.kind`);
   if (p.kind === undefined) throw badRequest(`${path}.kind`, 'is required');
@@ -111,7 +119,7 @@ function parsePrize(value: unknown, i: number): Prize {
 }
 
 export function parseCampaignInput(body: JsonObject, now: number): Campaign {
-  const id = reqString(body, 'id', CAMPAIGN_ID_RE, '1-64 characters of [A-Za-z0-9_.-]');
+  const id = notReserved(reqString(body, 'id', CAMPAIGN_ID_RE, '1-64 characters of [A-Za-z0-9_.-]'), 'id');
   const name = body.name === undefined ? id : reqString(body, 'name', NAME_RE, '1-200 characters');
   const starts = parseInstant(body, 'startsAt');
   const ends = parseInstant(body, 'endsAt');
@@ -172,6 +180,7 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     levelBoost,
     limits,
     geofence: oneOf(body, 'geofence', ['off', 'flag', 'block'] as const, 'off'),
+    position: oneOf(body, 'position', ['optional', 'required'] as const, 'optional'),
     createdAt: new Date(now).toISOString(),
   };
 }
@@ -189,6 +198,7 @@ export function publicCampaign(c: Campaign): JsonObject {
     levelBoost: c.levelBoost,
     limits: c.limits,
     geofence: c.geofence,
+    position: c.position ?? 'optional',
     createdAt: c.createdAt,
   };
 }

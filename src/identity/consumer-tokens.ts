@@ -7,10 +7,10 @@ import type { KeyObject } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { ID_RE } from '../validation/json-fields.js';
 import type { TokenKey } from './token-keys.js';
+import { ANON_PREFIX } from './anonymous.js';
 
 export const LEEWAY_S = 60;
 const CACHE_MAX = 10_000;
-export const ANON_PREFIX = 'anon_';
 
 export interface TokenSettings {
   keys: readonly TokenKey[];

@@ -2,7 +2,8 @@
 // a consumer JWT (its `sub`), a gateway key (the `user` field it speaks for), the landing page's session
 // cookie; anything else is 401.
 import { ApiError, badRequest, forbidden } from '../errors.js';
-import { ANON_PREFIX, type ConsumerTokens } from './consumer-tokens.js';
+import type { ConsumerTokens } from './consumer-tokens.js';
+import { ANON_PREFIX } from './anonymous.js';
 import { OperatorAuth } from './operator-auth.js';
 import type { SessionCookies } from './session-cookie.js';
 

@@ -2,9 +2,9 @@
 // an anonymous id the engine made up), its expiry and an HMAC over both, in an HttpOnly, SameSite=Lax
 // cookie. Anything that does not verify is ignored: the visitor gets a new anonymous id, never the id
 // written in the cookie.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ID_RE } from '../validation/json-fields.js';
-import { ANON_PREFIX } from './consumer-tokens.js';
+import { ANON_PREFIX } from './anonymous.js';
 
 export const SESSION_COOKIE = 'scanlot_session';
 const ANON_DAYS = 365;
@@ -16,8 +16,6 @@ export interface Session {
   anonymous: boolean;
 }
 
-/** `anon_` + 16 random bytes as base64url: only [A-Za-z0-9_-] */
-export const newAnonymousId = (): string => ANON_PREFIX + randomBytes(16).toString('base64url');
 
 export class SessionCookies {
   constructor(private readonly key: Buffer, private readonly secure: boolean, private readonly now: () => number) {}

@@ -25,7 +25,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
         const def = parseCampaignInput(parseJsonObject(body as Buffer), now());
         const c = await campaigns.create(def, async (id) => (await batches.get(id))?.sku);
         const live = await campaigns.live(c);
-        return json('201 Created', JSON.stringify({ ...publicCampaign(c.def), live }));
+        return json('201 Created', JSON.stringify({ ...publicCampaign(c.def), live: Object.fromEntries(live) }));
       },
     },
     {
@@ -35,7 +35,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
       async handle(call) {
         const c = await campaigns.require(campaignIdParam(call));
         const live = await campaigns.live(c);
-        const prizes = c.def.prizes.map(({ ppm: _ppm, ...p }) => ({ ...p, ...live[p.id] }));
+        const prizes = c.def.prizes.map(({ ppm: _ppm, ...p }) => ({ ...p, ...live.get(p.id) }));
         return json('200 OK', JSON.stringify({ ...publicCampaign(c.def), prizes }));
       },
     },

@@ -1,6 +1,6 @@
 // Members (CONTRACT §4.3), pushed by the DCRM.
 import { notFound } from '../../errors.js';
-import { parseMemberBulk, parseMemberUpdate, type MemberStore } from '../../members/member-store.js';
+import { memberId, parseMemberBulk, parseMemberUpdate, type MemberStore } from '../../members/member-store.js';
 import { ID_RE, parseJsonObject } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
 import type { HttpCall } from '../http-call.js';
@@ -37,7 +37,7 @@ export function memberRoutes(members: MemberStore): Route[] {
       roles: ['dcrm'],
       body: true,
       async handle(call, body) {
-        const user = userParam(call);
+        const user = memberId(userParam(call), 'user');
         const m = await members.update(user, parseMemberUpdate(parseJsonObject(body as Buffer)));
         return json('200 OK', JSON.stringify(m));
       },
