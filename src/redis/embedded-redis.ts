@@ -120,9 +120,10 @@ export class EmbeddedRedis {
       '--maxmemory-policy', 'noeviction',
       '--daemonize', 'no',
       '--loglevel', 'warning',
-      // the password is not on the command line (ps shows it to every local user): read from stdin below
-      '-',
       '--logfile', join(this.#dir, 'redis.log'),
+      // the password is not on the command line (ps shows it to every local user): read from stdin, last
+      // (redis-server 7.0 reads stdin only when "-" ends the arguments)
+      '-',
     ];
     const child = spawn('redis-server', args, { stdio: ['pipe', 'ignore', 'ignore'] });
     this.#child = child;
