@@ -32,12 +32,17 @@ export function diffCommandStats(before: CommandStats, after: CommandStats): Com
   return d;
 }
 
-/** Commands of the engine's stream consumer and of health checks: not part of a scan. */
+/**
+ * Commands of the engine's stream consumer (its acknowledging script is sent as EVAL), the shared
+ * clock's reading (TIME, GET) and health checks: not part of a scan.
+ */
 export const BACKGROUND_COMMANDS: ReadonlySet<string> = new Set([
-  'xreadgroup', 'xack', 'xdel', 'xautoclaim', 'xlen', 'xgroup|create', 'xgroup', 'ping', 'info', 'client|setname', 'client',
+  'xreadgroup', 'xack', 'xdel', 'xautoclaim', 'xlen', 'xgroup|create', 'xgroup', 'xpending', 'ping', 'info', 'client|setname', 'client',
+  'eval', 'time', 'get',
 ]);
 
-export const SCRIPT_COMMANDS: readonly string[] = ['evalsha', 'eval', 'evalsha_ro', 'eval_ro', 'fcall', 'fcall_ro'];
+/** the scan script's calls (EVALSHA; after a Redis restart one EVAL re-caches it) */
+export const SCRIPT_COMMANDS: readonly string[] = ['evalsha'];
 
 export function scriptCalls(d: CommandStats): number {
   let n = 0;

@@ -1,128 +1,113 @@
+#!lua
 --[[
   scanCodes: the scans of one event-loop turn of one engine, for one shard, each decided atomically and
   in arrival order. The only Redis call of the scan hot path: one call carries every scan that arrived in
   the same turn, so its fixed costs (dispatch, socket reads and writes, the client's command) are shared.
 
-  Order within a scan: refusals that never consume the code (batch status, blacklist, IP and user limits,
-  geofence), then repeat or first scan, the draw for the scanner, the clerk's draw, leaderboards, the
-  event. Every check reads before any write of its step; writes use commands that cannot fail (no
-  rollback).
+  Time is this Redis' clock (TIME, plus the shift in the clock-shift key, absent in production): whether a
+  campaign is live, which day a cap counts, the event's time. An engine's own clock decides nothing; the
+  engine tells what it believed (campaign live or not, which day), and a scan whose belief is wrong here
+  is answered `stale` without a write, for the engine to send again with this clock's time.
+
+  The script only decides and records what a decision reads: code bits and records, limits, stock,
+  budget, caps, box openings, the event. Figures nothing decides on (outcome counts, wins per prize,
+  member wins and points, leaderboards) are derived from the events when they are stored
+  (src/aggregates, lua/ackEvents-1.lua).
+
+  A call carries a deadline: once it has passed when Redis reaches the call (Redis was paused, say), no
+  scan of it is decided and nothing is written: the engine has answered, or will answer, 503.
+
+  Order within a scan: refusals that never consume the code (batch status, blacklist, paused campaign,
+  IP and user limits, position, geofence), then repeat or first scan, the scanner's draw, the clerk's
+  draw, the event. Every check reads before any write of its step; writes use commands that cannot fail.
+  The shebang without flags: under maxmemory Redis refuses the whole call before it starts (a 503).
 
   KEYS
-    1 the event stream of the shard: every scan's event goes there (it also routes the call on Redis
-      Cluster; every key below carries the same hash tag)
+    1 the event stream of the shard (it also routes the call on Redis Cluster; every key the script
+      builds carries the same hash tag)
 
   ARGV
-    1 MessagePack array of scans; each scan is {keys, args}: the per-scan key list k and argument list a
-      below (all strings)
+    1 deadline, ms of Redis' TIME without the shift (a deadline is about real time passing)
+    2..7 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
+      code record (+ batchId:serial), member (+ user), box (+ boxBatchId:boxSerial), clock shift key
+    8 MessagePack array of the campaigns the scans name, each an array:
+        1 key prefix of the campaign (+ state, day:<day>, user:<user>, clerk:<clerk>, ip:<ip>:<minute>)
+        2 startsAt ms  3 endsAt ms (the state hash's `end` overrides)
+        4 '1' when the engine believed it live  5 the day the engine believed (YYYYMMDD)
+        6 that day's start ms  7 its end ms
+        8 userScansPerDay  9 userWinsPerDay  10 ipScansPerMinute (0 = none)
+        11 geofence off|flag|block  12 '1' when a position is required
+        13 prize specs, each {id, hasStock, hasBudget, dailyCap, perUserCap} (0|1, 0 = none)
+    9 MessagePack array of scans, each an array:
+        1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
+        6 campaign index into ARGV 8 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
+        12 region lat  13 region lng  14 region km ('' when the batch has no region)
+        15 the box holding this item, "boxBatchId:boxSerial" ('' when the batch is not packed in boxes)
+        16 radius km around the shop that opened the box
+        17 client ip
+        18 level map: 10 characters, one per member level 0..9: '0' no prize, '1'..'9' the chosen prize
+           drawn for that level (the draw itself happened in the engine with crypto's random integer)
+        19 the chosen prize drawn for the clerk ('0' none)
+        20.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount
 
-  Returns one string: 9 values per scan, in the order of the scans (see "Returns per scan"), all joined
-  by the unit separator \31 (char 31).
-
-  Per-scan keys k (all under the shard's hash tag)
-    1 batchStatus    hash batchId -> a (active) | p (pending) | v (void)
-    2 seen           bitmap of the batch, bit = serial consumed
-    3 code           hash: record of this code (u user, t first ms, e eventId, o outcome, p prize JSON, n scans)
-    4 member         hash of the scanner: blocked, level, points, wins
-    5 campaignState  hash: s:<prize> stock left, b:<prize> budget left, w:<prize> won
-    6 campaignStats  hash: o:<outcome> or o:<outcome>:<reason> (scans = their sum), diverted,
-                     arrival (counter of first scans attributed to a shop or clerk)
-    7 campaignDay    hash of today in the campaign time zone: w:<prize> wins, us:<user> scans, uw:<user> wins
-    8 scannerWins    hash of the scanner in the campaign: w:<prize> wins
-    9 clerkWins      hash of the clerk in the campaign: w:<prize> wins
-   10 ipMinute       counter of this client IP in this minute
-   11 box            hash of the box: shop, lat, lng, at (the box that holds this item, or this box code itself)
-   12 shopBoard      sorted set: shops by first scans; score = scans * 2^32 + (2^32 - 1 - arrival)
-   13 clerkBoard     sorted set: clerks, same score
-
-  Per-scan arguments a
-    1 batchId  2 serial  3 user  4 now (ms)  5 eventId
-    6 event JSON fragment known before the script (no braces)
-    7 campaignId, "" when no live campaign covers the code
-    8 kind: item | box
-    9 shop ("" none)  10 clerk ("" none)  11 lat  12 lng ("" none)
-   13 region lat  14 region lng  15 region radius km ("" when the batch has no region)
-   16 radius km around the shop that opened a box, for items of a box without a region;
-      "" when the item batch is not packed in boxes (the box key is then not read)
-   17 geofence: off | flag | block
-   18 userScansPerDay  19 userWinsPerDay  20 ipScansPerMinute (0 = no limit)
-   21 level map: 10 characters, one per member level 0..9: "0" no prize, "1".."9" the spec drawn for
-      that level (the draw itself happened in the engine with a random integer from crypto)
-   22 clerk spec: "0" no clerk prize, else the index of the spec drawn for the clerk
-   23 number of prize specs
-   24.. prize specs, 8 values each: id, prize JSON, amount, hasStock (0|1), hasBudget (0|1),
-        dailyCap (0 = none), perUserCap (0 = none), isPoints (0|1)
-
-  Returns per scan {outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON,
-           originalEventId, originalOutcome, originalPrizeJSON}
-    outcome: won | lost | verified | repeat | blocked | error
-    reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted
-             | user_daily_limit | ip_limit | geofence | batch_pending | batch_void
-             | no_batch (error) | script_error (error; the 7th value holds the Redis error message)
+  Returns one string, values joined by \31: the shared clock's ms, then 9 values per scan:
+    outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
+    originalPrizeJSON
+    outcome: won | lost | verified | repeat | blocked | stale | expired | error
+    reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted | user_daily_limit
+             | ip_limit | geofence | no_position | campaign_paused | batch_pending | batch_void
+             | stale: '1' | '0', whether the campaign is live by this clock
+             | error: no_batch, or script_error (the 7th value holds the Redis error message)
 ]]
 
--- k, a: the keys and arguments of the scan being decided; the helpers below read them and the values
--- derived from them as upvalues, set afresh for every scan by scanOne
-local k, a
-local serial, user, now, campaignId, kind, hasCampaign, shop, clerk, lat, lng
-local userScansPerDay, userWinsPerDay, ipPerMinute, diverted
-local SPECS = 24
-local TWO32 = 4294967296
+local clock = redis.call('TIME')
+local realNow = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = realNow + (tonumber(redis.call('GET', ARGV[7])) or 0)
+local nowText = string.format('%d', now)
+local scans = cmsgpack.unpack(ARGV[9])
 
--- per call: day hashes given their TTL already (once is enough), the stats counters to add at
--- the end (write-only in here, so one HINCRBY per distinct counter instead of one per scan), and the
--- status of each batch read so far (only other commands change it, never a scan)
-local ttlSet, statAdds, batchStatus = {}, {}, {}
+local out, n = {nowText}, 1
+if realNow > tonumber(ARGV[1]) then
+  for _ = 1, #scans do
+    for j = 1, 9 do out[n + j] = (j == 1) and 'expired' or '' end
+    n = n + 9
+  end
+  return table.concat(out, '\31')
+end
+
+local statusKey, seenPrefix, codePrefix, memberPrefix, boxPrefix = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local campaigns = cmsgpack.unpack(ARGV[8])
+local minute = string.format('%d', math.floor(now / 60000))
+local TTL_DAY = 259200
+
+-- per call: what every scan of the call reads alike
+local batchStatus, campaignLive, campaignPaused, ttlSet = {}, {}, {}, {}
 
 -- the day hash lives three days; its TTL is set when one of its fields is first created
-local function dayTtl(key)
-  if not ttlSet[key] then
-    redis.call('EXPIRE', key, 259200)
+local function dayIncr(key, field, by)
+  local v = redis.call('HINCRBY', key, field, by)
+  if v == by and not ttlSet[key] then
+    redis.call('EXPIRE', key, TTL_DAY)
     ttlSet[key] = true
   end
+  return v
 end
 
-local function countStat(key, field)
-  local t = statAdds[key]
-  if not t then
-    t = {}
-    statAdds[key] = t
-  end
-  t[field] = (t[field] or 0) + 1
-end
+-- s: the scan being decided; c: its campaign block (nil when none); the helpers read these
+local s, c, user, shop, diverted
 
---@include prizeChecks
-
--- every redis.call costs about a microsecond of its own: fields and counters at their defaults
--- (no shop, not diverted, no clerk prize) are left out
 local function emit(outcome, reason, prizeJson, count, clerkJson)
   if shop == '' and diverted == '0' and clerkJson == '' then
-    redis.call('XADD', KEYS[1], '*', 'b', a[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count)
+    redis.call('XADD', KEYS[1], '*', 'b', s[5], 't', nowText, 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count)
   else
-    redis.call('XADD', KEYS[1], '*', 'b', a[6], 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
+    redis.call('XADD', KEYS[1], '*', 'b', s[5], 't', nowText, 'o', outcome, 'r', reason, 'p', prizeJson, 'n', count,
       's', shop, 'd', diverted, 'k', clerkJson)
   end
-  if not hasCampaign then return end
-  -- one counter per outcome and reason (o:won, o:lost:no_prize, o:blocked:ip_limit, …); the number of
-  -- scans is their sum, so it costs no command of its own
-  countStat(k[6], reason == '' and ('o:' .. outcome) or ('o:' .. outcome .. ':' .. reason))
-  if diverted == '1' then countStat(k[6], 'diverted') end
-end
-
-local function dayIncr(field, by)
-  if redis.call('HINCRBY', k[7], field, by) == by then dayTtl(k[7]) end
 end
 
 local function blocked(reason)
   emit('blocked', reason, '', 0, '')
   return {'blocked', reason, 0, 0, 0, '', '', '', ''}
-end
-
--- who got there first wins ties: arrival order (a counter of attributed first scans) is part of the score
-local function rank(board, member, arrival)
-  local score = tonumber(redis.call('ZSCORE', board, member)) or 0
-  local scans = math.floor(score / TWO32) + 1
-  redis.call('ZADD', board, scans * TWO32 + (TWO32 - 1 - arrival), member)
 end
 
 local function km(lat1, lng1, lat2, lng2)
@@ -131,120 +116,178 @@ local function km(lat1, lng1, lat2, lng2)
   return 12742 * math.asin(math.min(1, math.sqrt(a)))
 end
 
+-- whether campaign i is live by this clock, and whether it is paused (read once per call)
+local function liveness(i)
+  local live = campaignLive[i]
+  if live == nil then
+    local cb = campaigns[i]
+    local st = redis.call('HMGET', cb[1] .. 'state', 'state', 'end')
+    local endMs = tonumber(st[2]) or tonumber(cb[3])
+    live = st[1] ~= 'ended' and now >= tonumber(cb[2]) and now < endMs
+    campaignLive[i] = live
+    campaignPaused[i] = st[1] == 'paused'
+  end
+  return live
+end
+
+-- The chosen prize at index `choice` of the scan (20 + 3 * (choice - 1)): its spec, JSON and amount.
+-- Reason it cannot be won now, or '' (reads only).
+local function prizeBlocker(spec, amount, dayKey, winnerKey)
+  local stateKey = c[1] .. 'state'
+  if spec[2] == '1' and (tonumber(redis.call('HGET', stateKey, 's:' .. spec[1])) or 0) <= 0 then
+    return 'out_of_stock'
+  end
+  local dailyCap = tonumber(spec[4])
+  if dailyCap > 0 and (tonumber(redis.call('HGET', dayKey, 'w:' .. spec[1])) or 0) >= dailyCap then
+    return 'daily_cap'
+  end
+  local perUserCap = tonumber(spec[5])
+  if perUserCap > 0 and (tonumber(redis.call('HGET', winnerKey, 'w:' .. spec[1])) or 0) >= perUserCap then
+    return 'user_cap'
+  end
+  if spec[3] == '1' and (tonumber(redis.call('HGET', stateKey, 'b:' .. spec[1])) or 0) < amount then
+    return 'budget'
+  end
+  return ''
+end
+
+-- writes only what a later decision reads: stock, budget, the day's wins of a capped prize, the winner's
+local function awardPrize(spec, amount, dayKey, winnerKey)
+  local stateKey = c[1] .. 'state'
+  if spec[2] == '1' then redis.call('HINCRBY', stateKey, 's:' .. spec[1], -1) end
+  if spec[3] == '1' then redis.call('HINCRBY', stateKey, 'b:' .. spec[1], -amount) end
+  if tonumber(spec[4]) > 0 then dayIncr(dayKey, 'w:' .. spec[1], 1) end
+  if tonumber(spec[5]) > 0 then redis.call('HINCRBY', winnerKey, 'w:' .. spec[1], 1) end
+end
+
+local function chosen(choice)
+  local at = 20 + 3 * (choice - 1)
+  return c[13][tonumber(s[at])], s[at + 1], tonumber(s[at + 2])
+end
+
 local function scanOne()
-  serial, user, now = tonumber(a[2]), a[3], a[4]
-  campaignId, kind = a[7], a[8]
-  hasCampaign = campaignId ~= ''
-  shop, clerk, lat, lng = a[9], a[10], a[11], a[12]
-  userScansPerDay, userWinsPerDay, ipPerMinute = tonumber(a[18]), tonumber(a[19]), tonumber(a[20])
-  diverted = '0'
+  local batchId, serial = s[1], s[2]
+  user, shop, diverted = s[3], s[8], '0'
+  local ci = tonumber(s[6])
+  c = nil
 
   -- 1. refusals that never consume the code
-  local status = batchStatus[a[1]]
+  local status = batchStatus[batchId]
   if status == nil then
-    status = redis.call('HGET', k[1], a[1])
-    batchStatus[a[1]] = status
+    status = redis.call('HGET', statusKey, batchId) or false
+    batchStatus[batchId] = status
   end
   if not status then return {'error', 'no_batch', 0, 0, 0, '', '', '', ''} end
-  if status == 'p' then return blocked('batch_pending') end
-  if status == 'v' then return blocked('batch_void') end
-  local member = redis.call('HMGET', k[4], 'blocked', 'level')
-  if member[1] == '1' then return blocked('blacklisted') end
 
-  -- an item of an opened box inherits the shop, and its place when the item batch has no region
-  local refLat, refLng, refKm = a[13], a[14], a[15]
-  if kind == 'item' and a[16] ~= '' then
-    local box = redis.call('HMGET', k[11], 'shop', 'lat', 'lng')
-    if shop == '' and box[1] then shop = box[1] end
-    if refLat == '' and box[2] then refLat, refLng, refKm = box[2], box[3], a[16] end
+  if ci > 0 then
+    local cb = campaigns[ci]
+    local live = liveness(ci)
+    if live ~= (cb[4] == '1') or (live and (now < tonumber(cb[6]) or now >= tonumber(cb[7]))) then
+      return {'stale', live and '1' or '0', 0, 0, 0, '', '', '', ''}
+    end
+    if live then c = cb end
   end
 
-  if hasCampaign then
+  if status == 'p' then return blocked('batch_pending') end
+  if status == 'v' then return blocked('batch_void') end
+  -- anonymous visitors own nothing of a member: level 0, never blacklisted by id
+  local level = 0
+  if string.sub(user, 1, 5) ~= 'anon_' then
+    local member = redis.call('HMGET', memberPrefix .. user, 'blocked', 'level')
+    if member[1] == '1' then return blocked('blacklisted') end
+    level = tonumber(member[2]) or 0
+    if level < 0 then level = 0 elseif level > 9 then level = 9 end
+  end
+
+  -- an item of an opened box inherits the shop, and its place when the item batch has no region
+  local refLat, refLng, refKm = s[12], s[13], s[14]
+  if s[15] ~= '' and s[7] == 'item' then
+    local box = redis.call('HMGET', boxPrefix .. s[15], 'shop', 'lat', 'lng')
+    if shop == '' and box[1] then shop = box[1] end
+    if refLat == '' and box[2] then refLat, refLng, refKm = box[2], box[3], s[16] end
+  end
+
+  local lat, lng = s[10], s[11]
+  local dayKey
+  if c then
+    if campaignPaused[ci] then return blocked('campaign_paused') end
+    dayKey = c[1] .. 'day:' .. c[5]
+    local ipPerMinute = tonumber(c[10])
     if ipPerMinute > 0 then
       -- every attempt counts, refused ones too: a farm behind one IP stays refused
-      local n = redis.call('INCR', k[10])
-      if n == 1 then redis.call('EXPIRE', k[10], 120) end
-      if n > ipPerMinute then return blocked('ip_limit') end
+      local ipKey = c[1] .. 'ip:' .. s[17] .. ':' .. minute
+      local ipn = redis.call('INCR', ipKey)
+      if ipn == 1 then redis.call('EXPIRE', ipKey, 120) end
+      if ipn > ipPerMinute then return blocked('ip_limit') end
     end
-    if userScansPerDay > 0 then
-      -- counted before the check, like the IP limit: one command instead of a read and a write; a scan
-      -- refused further down (geofence) still counts as one of the user's scans that day
-      local n = redis.call('HINCRBY', k[7], 'us:' .. user, 1)
-      if n == 1 then dayTtl(k[7]) end
-      if n > userScansPerDay then return blocked('user_daily_limit') end
-    end
-    if a[17] ~= 'off' and lat ~= '' and refLat ~= '' then
+    local perDay = tonumber(c[8])
+    if perDay > 0 and dayIncr(dayKey, 'us:' .. user, 1) > perDay then return blocked('user_daily_limit') end
+    if c[12] == '1' and lat == '' then return blocked('no_position') end
+    if c[11] ~= 'off' and lat ~= '' and refLat ~= '' then
       if km(tonumber(lat), tonumber(lng), tonumber(refLat), tonumber(refLng)) > tonumber(refKm) then
-        if a[17] == 'block' then return blocked('geofence') end
+        if c[11] == 'block' then return blocked('geofence') end
         diverted = '1'
       end
     end
   end
 
   -- 2. consume the code; it was consumed before: a repeat
-  -- (everything that can refuse a scan was checked above, so the bit is set only for a scan that counts)
-  if redis.call('SETBIT', k[2], serial, 1) == 1 then
-    local count = redis.call('HINCRBY', k[3], 'n', 1)
-    local rec = redis.call('HMGET', k[3], 'u', 't', 'e', 'o', 'p')
+  local codeKey = codePrefix .. batchId .. ':' .. serial
+  if redis.call('SETBIT', seenPrefix .. batchId, serial, 1) == 1 then
+    local count = redis.call('HINCRBY', codeKey, 'n', 1)
+    local rec = redis.call('HMGET', codeKey, 'u', 't', 'e', 'o', 'p')
     emit('repeat', '', '', count, '')
     if rec[1] == user then
-      return {'repeat', '', count, rec[2] or now, 1, '', rec[3] or '', rec[4] or '', rec[5] or ''}
+      return {'repeat', '', count, rec[2] or nowText, 1, '', rec[3] or '', rec[4] or '', rec[5] or ''}
     end
-    return {'repeat', '', count, rec[2] or now, 0, '', '', '', ''}
+    return {'repeat', '', count, rec[2] or nowText, 0, '', '', '', ''}
   end
 
   -- 3. first scan: the scanner's draw, then the clerk's
   local outcome, reason, prizeJson, clerkJson = 'verified', '', '', ''
-  if hasCampaign then
-    local level = tonumber(member[2]) or 0
-    if level < 0 then level = 0 elseif level > 9 then level = 9 end
-    local spec = tonumber(string.sub(a[21], level + 1, level + 1)) or 0
-    if spec == 0 then
+  if c then
+    local choice = tonumber(string.sub(s[18], level + 1, level + 1)) or 0
+    if choice == 0 then
       outcome, reason = 'lost', 'no_prize'
     else
-      local b = SPECS + (spec - 1) * 8
-      reason = prizeBlocker(b, k[5], k[7], k[8])
-      if reason == '' and userWinsPerDay > 0 and (tonumber(redis.call('HGET', k[7], 'uw:' .. user)) or 0) >= userWinsPerDay then
+      local spec, json, amount = chosen(choice)
+      local winnerKey = c[1] .. 'user:' .. user
+      reason = prizeBlocker(spec, amount, dayKey, winnerKey)
+      local perDay = tonumber(c[9])
+      if reason == '' and perDay > 0 and (tonumber(redis.call('HGET', dayKey, 'uw:' .. user)) or 0) >= perDay then
         reason = 'user_cap'
       end
       if reason ~= '' then
         outcome = 'lost'
       else
-        local amount, isPoints
-        outcome = 'won'
-        prizeJson, amount, isPoints = awardPrize(b, k[5], k[7], k[8])
-        redis.call('HINCRBY', k[4], 'wins', 1)
-        if isPoints then redis.call('HINCRBY', k[4], 'points', amount) end
-        if userWinsPerDay > 0 then dayIncr('uw:' .. user, 1) end
+        outcome, prizeJson = 'won', json
+        awardPrize(spec, amount, dayKey, winnerKey)
+        if perDay > 0 then dayIncr(dayKey, 'uw:' .. user, 1) end
       end
     end
-    local clerkSpec = tonumber(a[22]) or 0
-    if clerk ~= '' and clerkSpec > 0 then
-      local b = SPECS + (clerkSpec - 1) * 8
-      if prizeBlocker(b, k[5], k[7], k[9]) == '' then
-        clerkJson = awardPrize(b, k[5], k[7], k[9])
+    local clerkChoice = tonumber(s[19]) or 0
+    if s[9] ~= '' and clerkChoice > 0 then
+      local spec, json, amount = chosen(clerkChoice)
+      local clerkKey = c[1] .. 'clerk:' .. s[9]
+      if prizeBlocker(spec, amount, dayKey, clerkKey) == '' then
+        awardPrize(spec, amount, dayKey, clerkKey)
+        clerkJson = json
       end
     end
   end
 
-  redis.call('HSET', k[3], 'u', user, 't', now, 'e', a[5], 'o', outcome, 'p', prizeJson, 'n', 1)
-  if kind == 'box' then
-    redis.call('HSET', k[11], 'shop', shop, 'at', now)
-    if lat ~= '' then redis.call('HSET', k[11], 'lat', lat, 'lng', lng) end
+  redis.call('HSET', codeKey, 'u', user, 't', nowText, 'e', s[4], 'o', outcome, 'p', prizeJson, 'n', 1)
+  if s[7] == 'box' then
+    local boxKey = boxPrefix .. batchId .. ':' .. serial
+    redis.call('HSET', boxKey, 'shop', shop, 'at', nowText)
+    if lat ~= '' then redis.call('HSET', boxKey, 'lat', lat, 'lng', lng) end
   end
   emit(outcome, reason, prizeJson, 1, clerkJson)
-  if hasCampaign and (shop ~= '' or clerk ~= '') then
-    local arrival = redis.call('HINCRBY', k[6], 'arrival', 1)
-    if shop ~= '' then rank(k[12], shop, arrival) end
-    if clerk ~= '' then rank(k[13], clerk, arrival) end
-  end
-  return {outcome, reason, 1, now, 1, prizeJson, '', '', ''}
+  return {outcome, reason, 1, nowText, 1, prizeJson, '', '', ''}
 end
--- the scans of the call, in arrival order; each is decided on the state the ones before it left
-local scans = cmsgpack.unpack(ARGV[1])
-local out, n = {}, 0
+
 for i = 1, #scans do
-  k, a = scans[i][1], scans[i][2]
+  s = scans[i]
   -- a failing command (a key of the wrong type, say) fails its own scan, not the others of the call;
   -- what that scan wrote before the failure stays (no rollback), as it would in a call of its own
   local ok, reply = pcall(scanOne)
@@ -254,16 +297,6 @@ for i = 1, #scans do
   end
   for j = 1, 9 do out[n + j] = reply[j] end
   n = n + 9
-end
--- the scans are decided and written by now: a stats key that cannot take the counts (a key of the
--- wrong type, say) loses them, logged in Redis' log, rather than failing answers whose writes stand
-for key, fields in pairs(statAdds) do
-  local ok, err = pcall(function()
-    for field, by in pairs(fields) do redis.call('HINCRBY', key, field, by) end
-  end)
-  if not ok then
-    redis.log(redis.LOG_WARNING, 'scanlot: stats counts for ' .. key .. ' lost: ' .. (type(err) == 'table' and tostring(err.err) or tostring(err)))
-  end
 end
 -- one string: the client decodes one reply instead of nine per scan. No value holds a control
 -- character (JSON escapes them; ids, outcomes and numbers have none), so \31 cannot occur inside one.

@@ -56,6 +56,8 @@ export interface Config {
   readonly clockOffsetMs: number;
   /** scans being answered at once, beyond which a scan is refused with 503 at once (bounded memory under overload) */
   readonly maxInflightScans: number;
+  /** events waiting in Redis for SQLite beyond which /healthz answers 503 (persistence cannot keep up or is stalled) */
+  readonly backlogLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -204,5 +206,6 @@ export function readConfig(env: Env = process.env): Config {
     demo: boolVar(env, 'SCANLOT_DEMO', true),
     clockOffsetMs: signedIntVar(env, 'SCANLOT_CLOCK_OFFSET_MS'),
     maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),
+    backlogLimit: intVar(env, 'SCANLOT_BACKLOG_LIMIT', 100_000, 1, 1_000_000_000),
   });
 }

@@ -1,10 +1,13 @@
-// The composition root: config → secrets → Redis → stores → event consumer → HTTP; and the ordered
-// shutdown in reverse: stop accepting, finish in-flight scans, drain events to SQLite, close Redis.
+// The composition root: DATA_DIR lock → secrets → Redis → start-up checks → stores → event consumer →
+// HTTP; and the ordered shutdown in reverse: stop accepting, finish in-flight scans, drain events to
+// SQLite, close Redis. A start-up that fails half-way stops what it had started (StartedParts).
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { loadSecrets } from './secrets.js';
 import { EmbeddedRedis } from './redis/embedded-redis.js';
-import { connectRedis } from './redis/connect.js';
+import { COMMAND_TIMEOUT_MS, connectRedis } from './redis/connect.js';
+import { SharedClock } from './scan/shared-clock.js';
+import { RedisFaults } from './scan/redis-faults.js';
 import { loadScript } from './redis/scripts.js';
 import { keys } from './redis/keys.js';
 import { CodeCodec } from './codes/code-codec.js';
@@ -41,6 +44,12 @@ import { ScanIdentity } from './identity/scan-identity.js';
 import { sessionKey } from './identity/session-key.js';
 import { ScanGuard } from './limits/scan-guard.js';
 import { keyRoutes } from './http/routes/key-routes.js';
+import { lockDataDir } from './startup/data-dir-lock.js';
+import { StartedParts } from './startup/started-parts.js';
+import { checkCodeSecretFingerprint } from './startup/code-secret-fingerprint.js';
+import { demoRefusal } from './startup/demo-guard.js';
+import { eventStoreId } from './event-stores/store-identity.js';
+import { registerEventStore } from './event-stores/store-registration.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -48,14 +57,36 @@ async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
 }
 
 export async function serve(config: Config, log: Logger): Promise<() => Promise<void>> {
+  const started = new StartedParts(log);
+  try {
+    return await compose(config, log, started);
+  } catch (err) {
+    await started.stopAll();
+    throw err;
+  }
+}
+
+async function compose(config: Config, log: Logger, started: StartedParts): Promise<() => Promise<void>> {
+  // first, before anything in DATA_DIR is touched (the embedded redis-server's left-over cleanup included)
+  const lock = lockDataDir(config.dataDir);
+  started.add('DATA_DIR lock', () => lock.release());
   const secrets = loadSecrets(config);
   const embedded = config.redisUrl || config.redisCluster ? null : new EmbeddedRedis(config.dataDir, secrets.redisPassword, log);
+  if (embedded) started.add('embedded redis-server', () => embedded.stop());
   const redisUrl = embedded ? await embedded.start() : config.redisUrl;
   const target = { url: redisUrl, cluster: config.redisCluster, password: embedded ? secrets.redisPassword : null };
   const redis = await connectRedis(target, { name: 'scanlot' });
+  started.add('Redis connection', () => redis.quit());
+  await checkCodeSecretFingerprint(redis, secrets.codeSecret, secrets.generatedCodeSecretFile);
   const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
+  started.add('Redis subscriber', () => subscriber.quit());
 
-  const now = config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs;
+  // every decision and record time follows the shared clock (Redis' TIME); the engine's own clock, skewed
+  // by SCANLOT_CLOCK_OFFSET_MS in tests, only measures the time between two readings of it
+  const clock = new SharedClock(redis, config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs);
+  await clock.start(1000, (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reading the shared clock failed'));
+  started.add('shared clock', () => clock.stop());
+  const now = clock.now;
   const codec = new CodeCodec(secrets.codeSecret);
   const batches = new BatchStore(redis, now);
   const campaigns = new CampaignStore(redis, now);
@@ -63,6 +94,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   const members = new MemberStore(redis);
   const apiKeys = new ApiKeyStore(redis, now);
   await apiKeys.start((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'API key refresh failed'));
+  started.add('API key refresh', () => apiKeys.stop());
   const operators = new OperatorAuth(secrets.adminToken, apiKeys);
   const tokens = config.userTokenKeys.length > 0 ? new ConsumerTokens({ keys: config.userTokenKeys, issuer: config.userTokenIssuer, audience: config.userTokenAudience }, now) : null;
   const sessions = new SessionCookies(sessionKey(secrets.codeSecret), config.publicBaseUrl.startsWith('https:'), now);
@@ -85,14 +117,21 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
   });
   const reloadTimer = setInterval(() => campaigns.loadIfChanged().catch(reloadFailed), 10_000);
   reloadTimer.unref();
+  started.add('campaign reload timer', () => clearInterval(reloadTimer));
 
   const db = openEventDb(config.sqlitePath);
+  started.add('event store', () => db.close());
+  // before reading the stream: the consumer name must be this store's alone
+  const registration = await registerEventStore(redis, { storeId: eventStoreId(db), consumer: config.consumerName, sqlitePath: config.sqlitePath, now }, log);
+  started.add('event store registration', () => registration.stop());
   const events = new EventQuery(db);
   const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs }, log);
+  started.add('stream consumer', () => consumer.stop(0));
   await consumer.start();
 
   const metrics = new ScanMetrics();
   const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);
+  const faults = new RedisFaults(log.child({ component: 'scan' }), metrics.registry);
   // delivery reads what the consumer persisted; its position is in the same SQLite file
   const outbox = new DcrmOutbox(
     db,
@@ -113,8 +152,11 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
     log.child({ component: 'dcrm' }),
   );
   outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
+  started.add('DCRM delivery', () => outbox.stop(1_000));
   outbox.start();
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, now);
+  // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
+  // after it with a second to spare for the reply's way back
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults);
   const server = await listen(
     [
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
@@ -122,21 +164,25 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       ...campaignRoutes(campaigns, batches, now),
       ...memberRoutes(members),
       ...eventRoutes(events),
-      ...healthRoutes(redis, events, consumer, metrics, outbox),
+      ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit),
       ...dcrmRoutes(outbox),
       ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now }),
       ...keyRoutes(apiKeys),
       ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),
-      ...auditRoutes(new Auditor(redis, db, campaigns, consumer)),
+      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId)),
     ],
     operators,
     config.host,
     config.port,
     log,
   );
+  started.add('HTTP server', () => server.close());
   log.info({ port: server.port, redis: embedded ? 'embedded' : 'external', identity: config.identity }, 'scanlot listening');
 
-  if (secrets.firstStart && config.demo) {
+  const demoWanted = secrets.firstStart && config.demo;
+  const demoRefused = demoWanted ? await demoRefusal(redis) : null;
+  if (demoRefused !== null) log.warn(demoRefused);
+  if (demoWanted && demoRefused === null) {
     const demo = await createDemo(batches, campaigns, codec, now());
     const urls = demo.codes.map((c) => `${config.publicBaseUrl}/c/${c}`);
     process.stdout.write(
@@ -163,12 +209,15 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
       await consumer.stop(10_000);
       // after the drain, so what was just persisted can still go out if the DCRM accepts it
       await outbox.stop(5_000);
+      await registration.stop();
       clearInterval(reloadTimer);
       await apiKeys.stop();
+      clock.stop();
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
       db.close();
       if (embedded) await embedded.stop();
+      lock.release();
       log.info('stopped');
     })());
 }

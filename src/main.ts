@@ -1,9 +1,11 @@
 // Entry point of `npm start` and `npx scanlot serve`: reads the config, starts the engine, stops it on
-// SIGTERM/SIGINT. A malformed variable or a missing prerequisite ends it with one line, status 1.
+// SIGTERM/SIGINT. A malformed variable, a missing prerequisite or an operator mistake found at start-up
+// (StartupRefused) ends it with one line, status 1.
 import { readConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { MissingPrerequisite } from './redis/embedded-redis.js';
 import { serve } from './engine.js';
+import { StartupRefused } from './startup/startup-refused.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
   try {
     stop = await serve(config, log);
   } catch (err) {
-    if (err instanceof MissingPrerequisite) {
+    if (err instanceof MissingPrerequisite || err instanceof StartupRefused) {
       process.stderr.write(`scanlot: ${err.message}\n`);
       process.exit(1);
     }

@@ -13,7 +13,9 @@ export type AggregateOp =
   /** HSET key field value (a record the event creates, e.g. a payout); never overwrites: HSETNX */
   | { readonly kind: 'hsetnx'; readonly key: string; readonly field: string; readonly value: string }
   /** ZADD key score member (an index by time or by id) */
-  | { readonly kind: 'zadd'; readonly key: string; readonly score: number; readonly member: string };
+  | { readonly kind: 'zadd'; readonly key: string; readonly score: number; readonly member: string }
+  /** one more scan for `member` on a leaderboard; ties go to who got there first (INCR `counter` orders arrivals) */
+  | { readonly kind: 'rank'; readonly key: string; readonly member: string; readonly counter: string };
 
 /** The parsed event JSON (CONTRACT §5): `id`, `type`, `at` always; the rest per type. */
 export type StoredEvent = { readonly id: string; readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;

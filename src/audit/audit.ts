@@ -11,12 +11,19 @@
 //   caps       per prize: no user above perUserCap, no campaign day above dailyCap,
 //              no user above the campaign's userWinsPerDay on any day
 //   scans      per campaign: scans counted in Redis stats = events of the campaign in SQLite
+//   window     per campaign: no event of the campaign outside [startsAt, endsAt) of the shared clock,
+//              and no first scan of a covered code inside it left undrawn (verified)
+//
+// The report also lists the event stores registered on this Redis. With several (engines each with its
+// own SQLite file), SQLite holds only this store's share of the stream: the report says so, and the
+// Redis-side counts are then compared with a part of the events.
 import type { Db } from '../events/event-schema.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
 import type { StreamConsumer } from '../events/stream-consumer.js';
 import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
+import { registeredStores, type RegisteredStore } from '../event-stores/registered-stores.js';
 
 export interface AuditRow {
   check: string;
@@ -30,6 +37,12 @@ export interface AuditReport {
   ok: boolean;
   campaign: string | null;
   rows: AuditRow[];
+  /** the SQLite event store this engine reads from */
+  store: string;
+  /** every event store registered on this Redis, this one included */
+  stores: RegisteredStore[];
+  /** set when the SQLite counts cover only part of the events (several stores) */
+  note: string | null;
 }
 
 interface PrizeCount {
@@ -44,6 +57,7 @@ export class Auditor {
     private readonly db: Db,
     private readonly campaigns: CampaignStore,
     private readonly consumer: StreamConsumer,
+    private readonly storeId: string,
   ) {}
 
   async run(campaignId: string | null, drainMs = 30_000): Promise<AuditReport> {
@@ -70,7 +84,13 @@ export class Auditor {
     const selected = campaignId === null ? [...this.campaigns.all()] : [await this.campaigns.require(campaignId)];
     await this.#codes(selected, campaignId !== null, row);
     for (const c of selected) await this.#campaign(c, row);
-    return { ok: rows.every((r) => r.ok), campaign: campaignId, rows };
+    const stores = await registeredStores(this.redis);
+    const storeIds = new Set(stores.map((s) => s.storeId));
+    const note =
+      storeIds.size > 1
+        ? `${storeIds.size} event stores share this Redis: the SQLite counts cover only this store (${this.storeId}), each store holds the share of the events its engines consumed`
+        : null;
+    return { ok: rows.every((r) => r.ok), campaign: campaignId, rows, store: this.storeId, stores, note };
   }
 
   async #codes(selected: CompiledCampaign[], scoped: boolean, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
@@ -162,5 +182,30 @@ export class Auditor {
     const stats = (await this.campaigns.stats(c)) as { scans: number };
     const events = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ?').get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);
+    await this.#window(c, row);
+  }
+
+  async #window(c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+    const id = c.def.id;
+    // an operator may have moved the end (PATCH): the scan script reads it from the state hash
+    let end = c.def.endsAtMs;
+    for (const t of ALL_SHARDS) {
+      const moved = Number(await this.redis.hget(keys.campaignState(t, id), 'end'));
+      if (moved > 0) end = moved;
+    }
+    const from = new Date(c.def.startsAtMs).toISOString();
+    const until = new Date(end).toISOString();
+    const outside = this.db.prepare<[string, string, string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ? AND (at < ? OR at >= ?)').get(id, from, until)?.n ?? 0;
+    row('window', `${id}: events of the campaign outside [${from}, ${until})`, 0, outside);
+    const batches = JSON.stringify(c.def.scope.batchIds);
+    const skus = JSON.stringify(c.def.scope.skus);
+    const undrawn =
+      this.db
+        .prepare<[string, string, string, string], { n: number }>(
+          `SELECT count(*) AS n FROM events WHERE type = 'scan' AND outcome = 'verified' AND at >= ? AND at < ?
+             AND (batch_id IN (SELECT value FROM json_each(?)) OR json_extract(body, '$.sku') IN (SELECT value FROM json_each(?)))`,
+        )
+        .get(from, until, batches, skus)?.n ?? 0;
+    row('window', `${id}: first scans of covered codes inside the window left undrawn`, 0, undrawn);
   }
 }

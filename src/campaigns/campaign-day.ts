@@ -27,6 +27,31 @@ export class CampaignDay {
     });
   }
 
+  /**
+   * The day of `now` and its bounds [start, end) in ms: the scan script checks its own clock against
+   * them. A day of 23 or 25 hours (a DST change) is found by asking the zone an hour either side.
+   */
+  bounds(now: number): { day: string; start: number; end: number } {
+    const b = this.#bounds;
+    if (now >= b.start && now < b.end) return b;
+    const day = this.dayOf(now);
+    const parts: Record<string, string> = {};
+    for (const p of this.#fmt.formatToParts(now)) parts[p.type] = p.value;
+    const start = now - (((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000 + (now % 1000));
+    let end = start + 86_400_000;
+    if (this.#dayAt(end - HOUR) !== day) end -= HOUR;
+    else if (this.#dayAt(end) === day) end += HOUR;
+    this.#bounds = { day, start, end };
+    return this.#bounds;
+  }
+  #bounds = { day: '', start: 0, end: 0 };
+
+  #dayAt(t: number): string {
+    const parts: Record<string, string> = {};
+    for (const p of this.#fmt.formatToParts(t)) parts[p.type] = p.value;
+    return `${parts.year}${parts.month}${parts.day}`;
+  }
+
   dayOf(now: number): string {
     const w = this.#w;
     if (now >= w.from && now < w.until) return w.day;

@@ -8,6 +8,7 @@ import type { Batch } from '../batches/batch.js';
 import type { Campaign, Prize } from './campaign.js';
 import { buildAudienceDraw, type AudienceDraw } from './draw-table.js';
 import { CampaignDay } from './campaign-day.js';
+import { statsField } from '../aggregates/campaign-figures.js';
 
 export interface CompiledCampaign {
   readonly def: Campaign;
@@ -104,6 +105,14 @@ export class CampaignStore {
     return null;
   }
 
+  /** A campaign covering the batch whose start or end lies within `ms` of `now` (not live at `now`). */
+  nearEdge(batch: Batch, now: number, ms: number): CompiledCampaign | null {
+    const near = (c: CompiledCampaign): boolean => Math.abs(now - c.def.startsAtMs) <= ms || Math.abs(now - c.def.endsAtMs) <= ms;
+    for (const c of this.#byBatch.get(batch.batchId) ?? []) if (near(c)) return c;
+    for (const c of this.#bySku.get(batch.sku) ?? []) if (near(c)) return c;
+    return null;
+  }
+
   async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
     // one creation at a time, so two overlapping campaigns cannot both pass the overlap check
     const lock = `${keys.campaignDefs}:lock`;
@@ -149,19 +158,24 @@ export class CampaignStore {
     return c;
   }
 
-  /** per prize id; a Map, so that no prize id can name a property of Object.prototype */
+  /**
+   * Stock and budget left as the scan script keeps them; wins as the persist steps count them from the
+   * stored events (they lag the answers by one persist step, see src/aggregates/campaign-figures.ts).
+   * A Map per prize id, so that no prize id can name a property of Object.prototype.
+   */
   async live(c: CompiledCampaign): Promise<Map<string, PrizeLive>> {
-    const day = c.day.dayOf(this.now());
+    const d = c.day.dayOf(this.now());
+    const day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
     const out = new Map<string, PrizeLive>();
     for (const p of c.def.prizes) out.set(p.id, { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0 });
     for (const t of ALL_SHARDS) {
-      const [state, today] = await Promise.all([this.redis.hgetall(keys.campaignState(t, c.def.id)), this.redis.hgetall(keys.campaignDay(t, c.def.id, day))]);
+      const [state, stats] = await Promise.all([this.redis.hgetall(keys.campaignState(t, c.def.id)), this.redis.hgetall(keys.campaignStats(t, c.def.id))]);
       for (const p of c.def.prizes) {
         const l = out.get(p.id) as PrizeLive;
         if (l.stockLeft !== null) l.stockLeft += Number(state[`s:${p.id}`] ?? 0);
         if (l.budgetLeft !== null) l.budgetLeft += Number(state[`b:${p.id}`] ?? 0);
-        l.won += Number(state[`w:${p.id}`] ?? 0);
-        l.wonToday += Number(today[`w:${p.id}`] ?? 0);
+        l.won += Number(stats[statsField.won(p.id)] ?? 0);
+        l.wonToday += Number(stats[statsField.wonOn(p.id, day)] ?? 0);
       }
     }
     return out;

@@ -8,7 +8,17 @@ export function formatAudit(report: AuditReport): string {
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
   const bad = report.rows.filter((r) => !r.ok).length;
-  return [fmt(head), ...lines.map(fmt), '', bad === 0 ? `audit clean: ${report.rows.length} checks` : `audit FAILED: ${bad} of ${report.rows.length} checks mismatch`].join('\n');
+  const stores = report.stores.map((s) => `  ${s.storeId === report.store ? '*' : ' '} ${s.consumer}  ${s.storeId}  ${s.host}:${s.path}  ${s.alive ? 'alive' : `gone (last seen ${s.seenAt})`}`);
+  return [
+    fmt(head),
+    ...lines.map(fmt),
+    '',
+    'event stores registered on this Redis (* = the one counted above):',
+    ...stores,
+    ...(report.note ? ['', `note: ${report.note}`] : []),
+    '',
+    bad === 0 ? `audit clean: ${report.rows.length} checks` : `audit FAILED: ${bad} of ${report.rows.length} checks mismatch`,
+  ].join('\n');
 }
 
 export async function audit(ctx: CliContext): Promise<void> {

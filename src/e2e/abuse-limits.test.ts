@@ -145,6 +145,11 @@ describe('hardening', () => {
     expect(ok.status).toBe(201);
     expect(ok.body.position).toBe('required');
     expect((await fx.engine.api('GET', `/v1/campaigns/pos-${sku}`)).body.position).toBe('required');
+    // the scan script's check (lead's): no position, blocked, and the code is still fresh
+    const b = (await fx.engine.api('POST', '/v1/batches', { sku, size: 5 })).body.batchId as number;
+    const code = fx.engine.codec.encode(b, 1);
+    expect((await scanFrom('192.0.2.50', { code, user: 'wx_pos' })).body).toMatchObject({ outcome: 'blocked', reason: 'no_position' });
+    expect((await scanFrom('192.0.2.50', { code, user: 'wx_pos', lat: 23.1, lng: 113.3 })).body.outcome).toBe('lost');
     const bad = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`pos2-${sku}`, uniqueSku(), [], { position: 'always' }));
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^position/);

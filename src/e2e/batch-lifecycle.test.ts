@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_TOKEN } from '../testing/engine-process.js';
 import { useEngine } from '../testing/engine-fixture.js';
+import { waitForBacklog } from '../testing/events.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 
 const fx = useEngine({ env: { PUBLIC_BASE_URL: 'https://q.brand.example' } });
@@ -31,6 +32,8 @@ describe('batch status and blacklist', () => {
     // a void batch stays void
     expect((await fx.engine.api('POST', `/v1/batches/${id}/activate`)).status).toBe(409);
 
+    // counts follow the stored events
+    await waitForBacklog(fx.engine);
     const stats = await fx.engine.api('GET', `/v1/campaigns/b-${sku}/stats`);
     expect(stats.body).toMatchObject({ scans: 3, outcomes: { blocked: 2, won: 1 }, reasons: { batch_pending: 1, batch_void: 1 }, prizes: { g: { won: 1, stockLeft: 99 } } });
   });
@@ -50,6 +53,7 @@ describe('batch status and blacklist', () => {
     const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 5 });
     await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`pts-${sku}`, sku, [{ id: 'pts', name: '50 points', kind: 'points', probability: 1, amount: 50 }]));
     for (let s = 0; s < 3; s++) expect((await fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, s), user: 'collector' })).body.outcome).toBe('won');
+    await waitForBacklog(fx.engine);
     expect((await fx.engine.api('GET', '/v1/members/collector')).body).toEqual({ user: 'collector', level: 0, blocked: false, points: 150, wins: 3 });
   });
 

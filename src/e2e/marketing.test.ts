@@ -2,7 +2,7 @@
 // rewards, leaderboards, redemptions, and the day rollover in the campaign time zone.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
-import { startEngine, type TestEngine } from '../testing/engine-process.js';
+import { startEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 
@@ -192,6 +192,7 @@ describe('box codes, shops and clerks', () => {
     await campaign(liveCampaign(cid, sku, []));
     let s = 0;
     for (const shop of ['B', 'A', 'A', 'B', 'C']) await scanCode(id, s++, { user: 'u', shop });
+    await waitForBacklog(fx.engine);
     const board = await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop&limit=10`);
     expect(board.body).toEqual([
       { id: 'A', scans: 2, rank: 1 },
@@ -260,24 +261,29 @@ describe('calendar days in the campaign time zone', () => {
       ...liveCampaign(`day-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, dailyCap: 2 }], { limits: { userScansPerDay: 4 } }),
       endsAt: new Date(shanghaiMidnight + 7 * 86_400_000).toISOString(),
     });
-    const at = async (ms: number): Promise<TestEngine> => startEngine({ redisUrl: fx.redis.url, env: { SCANLOT_CLOCK_OFFSET_MS: String(ms - Date.now()) } });
-    const before = await at(shanghaiMidnight - 60_000);
+    // the whole deployment's clock moves (the shared clock's shift): engines follow it, whatever their own clocks say
+    const shift = (ms: number): Promise<unknown> => fx.redis.client.set('{s0}:clock:shift', String(ms - Date.now()));
     try {
+      await shift(shanghaiMidnight - 60_000);
       const outs = [];
-      for (let s = 0; s < 5; s++) outs.push((await before.api('POST', '/v1/scans', { code: before.codec.encode(id, s), user: 'night' })).body);
+      for (let s = 0; s < 5; s++) {
+        const r = await fx.engine.scan({ code: fx.engine.codec.encode(id, s), user: 'night' });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        outs.push(r.body);
+      }
       expect(outs.map((o) => o.reason ?? o.outcome)).toEqual(['won', 'won', 'daily_cap', 'daily_cap', 'user_daily_limit']);
-    } finally {
-      await before.stop();
-    }
-    const after = await at(shanghaiMidnight + 60_000);
-    try {
-      const outs = [];
-      for (let s = 5; s < 8; s++) outs.push((await after.api('POST', '/v1/scans', { code: after.codec.encode(id, s), user: 'night' })).body);
-      expect(outs.map((o) => o.reason ?? o.outcome)).toEqual(['won', 'won', 'daily_cap']);
-      const c = await after.api('GET', `/v1/campaigns/day-${sku}`);
+      await shift(shanghaiMidnight + 60_000);
+      const after = [];
+      for (let s = 5; s < 8; s++) after.push((await fx.engine.scan({ code: fx.engine.codec.encode(id, s), user: 'night' })).body);
+      expect(after.map((o) => o.reason ?? o.outcome)).toEqual(['won', 'won', 'daily_cap']);
+      for (const o of [...outs, ...after]) if (o.scan) expect(Math.abs(Date.parse(o.scan.firstAt) - (o === outs[0] ? shanghaiMidnight - 60_000 : Date.parse(o.scan.firstAt)))).toBeLessThan(5_000);
+      await waitForBacklog(fx.engine);
+      // the engine reads "today" on the shared clock too (it follows the shift within a second)
+      await new Promise((r) => setTimeout(r, 1100));
+      const c = await fx.engine.api('GET', `/v1/campaigns/day-${sku}`);
       expect(c.body.prizes[0].wonToday).toBe(2);
     } finally {
-      await after.stop();
+      await fx.redis.client.del('{s0}:clock:shift');
     }
   });
 });

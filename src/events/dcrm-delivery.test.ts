@@ -12,7 +12,7 @@ import { signatureHeader, verifySignature } from './dcrm-signature.js';
 function dbWith(n: number): Db {
   const db = openEventDb(':memory:');
   const insert = db.prepare(
-    `INSERT INTO events (id, at, batch_id, serial, user, campaign_id, outcome, prize_id, body) VALUES (?, ?, 1, ?, 'u', NULL, 'verified', NULL, ?)`,
+    `INSERT INTO events (id, type, at, batch_id, serial, user, campaign_id, outcome, prize_id, body) VALUES (?, 'scan', ?, 1, ?, 'u', NULL, 'verified', NULL, ?)`,
   );
   for (let i = 1; i <= n; i++) insert.run(`e${i}`, new Date(Date.now() - 1000).toISOString(), i, JSON.stringify({ id: `e${i}` }));
   return db;

@@ -1,26 +1,46 @@
-// The SQLite event store: one row per scan event, keyed by the event id, in arrival order (seq).
+// The SQLite event store: one row per event (scan, campaign, redemption, payout, points), keyed by the
+// event id, in the order the persist steps stored them (seq).
+//
+// Only the id is indexed: each index is written on every insert, and the readers that filter by batch
+// or campaign (the audit) read the whole table once rather than make every scan pay for an index.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Db = Database.Database;
 
-const SCHEMA = `
+const TABLE = `
 CREATE TABLE IF NOT EXISTS events (
-  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq         INTEGER PRIMARY KEY,
   id          TEXT    NOT NULL UNIQUE,
+  type        TEXT    NOT NULL,
   at          TEXT    NOT NULL,
-  batch_id    INTEGER NOT NULL,
-  serial      INTEGER NOT NULL,
-  user        TEXT    NOT NULL,
+  batch_id    INTEGER,
+  serial      INTEGER,
+  user        TEXT,
   campaign_id TEXT,
-  outcome     TEXT    NOT NULL,
+  outcome     TEXT,
   prize_id    TEXT,
   body        TEXT    NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_code ON events (batch_id, serial);
-CREATE INDEX IF NOT EXISTS events_campaign ON events (campaign_id, outcome);
 `;
+
+const COLUMNS = 'seq, id, type, at, batch_id, serial, user, campaign_id, outcome, prize_id, body';
+
+/**
+ * Stores made before events had a type (scan events only, with AUTOINCREMENT and two more indexes)
+ * are rebuilt once, in one transaction, keeping seq: the DCRM outbox's position stays valid.
+ */
+function migrate(db: Db): void {
+  const cols = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().map((c) => c.name);
+  if (cols.length === 0 || cols.includes('type')) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE events RENAME TO events_v1');
+    db.exec(TABLE);
+    db.exec(`INSERT INTO events (${COLUMNS}) SELECT seq, id, 'scan', at, batch_id, serial, user, campaign_id, outcome, prize_id, body FROM events_v1 ORDER BY seq`);
+    db.exec('DROP TABLE events_v1');
+  })();
+}
 
 /** Opens (and creates) the event store: WAL, synchronous=NORMAL — durable at each checkpoint, fast per batch. */
 export function openEventDb(path: string, opts: { readonly?: boolean } = {}): Db {
@@ -30,7 +50,12 @@ export function openEventDb(path: string, opts: { readonly?: boolean } = {}): Db
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
+    migrate(db);
+    db.exec(TABLE);
   }
   return db;
 }
+
+/** The insert of one event; a second insert of the same id changes nothing. */
+export const INSERT_EVENT = `INSERT INTO events (id, type, at, batch_id, serial, user, campaign_id, outcome, prize_id, body)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;

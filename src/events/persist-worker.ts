@@ -1,21 +1,29 @@
-// Worker thread: one task = move one batch of scan events from the Redis stream into SQLite.
+// Worker thread: one task = move one batch of events from a Redis stream into SQLite.
 // It reads (XREADGROUP, or XAUTOCLAIM of a dead consumer's entries), commits the batch in one
-// transaction, and only then XACKs and XDELs it. The whole stream round trip lives here, not on the
-// engine's main thread, which keeps the HTTP hot path free of stream replies to decode and copy.
-// Idempotent on the event id: a batch read twice (a crash between commit and XACK) is stored once.
+// transaction, and only then acknowledges, deletes and counts it (lua/ackEvents-1.lua: the aggregate
+// figures of src/aggregates change in the same atomic step as the acknowledgement, so each event counts
+// once). The whole stream round trip lives here, off the engine's main thread that answers scans.
+// Idempotent on the event id: a batch read twice (a crash between commit and acknowledgement) is stored
+// once, and counted once since only the acknowledgement counts.
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
 import type { RedisClient } from '../redis/scripts.js';
-import { openEventDb, type Db } from './event-schema.js';
-import { fieldsToEvent } from './event-record.js';
+import { keys, type ShardTag } from '../redis/keys.js';
+import { INSERT_EVENT, openEventDb, type Db } from './event-schema.js';
+import { columnsOf, MalformedEvent, readEntry, type EventRow } from './event-format.js';
+import { ackEvents } from './ack-events-call.js';
+import type { AggregateContext, AggregateOp, StoredEvent } from '../aggregates/aggregate-op.js';
+import { AGGREGATE_SOURCES } from '../aggregates/sources.js';
+import { CampaignDay } from '../campaigns/campaign-day.js';
 
 export interface PersistTask {
   target: RedisTarget;
   dbPath: string;
   stream: string;
+  tag: ShardTag;
   group: string;
   consumer: string;
   count: number;
-  /** "pending": our own entries read before a crash; "new": fresh entries (blocking up to blockMs); "claim": other consumers' entries idle for claimIdleMs */
+  /** "pending": our own entries read before (a crash, a failed step); "new": fresh entries (blocking up to blockMs); "claim": other consumers' entries idle for claimIdleMs */
   mode: 'pending' | 'new' | 'claim';
   blockMs: number;
   claimIdleMs: number;
@@ -31,30 +39,61 @@ export interface PersistResult {
 type Entry = [string, string[] | null];
 
 let redis: Promise<RedisClient> | null = null;
-const dbs = new Map<string, (entries: Entry[]) => number>();
+const stores = new Map<string, (rows: readonly EventRow[]) => number>();
 
-function inserter(path: string): (entries: Entry[]) => number {
-  let insert = dbs.get(path);
+function inserter(path: string): (rows: readonly EventRow[]) => number {
+  let insert = stores.get(path);
   if (insert) return insert;
   const db: Db = openEventDb(path);
-  const stmt = db.prepare(
-    `INSERT INTO events (id, at, batch_id, serial, user, campaign_id, outcome, prize_id, body)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO NOTHING`,
-  );
-  insert = db.transaction((entries: Entry[]) => {
+  const stmt = db.prepare(INSERT_EVENT);
+  insert = db.transaction((rows: readonly EventRow[]) => {
     let n = 0;
-    // an entry deleted before it was claimed comes back without fields: nothing to store
-    for (const [, fields] of entries) {
-      if (!fields) continue;
-      // positional parameters: binding by name costs a property lookup per column
-      const e = fieldsToEvent(fields);
-      n += stmt.run(e.id, e.at, e.batchId, e.serial, e.user, e.campaignId, e.outcome, e.prizeId, e.body).changes;
-    }
+    for (const r of rows) n += stmt.run(...columnsOf(r.event), r.body).changes;
     return n;
   });
-  dbs.set(path, insert);
+  stores.set(path, insert);
   return insert;
+}
+
+/**
+ * An entry that is not an event (written by hand, or by a broken script) must neither block the stream
+ * nor vanish: it is stored as an event of type "malformed" holding its raw fields.
+ */
+function rowOf(entryId: string, fields: string[]): EventRow {
+  try {
+    return readEntry(fields);
+  } catch (err) {
+    if (!(err instanceof MalformedEvent)) throw err;
+    const ms = Number(entryId.split('-')[0]);
+    const event: StoredEvent = { id: `stream-${entryId}`, type: 'malformed', at: new Date(Number.isFinite(ms) ? ms : 0).toISOString(), fields };
+    return { event, body: JSON.stringify(event) };
+  }
+}
+
+const days = new Map<string, CampaignDay | null>();
+
+async function learnCampaigns(r: RedisClient, rows: readonly EventRow[]): Promise<void> {
+  for (const { event } of rows) {
+    const id = event.campaignId;
+    if (typeof id !== 'string' || days.has(id)) continue;
+    const raw = await r.hget(keys.campaignDefs, id);
+    const tz = raw === null ? null : (JSON.parse(raw) as { timezone?: unknown }).timezone;
+    // an unknown campaign is asked again next time (it may have been created a moment ago elsewhere)
+    if (typeof tz === 'string') days.set(id, new CampaignDay(tz));
+  }
+}
+
+const context: AggregateContext = {
+  campaignDay(campaignId, atMs) {
+    const d = days.get(campaignId)?.dayOf(atMs);
+    return d ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : null;
+  },
+};
+
+function opsOf(rows: readonly EventRow[], tag: ShardTag): AggregateOp[] {
+  const ops: AggregateOp[] = [];
+  for (const { event } of rows) for (const source of AGGREGATE_SOURCES) for (const op of source(event, tag, context)) ops.push(op);
+  return ops;
 }
 
 async function read(r: RedisClient, t: PersistTask): Promise<Entry[]> {
@@ -69,17 +108,41 @@ async function read(r: RedisClient, t: PersistTask): Promise<Entry[]> {
   return reply?.[0]?.[1] ?? [];
 }
 
+/**
+ * Errors cross the thread boundary by structured clone, which keeps only an Error's message: the code
+ * of an SQLite error (SQLITE_FULL, SQLITE_BUSY, …) goes into the message so that the log shows it.
+ */
 export default async function persistBatch(t: PersistTask): Promise<PersistResult> {
+  try {
+    return await persist(t);
+  } catch (err) {
+    const e = err as { message?: unknown; code?: unknown } | null;
+    const message = typeof e?.message === 'string' ? e.message : String(err);
+    throw new Error(typeof e?.code === 'string' && !message.startsWith(e.code) ? `${e.code}: ${message}` : message);
+  }
+}
+
+async function persist(t: PersistTask): Promise<PersistResult> {
   redis ??= connectRedis(t.target, { blocking: true, name: 'scanlot-persist' });
   const r = await redis;
   const entries = await read(r, t);
   if (entries.length === 0) return { moved: 0, inserted: 0 };
-  const inserted = inserter(t.dbPath)(entries);
-  const ids = entries.map((e) => e[0]);
-  // acknowledged and deleted only now that SQLite has them, in one transaction: an engine killed
-  // between a separate XACK and XDEL would leave acknowledged entries in the stream for ever
-  const replies = await r.multi().xack(t.stream, t.group, ...ids).xdel(t.stream, ...ids).exec();
-  const failed = replies?.find(([err]) => err !== null);
-  if (!replies || failed) throw new Error(`XACK/XDEL failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+  const ids: string[] = [];
+  const rowById = new Map<string, EventRow>();
+  for (const [id, fields] of entries) {
+    ids.push(id);
+    // an entry deleted before it was claimed comes back without fields: nothing to store
+    if (fields) rowById.set(id, rowOf(id, fields));
+  }
+  const rows = [...rowById.values()];
+  const inserted = inserter(t.dbPath)(rows);
+  await learnCampaigns(r, rows);
+  let ack = await ackEvents(r, t.stream, t.group, t.consumer, ids, opsOf(rows, t.tag));
+  if (!ack.done) {
+    // another consumer took some entries over while this one stalled: it counts those, this one the rest
+    const mine = ack.stillOurs;
+    ack = await ackEvents(r, t.stream, t.group, t.consumer, mine, opsOf(mine.flatMap((id) => rowById.get(id) ?? []), t.tag));
+    if (!ack.done) throw new Error('stream entries changed owner twice during one persist step');
+  }
   return { moved: entries.length, inserted };
 }

@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
 import type { RedisTarget } from '../redis/connect.js';
-import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
+import { ALL_SHARDS, CONSUMER_GROUP, keys, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { PersistResult, PersistTask } from './persist-worker.js';
 
@@ -28,6 +28,10 @@ export class StreamConsumer {
   #running = false;
   #loops: Promise<void>[] = [];
   #persisted = 0;
+  /** consecutive failed persist steps, and the last failure's message (null once a step succeeds) */
+  #failures = 0;
+  #lastError: string | null = null;
+  #lastSuccessAt = Date.now();
 
   constructor(
     private readonly redis: RedisClient,
@@ -48,6 +52,12 @@ export class StreamConsumer {
     return this.#persisted;
   }
 
+  /** Whether persistence is failing now: the steps of the last `ms` all failed. */
+  health(): { stalled: boolean; failures: number; lastError: string | null; sinceSuccessMs: number } {
+    const sinceSuccessMs = Date.now() - this.#lastSuccessAt;
+    return { stalled: this.#failures > 0, failures: this.#failures, lastError: this.#lastError, sinceSuccessMs };
+  }
+
   async start(): Promise<void> {
     for (const t of ALL_SHARDS) {
       try {
@@ -57,7 +67,7 @@ export class StreamConsumer {
       }
     }
     this.#running = true;
-    this.#loops = ALL_SHARDS.map((t) => this.#loop(keys.events(t)));
+    this.#loops = ALL_SHARDS.map((t) => this.#loop(t));
   }
 
   /** Entries in the streams not yet in SQLite. */
@@ -67,11 +77,12 @@ export class StreamConsumer {
     return n;
   }
 
-  #task(stream: string, mode: PersistTask['mode']): PersistTask {
+  #task(tag: ShardTag, mode: PersistTask['mode']): PersistTask {
     return {
       target: this.opts.target,
       dbPath: this.opts.dbPath,
-      stream,
+      stream: keys.events(tag),
+      tag,
       group: CONSUMER_GROUP,
       consumer: this.opts.consumerName,
       count: this.opts.batchSize ?? DEFAULT_BATCH,
@@ -84,33 +95,52 @@ export class StreamConsumer {
   async #run(task: PersistTask): Promise<PersistResult> {
     const r = (await this.#pool.run(task)) as PersistResult;
     this.#persisted += r.moved;
+    this.#failures = 0;
+    this.#lastError = null;
+    this.#lastSuccessAt = Date.now();
     return r;
   }
 
-  async #loop(stream: string): Promise<void> {
+  async #loop(tag: ShardTag): Promise<void> {
     let lastClaim = 0;
+    // own pending entries first: at start (read before a crash) and after every failed step, so a
+    // batch that failed is stored again at once, ahead of later entries (seq and DCRM order follow the stream)
     let ownPendingDone = false;
     while (this.#running) {
       try {
         if (!ownPendingDone) {
-          ownPendingDone = (await this.#run(this.#task(stream, 'pending'))).moved === 0;
+          ownPendingDone = (await this.#run(this.#task(tag, 'pending'))).moved === 0;
           continue;
         }
         if (Date.now() - lastClaim > this.opts.reclaimIdleMs / 2) {
-          const claimed = await this.#run(this.#task(stream, 'claim'));
-          if (claimed.moved > 0) this.log.info({ stream, count: claimed.moved }, 'reclaimed pending events of another consumer');
+          const claimed = await this.#run(this.#task(tag, 'claim'));
+          if (claimed.moved > 0) this.log.info({ stream: keys.events(tag), count: claimed.moved }, 'reclaimed pending events of another consumer');
           else lastClaim = Date.now();
           continue;
         }
-        const moved = (await this.#run(this.#task(stream, 'new'))).moved;
-        // a commit writes whole WAL pages of the table and each index, about the cost of a hundred
-        // inserts: under a steady trickle, let events gather in the stream (durable there) for a while
+        const moved = (await this.#run(this.#task(tag, 'new'))).moved;
+        // a commit writes whole WAL pages, about the cost of a hundred inserts: under a steady trickle,
+        // let events gather in the stream (durable there) for a while
         if (moved > 0 && moved < (this.opts.batchSize ?? DEFAULT_BATCH) && this.opts.lingerMs > 0) await sleep(this.opts.lingerMs);
       } catch (err) {
         if (!this.#running) break;
-        this.log.warn({ err: err instanceof Error ? err.message : String(err), stream }, 'moving events to SQLite failed; retrying');
-        await new Promise((r) => setTimeout(r, 500));
+        ownPendingDone = false;
+        this.#failed(err, keys.events(tag));
+        // back off while it keeps failing (a full disk, a locked file), but retry soon at first
+        await sleep(Math.min(100 * 2 ** Math.min(this.#failures - 1, 5), 3000));
       }
+    }
+  }
+
+  #failed(err: unknown, stream: string): void {
+    this.#failures++;
+    // the worker puts an SQLite error's code (SQLITE_FULL, SQLITE_BUSY, …) into the message
+    const message = err instanceof Error ? err.message : String(err);
+    const code = /^(SQLITE_[A-Z_]+|[A-Z]+):/.exec(message)?.[1];
+    this.#lastError = message;
+    // one line when it starts failing, then one per 50 failures: a stall must not flood the log
+    if (this.#failures === 1 || this.#failures % 50 === 0) {
+      this.log.warn({ err: message, code, stream, failures: this.#failures }, 'moving events to SQLite failed; retrying the same batch');
     }
   }
 

@@ -10,13 +10,16 @@ export interface RedisTarget {
   password?: string | null;
 }
 
+/** a command unanswered this long fails (a scan then answers 503) */
+export const COMMAND_TIMEOUT_MS = 3000;
+
 const COMMON: RedisOptions = {
   enableOfflineQueue: false,
   // a scan cut off by a disconnect is answered 503; re-sending it after the reconnect would run the
   // script a second time (a second event with the same id, stats counted twice)
   autoResendUnfulfilledCommands: false,
   maxRetriesPerRequest: 1,
-  commandTimeout: 3000,
+  commandTimeout: COMMAND_TIMEOUT_MS,
   connectTimeout: 3000,
   retryStrategy: (times: number) => Math.min(50 * times, 1000),
   lazyConnect: true,

@@ -87,7 +87,11 @@ export class EmbeddedRedis {
     return this.url;
   }
 
-  /** A redis-server left running by an engine that was killed would share our AOF: stop it first. */
+  /**
+   * A redis-server left running by an engine that was killed would share our AOF: stop it first. Only
+   * safe under the DATA_DIR lock (src/startup/data-dir-lock.ts), which the engine takes before this:
+   * without it, a live engine's server would look left over.
+   */
   async #stopStale(): Promise<void> {
     if (!existsSync(this.#pidFile)) return;
     const pid = Number(readFileSync(this.#pidFile, 'utf8').trim());

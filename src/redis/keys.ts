@@ -4,6 +4,9 @@
 // on Redis Cluster unchanged. Today there is one shard, `{s0}`; splitting a hot campaign over several
 // shards (routed by batch/serial) only changes `shardTag`. Definitions that no script reads live under
 // `{meta}`.
+//
+// The scan script builds the names of per-code, per-user and per-campaign keys itself, from the prefixes
+// below that travel with each call (`scanKeyPrefixes`, `campaignPrefix`): the names are still made here.
 
 export type ShardTag = string;
 
@@ -12,6 +15,9 @@ export function shardTag(_batchId: number, _serial: number): ShardTag {
 }
 
 export const ALL_SHARDS: readonly ShardTag[] = ['{s0}'];
+
+/** `${tag}:cp:${campaignId}:`, the start of every key of one campaign in one shard */
+export const campaignPrefix = (t: ShardTag, campaignId: string): string => `${t}:cp:${campaignId}:`;
 
 export const keys = {
   // --- definitions, read by the engine, never by a script
@@ -24,21 +30,41 @@ export const keys = {
   apiKeyVersion: '{meta}:apikey:version', // counter, +1 per key created or revoked: engines re-read the keys when it moved
   apiKeyLastUsed: '{meta}:apikey:used', // hash keyId -> ms of the last use, flushed every few seconds
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
+  codeSecretFingerprint: '{meta}:code-secret:fingerprint', // hex HMAC-SHA256(CODE_SECRET, fixed text): never the secret
+  eventStores: '{meta}:stores', // hash consumer name -> JSON of the SQLite event store registered under it
+  eventStoreAlive: (consumer: string) => `{meta}:store:alive:${consumer}`, // store id, expires unless its engine renews it
 
   // --- per shard, touched by scripts
   batchStatus: (t: ShardTag) => `${t}:batch:status`, // hash batchId -> a|p|v
   seen: (t: ShardTag, batchId: number) => `${t}:seen:${batchId}`, // bitmap, bit = serial consumed
   code: (t: ShardTag, batchId: number, serial: number) => `${t}:code:${batchId}:${serial}`, // record of a scanned code
   member: (t: ShardTag, user: string) => `${t}:member:${user}`, // hash level, blocked, points, wins
-  events: (t: ShardTag) => `${t}:events`, // stream of scan events
-  campaignState: (t: ShardTag, campaignId: string) => `${t}:cp:${campaignId}:state`, // s:<prize> stock left, b:<prize> budget left, w:<prize> won
-  campaignStats: (t: ShardTag, campaignId: string) => `${t}:cp:${campaignId}:stats`,
-  campaignDay: (t: ShardTag, campaignId: string, day: string) => `${t}:cp:${campaignId}:day:${day}`, // w:<prize> wins that day
-  campaignUser: (t: ShardTag, campaignId: string, user: string) => `${t}:cp:${campaignId}:user:${user}`, // w:<prize> wins of the user
-  campaignClerk: (t: ShardTag, campaignId: string, clerk: string) => `${t}:cp:${campaignId}:clerk:${clerk}`, // w:<prize> rebates of the clerk
-  ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${t}:cp:${campaignId}:ip:${ip}:${minute}`, // scans from one IP in one minute
-  board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${t}:cp:${campaignId}:board:${by}`, // sorted set, see scanCodes
+  events: (t: ShardTag) => `${t}:events`, // stream of events
+  /** the shared clock's shift in ms (absent: none): added to Redis' TIME by every script; for tests and drills */
+  clockShift: (t: ShardTag) => `${t}:clock:shift`,
+  campaignState: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}state`, // s:<prize> stock left, b:<prize> budget left, state, end
+  campaignStats: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}stats`, // aggregates: outcomes, wins, see campaign-figures
+  campaignDay: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}day:${day}`, // w:<prize> wins that day (prizes with dailyCap), us:/uw:<user>
+  campaignUser: (t: ShardTag, campaignId: string, user: string) => `${campaignPrefix(t, campaignId)}user:${user}`, // w:<prize> wins of the user
+  campaignClerk: (t: ShardTag, campaignId: string, clerk: string) => `${campaignPrefix(t, campaignId)}clerk:${clerk}`, // w:<prize> rebates of the clerk
+  ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${campaignPrefix(t, campaignId)}ip:${ip}:${minute}`, // scans from one IP in one minute
+  board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}`, // sorted set, see ackEvents' rank op
+  boardArrivals: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}board:arrivals`, // counter ordering leaderboard arrivals
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
 } as const;
+
+/**
+ * The per-shard prefixes the scan script completes (in this order, see lua/scanCodes-1.lua "ARGV 3"):
+ * batch status hash (whole name), seen bitmap + batchId, code record + batchId:serial, member + user,
+ * box + boxBatchId:boxSerial, clock shift (whole name).
+ */
+export const scanKeyPrefixes = (t: ShardTag): readonly string[] => [
+  keys.batchStatus(t),
+  `${t}:seen:`,
+  `${t}:code:`,
+  `${t}:member:`,
+  `${t}:box:`,
+  keys.clockShift(t),
+];
 
 export const CONSUMER_GROUP = 'persist';

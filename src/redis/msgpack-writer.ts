@@ -1,7 +1,7 @@
 // Encodes arrays of strings as MessagePack, the format Redis' Lua reads natively (cmsgpack.unpack, in C).
 // Many scans travel to the scan script as one packed argument: every argument given to ioredis costs
 // client CPU of its own (about 0.3 µs each, 50+ per scan), one Buffer costs that once per call.
-// Only what the scan script needs: arrays (array 16) and strings; numbers are sent as their decimal
+// Only what the scripts need: arrays (array 16), strings and pre-encoded bytes; numbers are sent as their decimal
 // strings, exactly as ioredis would send them as arguments, so the script sees the same values.
 
 const MAX_ARRAY = 0xffff;
@@ -87,6 +87,13 @@ export class MsgpackWriter {
     }
     this.#at = start + 1 + n;
     return true;
+  }
+
+  /** Bytes that are already MessagePack (one or more values), copied as they are. */
+  raw(bytes: Buffer): void {
+    this.#room(bytes.length);
+    bytes.copy(this.#buf, this.#at);
+    this.#at += bytes.length;
   }
 
   num(n: number): void {

@@ -46,3 +46,11 @@ export async function runScript(redis: RedisClient, script: LuaScript, keysAndAr
     throw err;
   }
 }
+
+/**
+ * EVAL with the source every time: for a script called rarely with large arguments (the persist step's),
+ * so that INFO commandstats counts it under `eval` and the scan script alone under `evalsha`.
+ */
+export async function evalScript(redis: RedisClient, script: LuaScript, keysAndArgs: RedisArg[]): Promise<unknown> {
+  return redis.eval(script.source, script.numberOfKeys, ...keysAndArgs);
+}

@@ -1,7 +1,7 @@
 // The scan hot path: decode and MAC-check the code in process (a forged code never reaches Redis),
-// find the live campaign in memory, draw the random integer, then one script call (shared with the
-// other scans of the same event-loop turn, see ScanBatcher) does the rest atomically. The answer is
-// assembled as a string: no intermediate objects, no JSON.stringify of it.
+// choose the campaign and draw the random integer in memory, then one script call (shared with the
+// other scans of the same event-loop turn, see ScanBatcher) decides the rest atomically, on the shared
+// clock. scan-answer.ts writes the answer.
 import { randomInt } from 'node:crypto';
 import { ApiError, badRequest, invalidCode, unavailable } from '../errors.js';
 import { canonicalCode, type CodeCodec } from '../codes/code-codec.js';
@@ -9,12 +9,17 @@ import { parseScanInput } from '../codes/scan-input.js';
 import type { BatchStore } from '../batches/batch-store.js';
 import type { Batch } from '../batches/batch.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
+import type { Prize } from '../campaigns/campaign.js';
 import { LEVELS, PPM, pick, type AudienceDraw } from '../campaigns/draw-table.js';
-import { keys, shardTag } from '../redis/keys.js';
+import { shardTag, type ShardTag } from '../redis/keys.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
-import { ScanBatcher, type ScanArg, type ScanReply } from './scan-batcher.js';
+import { scanEventHead } from '../events/event-format.js';
+import { ScanBatcher } from './scan-batcher.js';
+import { campaignStatic, type CampaignBelief, type CampaignStatic, type ChosenPrize } from './scan-script-call.js';
+import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
+import type { RedisFaults } from './redis-faults.js';
 
 export interface ScanRequest {
   code: string;
@@ -31,15 +36,7 @@ export interface ScanResult {
   /** the JSON answer */
   body: string;
   outcome: string;
-  /** the outcome's reason (blocked, lost), null otherwise */
-  reason: string | null;
-}
-
-interface CampaignKeys {
-  state: string;
-  stats: string;
-  shopBoard: string;
-  clerkBoard: string;
+  reason: string;
 }
 
 const NO_PRIZE_MAP = '0'.repeat(LEVELS);
@@ -47,19 +44,28 @@ const FIRST_PRIZE_MAP = '1'.repeat(LEVELS);
 const LEVEL_CHARS = '0123456789';
 /** geofence radius around the shop that opened a box, for items whose batch has no region, when the box batch names none */
 export const SHOP_RADIUS_KM = 50;
-/** keys at the start of each scan's list in the scan script (see lua/scanCodes-1.lua) */
-const KEYS_PER_SCAN = 13;
+/**
+ * A campaign whose start or end is this close to the engine's estimate of the shared clock is named in
+ * the call even when the engine believes it is not live: the script then tells (`stale`) if it is.
+ * Far more than any error of the estimate (a round trip to Redis).
+ */
+const EDGE_MS = 2_000;
+/** a scan answered `stale` is sent again with the script's time, at most this often */
+const MAX_ATTEMPTS = 3;
 
-const jsonStr = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
-const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
+/** What a campaign looks like to the scan script in one shard, and where its prizes sit in the specs. */
+interface CampaignInShard {
+  readonly static: CampaignStatic;
+  readonly specOf: ReadonlyMap<string, number>;
+}
 
 export class ScanService {
   readonly #ids = new EventIds();
   readonly #iso = new IsoTime();
   /** JSON pieces that depend only on the batch, built once per batch rather than once per scan */
   readonly #batchJson = new Map<number, { skuKind: string; codeTail: string }>();
-  /** key names that depend only on the campaign and shard, built once */
-  readonly #campaignKeys = new Map<string, CampaignKeys>();
+  /** per compiled campaign (a changed definition is a new object) and shard */
+  readonly #inShard = new WeakMap<CompiledCampaign, Map<ShardTag, CampaignInShard>>();
   readonly #batcher: ScanBatcher;
 
   constructor(
@@ -68,10 +74,17 @@ export class ScanService {
     private readonly codec: CodeCodec,
     private readonly batches: BatchStore,
     private readonly campaigns: CampaignStore,
-    private readonly now: () => number,
+    /** the engine's estimate of the shared clock (now) and of Redis' time without its shift (realNow) */
+    clock: { now(): number; realNow(): number },
+    /** how long after it is sent a call may still be decided (then the client's timeout answers 503) */
+    deadlineMs: number,
+    private readonly faults: RedisFaults,
   ) {
-    this.#batcher = new ScanBatcher(redis, script, KEYS_PER_SCAN);
+    this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs);
+    this.#now = clock.now;
   }
+
+  readonly #now: () => number;
 
   async scan(req: ScanRequest): Promise<ScanResult> {
     const input = parseScanInput(req.code);
@@ -85,149 +98,143 @@ export class ScanService {
     const isBox = batch.kind === 'box';
     if (isBox && req.shop === null) throw badRequest('shop', 'is required to open a box code');
 
-    const now = this.now();
-    const campaign = this.campaigns.coverFor(batch, now);
-    const r = randomInt(PPM);
-    const eventId = this.#ids.next(now);
     const code = canonicalCode(input.code);
     const tag = shardTag(batchId, serial);
-    const campaignId = campaign ? campaign.def.id : '';
-    const day = campaign ? campaign.day.dayOf(now) : '';
-    const clerkDraw = campaign !== null && !isBox && req.clerk !== null && campaign.clerk.prizes.length > 0;
-    const clerkR = clerkDraw ? randomInt(PPM) : -1;
-    const boxKey = isBox
-      ? keys.box(tag, batchId, serial)
-      : batch.boxedBy
-        ? keys.box(tag, batch.boxedBy.batchId, Math.floor(serial / batch.boxedBy.perBox))
-        : keys.box(tag, 0, 0);
-
     const batchJson = this.#batchJsonOf(batch);
-    const at = this.#iso.text(now);
-    const base =
-      `"id":"${eventId}","type":"scan","at":"${at}","code":"${code}",` +
-      `"batchId":${batchId},"serial":${serial},${batchJson.skuKind},` +
-      `"user":"${req.user}","campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
-      `"lat":${jsonNum(req.lat)},"lng":${jsonNum(req.lng)},"clerk":${jsonStr(req.clerk)},` +
-      `"device":${jsonStr(req.device)},"ip":${JSON.stringify(req.ip)},"random":${r},"clerkRandom":${clerkR < 0 ? 'null' : clerkR}`;
-
-    const region = batch.region;
-    const limits = campaign?.def.limits;
-    const ck = this.#campaignKeysOf(tag, campaignId);
-    const events = keys.events(tag);
-    const args: ScanArg[] = [
-      keys.batchStatus(tag),
-      keys.seen(tag, batchId),
-      keys.code(tag, batchId, serial),
-      keys.member(tag, req.user),
-      ck.state,
-      ck.stats,
-      keys.campaignDay(tag, campaignId, day),
-      keys.campaignUser(tag, campaignId, req.user),
-      keys.campaignClerk(tag, campaignId, req.clerk ?? ''),
-      keys.ipMinute(tag, campaignId, req.ip, Math.floor(now / 60_000)),
-      boxKey,
-      ck.shopBoard,
-      ck.clerkBoard,
-      batchId,
-      serial,
-      req.user,
-      now,
-      eventId,
-      base,
-      campaignId,
-      batch.kind,
-      req.shop ?? '',
-      req.clerk ?? '',
-      req.lat ?? '',
-      req.lng ?? '',
-      region ? region.lat : '',
-      region ? region.lng : '',
-      region ? region.radiusKm : '',
-      batch.boxedBy ? (batch.boxedBy.radiusKm ?? SHOP_RADIUS_KM) : '',
-      campaign ? campaign.def.geofence : 'off',
-      limits?.userScansPerDay ?? 0,
-      limits?.userWinsPerDay ?? 0,
-      limits?.ipScansPerMinute ?? 0,
-    ];
-    if (campaign) this.#drawArgs(campaign, isBox ? campaign.shop : campaign.consumer, r, clerkR, args);
-    else args.push(NO_PRIZE_MAP, '0', 0);
-
-    let reply: ScanReply;
-    try {
-      reply = await this.#batcher.run(events, args);
-    } catch (err) {
-      throw unavailable(`redis: ${err instanceof Error ? err.message : 'unreachable'}`);
+    let t = this.#now();
+    for (let attempt = 1; ; attempt++) {
+      const eventId = this.#ids.next(t);
+      const belief = this.#believe(batch, tag, t);
+      const campaign = belief?.live ? belief.compiled : null;
+      const r = randomInt(PPM);
+      const clerkDraw = campaign !== null && !isBox && req.clerk !== null && campaign.clerk.prizes.length > 0;
+      const clerkR = clerkDraw ? randomInt(PPM) : -1;
+      const head = scanEventHead({
+        id: eventId, code, batchId, serial, skuKind: batchJson.skuKind, user: req.user,
+        campaignId: campaign ? campaign.def.id : null, lat: req.lat, lng: req.lng, clerk: req.clerk,
+        device: req.device, ip: req.ip, random: r, clerkRandom: clerkR < 0 ? null : clerkR,
+      });
+      let levelMap = NO_PRIZE_MAP;
+      let clerkChoice = 0;
+      const chosen: ChosenPrize[] = [];
+      if (campaign && belief) {
+        levelMap = this.#draw(campaign, belief.inShard, isBox ? campaign.shop : campaign.consumer, r, chosen);
+        if (clerkR >= 0) {
+          const idx = pick(campaign.clerk.tables[campaign.clerk.tableOfLevel[0]!]!, clerkR);
+          if (idx >= 0) {
+            chosen.push(this.#chosen(campaign, belief.inShard, campaign.clerk.prizes[idx]!));
+            clerkChoice = chosen.length;
+          }
+        }
+      }
+      const boxed = batch.boxedBy;
+      let decided;
+      try {
+        decided = await this.#batcher.run(tag, {
+          batchId, serial, user: req.user, eventId, head,
+          campaign: belief ? belief.call : null,
+          kind: batch.kind, shop: req.shop ?? '', clerk: req.clerk ?? '', lat: req.lat, lng: req.lng,
+          region: batch.region ?? null,
+          box: !isBox && boxed ? `${boxed.batchId}:${Math.floor(serial / boxed.perBox)}` : '',
+          boxKm: boxed ? (boxed.radiusKm ?? SHOP_RADIUS_KM) : 0,
+          ip: req.ip, levelMap, clerkChoice, chosen,
+        });
+      } catch (err) {
+        throw unavailable(this.faults.failed(err));
+      }
+      this.faults.recovered();
+      const { reply, now } = decided;
+      const outcome = reply[0];
+      if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {
+        // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge: again,
+        // at the time the script saw
+        t = now;
+        continue;
+      }
+      if (outcome === 'stale') throw unavailable('the campaign changed while the scan was decided; retry');
+      if (outcome === 'expired') throw unavailable('redis reached the scan after its deadline; nothing was done');
+      if (outcome === 'error') {
+        if (reply[1] === 'no_batch') throw unavailable(`batch ${batchId} is not registered in this shard (no_batch)`);
+        throw new Error(`scan script failed for batch ${batchId} serial ${serial}: ${reply[6]}`);
+      }
+      const body = scanAnswer(reply, {
+        eventId, batchId, serial, codeTail: batchJson.codeTail,
+        campaignJson: campaign ? JSON.stringify(campaign.def.id) : 'null',
+        at: this.#iso.text(now), iso: (ms) => this.#iso.text(ms), decidedAt: now,
+      });
+      return { body, outcome, reason: reply[1] };
     }
-    const [outcome, reason, count, firstAt, sameUser, prizeJson, origEventId, origOutcome, origPrizeJson] = reply;
-    if (outcome === 'error') {
-      if (reason === 'no_batch') throw unavailable(`batch ${batchId} is not registered in this shard (${reason})`);
-      throw new Error(`scan script failed for batch ${batchId} serial ${serial}: ${origEventId}`);
-    }
-
-    const scan =
-      outcome === 'blocked'
-        ? 'null'
-        : `{"count":${count},"firstAt":"${Number(firstAt) === now ? at : new Date(Number(firstAt)).toISOString()}","sameUser":${sameUser === '1'}}`;
-    const original =
-      origEventId !== '' ? `{"eventId":"${origEventId}","outcome":"${origOutcome}","prize":${origPrizeJson === '' ? 'null' : origPrizeJson}}` : 'null';
-    const body =
-      `{"eventId":"${eventId}","outcome":"${outcome}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
-      `"code":{"batchId":${batchId},"serial":${serial}${batchJson.codeTail},"campaignId":${campaign ? JSON.stringify(campaignId) : 'null'},` +
-      `"prize":${prizeJson === '' ? 'null' : prizeJson},"scan":${scan},"original":${original}}`;
-    return { body, outcome, reason: reason === '' ? null : reason };
   }
 
   /**
-   * Appends the level map, the clerk's spec and the prize specs. The draws happen here, for random r
-   * (and clerkR for the clerk, -1 for none); the script only picks the answer for the member's level.
+   * The campaign the scan most likely falls in at `t` (live), or one whose edge is near (not live),
+   * with the day it counts in: the script checks all of it on the shared clock.
    */
-  #drawArgs(c: CompiledCampaign, draw: AudienceDraw, r: number, clerkR: number, args: ScanArg[]): void {
-    const clerkIdx = clerkR < 0 ? -1 : pick(c.clerk.tables[c.clerk.tableOfLevel[0]!]!, clerkR);
+  #believe(batch: Batch, tag: ShardTag, t: number): { compiled: CompiledCampaign; live: boolean; inShard: CampaignInShard; call: CampaignBelief } | null {
+    let compiled = this.campaigns.coverFor(batch, t);
+    let live = true;
+    if (compiled === null) {
+      compiled = this.campaigns.nearEdge(batch, t, EDGE_MS);
+      live = false;
+      if (compiled === null) return null;
+    }
+    const inShard = this.#inShardOf(compiled, tag);
+    const b = compiled.day.bounds(t);
+    return { compiled, live, inShard, call: { campaign: inShard.static, live, day: b.day, dayStart: b.start, dayEnd: b.end } };
+  }
+
+  /** The level map, and the chosen prizes it points to, for random r. */
+  #draw(c: CompiledCampaign, inShard: CampaignInShard, draw: AudienceDraw, r: number, chosen: ChosenPrize[]): string {
+    if (draw.prizes.length === 0) return NO_PRIZE_MAP;
     if (draw.tables.length === 1) {
-      const idx = draw.prizes.length === 0 ? -1 : pick(draw.tables[0]!, r);
-      const n = (idx < 0 ? 0 : 1) + (clerkIdx < 0 ? 0 : 1);
-      args.push(idx < 0 ? NO_PRIZE_MAP : FIRST_PRIZE_MAP, clerkIdx < 0 ? '0' : String(n), n);
-      if (idx >= 0) this.#pushSpec(c, draw.prizes[idx]!, args);
-      if (clerkIdx >= 0) this.#pushSpec(c, c.clerk.prizes[clerkIdx]!, args);
-      return;
+      const idx = pick(draw.tables[0]!, r);
+      if (idx < 0) return NO_PRIZE_MAP;
+      chosen.push(this.#chosen(c, inShard, draw.prizes[idx]!));
+      return FIRST_PRIZE_MAP;
     }
     // level boosts: each distinct table may land on a different prize
-    const specOf: number[] = [];
+    const choiceOf: number[] = [];
     let map = '';
-    const chosen: number[] = [];
     for (let level = 0; level < LEVELS; level++) {
       const idx = pick(draw.tables[draw.tableOfLevel[level]!]!, r);
       if (idx < 0) {
         map += '0';
         continue;
       }
-      let spec = specOf[idx];
-      if (spec === undefined) {
-        chosen.push(idx);
-        spec = chosen.length;
-        specOf[idx] = spec;
+      let choice = choiceOf[idx];
+      if (choice === undefined) {
+        chosen.push(this.#chosen(c, inShard, draw.prizes[idx]!));
+        choice = chosen.length;
+        choiceOf[idx] = choice;
       }
-      map += LEVEL_CHARS[spec];
+      map += LEVEL_CHARS[choice];
     }
-    const n = chosen.length + (clerkIdx < 0 ? 0 : 1);
-    args.push(map, clerkIdx < 0 ? '0' : String(n), n);
-    for (const idx of chosen) this.#pushSpec(c, draw.prizes[idx]!, args);
-    if (clerkIdx >= 0) this.#pushSpec(c, c.clerk.prizes[clerkIdx]!, args);
+    return map;
   }
 
-  #pushSpec(c: CompiledCampaign, p: CompiledCampaign['def']['prizes'][number], args: ScanArg[]): void {
+  #chosen(c: CompiledCampaign, inShard: CampaignInShard, p: Prize): ChosenPrize {
     const a = p.amount;
     const amount = a === null ? null : typeof a === 'number' ? a : a.min === a.max ? a.min : randomInt(a.min, a.max + 1);
-    args.push(
-      p.id,
-      c.prizeJsonHead.get(p.id)! + (amount === null ? 'null}' : `${amount}}`),
-      amount ?? 0,
-      p.stock === null ? 0 : 1,
-      p.budget === null ? 0 : 1,
-      p.dailyCap ?? 0,
-      p.perUserCap ?? 0,
-      p.kind === 'points' ? 1 : 0,
-    );
+    return { spec: inShard.specOf.get(p.id)!, json: c.prizeJsonHead.get(p.id)! + (amount === null ? 'null}' : `${amount}}`), amount: amount ?? 0 };
+  }
+
+  #inShardOf(c: CompiledCampaign, tag: ShardTag): CampaignInShard {
+    let byTag = this.#inShard.get(c);
+    if (byTag === undefined) {
+      byTag = new Map();
+      this.#inShard.set(c, byTag);
+    }
+    let s = byTag.get(tag);
+    if (s === undefined) {
+      const d = c.def;
+      const position = (d as typeof d & { position?: string }).position;
+      s = {
+        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, { ...d.limits, geofence: d.geofence, positionRequired: position === 'required' }, d.prizes),
+        specOf: new Map(d.prizes.map((p, i) => [p.id, i + 1])),
+      };
+      byTag.set(tag, s);
+    }
+    return s;
   }
 
   async #loadBatch(batchId: number): Promise<Batch | null> {
@@ -248,20 +255,4 @@ export class ScanService {
     }
     return j;
   }
-
-  #campaignKeysOf(tag: string, campaignId: string): CampaignKeys {
-    const id = `${tag}${campaignId}`;
-    let k = this.#campaignKeys.get(id);
-    if (k === undefined) {
-      k = {
-        state: keys.campaignState(tag, campaignId),
-        stats: keys.campaignStats(tag, campaignId),
-        shopBoard: keys.board(tag, campaignId, 'shop'),
-        clerkBoard: keys.board(tag, campaignId, 'clerk'),
-      };
-      this.#campaignKeys.set(id, k);
-    }
-    return k;
-  }
-
 }

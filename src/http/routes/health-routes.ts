@@ -17,7 +17,15 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics, outbox: OutboxGauges): Route[] {
+/** used_memory at or past maxmemory (noeviction): every write, every scan, is refused */
+async function redisFull(redis: RedisClient): Promise<boolean> {
+  const info = await redis.info('memory');
+  const used = Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+  const max = Number(/^maxmemory:(\d+)/m.exec(info)?.[1] ?? 0);
+  return max > 0 && used >= max;
+}
+
+export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics, outbox: OutboxGauges, backlogLimit: number): Route[] {
   metrics.gauge('scanlot_event_backlog', 'Scan events in Redis streams not yet persisted to SQLite', () => consumer.backlog().catch(() => -1));
   metrics.gauge('scanlot_events_persisted', 'Events this engine moved from Redis to SQLite since it started', () => consumer.persisted);
   metrics.gauge('scanlot_http_requests_in_flight', 'HTTP requests being handled (this scrape included)', () => inFlight.count);
@@ -26,14 +34,14 @@ export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: S
       method: 'get',
       pattern: '/healthz',
       async handle() {
-        let redisUp = false;
+        let redisState: 'up' | 'down' | 'full' = 'down';
         let backlog = -1;
         try {
           await within(redis.ping(), 1000);
           backlog = await within(consumer.backlog(), 1000);
-          redisUp = true;
+          redisState = (await within(redisFull(redis), 1000)) ? 'full' : 'up';
         } catch {
-          redisUp = false;
+          redisState = 'down';
         }
         let sqliteUp = false;
         // a DCRM that is down is not the engine being unhealthy: the outbox is reported, not judged
@@ -46,10 +54,23 @@ export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: S
         } catch {
           sqliteUp = false;
         }
-        const ok = redisUp && sqliteUp;
+        // persistence failing now is reported as stalled, with its error; it makes the engine unhealthy only
+        // once the events waiting in Redis pass the bound (they are safe there, but memory is not endless)
+        const persist = consumer.health();
+        const sqlite = !sqliteUp ? 'down' : persist.stalled ? 'stalled' : 'up';
+        const reasons: string[] = [];
+        if (redisState === 'down') reasons.push('redis unreachable');
+        if (redisState === 'full') reasons.push('redis out of memory (maxmemory): scans are refused');
+        if (!sqliteUp) reasons.push('sqlite unreadable');
+        if (backlog > backlogLimit) reasons.push(`backlog ${backlog} events past the bound ${backlogLimit}`);
+        const ok = reasons.length === 0;
         return json(
           ok ? '200 OK' : '503 Service Unavailable',
-          JSON.stringify({ ok, redis: redisUp ? 'up' : 'down', sqlite: sqliteUp ? 'up' : 'down', backlog, outbox: outboxBacklog, oldestUndeliveredAgeS }),
+          JSON.stringify({
+            ok, redis: redisState, sqlite, backlog, outbox: outboxBacklog, oldestUndeliveredAgeS,
+            ...(persist.stalled ? { persistError: persist.lastError, persistFailures: persist.failures } : {}),
+            ...(ok ? {} : { reasons }),
+          }),
         );
       },
     },

@@ -1,0 +1,51 @@
+// Campaign figures no scan decision reads, derived from the scan events as they are stored: outcome
+// counts (the campaign's stats), wins per prize and per prize and day, members' wins and points, and the
+// shop and clerk leaderboards. The scan script keeps only what decides (stock, budget, capped counters).
+// These lag the answers by one persist step (the linger, about 50-100 ms).
+import { keys, type ShardTag } from '../redis/keys.js';
+import type { AggregateContext, AggregateOp, StoredEvent } from './aggregate-op.js';
+
+interface PrizeRef {
+  id?: unknown;
+  kind?: unknown;
+  amount?: unknown;
+}
+
+const FIRST_SCANS = new Set(['won', 'lost', 'verified']);
+
+/** stats hash fields: o:<outcome>[:<reason>], diverted, w:<prize>, w:<prize>:<YYYY-MM-DD> */
+export const statsField = {
+  outcome: (outcome: string, reason: string | null) => (reason === null ? `o:${outcome}` : `o:${outcome}:${reason}`),
+  won: (prize: string) => `w:${prize}`,
+  wonOn: (prize: string, day: string) => `w:${prize}:${day}`,
+};
+
+export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateContext): AggregateOp[] {
+  if (e.type !== 'scan') return [];
+  const campaignId = e.campaignId;
+  const ops: AggregateOp[] = [];
+  const outcome = String(e.outcome);
+  const user = typeof e.user === 'string' ? e.user : '';
+  const prize = e.prize as PrizeRef | null;
+  if (outcome === 'won' && prize && typeof prize.id === 'string' && user !== '' && !user.startsWith('anon_')) {
+    const member = keys.member(tag, user);
+    ops.push({ kind: 'hincrby', key: member, field: 'wins', by: 1 });
+    if (prize.kind === 'points' && typeof prize.amount === 'number') ops.push({ kind: 'hincrby', key: member, field: 'points', by: prize.amount });
+  }
+  if (typeof campaignId !== 'string') return ops;
+  const stats = keys.campaignStats(tag, campaignId);
+  ops.push({ kind: 'hincrby', key: stats, field: statsField.outcome(outcome, typeof e.reason === 'string' ? e.reason : null), by: 1 });
+  if (e.diverted === true) ops.push({ kind: 'hincrby', key: stats, field: 'diverted', by: 1 });
+  const day = ctx.campaignDay(campaignId, Date.parse(e.at));
+  for (const p of [outcome === 'won' ? prize : null, e.clerkPrize as PrizeRef | null]) {
+    if (!p || typeof p.id !== 'string') continue;
+    ops.push({ kind: 'hincrby', key: stats, field: statsField.won(p.id), by: 1 });
+    if (day !== null) ops.push({ kind: 'hincrby', key: stats, field: statsField.wonOn(p.id, day), by: 1 });
+  }
+  if (FIRST_SCANS.has(outcome)) {
+    const counter = keys.boardArrivals(tag, campaignId);
+    if (typeof e.shop === 'string') ops.push({ kind: 'rank', key: keys.board(tag, campaignId, 'shop'), member: e.shop, counter });
+    if (typeof e.clerk === 'string') ops.push({ kind: 'rank', key: keys.board(tag, campaignId, 'clerk'), member: e.clerk, counter });
+  }
+  return ops;
+}

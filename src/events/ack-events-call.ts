@@ -1,0 +1,72 @@
+// The TypeScript side of lua/ackEvents-1.lua (read its header): acknowledge, delete and count a
+// persisted batch in one atomic step. Hash increments on the same field are summed before they travel.
+import type { AggregateOp } from '../aggregates/aggregate-op.js';
+import { MsgpackWriter } from '../redis/msgpack-writer.js';
+import { evalScript, loadScript, type RedisClient } from '../redis/scripts.js';
+
+const script = loadScript('ackEvents-1.lua');
+
+export type AckResult = { readonly done: true; readonly acked: number } | { readonly done: false; readonly stillOurs: readonly string[] };
+
+export function packOps(ops: readonly AggregateOp[]): Buffer {
+  const sums = new Map<string, { key: string; field: string; by: number }>();
+  const rest: AggregateOp[] = [];
+  for (const op of ops) {
+    if (op.kind !== 'hincrby') {
+      rest.push(op);
+      continue;
+    }
+    const id = `${op.key}\u0000${op.field}`;
+    const s = sums.get(id);
+    if (s) s.by += op.by;
+    else sums.set(id, { key: op.key, field: op.field, by: op.by });
+  }
+  const w = new MsgpackWriter(4096);
+  const head = w.reserveArray();
+  let n = 0;
+  for (const s of sums.values()) {
+    if (s.by === 0) continue;
+    w.array(4);
+    w.str('h');
+    w.str(s.key);
+    w.str(s.field);
+    w.num(s.by);
+    n++;
+  }
+  for (const op of rest) {
+    w.array(4);
+    if (op.kind === 'hsetnx') {
+      w.str('s');
+      w.str(op.key);
+      w.str(op.field);
+      w.str(op.value);
+    } else if (op.kind === 'zadd') {
+      w.str('z');
+      w.str(op.key);
+      w.num(op.score);
+      w.str(op.member);
+    } else if (op.kind === 'rank') {
+      w.str('r');
+      w.str(op.key);
+      w.str(op.member);
+      w.str(op.counter);
+    }
+    n++;
+  }
+  w.setArrayLength(head, n);
+  return w.take();
+}
+
+function packIds(ids: readonly string[]): Buffer {
+  const w = new MsgpackWriter(ids.length * 20 + 8);
+  const head = w.reserveArray();
+  for (const id of ids) w.str(id);
+  w.setArrayLength(head, ids.length);
+  return w.take();
+}
+
+export async function ackEvents(redis: RedisClient, stream: string, group: string, consumer: string, ids: readonly string[], ops: readonly AggregateOp[]): Promise<AckResult> {
+  const reply = (await evalScript(redis, script, [stream, group, consumer, packIds(ids), packOps(ops)])) as (number | string)[];
+  if (reply[0] === -1) return { done: false, stillOurs: reply.slice(1) as string[] };
+  return { done: true, acked: Number(reply[0]) };
+}

@@ -1,0 +1,34 @@
+// The JSON answer of POST /v1/scans (CONTRACT §4.1), written as one string from the script's reply:
+// no intermediate objects, no JSON.stringify of the whole.
+import type { ScanReply } from './scan-script-call.js';
+
+export interface AnswerContext {
+  eventId: string;
+  batchId: number;
+  serial: number;
+  /** `,"sku":…,"kind":…}` closing the code object */
+  codeTail: string;
+  /** JSON of the campaign id, or null */
+  campaignJson: string;
+  /** ISO text of the decision's time */
+  at: string;
+  /** ISO text of a time in ms */
+  iso(ms: number): string;
+  decidedAt: number;
+}
+
+export function scanAnswer(r: ScanReply, x: AnswerContext): string {
+  const [outcome, reason, count, firstAt, sameUser, prizeJson, origEventId, origOutcome, origPrizeJson] = r;
+  const firstMs = Number(firstAt);
+  const scan =
+    outcome === 'blocked'
+      ? 'null'
+      : `{"count":${count},"firstAt":"${firstMs === x.decidedAt ? x.at : x.iso(firstMs)}","sameUser":${sameUser === '1'}}`;
+  const original =
+    origEventId !== '' ? `{"eventId":"${origEventId}","outcome":"${origOutcome}","prize":${origPrizeJson === '' ? 'null' : origPrizeJson}}` : 'null';
+  return (
+    `{"eventId":"${x.eventId}","outcome":"${outcome}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
+    `"code":{"batchId":${x.batchId},"serial":${x.serial}${x.codeTail},"campaignId":${x.campaignJson},` +
+    `"prize":${prizeJson === '' ? 'null' : prizeJson},"scan":${scan},"original":${original}}`
+  );
+}

@@ -1,0 +1,93 @@
+// Holds the TypeScript side of the scan script to the script's header: the argument lists the header
+// numbers are the ones ScanCall writes, and one call against a real Redis touches exactly the keys that
+// src/redis/keys.ts names, and writes the event fields src/events/event-format.ts reads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startRedis, type TestRedis } from '../testing/redis-server.js';
+import { LUA_DIR } from '../paths.js';
+import { keys } from '../redis/keys.js';
+import { loadScript, runScript } from '../redis/scripts.js';
+import { readEntry } from '../events/event-format.js';
+import { campaignStatic, readReply, ScanCall, type ScanArgs } from './scan-script-call.js';
+
+const header = readFileSync(join(LUA_DIR, 'scanCodes-1.lua'), 'utf8').split(']]')[0] as string;
+
+/** the numbered items of one ARGV entry's list in the header, e.g. "1 batchId  2 serial …" */
+function numberedItems(section: string): number[] {
+  // an item starts a line or follows two spaces ("1 batchId  2 serial"); numbers inside prose do not
+  return [...section.matchAll(/(?:^[ \t]+|[ ]{2})(\d+)(?:\.\.)? [a-zA-Z'"]/gm)].map((m) => Number(m[1]));
+}
+
+describe('scan script header', () => {
+  it('numbers 13 items per campaign and 19 fixed items per scan, chosen prizes from 20 in threes', () => {
+    const campaigns = header.slice(header.indexOf('    8 MessagePack array of the campaigns'), header.indexOf('    9 MessagePack array of scans'));
+    const scans = header.slice(header.indexOf('    9 MessagePack array of scans'), header.indexOf('  Returns'));
+    expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(13);
+    expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(scans).toMatch(/20\.\. chosen prizes, 3 values each/);
+  });
+});
+
+describe('one call on a real Redis', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => redis?.stop());
+
+  it('decides with the keys keys.ts names and writes the fields event-format reads', async () => {
+    const t = '{s0}';
+    const now = Date.now();
+    await redis.client.hset(keys.batchStatus(t), '7', 'a');
+    await redis.client.hset(keys.member(t, 'u_1'), 'level', '3');
+    await redis.client.hset(keys.box(t, 8, 2), 'shop', 's_box', 'lat', '23.1', 'lng', '113.3');
+    await redis.client.hset(keys.campaignState(t, 'cp'), 's:g', '5', 'b:cash', '1000');
+    await redis.client.xgroup('CREATE', keys.events(t), 'persist', '0', 'MKSTREAM');
+    const cs = campaignStatic(t, 'cp', now - 60_000, now + 60_000, { userScansPerDay: 10, userWinsPerDay: 10, ipScansPerMinute: 10, geofence: 'flag', positionRequired: false }, [
+      { id: 'g', stock: 5, budget: null, dailyCap: 3, perUserCap: 2 },
+      { id: 'cash', stock: null, budget: 1000, dailyCap: null, perUserCap: 1 },
+    ]);
+    const call = new ScanCall(t, keys.events(t));
+    const scan: ScanArgs = {
+      batchId: 7, serial: 41, user: 'u_1', eventId: 'ev1', head: '"id":"ev1","type":"scan","code":"C"',
+      campaign: { campaign: cs, live: true, day: '20270301', dayStart: now - 1000, dayEnd: now + 60_000 },
+      kind: 'item', shop: '', clerk: 'k_1', lat: 40, lng: 116, region: null, box: '8:2', boxKm: 50, ip: '203.0.113.9',
+      // levels 0-2 draw nothing, 3-9 the gift; the clerk gets the cash
+      levelMap: '0001111111', clerkChoice: 2,
+      chosen: [{ spec: 1, json: '{"id":"g"}', amount: 0 }, { spec: 2, json: '{"id":"cash","amount":30}', amount: 30 }],
+    };
+    call.add(scan);
+    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(now + 60_000)), 1);
+    expect(reply.scans[0]).toEqual(['won', '', '1', String(reply.now), '1', '{"id":"g"}', '', '', '']);
+    expect(Math.abs(reply.now - Date.now())).toBeLessThan(1000);
+
+    const day = keys.campaignDay(t, 'cp', '20270301');
+    expect(await redis.client.getbit(keys.seen(t, 7), 41)).toBe(1);
+    expect(await redis.client.hgetall(keys.code(t, 7, 41))).toEqual({ u: 'u_1', t: String(reply.now), e: 'ev1', o: 'won', p: '{"id":"g"}', n: '1' });
+    expect(await redis.client.hgetall(day)).toEqual({ 'us:u_1': '1', 'uw:u_1': '1', 'w:g': '1' });
+    expect(await redis.client.hgetall(keys.campaignUser(t, 'cp', 'u_1'))).toEqual({ 'w:g': '1' });
+    expect(await redis.client.hgetall(keys.campaignClerk(t, 'cp', 'k_1'))).toEqual({ 'w:cash': '1' });
+    expect(await redis.client.hgetall(keys.campaignState(t, 'cp'))).toEqual({ 's:g': '4', 'b:cash': '970' });
+    expect(await redis.client.get(keys.ipMinute(t, 'cp', '203.0.113.9', Math.floor(reply.now / 60_000)))).toBe('1');
+    const entries = (await redis.client.xrange(keys.events(t), '-', '+')) as [string, string[]][];
+    const fields = entries[0]?.[1] ?? [];
+    // the box's shop is inherited; 40,116 is far from the box's place: diverted (flag)
+    expect(readEntry(fields).event).toMatchObject({ id: 'ev1', at: new Date(reply.now).toISOString(), outcome: 'won', prize: { id: 'g' }, clerkPrize: { id: 'cash', amount: 30 }, shop: 's_box', diverted: true, scanCount: 1 });
+  });
+
+  it('a call past its deadline decides nothing and writes nothing', async () => {
+    const t = '{s0}';
+    await redis.client.hset(keys.batchStatus(t), '9', 'a');
+    const call = new ScanCall(t, keys.events(t));
+    call.add({
+      batchId: 9, serial: 1, user: 'late', eventId: 'ev2', head: '"id":"ev2"', campaign: null, kind: 'item', shop: '', clerk: '',
+      lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, chosen: [],
+    });
+    const before = await redis.client.xlen(keys.events(t));
+    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(Date.now() - 1)), 1);
+    expect(reply.scans[0]?.[0]).toBe('expired');
+    expect(await redis.client.getbit(keys.seen(t, 9), 1)).toBe(0);
+    expect(await redis.client.xlen(keys.events(t))).toBe(before);
+  });
+});

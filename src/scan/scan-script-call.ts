@@ -1,0 +1,203 @@
+// The TypeScript side of lua/scanCodes-1.lua: its header, mirrored. One call = the scans of one turn
+// for one shard; this module writes its arguments and reads its reply, nothing else. A test
+// (scan-script-call.test.ts) holds this mirror to the script's header.
+import { MsgpackWriter } from '../redis/msgpack-writer.js';
+import { campaignPrefix, scanKeyPrefixes, type ShardTag } from '../redis/keys.js';
+
+/** ARGV 8 items 8-13 of one campaign in one shard: the same for every call, packed once */
+export interface CampaignStatic {
+  readonly id: string;
+  readonly prefix: string;
+  readonly startsAt: number;
+  readonly endsAt: number;
+  /** userScansPerDay, userWinsPerDay, ipScansPerMinute, geofence, position required, prize specs */
+  readonly tail: Buffer;
+  readonly specCount: number;
+}
+
+export interface PrizeSpecLimits {
+  readonly id: string;
+  readonly stock: number | null;
+  readonly budget: number | null;
+  readonly dailyCap: number | null;
+  readonly perUserCap: number | null;
+}
+
+export interface CampaignLimits {
+  readonly userScansPerDay: number | null;
+  readonly userWinsPerDay: number | null;
+  readonly ipScansPerMinute: number | null;
+  readonly geofence: 'off' | 'flag' | 'block';
+  readonly positionRequired: boolean;
+}
+
+export function campaignStatic(tag: ShardTag, id: string, startsAt: number, endsAt: number, limits: CampaignLimits, specs: readonly PrizeSpecLimits[]): CampaignStatic {
+  const w = new MsgpackWriter(256);
+  w.num(limits.userScansPerDay ?? 0);
+  w.num(limits.userWinsPerDay ?? 0);
+  w.num(limits.ipScansPerMinute ?? 0);
+  w.str(limits.geofence);
+  w.str(limits.positionRequired ? '1' : '0');
+  w.array(specs.length);
+  for (const p of specs) {
+    w.array(5);
+    w.str(p.id);
+    w.str(p.stock === null ? '0' : '1');
+    w.str(p.budget === null ? '0' : '1');
+    w.num(p.dailyCap ?? 0);
+    w.num(p.perUserCap ?? 0);
+  }
+  return { id, prefix: campaignPrefix(tag, id), startsAt, endsAt, tail: w.take(), specCount: specs.length };
+}
+
+/** The campaign a scan names, with what the engine believes of it at its estimate of the shared clock. */
+export interface CampaignBelief {
+  readonly campaign: CampaignStatic;
+  readonly live: boolean;
+  readonly day: string;
+  readonly dayStart: number;
+  readonly dayEnd: number;
+}
+
+export interface ChosenPrize {
+  /** index into the campaign's specs, from 1 */
+  readonly spec: number;
+  readonly json: string;
+  readonly amount: number;
+}
+
+export interface ScanArgs {
+  readonly batchId: number;
+  readonly serial: number;
+  readonly user: string;
+  readonly eventId: string;
+  readonly head: string;
+  readonly campaign: CampaignBelief | null;
+  readonly kind: 'item' | 'box';
+  readonly shop: string;
+  readonly clerk: string;
+  readonly lat: number | null;
+  readonly lng: number | null;
+  readonly region: { readonly lat: number; readonly lng: number; readonly radiusKm: number } | null;
+  /** "boxBatchId:boxSerial" of the box holding this item, '' when its batch is not packed in boxes */
+  readonly box: string;
+  readonly boxKm: number;
+  readonly ip: string;
+  /** 10 characters, per member level: '0' no prize, '1'.. the index into `chosen` */
+  readonly levelMap: string;
+  /** index into `chosen` of the clerk's prize, 0 none */
+  readonly clerkChoice: number;
+  readonly chosen: readonly ChosenPrize[];
+}
+
+export const OUTCOMES = ['won', 'lost', 'verified', 'repeat', 'blocked', 'stale', 'expired', 'error'] as const;
+export type ScriptOutcome = (typeof OUTCOMES)[number];
+
+/** outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome, originalPrizeJSON */
+export type ScanReply = readonly [ScriptOutcome, string, string, string, string, string, string, string, string];
+export const REPLY_FIELDS = 9;
+const SEPARATOR = '\x1f';
+
+/** One call being assembled: scans are written as they arrive, campaigns once per call. Reused after take(). */
+export class ScanCall {
+  readonly #scans = new MsgpackWriter();
+  #scansHead = this.#scans.reserveArray();
+  readonly #campaigns = new MsgpackWriter(1024);
+  #campaignsHead = this.#campaigns.reserveArray();
+  /** campaign id + belief -> index in ARGV 8, from 1 */
+  readonly #campaignIndex = new Map<string, number>();
+  count = 0;
+  readonly #prefixes: readonly string[];
+
+  constructor(readonly tag: ShardTag, readonly stream: string) {
+    this.#prefixes = scanKeyPrefixes(tag);
+  }
+
+  add(s: ScanArgs): void {
+    const w = this.#scans;
+    w.array(19 + 3 * s.chosen.length);
+    w.num(s.batchId);
+    w.num(s.serial);
+    w.str(s.user);
+    w.str(s.eventId);
+    w.str(s.head);
+    w.num(s.campaign === null ? 0 : this.#campaignOf(s.campaign));
+    w.str(s.kind);
+    w.str(s.shop);
+    w.str(s.clerk);
+    if (s.lat === null || s.lng === null) {
+      w.str('');
+      w.str('');
+    } else {
+      w.num(s.lat);
+      w.num(s.lng);
+    }
+    if (s.region === null) {
+      w.str('');
+      w.str('');
+      w.str('');
+    } else {
+      w.num(s.region.lat);
+      w.num(s.region.lng);
+      w.num(s.region.radiusKm);
+    }
+    w.str(s.box);
+    w.num(s.boxKm);
+    w.str(s.ip);
+    w.str(s.levelMap);
+    w.num(s.clerkChoice);
+    for (const c of s.chosen) {
+      w.num(c.spec);
+      w.str(c.json);
+      w.num(c.amount);
+    }
+    this.count++;
+  }
+
+  #campaignOf(b: CampaignBelief): number {
+    // a belief is part of the block: two scans of one turn that believe differently get a block each
+    const id = b.live ? `1${b.campaign.id}` : `0${b.campaign.id}`;
+    let i = this.#campaignIndex.get(id);
+    if (i !== undefined) return i;
+    i = this.#campaignIndex.size + 1;
+    this.#campaignIndex.set(id, i);
+    const w = this.#campaigns;
+    w.array(13);
+    w.str(b.campaign.prefix);
+    w.num(b.campaign.startsAt);
+    w.num(b.campaign.endsAt);
+    w.str(b.live ? '1' : '0');
+    w.str(b.day);
+    w.num(b.dayStart);
+    w.num(b.dayEnd);
+    w.raw(b.campaign.tail);
+    return i;
+  }
+
+  /** KEYS and ARGV of the call, in the header's order; the call is empty again afterwards. */
+  take(deadline: number): (string | Buffer)[] {
+    this.#scans.setArrayLength(this.#scansHead, this.count);
+    this.#campaigns.setArrayLength(this.#campaignsHead, this.#campaignIndex.size);
+    const args = [this.stream, String(deadline), ...this.#prefixes, this.#campaigns.take(), this.#scans.take()];
+    this.#scansHead = this.#scans.reserveArray();
+    this.#campaignsHead = this.#campaigns.reserveArray();
+    this.#campaignIndex.clear();
+    this.count = 0;
+    return args;
+  }
+
+}
+
+export interface CallReply {
+  /** the shared clock's ms when Redis ran the call */
+  readonly now: number;
+  readonly scans: ScanReply[];
+}
+
+export function readReply(reply: unknown, scans: number): CallReply {
+  const values = typeof reply === 'string' ? reply.split(SEPARATOR) : [];
+  if (values.length !== 1 + scans * REPLY_FIELDS) throw new Error(`scan script answered ${values.length} values for ${scans} scans`);
+  const out: ScanReply[] = new Array(scans);
+  for (let i = 0; i < scans; i++) out[i] = values.slice(1 + i * REPLY_FIELDS, 1 + (i + 1) * REPLY_FIELDS) as unknown as ScanReply;
+  return { now: Number(values[0]), scans: out };
+}
