@@ -125,7 +125,10 @@ export class EngineProcess {
     const title = /:(\d+)\b/.exec(args.join(' '));
     const port = at >= 0 ? Number(args[at + 1]) : title ? Number(title[1]) : NaN;
     if (!Number.isInteger(port) || port <= 0) throw new Error(`cannot find --port in the command line of redis-server ${pid}: ${args.join(' ')}`);
-    return `redis://127.0.0.1:${port}`;
+    // the embedded server requires the password the engine generated into DATA_DIR
+    const passwordFile = join(this.dataDir, 'redis-password');
+    const password = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : '';
+    return password === '' ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   }
 
   api(method: string, path: string, body?: unknown): Promise<ApiReply> {
