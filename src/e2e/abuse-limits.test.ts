@@ -139,6 +139,11 @@ describe('hardening', () => {
     expect((await fx.engine.api('POST', '/v1/campaigns', liveCampaign('__proto__', sku, []))).status).toBe(400);
   });
 
+  it('anon_ ids cannot be given a member record', async () => {
+    expect((await fx.engine.api('PUT', '/v1/members/anon_x1', { level: 9 })).status).toBe(400);
+    expect((await fx.engine.api('PUT', '/v1/members', { members: [{ user: 'anon_x2', level: 9 }] })).status).toBe(400);
+  });
+
   it('a campaign may require a position; other values are 400', async () => {
     const sku = uniqueSku();
     const ok = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`pos-${sku}`, sku, [], { position: 'required' }));

@@ -24,12 +24,15 @@ export class ScanIdentity {
     private readonly sessions: SessionCookies,
   ) {}
 
+  /** `open` mode: the `user` field, required */
+  openUser(bodyUser: string | null): string {
+    if (bodyUser === null) throw badRequest('user', 'is required');
+    return bodyUser;
+  }
+
   /** the scan's user; `bodyUser` is the request's `user` field (null when absent) */
   async userOf(caller: ScanCaller, bodyUser: string | null): Promise<string> {
-    if (this.mode === 'open') {
-      if (bodyUser === null) throw badRequest('user', 'is required');
-      return bodyUser;
-    }
+    if (this.mode === 'open') return this.openUser(bodyUser);
     const bearer = OperatorAuth.bearer(caller.authorization);
     if (bearer !== null) {
       const credential = this.operators.authenticate(caller.authorization);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../errors.js';
 import type { BatchStore } from '../../batches/batch-store.js';
+import type { Batch } from '../../batches/batch.js';
 import type { CodeCodec } from '../../codes/code-codec.js';
 import { canonicalCode } from '../../codes/code-codec.js';
 import type { ConsumerTokens } from '../../identity/consumer-tokens.js';
@@ -75,7 +76,12 @@ export function landingRoutes(d: LandingDeps): Route[] {
 
   const handle = async (call: HttpCall, codeParam: string, gtin: string | null): Promise<Reply> => {
     const decoded = d.codec.decode(codeParam);
-    const batch = decoded === null ? null : (d.batches.cached(decoded.batchId) ?? (await d.batches.get(decoded.batchId)));
+    let batch: Batch | null = null;
+    try {
+      batch = decoded === null ? null : (d.batches.cached(decoded.batchId) ?? (await d.batches.get(decoded.batchId)));
+    } catch {
+      return reply('503 Service Unavailable', messagePage('请稍后再试 · Try again', '暂时无法验证，请稍后再试', 'The check is unavailable for a moment: please try again.'));
+    }
     if (decoded === null || batch === null || decoded.serial >= batch.size || (gtin !== null && gtin !== batch.sku)) {
       const err = d.guard.forged(clientIp(call, d.trustProxy), d.now(), new ApiError('invalid_code', 'not a valid code'));
       if (err.code === 'rate_limited') return reply(err.status, messagePage('请稍后再试 · Too many requests', '请求过多，请稍后再试', 'Too many invalid codes from this address: retry later.'), [['retry-after', String(err.retryAfterS)]]);

@@ -46,7 +46,9 @@ export function scanRoutes(d: ScanRouteDeps): Route[] {
         const o = parseJsonObject(body as Buffer);
         if (typeof o.code !== 'string' || !CODE_RE.test(o.code)) throw badRequest('code', 'must be a string of 1-256 characters');
         const ip = clientIp(call, d.trustProxy);
-        const user = await d.identity.userOf(call, optString(o, 'user', ID_RE, ID_WHAT));
+        const bodyUser = optString(o, 'user', ID_RE, ID_WHAT);
+        // open mode (the demo, and the benchmark) takes the field as sent, without a turn of the event loop
+        const user = d.identity.mode === 'open' ? d.identity.openUser(bodyUser) : await d.identity.userOf(call, bodyUser);
         const req = {
           code: o.code,
           user,
