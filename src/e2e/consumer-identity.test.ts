@@ -12,6 +12,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { CodeCodec } from '../codes/code-codec.js';
+import { CHROMIUM, renderPage } from '../testing/headless-chromium.js';
 
 const HS_SECRET = 'brand-gateway-secret-0123456789abcdef';
 const ISS = 'https://login.brand.example';
@@ -197,6 +198,16 @@ describe('verified mode: who a scan is for', () => {
 
     const bad = await fetch(`${hs.engine.url}/c/${code}?t=${token.slice(0, -2)}xx`, { redirect: 'manual' });
     expect(bad.status).toBe(401);
+  });
+
+  it.skipIf(!CHROMIUM)('in Chromium: ?t= signs the member in, the page scans as the member and warns another visitor', async () => {
+    const code = hsCode();
+    const member = await renderPage(`${hs.engine.url}/c/${code}?t=${await hsToken({ sub: 'wx_vip' })}`);
+    expect(member).toContain('Genuine product · first scan');
+    expect(member).toContain('You won: Points'); // level 9: the boosted draw always wins
+    const stranger = await renderPage(`${hs.engine.url}/c/${code}`);
+    expect(stranger).toContain('谨防假冒');
+    expect(stranger).toContain('may be counterfeit');
   });
 
   it('a tampered session cookie never becomes another user', async () => {
