@@ -5,7 +5,8 @@
 // pub/sub message is lost. lastUsedAt is kept in memory and flushed every few seconds, not per request.
 import { createHash, randomBytes } from 'node:crypto';
 import { keys } from '../redis/keys.js';
-import { loadScript, runScript, type RedisClient } from '../redis/scripts.js';
+import type { RedisClient } from '../redis/scripts.js';
+import { touchApiKey } from './touch-api-key-call.js';
 import { isRole, type Credential, type Role } from './roles.js';
 
 export interface ApiKeyRecord extends Credential {
@@ -26,7 +27,6 @@ export interface ApiKeyView {
 export const KEYS_MESSAGE = 'keys';
 const KEY_PREFIX = 'slk_';
 const FLUSH_MS = 5_000;
-const TOUCH = loadScript('touchApiKey-2.lua');
 
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
@@ -132,7 +132,7 @@ export class ApiKeyStore {
     if (this.#used.size === 0) return;
     const batch = [...this.#used];
     this.#used.clear();
-    await Promise.all(batch.map(([id, ms]) => runScript(this.redis, TOUCH, [keys.apiKeyLastUsed, keys.apiKeys, id, ms])));
+    await Promise.all(batch.map(([id, ms]) => touchApiKey(this.redis, id, ms)));
   }
 
   #view(r: ApiKeyRecord, lastUsedMs: number | null): ApiKeyView {
