@@ -45,6 +45,7 @@ describe('API keys', () => {
   it('are shown once, stored only as SHA-256 hashes, and listed without secrets', async () => {
     const created = await a.api('POST', '/v1/keys', { role: 'operator', name: 'ops-desk' });
     expect(created.status).toBe(201);
+    expect(Object.keys(created.body).sort()).toEqual(['createdAt', 'id', 'key', 'name', 'role', 'shop']);
     expect(created.body).toMatchObject({ role: 'operator', name: 'ops-desk', shop: null });
     const secret = created.body.key as string;
     const stored = JSON.stringify(await client.hgetall(keys.apiKeys));

@@ -90,7 +90,8 @@ export class ApiKeyStore {
     return r ?? null;
   }
 
-  async create(role: Role, name: string, shop: string | null): Promise<ApiKeyView & { key: string }> {
+  /** the answer of POST /v1/keys (CONTRACT §4.4): the only time the secret is shown */
+  async create(role: Role, name: string, shop: string | null): Promise<{ id: string; key: string; role: Role; name: string; shop: string | null; createdAt: string }> {
     const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
     const record: ApiKeyRecord = {
       id: `key_${randomBytes(8).toString('hex')}`,
@@ -102,7 +103,7 @@ export class ApiKeyStore {
     };
     await this.redis.multi().hset(keys.apiKeys, record.id, JSON.stringify(record)).incr(keys.apiKeyVersion).publish(keys.definitionsChannel, KEYS_MESSAGE).exec();
     this.#byHash.set(record.hash, record);
-    return { ...this.#view(record, null), key: secret };
+    return { id: record.id, key: secret, role, name, shop, createdAt: record.createdAt };
   }
 
   /** false when no such key */
