@@ -23,13 +23,18 @@ const CONTRACT_NUMBERS = [
   // issue 5
   'cpuUsPerScan',
   'cpuUsPerHello',
-  'fixedRate.rate',
-  'fixedRate.p50Ms',
-  'fixedRate.p99Ms',
-  'fixedRate.p999Ms',
   'export.rssGrowthMb',
   'redisBytesPerCodeAfterTouch',
   'forgedCheck.scriptCalls',
+  // issue 12 (CONTRACT §7)
+  'baselines.floor.rps',
+  'baselines.floor.cpuUsPerRequest',
+  'ratios.cpuScanVsUwsHello',
+  'ratios.cpuScanVsFloor',
+  'redisUsPerScan',
+  'commonRate.rate',
+  ...(['scan', 'floor', 'uwsHello'] as const).flatMap((s) => [`commonRate.${s}.p50Ms`, `commonRate.${s}.p99Ms`, `commonRate.${s}.p999Ms`]),
+  'scanDuringExport.p99Ms',
 ] as const;
 
 function at(obj: unknown, path: string): unknown {
@@ -53,7 +58,8 @@ describe('npm run bench', () => {
     const out = join(dir, 'latest.json');
     const run = await runBench('run-bench', ['--duration', '2', '--connections', '10', '--quick', '--out', out], 110_000);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('Targets (issue 5)');
+    expect(run.stdout).toContain('Targets (issue 12)');
+    expect(run.stdout).toContain('At one common rate');
 
     const results: unknown = JSON.parse(readFileSync(out, 'utf8'));
     for (const path of CONTRACT_NUMBERS) {
@@ -62,6 +68,8 @@ describe('npm run bench', () => {
     }
     expect(at(results, 'scan.rps') as number).toBeGreaterThan(0);
     expect(at(results, 'scan.errors')).toBe(0);
+    for (const s of ['scan', 'floor', 'uwsHello']) expect(at(results, `commonRate.${s}.errors`), `${s}: ${JSON.stringify(at(results, `commonRate.${s}`))}`).toBe(0);
+    expect(at(results, 'scanDuringExport.errors')).toBe(0);
     // at most one script call per scan on the hot path (scans of one event-loop turn share it), exactly
     // one when scans come one at a time, none for a forged code
     expect(at(results, 'redisCallsPerScan') as number).toBeGreaterThan(0);

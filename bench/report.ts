@@ -1,7 +1,7 @@
 // The human-readable table of a bench run, and the JSON file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BenchResults, ServerRun } from './results.js';
+import type { BenchResults, PacedRun, ServerRun } from './results.js';
 
 export const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 export const num = (n: number | null, d = 2): string => (n === null ? 'n/a' : n.toFixed(d));
@@ -24,14 +24,26 @@ export function formatResults(r: BenchResults): string {
       ` (${r.machine.redisEmbedded ? 'embedded' : 'REDIS_URL'}), load generator on the same machine`,
   );
   out.push(`load average at start ${r.machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}, at end ${r.machine.loadAvgAtEnd.map((n) => n.toFixed(2)).join(' ')}`);
-  out.push(`options: --duration ${o.duration} --connections ${o.connections}${o.quick ? ' --quick' : ''}, fixed rate ${int(r.fixedRate.rate)}/s`);
+  out.push(`options: --duration ${o.duration} --connections ${o.connections}${o.quick ? ' --quick' : ''}, common rate ${int(r.commonRate.rate)}/s`);
   out.push('');
   out.push(
     table('Throughput (same autocannon settings and bodies; latency of 2xx answers, ms)', [
       ['server', 'req/s', 'p50', 'p99', 'p99.9', 'errors', 'CPU µs/req', 'autocannon µs/req', 'other load (cores)'],
       serverRow('scanlot POST /v1/scans', { ...r.scan, cpuUsPerRequest: r.cpuUsPerScan }),
+      serverRow('floor (call per turn + SQLite)', r.baselines.floor),
       serverRow('uWS hello', r.baselines.uwsHello),
       serverRow('node:http hello', r.baselines.nodeHttpHello),
+    ]),
+  );
+  const pacedRow = (name: string, p: PacedRun): string[] => [name, int(p.achievedRps), num(p.p50Ms), num(p.p99Ms), num(p.p999Ms), num(p.maxMs), int(p.errors), int(p.sentLate), num(p.otherCpuCores)];
+  out.push('');
+  out.push(
+    table(`At one common rate, ${int(r.commonRate.rate)}/s, open loop (ms from each request's due time)`, [
+      ['server', 'got/s', 'p50', 'p99', 'p99.9', 'max', 'errors', 'sent late', 'other load (cores)'],
+      pacedRow('scanlot POST /v1/scans', r.commonRate.scan),
+      pacedRow('floor', r.commonRate.floor),
+      pacedRow('uWS hello', r.commonRate.uwsHello),
+      pacedRow('scanlot, an export streaming', r.scanDuringExport),
     ]),
   );
   out.push(
@@ -56,8 +68,9 @@ export function formatResults(r: BenchResults): string {
       ['scan req/s / uWS hello req/s', num(r.ratios.scanVsUwsHello)],
       ['scan req/s / node:http hello req/s', num(r.ratios.scanVsNodeHttpHello)],
       ['scan CPU / uWS hello CPU', num(r.ratios.cpuScanVsUwsHello)],
-      [`fixed rate ${int(r.fixedRate.rate)}/s, autocannon (got ${int(r.fixedRate.achievedRps)}/s, other load ${num(r.fixedRate.otherCpuCores)}): p50 / p99 / p99.9 ms`, `${num(r.fixedRate.p50Ms)} / ${num(r.fixedRate.p99Ms)} / ${num(r.fixedRate.p999Ms)}`],
-      [`fixed rate ${int(r.fixedRateOpenLoop.rate)}/s, open loop (got ${int(r.fixedRateOpenLoop.achievedRps)}/s, other load ${num(r.fixedRateOpenLoop.otherCpuCores)}): p50 / p99 / p99.9 ms`, `${num(r.fixedRateOpenLoop.p50Ms)} / ${num(r.fixedRateOpenLoop.p99Ms)} / ${num(r.fixedRateOpenLoop.p999Ms)}`],
+      ['scan CPU / floor CPU', num(r.ratios.cpuScanVsFloor)],
+      ['scan req/s / floor req/s', num(r.ratios.scanVsFloor)],
+      ['Redis µs in the scan script per scan', num(r.redisUsPerScan, 1)],
       ['Redis script calls per scan (scans share the call of their event-loop turn)', `${num(r.redisCallsPerScan, 4)} (${num(r.scansPerRedisCall, 1)} scans per call)`],
       [`Redis script calls of ${int(r.serialCheck.requests)} scans sent one at a time`, int(r.serialCheck.scriptCalls)],
       ['Redis µs per script call (in its commands)', `${num(r.redisUsecPerScriptCall)} (${num(r.redisUsecPerScriptCallInCommands)})`],
@@ -73,7 +86,7 @@ export function formatResults(r: BenchResults): string {
   );
   out.push('');
   out.push(
-    table('Targets (issue 5)', [
+    table('Targets (issue 12)', [
       ['target', 'wanted', 'measured', ''],
       ...r.targets.map((t) => [t.name, t.target, t.actual, t.met === null ? '?' : t.met ? 'met' : 'MISSED']),
     ]),

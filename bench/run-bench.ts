@@ -1,23 +1,32 @@
-// `npm run bench` (CONTRACT §7, issue 5): the engine on an embedded Redis (or REDIS_URL) against two
-// hello-world baselines, with the same autocannon settings and the same prepared request bodies; CPU per
-// request from /proc; Redis commands and memory from INFO; export and persistence speed. Prints a table
-// and writes bench/results/latest.json (or --out).
+// `npm run bench` (CONTRACT §7, issues 5 and 12): the engine on an embedded Redis (or REDIS_URL) against
+// two hello-world baselines and the floor of this stack (bench/floor-server.ts: one shared Lua call per
+// turn that consumes a code and appends its event, and a worker moving each event into SQLite), all with
+// the same autocannon settings and the same prepared request bodies; CPU per request from /proc; Redis
+// commands and memory from INFO; the three at one common rate, open loop; the scans at that rate again
+// while an export streams; export and persistence speed. Prints a table and writes
+// bench/results/latest.json (or --out).
 import { campaignBody } from './bench-campaign.js';
 import { cpus, loadavg, release } from 'node:os';
-import { BENCH_SECRET, EngineProcess } from './engine-process.js';
+import { BENCH_SECRET, BENCH_TOKEN, EngineProcess } from './engine-process.js';
 import { measureExport } from './export-bench.js';
 import { errorsOf, runLoad, type LoadResult } from './load.js';
 import { runPaced } from './open-loop.js';
-import { FIXED_RATE_SHARE, parseOptions, type BenchOptions } from './options.js';
+import { parseOptions, type BenchOptions } from './options.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
 import { CpuWindow } from './proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
-import { checkTargets, type BenchResults, type ServerRun } from './results.js';
+import { checkTargets, type BenchResults, type PacedRun, type ServerRun } from './results.js';
 import { formatResults, writeJson } from './report.js';
 import { BODIES_PER_SECOND, FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
 import { ServerProcess } from './server-process.js';
+import { FLOOR_BITMAP, FLOOR_STREAM } from './floor-keys.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const SCAN_PATH = '/v1/scans';
+/** the common rate, unless --rate says: half of the scan's maximum (CONTRACT §7) */
+const COMMON_RATE_SHARE = 0.5;
 /** scans of the one-at-a-time run */
 const SERIAL_SCANS = 300;
 
@@ -128,27 +137,45 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   const mainBodies = factory.make(Math.ceil(opts.duration * BODIES_PER_SECOND));
   const forgedBodies = factory.make(opts.forgedRequests, FORGED_ONLY);
 
-  // --- baselines: same settings, same bodies
-  const baseline = async (name: string, script: string): Promise<ServerRun> => {
+  // --- baselines: same settings, same bodies; the servers stay up for the common-rate runs
+  const baseline = async (name: string, script: string, env: Record<string, string> = {}, withRedis = false): Promise<{ run: ServerRun; server: ServerProcess }> => {
     log(`${name}: ${opts.duration} s`);
-    const server = await ServerProcess.start(name, script);
+    const server = await ServerProcess.start(name, script, env);
     cleanup.add(() => server.stop());
     if (warmupBodies) await runLoad(server.url, SCAN_PATH, warmupBodies.bodies, { ...load, duration: warmupS });
-    const cpu = new CpuWindow([server.pid]);
+    const pids = withRedis && redisPid !== null ? [server.pid, redisPid] : [server.pid];
+    const cpu = new CpuWindow(pids);
     const r = await runLoad(server.url, SCAN_PATH, mainBodies.bodies, load);
     const { perPid, otherCores } = cpu.stop();
-    await server.stop();
-    return serverRun(r, ['200'], perPid[0] ?? 0, otherCores);
+    const cpuUs = (perPid[0] ?? 0) + (withRedis ? (perPid[1] ?? 0) : 0);
+    return { run: serverRun(r, ['200'], cpuUs, otherCores), server };
   };
-  const uws = await baseline('uWS hello', 'hello-uws');
-  const node = await baseline('node:http hello', 'hello-node-http');
+  const uwsServer = await baseline('uWS hello', 'hello-uws');
+  const uws = uwsServer.run;
+  const nodeServer = await baseline('node:http hello', 'hello-node-http');
+  await nodeServer.server.stop();
+  const node = nodeServer.run;
+  // the floor on the engine's own Redis (its keys are its own), persisting into a SQLite file of its own
+  const floorDir = mkdtempSync(join(tmpdir(), 'scanlot-bench-floor-'));
+  cleanup.add(async () => rmSync(floorDir, { recursive: true, force: true }));
+  const floorServer = await baseline('floor (call per turn + SQLite)', 'floor-server', { REDIS_URL: engine.redisUrl(), FLOOR_MODE: 'turn', FLOOR_PERSIST: '1', FLOOR_DB: join(floorDir, 'floor.db') }, true);
+  const floor = floorServer.run;
+  const floorDrained = Date.now() + 60_000;
+  while ((await probe.redis.xlen(FLOOR_STREAM)) > 0 && Date.now() < floorDrained) await sleep(50);
 
   // --- forged codes never reach Redis
   log(`forged codes only: ${opts.forgedRequests} requests`);
-  const fBefore = await probe.commandStats();
-  const forgedRun = await runLoad(engine.url, SCAN_PATH, forgedBodies.bodies, { ...load, duration: 60, maxRequests: opts.forgedRequests });
-  await sleep(200);
-  const fDiff = diffCommandStats(fBefore, await probe.commandStats());
+  // the engine's own background scripts (EVAL: persist steps, the event store's lease every 3 s) run
+  // commands that look like a scan's; a window in which one ran is measured again, up to three times
+  let forgedRun: LoadResult;
+  let fDiff: ReturnType<typeof diffCommandStats>;
+  for (let attempt = 1; ; attempt++) {
+    const fBefore = await probe.commandStats();
+    forgedRun = await runLoad(engine.url, SCAN_PATH, forgedBodies.bodies, { ...load, duration: 60, maxRequests: opts.forgedRequests });
+    await sleep(200);
+    fDiff = diffCommandStats(fBefore, await probe.commandStats());
+    if ((fDiff.get('eval')?.calls ?? 0) === 0 || attempt === 3) break;
+  }
   const forgedCheck = { requests: forgedRun.requests, status: forgedRun.status, scriptCalls: scriptCalls(fDiff), otherCommands: foregroundCalls(fDiff) };
   for (const name of SCRIPT_COMMANDS) delete forgedCheck.otherCommands[name];
 
@@ -194,20 +221,42 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   const scan = { ...serverRun(scanRun, ['200', '404'], engineCpu + (redisCpu ?? 0), otherCores), errors: scanErrors(scanRun, mainBodies) };
   const drainS = (drained - runEnd) / 1000;
 
-  // --- latency at a fixed rate
-  const rate = opts.rate ?? Math.max(1, Math.round(scan.rps * FIXED_RATE_SHARE));
-  log(`fixed rate ${rate}/s: ${opts.fixedRateDuration} s`);
-  const fixedBodies = factory.make(Math.ceil(rate * opts.fixedRateDuration * 1.5) + opts.connections * 10);
-  const fixedCpu = new CpuWindow(enginePids);
-  const fixed = await runLoad(engine.url, SCAN_PATH, fixedBodies.bodies, { ...load, duration: opts.fixedRateDuration, overallRate: rate });
-  const fixedOther = fixedCpu.stop().otherCores;
+  // --- the three servers at one common rate, open loop (latency from each request's due time)
+  const rate = opts.rate ?? Math.max(1, Math.round(scan.rps * COMMON_RATE_SHARE));
+  const pacedWarmup = opts.quick ? 0 : 2;
+  const pacedBodiesFor = (): BodySet => factory.make(Math.ceil(rate * (opts.fixedRateDuration + pacedWarmup)) + 1);
+  const paced = async (name: string, url: string, pids: number[], bodies: BodySet): Promise<PacedRun> => {
+    log(`${name} at ${rate}/s, open loop: ${opts.fixedRateDuration} s`);
+    const cpu = new CpuWindow(pids);
+    const p = await runPaced(url, SCAN_PATH, bodies.bodies, { connections: opts.connections, rate, duration: opts.fixedRateDuration, warmup: pacedWarmup });
+    const other = cpu.stop().otherCores;
+    return {
+      achievedRps: p.achievedRps,
+      p50Ms: p.latencyMs.p50,
+      p99Ms: p.latencyMs.p99,
+      p999Ms: p.latencyMs.p999,
+      maxMs: p.latencyMs.max,
+      errors: p.errors + Object.entries(p.status).reduce((n, [code, c]) => (code === '200' || code === '404' ? n : n + c), 0) + Math.max(0, (p.status['404'] ?? 0) - sentKinds(bodies, p.sent).forged),
+      sentLate: p.sentLate,
+      otherCpuCores: other,
+    };
+  };
+  const commonScan = await paced('scans', engine.url, enginePids, pacedBodiesFor());
   await waitDrained(engine, 300_000);
-  log(`fixed rate ${rate}/s, open loop: ${opts.fixedRateDuration} s`);
-  const pacedBodies = factory.make(Math.ceil(rate * (opts.fixedRateDuration + 2)) + 1);
-  const pacedCpu = new CpuWindow(enginePids);
-  // 2 s at the rate on the same connections first, not recorded: new connections and the previous run's aftermath are not the steady state
-  const paced = await runPaced(engine.url, SCAN_PATH, pacedBodies.bodies, { connections: opts.connections, rate, duration: opts.fixedRateDuration, warmup: opts.quick ? 0 : 2 });
-  const pacedOther = pacedCpu.stop().otherCores;
+  const commonFloor = await paced('floor', floorServer.server.url, redisPid === null ? [floorServer.server.pid] : [floorServer.server.pid, redisPid], pacedBodiesFor());
+  await floorServer.server.stop();
+  await probe.redis.del(FLOOR_STREAM, FLOOR_BITMAP);
+  const commonHello = await paced('uWS hello', uwsServer.server.url, [uwsServer.server.pid], pacedBodiesFor());
+  await uwsServer.server.stop();
+
+  // --- the scans at the common rate again, while a client downloads a big export
+  const exporter = await ServerProcess.start('export reader', 'export-reader', {
+    URL: `${engine.url}/v1/batches/${bigBatchId}/codes?format=csv`,
+    TOKEN: BENCH_TOKEN,
+  });
+  cleanup.add(() => exporter.stop());
+  const underExport = await paced('scans during an export', engine.url, enginePids, pacedBodiesFor());
+  await exporter.stop();
   await waitDrained(engine, 300_000);
 
   // --- export
@@ -218,13 +267,19 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   const cpuUsPerScan = redisCpu === null ? null : (engineCpu + redisCpu) / scanRun.requests;
   const partial: Omit<BenchResults, 'targets'> = {
     scan: { ...scan, status: scanRun.status, sent, outcomes },
-    baselines: { uwsHello: uws, nodeHttpHello: node },
+    baselines: { uwsHello: uws, nodeHttpHello: node, floor },
     ratios: {
       scanVsUwsHello: scan.rps / uws.rps,
       scanVsNodeHttpHello: scan.rps / node.rps,
       cpuScanVsUwsHello: cpuUsPerScan === null || uws.cpuUsPerRequest === null ? null : cpuUsPerScan / uws.cpuUsPerRequest,
+      cpuScanVsFloor: cpuUsPerScan === null || floor.cpuUsPerRequest === null ? null : cpuUsPerScan / floor.cpuUsPerRequest,
+      scanVsFloor: scan.rps / floor.rps,
     },
     cpuUsPerScan,
+    // the scan script's own time (EVALSHA) per non-forged scan
+    redisUsPerScan: nonForgedSent === 0 ? null : scriptUsec / nonForgedSent,
+    commonRate: { rate, scan: commonScan, floor: commonFloor, uwsHello: commonHello },
+    scanDuringExport: underExport,
     cpuUsPerScanEngine: engineCpu / scanRun.requests,
     cpuUsPerScanRedis: redisCpu === null ? null : redisCpu / scanRun.requests,
     cpuUsPerHello: uws.cpuUsPerRequest,
@@ -256,31 +311,6 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
       backlogAtEnd,
       drainEventsPerSec: backlogAtEnd >= 1000 && drainS > 0 ? backlogAtEnd / drainS : null,
       keptUp: backlogAtEnd < 1000,
-    },
-    fixedRate: {
-      rate,
-      achievedRps: fixed.rps,
-      durationS: fixed.durationS,
-      p50Ms: fixed.latencyMs.p50,
-      p99Ms: fixed.latencyMs.p99,
-      p999Ms: fixed.latencyMs.p999,
-      errors: scanErrors(fixed, fixedBodies),
-      otherCpuCores: fixedOther,
-    },
-    fixedRateOpenLoop: {
-      rate,
-      achievedRps: paced.achievedRps,
-      durationS: paced.durationS,
-      p50Ms: paced.latencyMs.p50,
-      p99Ms: paced.latencyMs.p99,
-      p999Ms: paced.latencyMs.p999,
-      maxMs: paced.latencyMs.max,
-      errors:
-        paced.errors +
-        Object.entries(paced.status).reduce((n, [code, c]) => (code === '200' || code === '404' ? n : n + c), 0) +
-        Math.max(0, (paced.status['404'] ?? 0) - sentKinds(pacedBodies, paced.sent).forged),
-      sentLate: paced.sentLate,
-      otherCpuCores: pacedOther,
     },
     machine: {
       cpus: cpus().length,

@@ -1,6 +1,6 @@
 // The typed call of lua/claimStore-2.lua (see its header).
 import { keys } from '../redis/keys.js';
-import { loadScript, runScript, type RedisClient } from '../redis/scripts.js';
+import { evalScript, loadScript, type RedisClient } from '../redis/scripts.js';
 import { parseStoreRecord, type StoreRecord } from './store-record.js';
 
 const script = loadScript('claimStore-2.lua');
@@ -8,7 +8,7 @@ const script = loadScript('claimStore-2.lua');
 export type ClaimResult = { claimed: true; previous: StoreRecord | null } | { claimed: false; holderStoreId: string };
 
 export async function claimStore(redis: RedisClient, record: StoreRecord, ttlMs: number): Promise<ClaimResult> {
-  const reply = (await runScript(redis, script, [
+  const reply = (await evalScript(redis, script, [
     keys.eventStoreAlive(record.consumer),
     keys.eventStores,
     record.storeId,
