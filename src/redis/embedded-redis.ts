@@ -125,8 +125,8 @@ export class EmbeddedRedis {
       '--daemonize', 'no',
       '--loglevel', 'warning',
       '--logfile', join(this.#dir, 'redis.log'),
-      // the password is not on the command line (ps shows it to every local user): read from stdin, last
-      // (redis-server 7.0 reads stdin only when "-" ends the arguments)
+      // the password is not on the command line (ps shows it to every local user): read from stdin. "-"
+      // goes last: redis-server 7.0.15 exited at start with options after it (seen here)
       '-',
     ];
     const child = spawn('redis-server', args, { stdio: ['pipe', 'ignore', 'ignore'] });
