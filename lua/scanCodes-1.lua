@@ -10,7 +10,10 @@
   is answered `stale` without a write, for the engine to send again with this clock's time.
 
   The script only decides and records what a decision reads: code bits and records, limits, stock,
-  budget, caps, box openings, the event. Figures nothing decides on (outcome counts, wins per prize,
+  budget, caps, box openings, the event. A user's own limits live in the user's hash (a member's, or an
+  anonymous visitor's): blocked, level, and per campaign d:<cp> (the day the counters are of), us:<cp>
+  and uw:<cp> (scans and wins that day), w:<cp>:<prize> (wins of a prize with a perUserCap), so that one
+  HMGET reads and one HSET writes all of them. Figures nothing decides on (outcome counts, wins per prize,
   member wins and points, leaderboards) are derived from the events when they are stored
   (src/aggregates, lua/ackEvents-1.lua).
 
@@ -28,19 +31,21 @@
 
   ARGV
     1 deadline, ms of Redis' TIME without the shift (a deadline is about real time passing)
-    2..7 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
-      code record (+ batchId:serial), member (+ user), box (+ boxBatchId:boxSerial), clock shift key
-    8 MessagePack array of the campaigns the scans name, each an array:
-        1 key prefix of the campaign (+ state, day:<day>, user:<user>, clerk:<clerk>, ip:<ip>:<minute>)
+    2..8 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
+      code record (+ batchId:serial), member (+ user), anonymous visitor (+ user), box
+      (+ boxBatchId:boxSerial), clock shift key
+    9 MessagePack array of the campaigns the scans name, each an array:
+        1 key prefix of the campaign (+ state, day:<day>, clerk:<clerk>, ip:<ip>:<minute>)
         2 startsAt ms  3 endsAt ms (the state hash's `end` overrides)
         4 '1' when the engine believed it live  5 the day the engine believed (YYYYMMDD)
         6 that day's start ms  7 its end ms
         8 userScansPerDay  9 userWinsPerDay  10 ipScansPerMinute (0 = none)
         11 geofence off|flag|block  12 '1' when a position is required
         13 prize specs, each {id, hasStock, hasBudget, dailyCap, perUserCap} (0|1, 0 = none)
-    9 MessagePack array of scans, each an array:
+        14 campaign id (names the campaign's fields in a user's hash)
+    10 MessagePack array of scans, each an array:
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
-        6 campaign index into ARGV 8 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
+        6 campaign index into ARGV 9 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
         12 region lat  13 region lng  14 region km ('' when the batch has no region)
         15 the box holding this item, "boxBatchId:boxSerial" ('' when the batch is not packed in boxes)
         16 radius km around the shop that opened the box
@@ -62,9 +67,9 @@
 
 local clock = redis.call('TIME')
 local realNow = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local now = realNow + (tonumber(redis.call('GET', ARGV[7])) or 0)
+local now = realNow + (tonumber(redis.call('GET', ARGV[8])) or 0)
 local nowText = string.format('%d', now)
-local scans = cmsgpack.unpack(ARGV[9])
+local scans = cmsgpack.unpack(ARGV[10])
 
 local out, n = {nowText}, 1
 if realNow > tonumber(ARGV[1]) then
@@ -75,26 +80,35 @@ if realNow > tonumber(ARGV[1]) then
   return table.concat(out, '\31')
 end
 
-local statusKey, seenPrefix, codePrefix, memberPrefix, boxPrefix = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local campaigns = cmsgpack.unpack(ARGV[8])
+local statusKey, seenPrefix, codePrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local campaigns = cmsgpack.unpack(ARGV[9])
 local minute = string.format('%d', math.floor(now / 60000))
 local TTL_DAY = 259200
 
 -- per call: what every scan of the call reads alike
 local batchStatus, campaignLive, campaignPaused, ttlSet = {}, {}, {}, {}
 
--- the day hash lives three days; its TTL is set when one of its fields is first created
-local function dayIncr(key, field, by)
-  local v = redis.call('HINCRBY', key, field, by)
-  if v == by and not ttlSet[key] then
+-- the campaign-wide day hash (wins of prizes with a dailyCap) lives three days; its TTL is set when one
+-- of its fields is first created
+local function dayIncr(key, field)
+  if redis.call('HINCRBY', key, field, 1) == 1 and not ttlSet[key] then
     redis.call('EXPIRE', key, TTL_DAY)
     ttlSet[key] = true
   end
-  return v
+end
+
+local function int(n)
+  return string.format('%d', n)
 end
 
 -- s: the scan being decided; c: its campaign block (nil when none); the helpers read these
 local s, c, user, shop, diverted
+-- the scanner's own hash (a member's, or an anonymous visitor's counters) and its fields to write
+local userKey, userWrites
+
+local function flushUser()
+  if #userWrites > 0 then redis.call('HSET', userKey, unpack(userWrites)) end
+end
 
 local function emit(outcome, reason, prizeJson, count, clerkJson)
   if shop == '' and diverted == '0' and clerkJson == '' then
@@ -106,6 +120,7 @@ local function emit(outcome, reason, prizeJson, count, clerkJson)
 end
 
 local function blocked(reason)
+  flushUser()
   emit('blocked', reason, '', 0, '')
   return {'blocked', reason, 0, 0, 0, '', '', '', ''}
 end
@@ -130,44 +145,46 @@ local function liveness(i)
   return live
 end
 
--- The chosen prize at index `choice` of the scan (20 + 3 * (choice - 1)): its spec, JSON and amount.
--- Reason it cannot be won now, or '' (reads only).
-local function prizeBlocker(spec, amount, dayKey, winnerKey)
-  local stateKey = c[1] .. 'state'
-  if spec[2] == '1' and (tonumber(redis.call('HGET', stateKey, 's:' .. spec[1])) or 0) <= 0 then
-    return 'out_of_stock'
+-- the chosen prize at index `choice` of the scan: its spec, JSON and amount
+local function chosen(choice)
+  local at = 20 + 3 * (choice - 1)
+  return c[13][tonumber(s[at])], s[at + 1], tonumber(s[at + 2])
+end
+
+-- Reason the prize cannot be won now, or '' and its stock and budget left (reads only). `wins`: the
+-- winner's wins of this prize so far.
+local function prizeBlocker(spec, amount, dayKey, wins)
+  local left
+  if spec[2] == '1' or spec[3] == '1' then
+    left = redis.call('HMGET', c[1] .. 'state', 's:' .. spec[1], 'b:' .. spec[1])
+    if spec[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock' end
   end
   local dailyCap = tonumber(spec[4])
   if dailyCap > 0 and (tonumber(redis.call('HGET', dayKey, 'w:' .. spec[1])) or 0) >= dailyCap then
     return 'daily_cap'
   end
   local perUserCap = tonumber(spec[5])
-  if perUserCap > 0 and (tonumber(redis.call('HGET', winnerKey, 'w:' .. spec[1])) or 0) >= perUserCap then
-    return 'user_cap'
-  end
-  if spec[3] == '1' and (tonumber(redis.call('HGET', stateKey, 'b:' .. spec[1])) or 0) < amount then
-    return 'budget'
-  end
-  return ''
+  if perUserCap > 0 and wins >= perUserCap then return 'user_cap' end
+  if spec[3] == '1' and (tonumber(left[2]) or 0) < amount then return 'budget' end
+  return '', left
 end
 
--- writes only what a later decision reads: stock, budget, the day's wins of a capped prize, the winner's
-local function awardPrize(spec, amount, dayKey, winnerKey)
-  local stateKey = c[1] .. 'state'
-  if spec[2] == '1' then redis.call('HINCRBY', stateKey, 's:' .. spec[1], -1) end
-  if spec[3] == '1' then redis.call('HINCRBY', stateKey, 'b:' .. spec[1], -amount) end
-  if tonumber(spec[4]) > 0 then dayIncr(dayKey, 'w:' .. spec[1], 1) end
-  if tonumber(spec[5]) > 0 then redis.call('HINCRBY', winnerKey, 'w:' .. spec[1], 1) end
-end
-
-local function chosen(choice)
-  local at = 20 + 3 * (choice - 1)
-  return c[13][tonumber(s[at])], s[at + 1], tonumber(s[at + 2])
+-- writes what a later decision reads: stock and budget left (one HSET), the day's wins of a capped prize
+local function awardPrize(spec, amount, dayKey, left)
+  if spec[2] == '1' and spec[3] == '1' then
+    redis.call('HSET', c[1] .. 'state', 's:' .. spec[1], int(tonumber(left[1]) - 1), 'b:' .. spec[1], int(tonumber(left[2]) - amount))
+  elseif spec[2] == '1' then
+    redis.call('HSET', c[1] .. 'state', 's:' .. spec[1], int(tonumber(left[1]) - 1))
+  elseif spec[3] == '1' then
+    redis.call('HSET', c[1] .. 'state', 'b:' .. spec[1], int(tonumber(left[2]) - amount))
+  end
+  if tonumber(spec[4]) > 0 then dayIncr(dayKey, 'w:' .. spec[1]) end
 end
 
 local function scanOne()
   local batchId, serial = s[1], s[2]
   user, shop, diverted = s[3], s[8], '0'
+  userWrites = {}
   local ci = tonumber(s[6])
   c = nil
 
@@ -190,13 +207,47 @@ local function scanOne()
 
   if status == 'p' then return blocked('batch_pending') end
   if status == 'v' then return blocked('batch_void') end
-  -- anonymous visitors own nothing of a member: level 0, never blacklisted by id
-  local level = 0
-  if string.sub(user, 1, 5) ~= 'anon_' then
-    local member = redis.call('HMGET', memberPrefix .. user, 'blocked', 'level')
-    if member[1] == '1' then return blocked('blacklisted') end
-    level = tonumber(member[2]) or 0
-    if level < 0 then level = 0 elseif level > 9 then level = 9 end
+
+  -- The scanner's hash, read once: blacklist and level (members only: anonymous visitors own nothing
+  -- of a member, level 0), and the campaign's counters of this user: the day they count, scans and wins
+  -- that day, wins of each chosen prize with a perUserCap.
+  local anon = string.sub(user, 1, 5) == 'anon_'
+  userKey = (anon and anonPrefix or memberPrefix) .. user
+  local level, day, scansToday, winsToday = 0, nil, 0, 0
+  local capWins = {}
+  if c or not anon then
+    local fields = anon and {} or {'blocked', 'level'}
+    local base = #fields
+    local cid
+    if c then
+      cid = c[14]
+      fields[base + 1], fields[base + 2], fields[base + 3] = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
+      -- the clerk's prize counts in the clerk's hash, not here
+      local clerkAt = 20 + 3 * ((tonumber(s[19]) or 0) - 1)
+      for at = 20, #s, 3 do
+        local spec = c[13][tonumber(s[at])]
+        if at ~= clerkAt and tonumber(spec[5]) > 0 then fields[#fields + 1] = 'w:' .. cid .. ':' .. spec[1] end
+      end
+    end
+    local v = redis.call('HMGET', userKey, unpack(fields))
+    if not anon then
+      if v[1] == '1' then return blocked('blacklisted') end
+      level = tonumber(v[2]) or 0
+      if level < 0 then level = 0 elseif level > 9 then level = 9 end
+    end
+    if c then
+      day = v[base + 1]
+      if day == c[5] then scansToday, winsToday = tonumber(v[base + 2]) or 0, tonumber(v[base + 3]) or 0 end
+      local k = base + 4
+      local clerkAt = 20 + 3 * ((tonumber(s[19]) or 0) - 1)
+      for at = 20, #s, 3 do
+        local spec = c[13][tonumber(s[at])]
+        if at ~= clerkAt and tonumber(spec[5]) > 0 then
+          capWins[spec[1]] = tonumber(v[k]) or 0
+          k = k + 1
+        end
+      end
+    end
   end
 
   -- an item of an opened box inherits the shop, and its place when the item batch has no region
@@ -221,7 +272,12 @@ local function scanOne()
       if ipn > ipPerMinute then return blocked('ip_limit') end
     end
     local perDay = tonumber(c[8])
-    if perDay > 0 and dayIncr(dayKey, 'us:' .. user, 1) > perDay then return blocked('user_daily_limit') end
+    if perDay > 0 then
+      -- counted before the check, like the IP limit: a scan refused further down still counts
+      scansToday = scansToday + 1
+      userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday)}
+      if scansToday > perDay then return blocked('user_daily_limit') end
+    end
     if c[12] == '1' and lat == '' then return blocked('no_position') end
     if c[11] ~= 'off' and lat ~= '' and refLat ~= '' then
       if km(tonumber(lat), tonumber(lng), tonumber(refLat), tonumber(refLng)) > tonumber(refKm) then
@@ -234,6 +290,7 @@ local function scanOne()
   -- 2. consume the code; it was consumed before: a repeat
   local codeKey = codePrefix .. batchId .. ':' .. serial
   if redis.call('SETBIT', seenPrefix .. batchId, serial, 1) == 1 then
+    flushUser()
     local count = redis.call('HINCRBY', codeKey, 'n', 1)
     local rec = redis.call('HMGET', codeKey, 'u', 't', 'e', 'o', 'p')
     emit('repeat', '', '', count, '')
@@ -251,31 +308,44 @@ local function scanOne()
       outcome, reason = 'lost', 'no_prize'
     else
       local spec, json, amount = chosen(choice)
-      local winnerKey = c[1] .. 'user:' .. user
-      reason = prizeBlocker(spec, amount, dayKey, winnerKey)
-      local perDay = tonumber(c[9])
-      if reason == '' and perDay > 0 and (tonumber(redis.call('HGET', dayKey, 'uw:' .. user)) or 0) >= perDay then
-        reason = 'user_cap'
-      end
+      local left
+      reason, left = prizeBlocker(spec, amount, dayKey, capWins[spec[1]] or 0)
+      local winsPerDay = tonumber(c[9])
+      if reason == '' and winsPerDay > 0 and winsToday >= winsPerDay then reason = 'user_cap' end
       if reason ~= '' then
         outcome = 'lost'
       else
         outcome, prizeJson = 'won', json
-        awardPrize(spec, amount, dayKey, winnerKey)
-        if perDay > 0 then dayIncr(dayKey, 'uw:' .. user, 1) end
+        awardPrize(spec, amount, dayKey, left)
+        local n = #userWrites
+        if winsPerDay > 0 then
+          if n == 0 then
+            userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday + 1)}
+            n = 6
+          else
+            userWrites[6] = int(winsToday + 1)
+          end
+        end
+        if tonumber(spec[5]) > 0 then
+          userWrites[n + 1], userWrites[n + 2] = 'w:' .. c[14] .. ':' .. spec[1], int((capWins[spec[1]] or 0) + 1)
+        end
       end
     end
     local clerkChoice = tonumber(s[19]) or 0
     if s[9] ~= '' and clerkChoice > 0 then
       local spec, json, amount = chosen(clerkChoice)
       local clerkKey = c[1] .. 'clerk:' .. s[9]
-      if prizeBlocker(spec, amount, dayKey, clerkKey) == '' then
-        awardPrize(spec, amount, dayKey, clerkKey)
+      local wins = tonumber(spec[5]) > 0 and (tonumber(redis.call('HGET', clerkKey, 'w:' .. spec[1])) or 0) or 0
+      local why, left = prizeBlocker(spec, amount, dayKey, wins)
+      if why == '' then
+        awardPrize(spec, amount, dayKey, left)
+        if tonumber(spec[5]) > 0 then redis.call('HINCRBY', clerkKey, 'w:' .. spec[1], 1) end
         clerkJson = json
       end
     end
   end
 
+  flushUser()
   redis.call('HSET', codeKey, 'u', user, 't', nowText, 'e', s[4], 'o', outcome, 'p', prizeJson, 'n', 1)
   if s[7] == 'box' then
     local boxKey = boxPrefix .. batchId .. ':' .. serial

@@ -34,7 +34,15 @@ import { landingRoutes } from './http/routes/landing-page.js';
 import { rewardRoutes } from './http/routes/reward-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
 import { Auditor } from './audit/audit.js';
-import { Redemptions } from './members/redemptions.js';
+import { EventIds } from './scan/event-ids.js';
+import { VoucherCodec } from './fulfilment/voucher-codec.js';
+import { Wins } from './fulfilment/wins.js';
+import { Redemptions } from './fulfilment/redemptions.js';
+import { Payouts } from './fulfilment/payouts.js';
+import { Points } from './fulfilment/points.js';
+import { shopRateBoard } from './fulfilment/shop-rate.js';
+import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
+import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
 import { createDemo } from './demo.js';
 import { ApiKeyStore, KEYS_MESSAGE } from './identity/api-key-store.js';
 import { OperatorAuth } from './identity/operator-auth.js';
@@ -154,9 +162,13 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
   started.add('DCRM delivery', () => outbox.stop(1_000));
   outbox.start();
+  // fulfilment writes events of its own (redemption, payout, points) into the same streams
+  const vouchers = new VoucherCodec(secrets.codeSecret, config.publicBaseUrl);
+  const fulfilmentIds = new EventIds();
+  const wins = new Wins(redis, events);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults);
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers);
   const server = await listen(
     [
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
@@ -168,7 +180,10 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...dcrmRoutes(outbox),
       ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now }),
       ...keyRoutes(apiKeys),
-      ...rewardRoutes(campaigns, new Redemptions(redis, events, now)),
+      ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
+      ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
+      // GET /me: the user of the signed session cookie (a tampered one is nobody)
+      ...fulfilmentPages(vouchers, wins, (cookie) => sessions.read(cookie)?.user ?? null),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId)),
     ],
     operators,

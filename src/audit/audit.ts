@@ -11,7 +11,8 @@
 //   caps       per prize: no user above perUserCap, no campaign day above dailyCap,
 //              no user above the campaign's userWinsPerDay on any day
 //   scans      per campaign: scans counted in Redis stats = events of the campaign in SQLite
-//   window     per campaign: no event of the campaign outside [startsAt, endsAt) of the shared clock,
+//   payouts, redemptions   see src/fulfilment/fulfilment-audit.ts (from Redis: the whole deployment)
+//   window     per campaign: no scan event of the campaign outside [startsAt, endsAt) of the shared clock,
 //              and no first scan of a covered code inside it left undrawn (verified)
 //
 // The report also lists the event stores registered on this Redis. With several (engines each with its
@@ -23,6 +24,7 @@ import type { StreamConsumer } from '../events/stream-consumer.js';
 import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
+import { fulfilmentRows } from '../fulfilment/fulfilment-audit.js';
 import { registeredStores, type RegisteredStore } from '../event-stores/registered-stores.js';
 
 export interface AuditRow {
@@ -132,7 +134,7 @@ export class Auditor {
       `SELECT user, at, outcome, prize_id AS prize, json_extract(body, '$.prize.amount') AS amount,
               json_extract(body, '$.clerk') AS clerk, json_extract(body, '$.clerkPrize.id') AS clerkPrize,
               json_extract(body, '$.clerkPrize.amount') AS clerkAmount
-       FROM events WHERE campaign_id = ? AND (outcome = 'won' OR json_extract(body, '$.clerkPrize') IS NOT NULL)`,
+       FROM events WHERE campaign_id = ? AND type = 'scan' AND (outcome = 'won' OR json_extract(body, '$.clerkPrize') IS NOT NULL)`,
     );
     const day = new CampaignDay(c.def.timezone);
     const perUser = new Map<string, number>();
@@ -179,8 +181,9 @@ export class Auditor {
       const max = maxOf(userDay, '');
       row('caps', `${id}: most wins of one user on one day <= userWinsPerDay ${cap}`, 'yes', max <= cap ? 'yes' : `no (${max})`);
     }
+    await fulfilmentRows(this.redis, c.def, (prizeId) => live.get(prizeId)?.won ?? 0, row);
     const stats = (await this.campaigns.stats(c)) as { scans: number };
-    const events = this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ?').get(id)?.n ?? 0;
+    const events = this.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);
     await this.#window(c, row);
   }
@@ -195,7 +198,7 @@ export class Auditor {
     }
     const from = new Date(c.def.startsAtMs).toISOString();
     const until = new Date(end).toISOString();
-    const outside = this.db.prepare<[string, string, string], { n: number }>('SELECT count(*) AS n FROM events WHERE campaign_id = ? AND (at < ? OR at >= ?)').get(id, from, until)?.n ?? 0;
+    const outside = this.db.prepare<[string, string, string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan' AND (at < ? OR at >= ?)").get(id, from, until)?.n ?? 0;
     row('window', `${id}: events of the campaign outside [${from}, ${until})`, 0, outside);
     const batches = JSON.stringify(c.def.scope.batchIds);
     const skus = JSON.stringify(c.def.scope.skus);

@@ -9,6 +9,7 @@ import type { Campaign, Prize } from './campaign.js';
 import { buildAudienceDraw, type AudienceDraw } from './draw-table.js';
 import { CampaignDay } from './campaign-day.js';
 import { statsField } from '../aggregates/campaign-figures.js';
+import { pointsMultipliers } from './points-boost.js';
 
 export interface CompiledCampaign {
   readonly def: Campaign;
@@ -18,9 +19,12 @@ export interface CompiledCampaign {
   readonly day: CampaignDay;
   /** prize id -> JSON of the prize up to its amount: `{"id":…,"name":…,"kind":…,"amount":` */
   readonly prizeJsonHead: ReadonlyMap<string, string>;
+  /** pointsBoost per member level 0..9, or null when every level gets the plain amount */
+  readonly pointsMultipliers: readonly number[] | null;
 }
 
 export function compileCampaign(def: Campaign): CompiledCampaign {
+  const multipliers = pointsMultipliers(def.pointsBoost);
   const prizeJsonHead = new Map<string, string>();
   for (const p of def.prizes) {
     prizeJsonHead.set(p.id, `{"id":${JSON.stringify(p.id)},"name":${JSON.stringify(p.name)},"kind":"${p.kind}","amount":`);
@@ -32,6 +36,7 @@ export function compileCampaign(def: Campaign): CompiledCampaign {
     clerk: buildAudienceDraw(def, 'clerk'),
     day: new CampaignDay(def.timezone),
     prizeJsonHead,
+    pointsMultipliers: multipliers.every((m) => m === 1) ? null : multipliers,
   };
 }
 

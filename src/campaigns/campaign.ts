@@ -1,7 +1,7 @@
 // A campaign as the brand defines it (CONTRACT §4.3), and the validation of its input.
 import { badRequest } from '../errors.js';
 import { MAX_BATCH_ID } from '../codes/code-codec.js';
-import { asObject, oneOf, optInt, reqInt, reqNumber, reqString, type JsonObject } from '../validation/json-fields.js';
+import { asObject, oneOf, optBool, optInt, reqInt, reqNumber, reqString, type JsonObject } from '../validation/json-fields.js';
 
 export type PrizeKind = 'cash' | 'points' | 'coupon' | 'gift';
 export type Audience = 'consumer' | 'shop' | 'clerk';
@@ -20,7 +20,13 @@ export interface Prize {
   budget: number | null;
   dailyCap: number | null;
   perUserCap: number | null;
+  /** pacing (CONTRACT §4.6): units released per day (in the campaign time zone) or per hour from startsAt; null: all at once */
+  release?: Release | null;
+  /** every released unit is won within its day (hour) by an eligible first scan; only with release */
+  guaranteed?: boolean;
 }
+
+export type Release = { perDay: number } | { perHour: number };
 
 export interface Limits {
   userScansPerDay: number | null;
@@ -39,6 +45,8 @@ export interface Campaign {
   scope: { skus: string[]; batchIds: number[] };
   prizes: Prize[];
   levelBoost: Record<string, number>;
+  /** points prizes multiplied by level (CONTRACT §4.6), as levelBoost does odds; absent in campaigns stored before it */
+  pointsBoost?: Record<string, number>;
   limits: Limits;
   geofence: Geofence;
   /** "required": a scan without lat/lng is blocked (no_position) and does not consume the code; absent in campaigns stored before the field existed */
@@ -88,6 +96,31 @@ function parseAmount(p: JsonObject, path: string): Prize['amount'] {
   return { min, max };
 }
 
+function parseRelease(p: JsonObject, path: string): Release | null {
+  if (p.release === undefined || p.release === null) return null;
+  const r = asObject(p.release, `${path}.release`);
+  const names = Object.keys(r);
+  if (names.length !== 1 || (names[0] !== 'perDay' && names[0] !== 'perHour')) {
+    throw badRequest(`${path}.release`, 'must hold exactly one of perDay, perHour');
+  }
+  const unit = names[0];
+  const n = reqInt(r, unit, 1, 1_000_000_000, `${path}.release.${unit}`);
+  return unit === 'perDay' ? { perDay: n } : { perHour: n };
+}
+
+/** `{"3": 2}`: levels 0-9 to a multiplier above 0, at most 1000 (levelBoost and pointsBoost). */
+function parseLevelMap(body: JsonObject, field: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (body[field] === undefined || body[field] === null) return out;
+  const lb = asObject(body[field], field);
+  for (const [k, v] of Object.entries(lb)) {
+    if (!/^[0-9]$/.test(k)) throw badRequest(`${field}.${k}`, 'keys must be levels 0-9');
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) throw badRequest(`${field}.${k}`, 'must be a number above 0, at most 1000');
+    out[k] = v;
+  }
+  return out;
+}
+
 function parsePrize(value: unknown, i: number): Prize {
   const path = `prizes[${i}]`;
   const p = asObject(value, path);
@@ -103,6 +136,9 @@ function parsePrize(value: unknown, i: number): Prize {
   if ((kind === 'cash' || kind === 'points') && amount === null) throw badRequest(`${path}.amount`, `is required for ${kind} prizes`);
   const budget = optInt(p, 'budget', 0, Number.MAX_SAFE_INTEGER, `${path}.budget`);
   if (budget !== null && amount === null) throw badRequest(`${path}.budget`, 'needs an amount');
+  const release = parseRelease(p, path);
+  const guaranteed = optBool(p, 'guaranteed', `${path}.guaranteed`) ?? false;
+  if (guaranteed && release === null) throw badRequest(`${path}.guaranteed`, 'needs a release (perDay or perHour)');
   return {
     id,
     name,
@@ -115,6 +151,8 @@ function parsePrize(value: unknown, i: number): Prize {
     budget,
     dailyCap: optInt(p, 'dailyCap', 1, Number.MAX_SAFE_INTEGER, `${path}.dailyCap`),
     perUserCap: optInt(p, 'perUserCap', 1, Number.MAX_SAFE_INTEGER, `${path}.perUserCap`),
+    // only when pacing is asked for: a prize without it reads as before
+    ...(release === null ? {} : { release, guaranteed }),
   };
 }
 
@@ -150,15 +188,8 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     if (sum > 1_000_000) throw badRequest('prizes', `probabilities for ${audience} sum to more than 1`);
   }
 
-  const levelBoost: Record<string, number> = {};
-  if (body.levelBoost !== undefined && body.levelBoost !== null) {
-    const lb = asObject(body.levelBoost, 'levelBoost');
-    for (const [k, v] of Object.entries(lb)) {
-      if (!/^[0-9]$/.test(k)) throw badRequest(`levelBoost.${k}`, 'keys must be levels 0-9');
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1000) throw badRequest(`levelBoost.${k}`, 'must be a number above 0, at most 1000');
-      levelBoost[k] = v;
-    }
-  }
+  const levelBoost = parseLevelMap(body, 'levelBoost');
+  const pointsBoost = parseLevelMap(body, 'pointsBoost');
 
   const limitsObj = body.limits === undefined || body.limits === null ? {} : asObject(body.limits, 'limits');
   const limits: Limits = {
@@ -178,6 +209,7 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     scope: { skus: [...new Set(skusRaw as string[])], batchIds: [...new Set(idsRaw as number[])] },
     prizes,
     levelBoost,
+    pointsBoost,
     limits,
     geofence: oneOf(body, 'geofence', ['off', 'flag', 'block'] as const, 'off'),
     position: oneOf(body, 'position', ['optional', 'required'] as const, 'optional'),
@@ -196,6 +228,7 @@ export function publicCampaign(c: Campaign): JsonObject {
     scope: c.scope,
     prizes: c.prizes.map(({ ppm: _ppm, ...p }) => p),
     levelBoost: c.levelBoost,
+    pointsBoost: c.pointsBoost ?? {},
     limits: c.limits,
     geofence: c.geofence,
     position: c.position ?? 'optional',

@@ -34,6 +34,8 @@ const ROUTES: [string, string][] = [
   ['POST', '/v1/campaigns'],
   ['PUT', '/v1/members/fuzz'],
   ['POST', '/v1/redemptions'],
+  ['POST', '/v1/payouts/fuzz'],
+  ['POST', '/v1/members/fuzz/points'],
 ];
 
 const anyJson = fc.jsonValue({ maxDepth: 6 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { waitForBacklog } from '../testing/events.js';
+import { userCampaignFields } from '../redis/keys.js';
 
 const fx = useEngine();
 
@@ -90,7 +91,7 @@ describe('counters of members and days under concurrency', () => {
     const campaignId = `c-${sku}`;
     // a budget past 1e14: written back as digits, never as 1e+14, or the next HINCRBY/tonumber would break
     const budget = Number.MAX_SAFE_INTEGER - 1;
-    const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7, budget }], { limits: { userScansPerDay: 1000, userWinsPerDay: 1000 } }));
+    const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7, budget, dailyCap: 1000, perUserCap: 1000 }], { limits: { userScansPerDay: 1000, userWinsPerDay: 1000 } }));
     expect(c.status).toBe(201);
     const t = tally(await scanAll(b.body.batchId, 320, (i) => `pm${sku}${i % 4}`));
     expect(t).toEqual({ won: 320 });
@@ -102,10 +103,13 @@ describe('counters of members and days under concurrency', () => {
     expect(campaign.body.prizes[0]).toMatchObject({ budgetLeft: budget - 320 * 7, wonToday: 320 });
     const dayKeys = await fx.redis.client.keys(`{s0}:cp:${campaignId}:day:*`);
     expect(dayKeys).toHaveLength(1);
-    const day = await fx.redis.client.hgetall(dayKeys[0]!);
-    for (let u = 0; u < 4; u++) expect(day).toMatchObject({ [`us:pm${sku}${u}`]: '80', [`uw:pm${sku}${u}`]: '80' });
-    // the script counts wins per day only for a prize with a dailyCap; the day's wins come from the events
-    expect(day['w:p']).toBeUndefined();
+    // the day hash counts the wins of a prize with a dailyCap; each user's own counters are in the user's hash
+    expect(await fx.redis.client.hgetall(dayKeys[0]!)).toEqual({ 'w:p': '320' });
+    const f = userCampaignFields;
+    for (let u = 0; u < 4; u++) {
+      const member = await fx.redis.client.hgetall(`{s0}:member:pm${sku}${u}`);
+      expect(member).toMatchObject({ [f.scansToday(campaignId)]: '80', [f.winsToday(campaignId)]: '80', [f.prizeWins(campaignId, 'p')]: '80', wins: '80', points: '560' });
+    }
     const ttl = await fx.redis.client.ttl(dayKeys[0]!);
     expect(ttl).toBeGreaterThan(259_000);
     expect(ttl).toBeLessThanOrEqual(259_200);

@@ -25,8 +25,12 @@ export interface Route {
   handle(call: HttpCall, body: Buffer | null): Promise<Reply | null> | Reply | null;
 }
 
-/** requests being handled, so that shutdown can wait for them; once draining, new ones are refused */
-export const inFlight = { count: 0, draining: false };
+/**
+ * requests being handled, so that shutdown can wait for them; once draining, new ones are refused.
+ * lastAt: when the latest request came in (performance.now()), so that background work (an export) can
+ * tell a busy engine from an idle one even between two requests.
+ */
+export const inFlight = { count: 0, draining: false, lastAt: 0 };
 
 const paramCount = (pattern: string): number => pattern.split('/').filter((s) => s.startsWith(':')).length;
 
@@ -69,6 +73,8 @@ export function register(app: TemplatedApp, route: Route, ctx: RouterContext): v
     const bodyRead = route.body ? call.readBody(route.maxBody) : null;
     const run = async (): Promise<void> => {
       inFlight.count++;
+      inFlight.lastAt = performance.now();
+      inFlight.lastAt = performance.now();
       try {
         const body = bodyRead ? await bodyRead : null;
         const reply = await route.handle(call, body);

@@ -14,6 +14,8 @@ export function shardTag(_batchId: number, _serial: number): ShardTag {
   return '{s0}';
 }
 
+export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
+
 export const ALL_SHARDS: readonly ShardTag[] = ['{s0}'];
 
 /** `${tag}:cp:${campaignId}:`, the start of every key of one campaign in one shard */
@@ -25,7 +27,7 @@ export const keys = {
   batchDefs: '{meta}:batch:defs', // hash batchId -> batch JSON
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
   campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
-  redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON
+  redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON, written before vouchers (issue 17); now only read, so those stay redeemed
   apiKeys: '{meta}:apikeys', // hash keyId -> API key JSON (role, name, shop, createdAt, SHA-256 of the secret)
   apiKeyVersion: '{meta}:apikey:version', // counter, +1 per key created or revoked: engines re-read the keys when it moved
   apiKeyLastUsed: '{meta}:apikey:used', // hash keyId -> ms of the last use, flushed every few seconds
@@ -38,33 +40,55 @@ export const keys = {
   batchStatus: (t: ShardTag) => `${t}:batch:status`, // hash batchId -> a|p|v
   seen: (t: ShardTag, batchId: number) => `${t}:seen:${batchId}`, // bitmap, bit = serial consumed
   code: (t: ShardTag, batchId: number, serial: number) => `${t}:code:${batchId}:${serial}`, // record of a scanned code
-  member: (t: ShardTag, user: string) => `${t}:member:${user}`, // hash level, blocked, points, wins
+  member: (t: ShardTag, user: string) => `${t}:member:${user}`, // hash level, blocked, points, wins; the user's campaign counters (see scanCodes)
+  anonCounters: (t: ShardTag, user: string) => `${t}:anon:${user}`, // an anonymous visitor's campaign counters (no member record)
   events: (t: ShardTag) => `${t}:events`, // stream of events
   /** the shared clock's shift in ms (absent: none): added to Redis' TIME by every script; for tests and drills */
   clockShift: (t: ShardTag) => `${t}:clock:shift`,
   campaignState: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}state`, // s:<prize> stock left, b:<prize> budget left, state, end
   campaignStats: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}stats`, // aggregates: outcomes, wins, see campaign-figures
-  campaignDay: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}day:${day}`, // w:<prize> wins that day (prizes with dailyCap), us:/uw:<user>
-  campaignUser: (t: ShardTag, campaignId: string, user: string) => `${campaignPrefix(t, campaignId)}user:${user}`, // w:<prize> wins of the user
+  campaignDay: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}day:${day}`, // w:<prize> wins that day (prizes with dailyCap)
   campaignClerk: (t: ShardTag, campaignId: string, clerk: string) => `${campaignPrefix(t, campaignId)}clerk:${clerk}`, // w:<prize> rebates of the clerk
   ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${campaignPrefix(t, campaignId)}ip:${ip}:${minute}`, // scans from one IP in one minute
   board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}`, // sorted set, see ackEvents' rank op
   boardArrivals: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}board:arrivals`, // counter ordering leaderboard arrivals
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
+
+  // --- fulfilment (CONTRACT §4.6), in the shard of the win's event. Aggregates (written by the persist
+  // step from events, see src/fulfilment/*-source.ts) unless marked "script"
+  wins: (t: ShardTag) => `${t}:wins`, // hash eventId -> win JSON {eventId,user,campaignId,prize,at}
+  userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // sorted set eventId by win time (ms)
+  vouchers: (t: ShardTag) => `${t}:vouchers`, // hash voucher -> eventId
+  redeemed: (t: ShardTag) => `${t}:redeemed`, // script (redeemWin): hash eventId -> redemption JSON
+  redemptionsByTime: (t: ShardTag) => `${t}:redemptions:at`, // sorted set eventId by redemption time (ms)
+  redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
+  payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
+  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
+  pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> balance answered
+  shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 } as const;
 
 /**
- * The per-shard prefixes the scan script completes (in this order, see lua/scanCodes-1.lua "ARGV 3"):
+ * The per-shard prefixes the scan script completes (in this order, see lua/scanCodes-1.lua "ARGV 2..8"):
  * batch status hash (whole name), seen bitmap + batchId, code record + batchId:serial, member + user,
- * box + boxBatchId:boxSerial, clock shift (whole name).
+ * anonymous visitor + user, box + boxBatchId:boxSerial, clock shift (whole name).
  */
 export const scanKeyPrefixes = (t: ShardTag): readonly string[] => [
   keys.batchStatus(t),
-  `${t}:seen:`,
-  `${t}:code:`,
-  `${t}:member:`,
-  `${t}:box:`,
+  keys.seen(t, 0).slice(0, -1),
+  keys.code(t, 0, 0).slice(0, -3),
+  keys.member(t, ''),
+  keys.anonCounters(t, ''),
+  keys.box(t, 0, 0).slice(0, -3),
   keys.clockShift(t),
 ];
+
+/** The fields of a user's hash that count one campaign's limits for that user (see scanCodes). */
+export const userCampaignFields = {
+  day: (campaignId: string) => `d:${campaignId}`,
+  scansToday: (campaignId: string) => `us:${campaignId}`,
+  winsToday: (campaignId: string) => `uw:${campaignId}`,
+  prizeWins: (campaignId: string, prize: string) => `w:${campaignId}:${prize}`,
+};
 
 export const CONSUMER_GROUP = 'persist';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { LUA_DIR } from '../paths.js';
-import { keys } from '../redis/keys.js';
+import { keys, userCampaignFields } from '../redis/keys.js';
 import { loadScript, runScript } from '../redis/scripts.js';
 import { readEntry } from '../events/event-format.js';
 import { campaignStatic, readReply, ScanCall, type ScanArgs } from './scan-script-call.js';
@@ -20,10 +20,10 @@ function numberedItems(section: string): number[] {
 }
 
 describe('scan script header', () => {
-  it('numbers 13 items per campaign and 19 fixed items per scan, chosen prizes from 20 in threes', () => {
-    const campaigns = header.slice(header.indexOf('    8 MessagePack array of the campaigns'), header.indexOf('    9 MessagePack array of scans'));
-    const scans = header.slice(header.indexOf('    9 MessagePack array of scans'), header.indexOf('  Returns'));
-    expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(13);
+  it('numbers 14 items per campaign and 19 fixed items per scan, chosen prizes from 20 in threes', () => {
+    const campaigns = header.slice(header.indexOf('    9 MessagePack array of the campaigns'), header.indexOf('    10 MessagePack array of scans'));
+    const scans = header.slice(header.indexOf('    10 MessagePack array of scans'), header.indexOf('  Returns'));
+    expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(14);
     expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(scans).toMatch(/20\.\. chosen prizes, 3 values each/);
   });
@@ -65,8 +65,10 @@ describe('one call on a real Redis', () => {
     const day = keys.campaignDay(t, 'cp', '20270301');
     expect(await redis.client.getbit(keys.seen(t, 7), 41)).toBe(1);
     expect(await redis.client.hgetall(keys.code(t, 7, 41))).toEqual({ u: 'u_1', t: String(reply.now), e: 'ev1', o: 'won', p: '{"id":"g"}', n: '1' });
-    expect(await redis.client.hgetall(day)).toEqual({ 'us:u_1': '1', 'uw:u_1': '1', 'w:g': '1' });
-    expect(await redis.client.hgetall(keys.campaignUser(t, 'cp', 'u_1'))).toEqual({ 'w:g': '1' });
+    // the campaign's day hash: wins of the prize with a dailyCap; the user's counters in the user's hash
+    expect(await redis.client.hgetall(day)).toEqual({ 'w:g': '1' });
+    const f = userCampaignFields;
+    expect(await redis.client.hgetall(keys.member(t, 'u_1'))).toEqual({ level: '3', [f.day('cp')]: '20270301', [f.scansToday('cp')]: '1', [f.winsToday('cp')]: '1', [f.prizeWins('cp', 'g')]: '1' });
     expect(await redis.client.hgetall(keys.campaignClerk(t, 'cp', 'k_1'))).toEqual({ 'w:cash': '1' });
     expect(await redis.client.hgetall(keys.campaignState(t, 'cp'))).toEqual({ 's:g': '4', 'b:cash': '970' });
     expect(await redis.client.get(keys.ipMinute(t, 'cp', '203.0.113.9', Math.floor(reply.now / 60_000)))).toBe('1');

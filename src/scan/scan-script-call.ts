@@ -4,13 +4,13 @@
 import { MsgpackWriter } from '../redis/msgpack-writer.js';
 import { campaignPrefix, scanKeyPrefixes, type ShardTag } from '../redis/keys.js';
 
-/** ARGV 8 items 8-13 of one campaign in one shard: the same for every call, packed once */
+/** ARGV 9 items 8-14 of one campaign in one shard: the same for every call, packed once */
 export interface CampaignStatic {
   readonly id: string;
   readonly prefix: string;
   readonly startsAt: number;
   readonly endsAt: number;
-  /** userScansPerDay, userWinsPerDay, ipScansPerMinute, geofence, position required, prize specs */
+  /** userScansPerDay, userWinsPerDay, ipScansPerMinute, geofence, position required, prize specs, id */
   readonly tail: Buffer;
   readonly specCount: number;
 }
@@ -47,6 +47,7 @@ export function campaignStatic(tag: ShardTag, id: string, startsAt: number, ends
     w.num(p.dailyCap ?? 0);
     w.num(p.perUserCap ?? 0);
   }
+  w.str(id);
   return { id, prefix: campaignPrefix(tag, id), startsAt, endsAt, tail: w.take(), specCount: specs.length };
 }
 
@@ -104,7 +105,7 @@ export class ScanCall {
   #scansHead = this.#scans.reserveArray();
   readonly #campaigns = new MsgpackWriter(1024);
   #campaignsHead = this.#campaigns.reserveArray();
-  /** campaign id + belief -> index in ARGV 8, from 1 */
+  /** campaign id + belief -> index in ARGV 9, from 1 */
   readonly #campaignIndex = new Map<string, number>();
   count = 0;
   readonly #prefixes: readonly string[];
@@ -162,7 +163,7 @@ export class ScanCall {
     i = this.#campaignIndex.size + 1;
     this.#campaignIndex.set(id, i);
     const w = this.#campaigns;
-    w.array(13);
+    w.array(14);
     w.str(b.campaign.prefix);
     w.num(b.campaign.startsAt);
     w.num(b.campaign.endsAt);

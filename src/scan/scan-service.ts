@@ -20,6 +20,7 @@ import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
 import type { RedisFaults } from './redis-faults.js';
+import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
 
 export interface ScanRequest {
   code: string;
@@ -79,6 +80,7 @@ export class ScanService {
     /** how long after it is sent a call may still be decided (then the client's timeout answers 503) */
     deadlineMs: number,
     private readonly faults: RedisFaults,
+    private readonly vouchers: VoucherCodec,
   ) {
     this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs);
     this.#now = clock.now;
@@ -118,11 +120,12 @@ export class ScanService {
       let clerkChoice = 0;
       const chosen: ChosenPrize[] = [];
       if (campaign && belief) {
-        levelMap = this.#draw(campaign, belief.inShard, isBox ? campaign.shop : campaign.consumer, r, chosen);
+        levelMap = this.#draw(campaign, belief.inShard, isBox ? campaign.shop : campaign.consumer, r, eventId, chosen);
         if (clerkR >= 0) {
           const idx = pick(campaign.clerk.tables[campaign.clerk.tableOfLevel[0]!]!, clerkR);
           if (idx >= 0) {
-            chosen.push(this.#chosen(campaign, belief.inShard, campaign.clerk.prizes[idx]!));
+            const p = campaign.clerk.prizes[idx]!;
+            chosen.push(this.#chosen(campaign, belief.inShard, p, this.#amountOf(p), `${eventId}-clerk`));
             clerkChoice = chosen.length;
           }
         }
@@ -183,17 +186,25 @@ export class ScanService {
     return { compiled, live, inShard, call: { campaign: inShard.static, live, day: b.day, dayStart: b.start, dayEnd: b.end } };
   }
 
-  /** The level map, and the chosen prizes it points to, for random r. */
-  #draw(c: CompiledCampaign, inShard: CampaignInShard, draw: AudienceDraw, r: number, chosen: ChosenPrize[]): string {
+  /**
+   * The level map, and the chosen prizes it points to, for random r. One choice per distinct outcome
+   * over the member levels: a levelBoost may land levels on different prizes, a pointsBoost may give
+   * them different amounts of the same points prize (one amount drawn, then multiplied).
+   */
+  #draw(c: CompiledCampaign, inShard: CampaignInShard, draw: AudienceDraw, r: number, eventId: string, chosen: ChosenPrize[]): string {
     if (draw.prizes.length === 0) return NO_PRIZE_MAP;
+    const boost = c.pointsMultipliers;
     if (draw.tables.length === 1) {
       const idx = pick(draw.tables[0]!, r);
       if (idx < 0) return NO_PRIZE_MAP;
-      chosen.push(this.#chosen(c, inShard, draw.prizes[idx]!));
-      return FIRST_PRIZE_MAP;
+      const p = draw.prizes[idx]!;
+      if (boost === null || p.kind !== 'points') {
+        chosen.push(this.#chosen(c, inShard, p, this.#amountOf(p), eventId));
+        return FIRST_PRIZE_MAP;
+      }
     }
-    // level boosts: each distinct table may land on a different prize
-    const choiceOf: number[] = [];
+    const choiceOf = new Map<string, number>();
+    const base = new Map<number, number | null>();
     let map = '';
     for (let level = 0; level < LEVELS; level++) {
       const idx = pick(draw.tables[draw.tableOfLevel[level]!]!, r);
@@ -201,21 +212,35 @@ export class ScanService {
         map += '0';
         continue;
       }
-      let choice = choiceOf[idx];
+      const p = draw.prizes[idx]!;
+      const m = boost !== null && p.kind === 'points' ? boost[level]! : 1;
+      const key = `${idx}:${m}`;
+      let choice = choiceOf.get(key);
       if (choice === undefined) {
-        chosen.push(this.#chosen(c, inShard, draw.prizes[idx]!));
+        if (!base.has(idx)) base.set(idx, this.#amountOf(p));
+        const amount = base.get(idx) ?? null;
+        chosen.push(this.#chosen(c, inShard, p, amount === null ? null : Math.floor(amount * m), eventId));
         choice = chosen.length;
-        choiceOf[idx] = choice;
+        choiceOf.set(key, choice);
       }
       map += LEVEL_CHARS[choice];
     }
     return map;
   }
 
-  #chosen(c: CompiledCampaign, inShard: CampaignInShard, p: Prize): ChosenPrize {
+  #amountOf(p: Prize): number | null {
     const a = p.amount;
-    const amount = a === null ? null : typeof a === 'number' ? a : a.min === a.max ? a.min : randomInt(a.min, a.max + 1);
-    return { spec: inShard.specOf.get(p.id)!, json: c.prizeJsonHead.get(p.id)! + (amount === null ? 'null}' : `${amount}}`), amount: amount ?? 0 };
+    return a === null ? null : typeof a === 'number' ? a : a.min === a.max ? a.min : randomInt(a.min, a.max + 1);
+  }
+
+  /** A gift or coupon carries its voucher, derived from the win's event id (CONTRACT §4.6). */
+  #chosen(c: CompiledCampaign, inShard: CampaignInShard, p: Prize, amount: number | null, eventId: string): ChosenPrize {
+    let json = c.prizeJsonHead.get(p.id)! + (amount === null ? 'null' : String(amount));
+    if (p.kind === 'gift' || p.kind === 'coupon') {
+      const v = this.vouchers.voucherOf(eventId);
+      json += `,"voucher":{"code":"${v.code}","url":${JSON.stringify(v.url)}}`;
+    }
+    return { spec: inShard.specOf.get(p.id)!, json: `${json}}`, amount: amount ?? 0 };
   }
 
   #inShardOf(c: CompiledCampaign, tag: ShardTag): CampaignInShard {

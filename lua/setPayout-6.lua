@@ -1,0 +1,43 @@
+--[[
+  setPayout: moves a payout to paid or failed and writes its event, in one atomic step (CONTRACT §4.6).
+  State machine: pending -> paid | failed, failed -> paid (a failed transfer retried); paid is final.
+  The same state again changes nothing and writes no event (idempotent retries of a payment system).
+
+  KEYS (all of the payout's shard)
+    1 payouts   hash payoutId -> payout JSON
+    2 events    the event stream
+    3 pending   sorted set of pending payoutIds (score 0, lexical order)
+    4 paid      sorted set of paid payoutIds
+    5 failed    sorted set of failed payoutIds
+    6 all       sorted set of every payoutId (not changed here; named so every index is in the header)
+
+  ARGV
+    1 payoutId  2 new state: paid | failed  3 reference ("" none)  4 now (ISO time)
+    5 event JSON head: '{"id":"…","type":"payout","at":"…"' (no closing brace); the script appends
+      the payout's fields
+
+  Returns {code, payout JSON}
+    code: 1 changed (event written) | 0 already in that state (nothing written) | -1 no such payout
+          (payout JSON "") | -2 refused: the payout is paid (payout JSON: the current record)
+]]
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return {-1, ''} end
+local p = cjson.decode(raw)
+local to = ARGV[2]
+if p.state == to then return {0, raw} end
+if p.state == 'paid' then return {-2, raw} end
+
+local from = p.state
+p.state = to
+p.reference = ARGV[3] ~= '' and ARGV[3] or cjson.null
+p.updatedAt = ARGV[4]
+local record = cjson.encode(p)
+redis.call('HSET', KEYS[1], ARGV[1], record)
+redis.call('ZREM', KEYS[from == 'pending' and 3 or 5], ARGV[1])
+redis.call('ZADD', KEYS[to == 'paid' and 4 or 5], 0, ARGV[1])
+redis.call('XADD', KEYS[2], '*', 'j', ARGV[5] ..
+  ',"eventId":' .. cjson.encode(p.eventId) .. ',"user":' .. cjson.encode(p.user) ..
+  ',"amount":' .. string.format('%d', p.amount) .. ',"state":' .. cjson.encode(to) ..
+  ',"previous":' .. cjson.encode(from) .. ',"reference":' .. cjson.encode(p.reference) ..
+  ',"campaignId":' .. cjson.encode(p.campaignId) .. ',"prizeId":' .. cjson.encode(p.prizeId) .. '}')
+return {1, record}

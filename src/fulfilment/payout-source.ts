@@ -1,0 +1,35 @@
+// Aggregate source: every cash win gets its payout record, state pending, keyed by the win's event id.
+// The win's event is written atomically by the scan script and the persist step applies these ops
+// exactly once, so a payout is never missing (even across kill -9: the event stays pending in the
+// stream until applied) and never doubled (HSETNX). A clerk's cash rebate drawn on the same scan is a
+// payout of its own, `<eventId>-clerk`.
+import type { AggregateOp, AggregateSource, StoredEvent } from '../aggregates/aggregate-op.js';
+import { keys, type ShardTag } from '../redis/keys.js';
+import { asWonPrize, type PayoutRecord } from './win-record.js';
+
+function payoutOps(tag: ShardTag, event: StoredEvent, payoutId: string, user: unknown, rawPrize: unknown): AggregateOp[] {
+  const prize = asWonPrize(rawPrize);
+  if (prize === null || prize.kind !== 'cash' || prize.amount === null || typeof user !== 'string' || user === '') return [];
+  const payout: PayoutRecord = {
+    eventId: payoutId,
+    user,
+    amount: prize.amount,
+    state: 'pending',
+    reference: null,
+    updatedAt: event.at,
+    campaignId: typeof event.campaignId === 'string' ? event.campaignId : null,
+    prizeId: prize.id,
+  };
+  return [
+    { kind: 'hsetnx', key: keys.payouts(tag), field: payoutId, value: JSON.stringify(payout) },
+    { kind: 'zadd', key: keys.payoutIndex(tag, 'all'), score: 0, member: payoutId },
+    { kind: 'zadd', key: keys.payoutIndex(tag, 'pending'), score: 0, member: payoutId },
+  ];
+}
+
+export const payoutSource: AggregateSource = (event, tag) => {
+  if (event.type !== 'scan') return [];
+  const ops = event.outcome === 'won' ? payoutOps(tag, event, event.id, event.user, event.prize) : [];
+  if (event.clerkPrize) ops.push(...payoutOps(tag, event, `${event.id}-clerk`, event.clerk, event.clerkPrize));
+  return ops;
+};

@@ -1,0 +1,61 @@
+// The fulfilment aggregate sources as pure functions: which events make which records.
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../aggregates/aggregate-op.js';
+import { payoutSource } from './payout-source.js';
+import { winSource } from './win-source.js';
+import { redemptionSource } from './redemption-source.js';
+import { shopRateSource } from './shop-rate-source.js';
+
+const ctx = { campaignDay: () => '2027-03-01' };
+const scan = (extra: Record<string, unknown>): StoredEvent => ({
+  id: 'e1', type: 'scan', at: '2027-03-01T08:00:00.000Z', user: 'u1', campaignId: 'c', kind: 'item', batchId: 7,
+  outcome: 'won', prize: null, clerk: null, clerkPrize: null, shop: null, ...extra,
+});
+const cash = { id: 'red', name: 'Red', kind: 'cash', amount: 188 };
+
+describe('payout source', () => {
+  it('a cash win makes one pending payout keyed by the event id, indexed as all and pending', () => {
+    const ops = payoutSource(scan({ prize: cash }), '{s0}', ctx);
+    expect(ops.map((o) => o.kind)).toEqual(['hsetnx', 'zadd', 'zadd']);
+    expect(ops[0]).toMatchObject({ key: '{s0}:payouts', field: 'e1' });
+    expect(JSON.parse((ops[0] as { value: string }).value)).toEqual({
+      eventId: 'e1', user: 'u1', amount: 188, state: 'pending', reference: null, updatedAt: '2027-03-01T08:00:00.000Z', campaignId: 'c', prizeId: 'red',
+    });
+  });
+
+  it('the clerk\'s cash rebate is a payout of its own; points, gifts, lost scans and other types make none', () => {
+    const both = payoutSource(scan({ prize: cash, clerk: 'k7', clerkPrize: { id: 'reb', name: 'R', kind: 'cash', amount: 20 } }), '{s0}', ctx);
+    expect(both.filter((o) => o.kind === 'hsetnx').map((o) => (o as { field: string }).field)).toEqual(['e1', 'e1-clerk']);
+    expect(payoutSource(scan({ prize: { id: 'p', name: 'P', kind: 'points', amount: 5 } }), '{s0}', ctx)).toEqual([]);
+    expect(payoutSource(scan({ prize: { id: 'g', name: 'G', kind: 'gift', amount: null } }), '{s0}', ctx)).toEqual([]);
+    expect(payoutSource(scan({ outcome: 'repeat', prize: null }), '{s0}', ctx)).toEqual([]);
+    expect(payoutSource({ id: 'x', type: 'payout', at: 'now', prize: cash }, '{s0}', ctx)).toEqual([]);
+  });
+});
+
+describe('win source', () => {
+  it('a won gift: the win record, the user index and the voucher index; a lost scan: nothing', () => {
+    const ops = winSource(scan({ prize: { id: 'g', name: 'G', kind: 'gift', amount: null, voucher: { code: 'V', url: 'https://x/v/V' } } }), '{s0}', ctx);
+    expect(ops).toEqual([
+      expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1' }),
+      { kind: 'zadd', key: '{s0}:user:u1:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: 'e1' },
+      { kind: 'hsetnx', key: '{s0}:vouchers', field: 'V', value: 'e1' },
+    ]);
+    expect(winSource(scan({ outcome: 'lost', prize: null }), '{s0}', ctx)).toEqual([]);
+  });
+});
+
+describe('redemption and shop-rate sources', () => {
+  it('a redemption is indexed by time, for all and for its shop', () => {
+    const ops = redemptionSource({ id: 'r1', type: 'redemption', at: '2027-03-02T00:00:00.000Z', eventId: 'e1', shop: 's9' }, '{s0}', ctx);
+    expect(ops.map((o) => (o as { key: string }).key)).toEqual(['{s0}:redemptions:at', '{s0}:redemptions:shop:s9']);
+  });
+
+  it('a box first scan counts the box per box batch; an item first scan with a shop counts one; repeats count nothing', () => {
+    expect(shopRateSource(scan({ kind: 'box', outcome: 'verified', shop: 's1' }), '{s0}', ctx)).toEqual([{ kind: 'hincrby', key: '{s0}:cp:c:shop-rate', field: 'b:7:s1', by: 1 }]);
+    expect(shopRateSource(scan({ outcome: 'lost', shop: 's1' }), '{s0}', ctx)).toEqual([{ kind: 'hincrby', key: '{s0}:cp:c:shop-rate', field: 's:s1', by: 1 }]);
+    expect(shopRateSource(scan({ outcome: 'repeat', shop: 's1' }), '{s0}', ctx)).toEqual([]);
+    expect(shopRateSource(scan({ outcome: 'lost', shop: null }), '{s0}', ctx)).toEqual([]);
+    expect(shopRateSource(scan({ outcome: 'lost', shop: 's1', campaignId: null }), '{s0}', ctx)).toEqual([]);
+  });
+});
