@@ -40,6 +40,11 @@ const cases: Case[] = [
   { name: 'GET /v1/members/{user}', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/members/wx_someone'], ok: 200 },
   // no such win: the role passes, the redemption itself is 404
   { name: 'POST /v1/redemptions', roles: ['admin', 'operator', 'shop'], request: async () => ['POST', '/v1/redemptions', { eventId: 'nonexistent0000', shop: 's_role' }], ok: 404 },
+  { name: 'GET /v1/reports/redemptions', roles: ['admin', 'operator', 'shop'], request: async () => ['GET', '/v1/reports/redemptions?shop=s_role'], ok: 200 },
+  { name: 'GET /v1/payouts', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/payouts?state=pending'], ok: 200 },
+  // no such payout: the role passes, the payout itself is 404
+  { name: 'POST /v1/payouts/{eventId}', roles: ['admin', 'dcrm'], request: async () => ['POST', '/v1/payouts/nonexistent0000', { state: 'paid', reference: 'r' }], ok: 404 },
+  { name: 'POST /v1/members/{user}/points', roles: ['admin', 'dcrm'], request: async () => ['POST', `/v1/members/wx_${uniq()}/points`, { delta: 5, reason: 'role test', idempotencyKey: uniq() }], ok: 200 },
   { name: 'GET /v1/events', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/events?limit=5'], ok: 200 },
   { name: 'GET /v1/audit', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/audit'], ok: 200 },
   { name: 'GET /v1/dcrm/dead-letters', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/dcrm/dead-letters'], ok: 200 },
@@ -59,6 +64,7 @@ const publicCases: { name: string; request: () => Promise<[string, string, unkno
   { name: 'GET /healthz', request: async () => ['GET', '/healthz'], ok: 200 },
   { name: 'GET /metrics', request: async () => ['GET', '/metrics'], ok: 200 },
   { name: 'GET /c/{code}', request: async () => ['GET', `/c/${fx.engine.codec.encode(itemBatch, 1)}`], ok: 200 },
+  { name: 'GET /me', request: async () => ['GET', '/me'], ok: 200 },
   { name: 'POST /v1/scans (open mode)', request: async () => ['POST', '/v1/scans', { code: fx.engine.codec.encode(itemBatch, 2), user: 'wx_pub' }], ok: 200 },
 ];
 
@@ -105,6 +111,11 @@ describe('role x route table', () => {
       }
     });
   }
+
+  it('a shop key reads only its own shop\'s redemption report', async () => {
+    expect((await call(keyOf.get('shop') as string, ['GET', '/v1/reports/redemptions?shop=s_other'])).status).toBe(403);
+    expect((await call(keyOf.get('shop') as string, ['GET', '/v1/reports/redemptions'])).status).toBe(200);
+  });
 
   it('a shop key redeems only for its own shop', async () => {
     const other = await call(keyOf.get('shop') as string, ['POST', '/v1/redemptions', { eventId: 'nonexistent0000', shop: 's_other' }]);
