@@ -106,8 +106,9 @@ export function landingRoutes(d: LandingDeps): Route[] {
       if (session !== null) return reply('200 OK', page(code, null));
       return reply('200 OK', page(code, null), [['set-cookie', d.sessions.issue(newAnonymousId())]]);
     }
+    // open mode takes an upstream id as sent; the session remembers it for GET /me
     const upstream = call.queryParam('user');
-    if (upstream !== null && ID_RE.test(upstream)) return reply('200 OK', page(code, upstream));
+    if (upstream !== null && ID_RE.test(upstream)) return reply('200 OK', page(code, upstream), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream)]]);
     const session = d.sessions.read(call.cookie);
     if (session !== null) return reply('200 OK', page(code, session.user));
     const anon = newAnonymousId();
