@@ -90,9 +90,9 @@ async function engineMetrics(engine: EngineProcess): Promise<EngineMetrics> {
   for (const line of (await r.text()).split('\n')) {
     const b = /^scanlot_scan_duration_seconds_bucket\{le="([^"]+)"\} (\S+)$/.exec(line);
     if (b) m.buckets.set(b[1] as string, Number(b[2]));
-    const l = /^scanlot_event_loop_delay_seconds\{quantile="([^"]+)"\} (\S+)$/.exec(line);
-    if (l?.[1] === '0.99') m.loopP99S = Number(l[2]);
-    if (l?.[1] === '1') m.loopMaxS = Number(l[2]);
+    const l = /^scanlot_event_loop_delay_(p99|max)_seconds (\S+)$/.exec(line);
+    if (l?.[1] === 'p99') m.loopP99S = Number(l[2]);
+    if (l?.[1] === 'max') m.loopMaxS = Number(l[2]);
   }
   return m;
 }

@@ -24,6 +24,7 @@
         {'r', board, member, counter}  rank: one more scan for member on a sorted set whose score is
                                      scans * 2^32 + (2^32 - 1 - arrival), arrival = INCR counter: of
                                      members with as many scans, the one that got there first ranks first
+        {'e', key, seconds}            EXPIRE (after the batch's other ops, so a key they create gets it)
 
   Returns
     {n}             all n entries were ours: acknowledged, deleted, ops applied
@@ -66,6 +67,8 @@ local function apply(op)
     local arrival = redis.call('INCR', op[4])
     local scans = math.floor((tonumber(redis.call('ZSCORE', op[2], op[3])) or 0) / TWO32) + 1
     redis.call('ZADD', op[2], scans * TWO32 + (TWO32 - 1 - arrival), op[3])
+  elseif kind == 'e' then
+    redis.call('EXPIRE', op[2], op[3])
   end
 end
 -- an op that fails (a key of the wrong type, say) loses its figure, logged in Redis' log; it must not

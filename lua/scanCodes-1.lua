@@ -10,7 +10,12 @@
   is answered `stale` without a write, for the engine to send again with this clock's time.
 
   The script only decides and records what a decision reads: code bits and records, limits, stock,
-  budget, caps, box openings, the event. A user's own limits live in the user's hash (a member's, or an
+  budget, caps, box openings, the event. Pacing: a prize with a release has units released from the
+  campaign's first day (or hour) on; the state hash counts its wins (p:<prize>), which never pass the
+  units released by now. Without `guaranteed` a period's units are released at its start; with it, unit
+  k of a period of n is released at a moment drawn in the k-th n-th of the period (SHA-1 of the
+  campaign's seed, prize, period and k), and the first eligible first scan after that moment wins it
+  whatever its own draw. A user's own limits live in the user's hash (a member's, or an
   anonymous visitor's): blocked, level, and per campaign d:<cp> (the day the counters are of), us:<cp>
   and uw:<cp> (scans and wins that day), w:<cp>:<prize> (wins of a prize with a perUserCap), so that one
   HMGET reads and one HSET writes all of them. Figures nothing decides on (outcome counts, wins per prize,
@@ -31,21 +36,27 @@
 
   ARGV
     1 deadline, ms of Redis' TIME without the shift (a deadline is about real time passing)
-    2..8 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
+    2 the engine's estimate of the shared clock when it sent the call: further than 1 s ahead of this
+      clock or 2.5 s behind it, every belief of the call may be wrong (campaigns near an edge are named
+      only within 3 s of the estimate), and every scan is answered `stale`
+    3..9 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
       code record (+ batchId:serial), member (+ user), anonymous visitor (+ user), box
       (+ boxBatchId:boxSerial), clock shift key
-    9 MessagePack array of the campaigns the scans name, each an array:
+    10 MessagePack array of the campaigns the scans name, each an array:
         1 key prefix of the campaign (+ state, day:<day>, clerk:<clerk>, ip:<ip>:<minute>)
         2 startsAt ms  3 endsAt ms (the state hash's `end` overrides)
         4 '1' when the engine believed it live  5 the day the engine believed (YYYYMMDD)
         6 that day's start ms  7 its end ms
         8 userScansPerDay  9 userWinsPerDay  10 ipScansPerMinute (0 = none)
         11 geofence off|flag|block  12 '1' when a position is required
-        13 prize specs, each {id, hasStock, hasBudget, dailyCap, perUserCap} (0|1, 0 = none)
+        13 prize specs, each {id, hasStock, hasBudget, dailyCap, perUserCap, release, perPeriod, guaranteed}:
+           hasStock, hasBudget, guaranteed 0|1; dailyCap, perUserCap 0 = none; release '' (all at once),
+           'd' (perPeriod units a day in the time zone) or 'h' (an hour)
         14 campaign id (names the campaign's fields in a user's hash)
-    10 MessagePack array of scans, each an array:
+        15 the day's number since the campaign's first day (0 on the day startsAt falls in)
+    11 MessagePack array of scans, each an array:
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
-        6 campaign index into ARGV 9 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
+        6 campaign index into ARGV 10 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
         12 region lat  13 region lng  14 region km ('' when the batch has no region)
         15 the box holding this item, "boxBatchId:boxSerial" ('' when the batch is not packed in boxes)
         16 radius km around the shop that opened the box
@@ -53,7 +64,8 @@
         18 level map: 10 characters, one per member level 0..9: '0' no prize, '1'..'9' the chosen prize
            drawn for that level (the draw itself happened in the engine with crypto's random integer)
         19 the chosen prize drawn for the clerk ('0' none)
-        20.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount
+        20.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount;
+           after those the level map and the clerk point to, one per guaranteed prize of the audience
 
   Returns one string, values joined by \31: the shared clock's ms, then 9 values per scan:
     outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
@@ -67,26 +79,29 @@
 
 local clock = redis.call('TIME')
 local realNow = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local now = realNow + (tonumber(redis.call('GET', ARGV[8])) or 0)
+local now = realNow + (tonumber(redis.call('GET', ARGV[9])) or 0)
 local nowText = string.format('%d', now)
-local scans = cmsgpack.unpack(ARGV[10])
+local scans = cmsgpack.unpack(ARGV[11])
 
 local out, n = {nowText}, 1
-if realNow > tonumber(ARGV[1]) then
+local skew = now - tonumber(ARGV[2])
+local refuse = realNow > tonumber(ARGV[1]) and 'expired' or ((skew > 2500 or skew < -1000) and 'stale' or nil)
+if refuse then
   for _ = 1, #scans do
-    for j = 1, 9 do out[n + j] = (j == 1) and 'expired' or '' end
+    for j = 1, 9 do out[n + j] = (j == 1) and refuse or '' end
     n = n + 9
   end
   return table.concat(out, '\31')
 end
 
-local statusKey, seenPrefix, codePrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local campaigns = cmsgpack.unpack(ARGV[9])
+local statusKey, seenPrefix, codePrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local campaigns = cmsgpack.unpack(ARGV[10])
 local minute = string.format('%d', math.floor(now / 60000))
 local TTL_DAY = 259200
 
 -- per call: what every scan of the call reads alike
-local batchStatus, campaignLive, campaignPaused, ttlSet = {}, {}, {}, {}
+local batchStatus, campaignLive, campaignPaused, campaignSeed, ttlSet = {}, {}, {}, {}, {}
+local HOUR = 3600000
 
 -- the campaign-wide day hash (wins of prizes with a dailyCap) lives three days; its TTL is set when one
 -- of its fields is first created
@@ -136,11 +151,12 @@ local function liveness(i)
   local live = campaignLive[i]
   if live == nil then
     local cb = campaigns[i]
-    local st = redis.call('HMGET', cb[1] .. 'state', 'state', 'end')
+    local st = redis.call('HMGET', cb[1] .. 'state', 'state', 'end', 'seed')
     local endMs = tonumber(st[2]) or tonumber(cb[3])
     live = st[1] ~= 'ended' and now >= tonumber(cb[2]) and now < endMs
     campaignLive[i] = live
     campaignPaused[i] = st[1] == 'paused'
+    campaignSeed[i] = st[3] or ''
   end
   return live
 end
@@ -151,13 +167,36 @@ local function chosen(choice)
   return c[13][tonumber(s[at])], s[at + 1], tonumber(s[at + 2])
 end
 
--- Reason the prize cannot be won now, or '' and its stock and budget left (reads only). `wins`: the
--- winner's wins of this prize so far.
+-- Units of a paced prize released by now: `perPeriod` for each period before this one, and in this one
+-- all at its start, or (guaranteed) those whose release moment has come.
+local function released(spec)
+  local n = tonumber(spec[7])
+  local periodStart, periodLen, index
+  if spec[6] == 'd' then
+    periodStart, periodLen, index = tonumber(c[6]), tonumber(c[7]) - tonumber(c[6]), tonumber(c[15])
+  else
+    local first = math.floor(tonumber(c[2]) / HOUR) * HOUR
+    index = math.floor((now - first) / HOUR)
+    periodStart, periodLen = first + index * HOUR, HOUR
+  end
+  if spec[8] ~= '1' then return n * (index + 1) end
+  local slotLen = periodLen / n
+  local k = math.floor((now - periodStart) / slotLen)
+  if k >= n then return n * (index + 1) end
+  local h = redis.sha1hex(campaignSeed[c.index] .. ':' .. spec[1] .. ':' .. index .. ':' .. k)
+  local at = periodStart + (k + tonumber(string.sub(h, 1, 8), 16) / 4294967296) * slotLen
+  return n * index + k + (now >= at and 1 or 0)
+end
+
+-- Reason the prize cannot be won now, or '' and its state (stock, budget, paced wins: read only).
+-- `wins`: the winner's wins of this prize so far.
 local function prizeBlocker(spec, amount, dayKey, wins)
   local left
-  if spec[2] == '1' or spec[3] == '1' then
-    left = redis.call('HMGET', c[1] .. 'state', 's:' .. spec[1], 'b:' .. spec[1])
+  if spec[2] == '1' or spec[3] == '1' or spec[6] ~= '' then
+    left = redis.call('HMGET', c[1] .. 'state', 's:' .. spec[1], 'b:' .. spec[1], 'p:' .. spec[1])
     if spec[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock' end
+    -- a paced prize with no released unit left is out of stock for now
+    if spec[6] ~= '' and (tonumber(left[3]) or 0) >= released(spec) then return 'out_of_stock' end
   end
   local dailyCap = tonumber(spec[4])
   if dailyCap > 0 and (tonumber(redis.call('HGET', dayKey, 'w:' .. spec[1])) or 0) >= dailyCap then
@@ -169,14 +208,14 @@ local function prizeBlocker(spec, amount, dayKey, wins)
   return '', left
 end
 
--- writes what a later decision reads: stock and budget left (one HSET), the day's wins of a capped prize
+-- writes what a later decision reads: stock, budget and paced wins (one HSET), the day's wins of a capped prize
 local function awardPrize(spec, amount, dayKey, left)
-  if spec[2] == '1' and spec[3] == '1' then
-    redis.call('HSET', c[1] .. 'state', 's:' .. spec[1], int(tonumber(left[1]) - 1), 'b:' .. spec[1], int(tonumber(left[2]) - amount))
-  elseif spec[2] == '1' then
-    redis.call('HSET', c[1] .. 'state', 's:' .. spec[1], int(tonumber(left[1]) - 1))
-  elseif spec[3] == '1' then
-    redis.call('HSET', c[1] .. 'state', 'b:' .. spec[1], int(tonumber(left[2]) - amount))
+  if left then
+    local w = {}
+    if spec[2] == '1' then w[#w + 1], w[#w + 2] = 's:' .. spec[1], int(tonumber(left[1]) - 1) end
+    if spec[3] == '1' then w[#w + 1], w[#w + 2] = 'b:' .. spec[1], int(tonumber(left[2]) - amount) end
+    if spec[6] ~= '' then w[#w + 1], w[#w + 2] = 'p:' .. spec[1], int((tonumber(left[3]) or 0) + 1) end
+    redis.call('HSET', c[1] .. 'state', unpack(w))
   end
   if tonumber(spec[4]) > 0 then dayIncr(dayKey, 'w:' .. spec[1]) end
 end
@@ -202,7 +241,10 @@ local function scanOne()
     if live ~= (cb[4] == '1') or (live and (now < tonumber(cb[6]) or now >= tonumber(cb[7]))) then
       return {'stale', live and '1' or '0', 0, 0, 0, '', '', '', ''}
     end
-    if live then c = cb end
+    if live then
+      c = cb
+      c.index = ci
+    end
   end
 
   if status == 'p' then return blocked('batch_pending') end
@@ -304,6 +346,17 @@ local function scanOne()
   local outcome, reason, prizeJson, clerkJson = 'verified', '', '', ''
   if c then
     local choice = tonumber(string.sub(s[18], level + 1, level + 1)) or 0
+    -- a guaranteed prize with a released unit pending goes to this scan, whatever it drew
+    local clerkChoice = tonumber(s[19]) or 0
+    for g = 1, (#s - 19) / 3 do
+      if g ~= clerkChoice and c[13][tonumber(s[20 + 3 * (g - 1)])][8] == '1' then
+        local spec, _, amount = chosen(g)
+        if prizeBlocker(spec, amount, dayKey, capWins[spec[1]] or 0) == '' then
+          choice = g
+          break
+        end
+      end
+    end
     if choice == 0 then
       outcome, reason = 'lost', 'no_prize'
     else
@@ -331,7 +384,6 @@ local function scanOne()
         end
       end
     end
-    local clerkChoice = tonumber(s[19]) or 0
     if s[9] ~= '' and clerkChoice > 0 then
       local spec, json, amount = chosen(clerkChoice)
       local clerkKey = c[1] .. 'clerk:' .. s[9]

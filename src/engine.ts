@@ -16,6 +16,12 @@ import { CampaignStore } from './campaigns/campaign-store.js';
 import { MemberStore } from './members/member-store.js';
 import { ScanService } from './scan/scan-service.js';
 import { ScanMetrics } from './scan/scan-metrics.js';
+import { registerRuntimeMetrics } from './metrics/runtime-metrics.js';
+import { errorAnswers, registerHttpErrorMetrics } from './metrics/http-errors.js';
+import { reportRoutes } from './http/routes/report-routes.js';
+import { consoleRoutes } from './console/console-routes.js';
+import { ScanReports } from './reports/scan-report.js';
+import { Overview } from './reports/overview.js';
 import { openEventDb } from './events/event-schema.js';
 import { EventQuery } from './events/event-query.js';
 import { StreamConsumer } from './events/stream-consumer.js';
@@ -139,6 +145,8 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
 
   const metrics = new ScanMetrics();
   const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);
+  registerRuntimeMetrics(metrics.registry);
+  registerHttpErrorMetrics(metrics.registry);
   const faults = new RedisFaults(log.child({ component: 'scan' }), metrics.registry);
   // delivery reads what the consumer persisted; its position is in the same SQLite file
   const outbox = new DcrmOutbox(
@@ -185,6 +193,8 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       // GET /me: the user of the signed session cookie (a tampered one is nobody)
       ...fulfilmentPages(vouchers, wins, (cookie) => sessions.read(cookie)?.user ?? null),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId)),
+      ...consoleRoutes(),
+      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
     ],
     operators,
     config.host,

@@ -15,7 +15,9 @@ export type AggregateOp =
   /** ZADD key score member (an index by time or by id) */
   | { readonly kind: 'zadd'; readonly key: string; readonly score: number; readonly member: string }
   /** one more scan for `member` on a leaderboard; ties go to who got there first (INCR `counter` orders arrivals) */
-  | { readonly kind: 'rank'; readonly key: string; readonly member: string; readonly counter: string };
+  | { readonly kind: 'rank'; readonly key: string; readonly member: string; readonly counter: string }
+  /** EXPIRE key seconds (figures kept for a while only, e.g. per minute); one per key and batch is applied */
+  | { readonly kind: 'expire'; readonly key: string; readonly seconds: number };
 
 /** The parsed event JSON (CONTRACT §5): `id`, `type`, `at` always; the rest per type. */
 export type StoredEvent = { readonly id: string; readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;

@@ -5,5 +5,6 @@ import { winSource } from '../fulfilment/win-source.js';
 import { payoutSource } from '../fulfilment/payout-source.js';
 import { redemptionSource } from '../fulfilment/redemption-source.js';
 import { shopRateSource } from '../fulfilment/shop-rate-source.js';
+import { scanReportSource } from '../reports/scan-report-source.js';
 
-export const AGGREGATE_SOURCES: readonly AggregateSource[] = [campaignFigures, winSource, payoutSource, redemptionSource, shopRateSource];
+export const AGGREGATE_SOURCES: readonly AggregateSource[] = [campaignFigures, winSource, payoutSource, redemptionSource, shopRateSource, scanReportSource];

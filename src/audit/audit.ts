@@ -5,8 +5,8 @@
 //   stream     no event left in Redis' stream or pending in the consumer group
 //   codes      per batch: codes consumed in Redis (bitmap) = codes with a first-scan event in SQLite,
 //              and no code has two first-scan events
-//   stock      per prize with stock: initial stock = stock left + wins in Redis = stock left + won events
-//   budget     per prize with budget: initial budget = budget left + sum of won amounts in SQLite
+//   stock      per prize with stock: initial stock + top-ups = stock left + won events
+//   budget     per prize with budget: initial budget + top-ups = budget left + sum of won amounts in SQLite
 //   wins       per prize: wins counted in Redis = won events in SQLite
 //   caps       per prize: no user above perUserCap, no campaign day above dailyCap,
 //              no user above the campaign's userWinsPerDay on any day
@@ -100,7 +100,7 @@ export class Auditor {
     if (scoped) {
       const ids = new Set<number>();
       for (const c of selected) {
-        const stmt = this.db.prepare<[string], { b: number }>('SELECT DISTINCT batch_id AS b FROM events WHERE campaign_id = ?');
+        const stmt = this.db.prepare<[string], { b: number }>("SELECT DISTINCT batch_id AS b FROM events WHERE campaign_id = ? AND batch_id IS NOT NULL");
         for (const r of stmt.all(c.def.id)) ids.add(r.b);
         for (const b of c.def.scope.batchIds) ids.add(b);
       }
@@ -165,8 +165,8 @@ export class Auditor {
       const w = won.get(p.id) ?? { prize: p.id, n: 0, amount: 0 };
       const subject = `${id}/${p.id}`;
       row('wins', `${subject}: wins in Redis = won events`, l?.won ?? 0, w.n);
-      if (p.stock !== null) row('stock', `${subject}: initial = left + won events`, p.stock, (l?.stockLeft ?? 0) + w.n);
-      if (p.budget !== null) row('budget', `${subject}: initial = left + won amounts`, p.budget, (l?.budgetLeft ?? 0) + w.amount);
+      if (p.stock !== null) row('stock', `${subject}: initial + top-ups = left + won events`, p.stock + (l?.toppedUp.stock ?? 0), (l?.stockLeft ?? 0) + w.n);
+      if (p.budget !== null) row('budget', `${subject}: initial + top-ups = left + won amounts`, p.budget + (l?.toppedUp.budget ?? 0), (l?.budgetLeft ?? 0) + w.amount);
       if (p.perUserCap !== null) {
         const max = maxOf(perUser, `${p.id}\u0000`);
         row('caps', `${subject}: most wins of one user <= perUserCap ${p.perUserCap}`, 'yes', max <= p.perUserCap ? 'yes' : `no (${max})`);
@@ -197,8 +197,13 @@ export class Auditor {
       if (moved > 0) end = moved;
     }
     const from = new Date(c.def.startsAtMs).toISOString();
-    const until = new Date(end).toISOString();
-    const outside = this.db.prepare<[string, string, string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan' AND (at < ? OR at >= ?)").get(id, from, until)?.n ?? 0;
+    let until = new Date(end).toISOString();
+    // an operator who ended the campaign ended its window: its event says when
+    const ended = this.db
+      .prepare<[string], { at: string | null }>(`SELECT min(at) AS at FROM events WHERE type = 'campaign' AND campaign_id = ? AND json_extract(body, '$.change.state') = 'ended'`)
+      .get(id)?.at;
+    if (ended && ended < until) until = ended;
+    const outside = this.db.prepare<[string, string, string], { n: number }>("SELECT count(*) AS n FROM events WHERE type = 'scan' AND campaign_id = ? AND (at < ? OR at >= ?)").get(id, from, until)?.n ?? 0;
     row('window', `${id}: events of the campaign outside [${from}, ${until})`, 0, outside);
     const batches = JSON.stringify(c.def.scope.batchIds);
     const skus = JSON.stringify(c.def.scope.skus);

@@ -75,6 +75,24 @@ export class BatchStore {
     return { ...batch, status, scanned: counts.reduce((a, b) => a + b, 0) };
   }
 
+  /** Batches with ids above `after`, in id order, with their live status; `next` is the cursor of the following page. */
+  async list(after: number, limit: number): Promise<{ batches: Batch[]; next: number | null }> {
+    const last = Number((await this.redis.get(keys.batchSeq)) ?? 0);
+    const ids: string[] = [];
+    for (let id = after + 1; id <= Math.min(last, after + limit); id++) ids.push(String(id));
+    if (ids.length === 0) return { batches: [], next: null };
+    const first = ALL_SHARDS[0] as string;
+    const [defs, letters] = await Promise.all([this.redis.hmget(keys.batchDefs, ...ids), this.redis.hmget(keys.batchStatus(first), ...ids)]);
+    const batches: Batch[] = [];
+    defs.forEach((raw, i) => {
+      if (raw === null) return;
+      const b = JSON.parse(raw) as Batch;
+      batches.push({ ...b, status: statusFromLetter(letters[i] ?? null) ?? b.status });
+    });
+    const end = Number(ids[ids.length - 1]);
+    return { batches, next: end < last ? end : null };
+  }
+
   async setStatus(batchId: number, status: BatchStatus): Promise<Batch & { scanned: number }> {
     const batch = await this.get(batchId);
     if (!batch) throw notFound(`batch ${batchId}`);

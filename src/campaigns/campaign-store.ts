@@ -1,15 +1,20 @@
 // Campaigns in Redis and in the engine's memory. The definition lives under {meta}; the live counters
 // (stock, budget, wins, stats) live in every shard, where the scan script reads them. Engines learn of
 // campaigns created elsewhere through a pub/sub message, so the hot path reads only memory.
+import { randomBytes } from 'node:crypto';
 import { conflict, notFound } from '../errors.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { Batch } from '../batches/batch.js';
-import type { Campaign, Prize } from './campaign.js';
+import { phaseOf, type Campaign, type CampaignPhase, type Prize } from './campaign.js';
+import type { CampaignPatch } from './campaign-patch.js';
+import { runPatchCampaign } from './patch-campaign-script.js';
+import { EventIds } from '../scan/event-ids.js';
 import { buildAudienceDraw, type AudienceDraw } from './draw-table.js';
 import { CampaignDay } from './campaign-day.js';
 import { statsField } from '../aggregates/campaign-figures.js';
 import { pointsMultipliers } from './points-boost.js';
+import { releasedBy } from './pacing.js';
 
 export interface CompiledCampaign {
   readonly def: Campaign;
@@ -21,6 +26,10 @@ export interface CompiledCampaign {
   readonly prizeJsonHead: ReadonlyMap<string, string>;
   /** pointsBoost per member level 0..9, or null when every level gets the plain amount */
   readonly pointsMultipliers: readonly number[] | null;
+  /** prizes with a guaranteed release, per audience (a scan may win one whatever it drew) */
+  readonly guaranteed: { readonly consumer: readonly Prize[]; readonly shop: readonly Prize[] };
+  /** the start (ms) of the calendar day, in the campaign's time zone, that startsAt falls in */
+  readonly firstDayStart: number;
 }
 
 export function compileCampaign(def: Campaign): CompiledCampaign {
@@ -37,6 +46,11 @@ export function compileCampaign(def: Campaign): CompiledCampaign {
     day: new CampaignDay(def.timezone),
     prizeJsonHead,
     pointsMultipliers: multipliers.every((m) => m === 1) ? null : multipliers,
+    guaranteed: {
+      consumer: def.prizes.filter((p) => p.guaranteed === true && p.for === 'consumer'),
+      shop: def.prizes.filter((p) => p.guaranteed === true && p.for === 'shop'),
+    },
+    firstDayStart: new CampaignDay(def.timezone).bounds(def.startsAtMs).start,
   };
 }
 
@@ -56,6 +70,19 @@ export interface PrizeLive {
   budgetLeft: number | null;
   wonToday: number;
   won: number;
+  /** stock and budget added by PATCH top-ups, in total */
+  toppedUp: { stock: number; budget: number };
+  /** a paced prize's units released by now (null: not paced) */
+  released?: number | null;
+}
+
+export interface CampaignListItem {
+  id: string;
+  name: string;
+  state: CampaignPhase;
+  startsAt: string;
+  endsAt: string;
+  scope: Campaign['scope'];
 }
 
 export class CampaignStore {
@@ -66,31 +93,57 @@ export class CampaignStore {
   constructor(private readonly redis: RedisClient, private readonly now: () => number) {}
 
   #seenVersion: string | null = null;
+  /** the definition JSON each compiled campaign was built from: a changed one is compiled again */
+  readonly #raw = new Map<string, string>();
+  readonly #ids = new EventIds();
 
   async loadAll(): Promise<void> {
-    // the version is read first: a campaign created in between makes the next check read again
+    // the version is read first: a campaign created or changed in between makes the next check read again
     this.#seenVersion = await this.redis.get(keys.campaignVersion);
     const all = await this.redis.hgetall(keys.campaignDefs);
-    for (const [id, raw] of Object.entries(all)) if (!this.#byId.has(id)) this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
+    for (const [id, raw] of Object.entries(all)) this.#rememberRaw(id, raw);
   }
 
-  /** Re-reads the definitions only when a campaign was created since the last read (one GET otherwise). */
+  /** Re-reads the definitions only when a campaign was created or changed since the last read (one GET otherwise). */
   async loadIfChanged(): Promise<void> {
     if ((await this.redis.get(keys.campaignVersion)) !== this.#seenVersion) await this.loadAll();
   }
 
-  /** Called when another engine announces a campaign. */
+  /** Called when an engine announces a created or changed campaign. */
   async refresh(id: string): Promise<void> {
-    if (this.#byId.has(id)) return;
     const raw = await this.redis.hget(keys.campaignDefs, id);
-    if (raw !== null) this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
+    if (raw !== null) this.#rememberRaw(id, raw);
   }
 
+  #rememberRaw(id: string, raw: string): void {
+    if (this.#raw.get(id) === raw) return;
+    this.#raw.set(id, raw);
+    this.#remember(compileCampaign(JSON.parse(raw) as Campaign));
+  }
+
+  /** Adds or replaces a campaign in the indexes the hot path reads. */
   #remember(c: CompiledCampaign): void {
-    if (this.#byId.has(c.def.id)) return;
+    const old = this.#byId.get(c.def.id);
+    const swap = (list: CompiledCampaign[] | undefined): CompiledCampaign[] => [...(list ?? []).filter((x) => x !== old), c];
     this.#byId.set(c.def.id, c);
-    for (const sku of c.def.scope.skus) this.#bySku.set(sku, [...(this.#bySku.get(sku) ?? []), c]);
-    for (const id of c.def.scope.batchIds) this.#byBatch.set(id, [...(this.#byBatch.get(id) ?? []), c]);
+    if (old) {
+      for (const sku of old.def.scope.skus) this.#bySku.set(sku, (this.#bySku.get(sku) ?? []).filter((x) => x !== old));
+      for (const id of old.def.scope.batchIds) this.#byBatch.set(id, (this.#byBatch.get(id) ?? []).filter((x) => x !== old));
+    }
+    for (const sku of c.def.scope.skus) this.#bySku.set(sku, swap(this.#bySku.get(sku)));
+    for (const id of c.def.scope.batchIds) this.#byBatch.set(id, swap(this.#byBatch.get(id)));
+  }
+
+  /** Campaigns for the console and GET /v1/campaigns, newest first, optionally of one state. */
+  list(state: CampaignPhase | 'all'): CampaignListItem[] {
+    const now = this.now();
+    const out: CampaignListItem[] = [];
+    for (const { def } of this.#byId.values()) {
+      const phase = phaseOf(def, now);
+      if (state !== 'all' && phase !== state) continue;
+      out.push({ id: def.id, name: def.name, state: phase, startsAt: def.startsAt, endsAt: def.endsAt, scope: def.scope });
+    }
+    return out.sort((a, b) => (a.startsAt < b.startsAt ? 1 : a.startsAt > b.startsAt ? -1 : a.id.localeCompare(b.id)));
   }
 
   all(): IterableIterator<CompiledCampaign> {
@@ -102,11 +155,12 @@ export class CampaignStore {
   }
 
   /** The live campaign that covers a batch at `now`, if any. Live scopes never overlap. */
+  /** A paused campaign still covers its codes: the scan script answers campaign_paused; an ended one does not. */
   coverFor(batch: Batch, now: number): CompiledCampaign | null {
     const byBatch = this.#byBatch.get(batch.batchId);
-    if (byBatch) for (const c of byBatch) if (now >= c.def.startsAtMs && now < c.def.endsAtMs) return c;
+    if (byBatch) for (const c of byBatch) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended') return c;
     const bySku = this.#bySku.get(batch.sku);
-    if (bySku) for (const c of bySku) if (now >= c.def.startsAtMs && now < c.def.endsAtMs) return c;
+    if (bySku) for (const c of bySku) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended') return c;
     return null;
   }
 
@@ -118,42 +172,98 @@ export class CampaignStore {
     return null;
   }
 
-  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
-    // one creation at a time, so two overlapping campaigns cannot both pass the overlap check
+  /** One creation or change of scope/time at a time, so two overlapping campaigns cannot both pass the overlap check. */
+  async #locked<T>(work: () => Promise<T>): Promise<T> {
     const lock = `${keys.campaignDefs}:lock`;
     const token = `${process.pid}:${this.now()}:${Math.random()}`;
     for (let i = 0; ; i++) {
       if ((await this.redis.set(lock, token, 'PX', 10_000, 'NX')) === 'OK') break;
-      if (i > 100) throw conflict('another campaign is being created; try again');
+      if (i > 100) throw conflict('another campaign is being created or changed; try again');
       await new Promise((r) => setTimeout(r, 50));
     }
     try {
+      return await work();
+    } finally {
+      const held = await this.redis.get(lock);
+      if (held === token) await this.redis.del(lock);
+    }
+  }
+
+  async #checkNoOverlap(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<void> {
+    const skus = new Map<number, string | undefined>();
+    for (const c of this.#byId.values()) {
+      if (c.def.id === def.id || c.def.endsAtMs <= this.now() || c.def.state === 'ended') continue;
+      for (const id of [...c.def.scope.batchIds, ...def.scope.batchIds]) if (!skus.has(id)) skus.set(id, await batchSku(id));
+      if (scopesOverlap(def, c.def, (id) => skus.get(id))) throw conflict(`scope overlaps live campaign ${c.def.id}`);
+    }
+  }
+
+  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+    return this.#locked(async () => {
       await this.loadAll();
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
-      const skus = new Map<number, string | undefined>();
-      for (const c of this.#byId.values()) {
-        if (c.def.endsAtMs <= this.now()) continue;
-        for (const id of [...c.def.scope.batchIds, ...def.scope.batchIds]) if (!skus.has(id)) skus.set(id, await batchSku(id));
-        if (scopesOverlap(def, c.def, (id) => skus.get(id))) throw conflict(`scope overlaps live campaign ${c.def.id}`);
-      }
+      await this.#checkNoOverlap(def, batchSku);
       for (const t of ALL_SHARDS) {
         const init: string[] = [];
         for (const p of def.prizes) {
           if (p.stock !== null) init.push(`s:${p.id}`, String(p.stock));
           if (p.budget !== null) init.push(`b:${p.id}`, String(p.budget));
         }
+        // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to them
+        init.push('seed', randomBytes(16).toString('hex'));
         if (init.length > 0) await this.redis.hset(keys.campaignState(t, def.id), ...init);
       }
-      await this.redis.hset(keys.campaignDefs, def.id, JSON.stringify(def));
-      await this.redis.incr(keys.campaignVersion);
-      const compiled = compileCampaign(def);
-      this.#remember(compiled);
-      await this.redis.publish(keys.definitionsChannel, `campaign:${def.id}`);
-      return compiled;
-    } finally {
-      const held = await this.redis.get(lock);
-      if (held === token) await this.redis.del(lock);
-    }
+      return this.#publish(def);
+    });
+  }
+
+  /** Stores a new or changed definition and tells every engine (they re-read it within a second). */
+  async #publish(def: Campaign): Promise<CompiledCampaign> {
+    const raw = JSON.stringify(def);
+    await this.redis.hset(keys.campaignDefs, def.id, raw);
+    await this.redis.incr(keys.campaignVersion);
+    this.#rememberRaw(def.id, raw);
+    await this.redis.publish(keys.definitionsChannel, `campaign:${def.id}`);
+    return this.#byId.get(def.id) as CompiledCampaign;
+  }
+
+  /**
+   * Applies an operator's change: the live state and top-ups with their event in one script call,
+   * then the definition under {meta} that the engines' caches follow. A later end is checked for
+   * overlap under the creation lock.
+   */
+  async patch(id: string, patch: CampaignPatch, who: string, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+    const apply = async (): Promise<CompiledCampaign> => {
+      // a later end is checked against every campaign, as creation is: read them all first
+      if (patch.endsAt !== null) await this.loadAll();
+      else await this.refresh(id);
+      const c = this.#byId.get(id);
+      if (!c) throw notFound(`campaign ${id}`);
+      if (c.def.state === 'ended') throw conflict(`campaign ${id} has ended`);
+      const next: Campaign = { ...c.def };
+      if (patch.state !== null) next.state = patch.state;
+      if (patch.endsAt !== null) {
+        next.endsAt = patch.endsAt.text;
+        next.endsAtMs = patch.endsAt.ms;
+        await this.#checkNoOverlap(next, batchSku);
+      }
+      const now = this.now();
+      const change: Record<string, unknown> = {};
+      if (patch.state !== null) change.state = patch.state;
+      if (patch.endsAt !== null) change.endsAt = patch.endsAt.text;
+      if (patch.prizes.length > 0) change.prizes = patch.prizes;
+      const event = JSON.stringify({ id: this.#ids.next(now), type: 'campaign', at: new Date(now).toISOString(), campaignId: id, who, change });
+      const [first, ...others] = ALL_SHARDS as [string, ...string[]];
+      // the event and the top-ups go to one shard (stock lives whole in one shard today); state and end to every shard
+      if ((await runPatchCampaign(this.redis, first, id, patch, event)) === 'ended') throw conflict(`campaign ${id} has ended`);
+      for (const t of others) {
+        if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
+        if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
+      }
+      if (patch.state === null && patch.endsAt === null) return c;
+      return this.#publish(next);
+    };
+    return patch.endsAt !== null ? this.#locked(apply) : apply();
   }
 
   async require(id: string): Promise<CompiledCampaign> {
@@ -172,16 +282,24 @@ export class CampaignStore {
     const d = c.day.dayOf(this.now());
     const day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
     const out = new Map<string, PrizeLive>();
-    for (const p of c.def.prizes) out.set(p.id, { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0 });
+    for (const p of c.def.prizes) out.set(p.id, { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0, toppedUp: { stock: 0, budget: 0 } });
+    let seed = '';
     for (const t of ALL_SHARDS) {
       const [state, stats] = await Promise.all([this.redis.hgetall(keys.campaignState(t, c.def.id)), this.redis.hgetall(keys.campaignStats(t, c.def.id))]);
+      seed ||= state.seed ?? '';
       for (const p of c.def.prizes) {
         const l = out.get(p.id) as PrizeLive;
         if (l.stockLeft !== null) l.stockLeft += Number(state[`s:${p.id}`] ?? 0);
         if (l.budgetLeft !== null) l.budgetLeft += Number(state[`b:${p.id}`] ?? 0);
         l.won += Number(stats[statsField.won(p.id)] ?? 0);
         l.wonToday += Number(stats[statsField.wonOn(p.id, day)] ?? 0);
+        l.toppedUp.stock += Number(state[`ts:${p.id}`] ?? 0);
+        l.toppedUp.budget += Number(state[`tb:${p.id}`] ?? 0);
       }
+    }
+    const now = this.now();
+    for (const p of c.def.prizes) {
+      if (p.release) (out.get(p.id) as PrizeLive).released = releasedBy(now, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, seed);
     }
     return out;
   }

@@ -6,6 +6,9 @@ import { asObject, oneOf, optBool, optInt, reqInt, reqNumber, reqString, type Js
 export type PrizeKind = 'cash' | 'points' | 'coupon' | 'gift';
 export type Audience = 'consumer' | 'shop' | 'clerk';
 export type Geofence = 'off' | 'flag' | 'block';
+/** set by PATCH; absent = live. `scheduled` and a past end are derived from the times, never stored */
+export type CampaignState = 'live' | 'paused' | 'ended';
+export type CampaignPhase = 'scheduled' | CampaignState;
 
 export interface Prize {
   id: string;
@@ -52,6 +55,7 @@ export interface Campaign {
   /** "required": a scan without lat/lng is blocked (no_position) and does not consume the code; absent in campaigns stored before the field existed */
   position?: 'optional' | 'required';
   createdAt: string;
+  state?: CampaignState;
 }
 
 const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -234,4 +238,11 @@ export function publicCampaign(c: Campaign): JsonObject {
     position: c.position ?? 'optional',
     createdAt: c.createdAt,
   };
+}
+
+/** Where a campaign stands at `now`: ended (by an operator or by its end), paused, scheduled or live. */
+export function phaseOf(c: Campaign, now: number): CampaignPhase {
+  if (c.state === 'ended' || now >= c.endsAtMs) return 'ended';
+  if (c.state === 'paused') return 'paused';
+  return now < c.startsAtMs ? 'scheduled' : 'live';
 }

@@ -11,7 +11,13 @@ export type AckResult = { readonly done: true; readonly acked: number } | { read
 export function packOps(ops: readonly AggregateOp[]): Buffer {
   const sums = new Map<string, { key: string; field: string; by: number }>();
   const rest: AggregateOp[] = [];
+  // one EXPIRE per key is enough for the whole batch
+  const expires = new Map<string, number>();
   for (const op of ops) {
+    if (op.kind === 'expire') {
+      expires.set(op.key, op.seconds);
+      continue;
+    }
     if (op.kind !== 'hincrby') {
       rest.push(op);
       continue;
@@ -51,6 +57,13 @@ export function packOps(ops: readonly AggregateOp[]): Buffer {
       w.str(op.member);
       w.str(op.counter);
     }
+    n++;
+  }
+  for (const [key, seconds] of expires) {
+    w.array(3);
+    w.str('e');
+    w.str(key);
+    w.num(seconds);
     n++;
   }
   w.setArrayLength(head, n);

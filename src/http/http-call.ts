@@ -6,6 +6,7 @@ import { ApiError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from './uws.js';
 import { peerAddressText } from './peer-address.js';
 import type { Credential } from '../identity/roles.js';
+import { countErrorAnswer } from '../metrics/http-errors.js';
 
 export const MAX_BODY = 64 * 1024;
 
@@ -106,6 +107,7 @@ export class HttpCall {
   sendError(err: unknown, onInternal: (err: unknown) => void): void {
     const e = err instanceof ApiError ? err : new ApiError('internal', 'internal error');
     if (!(err instanceof ApiError)) onInternal(err);
+    countErrorAnswer(e.code);
     // an oversize body is still arriving: close rather than read it
     const headers: [string, string][] | undefined = e.retryAfterS === null ? undefined : [['retry-after', String(e.retryAfterS)]];
     this.send({ status: e.status, body: e.toJSON(), type: JSON_TYPE, headers }, e.code === 'payload_too_large');

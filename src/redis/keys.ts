@@ -66,6 +66,10 @@ export const keys = {
   payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
   pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> balance answered
   shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
+
+  // --- per shard, aggregates the persist step keeps from the event stream (src/aggregates)
+  reportDay: (t: ShardTag, campaignId: string, day: string) => `${t}:agg:report:${campaignId}:${day}`, // hash "<batchId>|<shop>|<metric>" -> n, day in the campaign time zone (see src/reports)
+  minutes: (t: ShardTag, utcDay: string) => `${t}:agg:minutes:${utcDay}`, // hash "<minute of the UTC day>|<metric>" -> n, every scan of the deployment
 } as const;
 
 /**

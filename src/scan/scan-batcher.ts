@@ -38,8 +38,10 @@ export class ScanBatcher {
   constructor(
     private readonly redis: RedisClient,
     private readonly script: LuaScript,
-    /** the deadline of a call sent now, on the shared clock (see the script's header) */
+    /** the deadline of a call sent now (see the script's header) */
     private readonly deadline: () => number,
+    /** the engine's estimate of the shared clock */
+    private readonly believedNow: () => number,
   ) {}
 
   run(tag: ShardTag, scan: ScanArgs): Promise<Decided> {
@@ -61,7 +63,7 @@ export class ScanBatcher {
   #flush(_tag: ShardTag, q: Pending): void {
     const waiters = q.waiters;
     q.waiters = [];
-    runScript(this.redis, this.script, q.call.take(this.deadline())).then(
+    runScript(this.redis, this.script, q.call.take(this.deadline(), this.believedNow())).then(
       (raw) => {
         let reply;
         try {

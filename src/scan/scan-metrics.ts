@@ -1,7 +1,6 @@
-// Scan counters for /metrics: by outcome, a latency histogram, and the event-loop delay of the main
-// thread (where every scan is answered: a stall there delays all of them). prom-client's inc+observe
+// Scan counters for /metrics: by outcome and a latency histogram (the event-loop delay is in
+// src/metrics/runtime-metrics.ts). prom-client's inc+observe
 // cost about 0.4 µs per scan (measured), so the hot path uses them directly.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export class ScanMetrics {
@@ -16,19 +15,6 @@ export class ScanMetrics {
       help: 'Time from the scan request body to the answer',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
-    });
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    new Gauge({
-      name: 'scanlot_event_loop_delay_seconds',
-      help: 'Main-thread event-loop delay since the previous scrape, by quantile',
-      labelNames: ['quantile'],
-      registers: [this.registry],
-      collect() {
-        // the histogram holds the time between samples: the sampling interval itself is not delay
-        for (const q of [0.5, 0.99, 1]) this.set({ quantile: String(q) }, Math.max(0, (q === 1 ? loop.max : loop.percentile(q * 100)) - 10e6) / 1e9);
-        loop.reset();
-      },
     });
   }
 

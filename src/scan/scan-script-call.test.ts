@@ -20,10 +20,10 @@ function numberedItems(section: string): number[] {
 }
 
 describe('scan script header', () => {
-  it('numbers 14 items per campaign and 19 fixed items per scan, chosen prizes from 20 in threes', () => {
-    const campaigns = header.slice(header.indexOf('    9 MessagePack array of the campaigns'), header.indexOf('    10 MessagePack array of scans'));
-    const scans = header.slice(header.indexOf('    10 MessagePack array of scans'), header.indexOf('  Returns'));
-    expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(14);
+  it('numbers 15 items per campaign and 19 fixed items per scan, chosen prizes from 20 in threes', () => {
+    const campaigns = header.slice(header.indexOf('    10 MessagePack array of the campaigns'), header.indexOf('    11 MessagePack array of scans'));
+    const scans = header.slice(header.indexOf('    11 MessagePack array of scans'), header.indexOf('  Returns'));
+    expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(15);
     expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(scans).toMatch(/20\.\. chosen prizes, 3 values each/);
   });
@@ -51,14 +51,14 @@ describe('one call on a real Redis', () => {
     const call = new ScanCall(t, keys.events(t));
     const scan: ScanArgs = {
       batchId: 7, serial: 41, user: 'u_1', eventId: 'ev1', head: '"id":"ev1","type":"scan","code":"C"',
-      campaign: { campaign: cs, live: true, day: '20270301', dayStart: now - 1000, dayEnd: now + 60_000 },
+      campaign: { campaign: cs, live: true, day: '20270301', dayStart: now - 1000, dayEnd: now + 60_000, dayIndex: 0 },
       kind: 'item', shop: '', clerk: 'k_1', lat: 40, lng: 116, region: null, box: '8:2', boxKm: 50, ip: '203.0.113.9',
       // levels 0-2 draw nothing, 3-9 the gift; the clerk gets the cash
       levelMap: '0001111111', clerkChoice: 2,
       chosen: [{ spec: 1, json: '{"id":"g"}', amount: 0 }, { spec: 2, json: '{"id":"cash","amount":30}', amount: 30 }],
     };
     call.add(scan);
-    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(now + 60_000)), 1);
+    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(now + 60_000, Date.now())), 1);
     expect(reply.scans[0]).toEqual(['won', '', '1', String(reply.now), '1', '{"id":"g"}', '', '', '']);
     expect(Math.abs(reply.now - Date.now())).toBeLessThan(1000);
 
@@ -78,6 +78,21 @@ describe('one call on a real Redis', () => {
     expect(readEntry(fields).event).toMatchObject({ id: 'ev1', at: new Date(reply.now).toISOString(), outcome: 'won', prize: { id: 'g' }, clerkPrize: { id: 'cash', amount: 30 }, shop: 's_box', diverted: true, scanCount: 1 });
   });
 
+  it('a call whose sender believed another time (the clock moved) is stale, whole, and writes nothing', async () => {
+    const t = '{s0}';
+    await redis.client.hset(keys.batchStatus(t), '9', 'a');
+    const call = new ScanCall(t, keys.events(t));
+    call.add({
+      batchId: 9, serial: 2, user: 'moved', eventId: 'ev3', head: '"id":"ev3"', campaign: null, kind: 'item', shop: '', clerk: '',
+      lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, chosen: [],
+    });
+    const before = await redis.client.xlen(keys.events(t));
+    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(Date.now() + 60_000, Date.now() - 86_400_000)), 1);
+    expect(reply.scans[0]?.[0]).toBe('stale');
+    expect(await redis.client.getbit(keys.seen(t, 9), 2)).toBe(0);
+    expect(await redis.client.xlen(keys.events(t))).toBe(before);
+  });
+
   it('a call past its deadline decides nothing and writes nothing', async () => {
     const t = '{s0}';
     await redis.client.hset(keys.batchStatus(t), '9', 'a');
@@ -87,7 +102,7 @@ describe('one call on a real Redis', () => {
       lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, chosen: [],
     });
     const before = await redis.client.xlen(keys.events(t));
-    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(Date.now() - 1)), 1);
+    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(Date.now() - 1, Date.now())), 1);
     expect(reply.scans[0]?.[0]).toBe('expired');
     expect(await redis.client.getbit(keys.seen(t, 9), 1)).toBe(0);
     expect(await redis.client.xlen(keys.events(t))).toBe(before);

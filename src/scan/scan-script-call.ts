@@ -4,7 +4,7 @@
 import { MsgpackWriter } from '../redis/msgpack-writer.js';
 import { campaignPrefix, scanKeyPrefixes, type ShardTag } from '../redis/keys.js';
 
-/** ARGV 9 items 8-14 of one campaign in one shard: the same for every call, packed once */
+/** ARGV 10 items 8-14 of one campaign in one shard: the same for every call, packed once (15 follows per call) */
 export interface CampaignStatic {
   readonly id: string;
   readonly prefix: string;
@@ -21,6 +21,8 @@ export interface PrizeSpecLimits {
   readonly budget: number | null;
   readonly dailyCap: number | null;
   readonly perUserCap: number | null;
+  readonly release?: { readonly perDay: number } | { readonly perHour: number } | null;
+  readonly guaranteed?: boolean;
 }
 
 export interface CampaignLimits {
@@ -40,12 +42,16 @@ export function campaignStatic(tag: ShardTag, id: string, startsAt: number, ends
   w.str(limits.positionRequired ? '1' : '0');
   w.array(specs.length);
   for (const p of specs) {
-    w.array(5);
+    w.array(8);
     w.str(p.id);
     w.str(p.stock === null ? '0' : '1');
     w.str(p.budget === null ? '0' : '1');
     w.num(p.dailyCap ?? 0);
     w.num(p.perUserCap ?? 0);
+    const r = p.release ?? null;
+    w.str(r === null ? '' : 'perDay' in r ? 'd' : 'h');
+    w.num(r === null ? 0 : 'perDay' in r ? r.perDay : r.perHour);
+    w.str(r !== null && p.guaranteed === true ? '1' : '0');
   }
   w.str(id);
   return { id, prefix: campaignPrefix(tag, id), startsAt, endsAt, tail: w.take(), specCount: specs.length };
@@ -58,6 +64,8 @@ export interface CampaignBelief {
   readonly day: string;
   readonly dayStart: number;
   readonly dayEnd: number;
+  /** the day's number since the campaign's first day */
+  readonly dayIndex: number;
 }
 
 export interface ChosenPrize {
@@ -86,7 +94,7 @@ export interface ScanArgs {
   readonly ip: string;
   /** 10 characters, per member level: '0' no prize, '1'.. the index into `chosen` */
   readonly levelMap: string;
-  /** index into `chosen` of the clerk's prize, 0 none */
+  /** index into `chosen` of the clerk's prize, 0 none; after the drawn ones, the guaranteed prizes of the audience */
   readonly clerkChoice: number;
   readonly chosen: readonly ChosenPrize[];
 }
@@ -105,7 +113,7 @@ export class ScanCall {
   #scansHead = this.#scans.reserveArray();
   readonly #campaigns = new MsgpackWriter(1024);
   #campaignsHead = this.#campaigns.reserveArray();
-  /** campaign id + belief -> index in ARGV 9, from 1 */
+  /** campaign id + belief -> index in ARGV 10, from 1 */
   readonly #campaignIndex = new Map<string, number>();
   count = 0;
   readonly #prefixes: readonly string[];
@@ -163,7 +171,7 @@ export class ScanCall {
     i = this.#campaignIndex.size + 1;
     this.#campaignIndex.set(id, i);
     const w = this.#campaigns;
-    w.array(14);
+    w.array(15);
     w.str(b.campaign.prefix);
     w.num(b.campaign.startsAt);
     w.num(b.campaign.endsAt);
@@ -172,14 +180,15 @@ export class ScanCall {
     w.num(b.dayStart);
     w.num(b.dayEnd);
     w.raw(b.campaign.tail);
+    w.num(b.dayIndex);
     return i;
   }
 
   /** KEYS and ARGV of the call, in the header's order; the call is empty again afterwards. */
-  take(deadline: number): (string | Buffer)[] {
+  take(deadline: number, believedNow: number): (string | Buffer)[] {
     this.#scans.setArrayLength(this.#scansHead, this.count);
     this.#campaigns.setArrayLength(this.#campaignsHead, this.#campaignIndex.size);
-    const args = [this.stream, String(deadline), ...this.#prefixes, this.#campaigns.take(), this.#scans.take()];
+    const args = [this.stream, String(deadline), String(believedNow), ...this.#prefixes, this.#campaigns.take(), this.#scans.take()];
     this.#scansHead = this.#scans.reserveArray();
     this.#campaignsHead = this.#campaigns.reserveArray();
     this.#campaignIndex.clear();

@@ -48,9 +48,10 @@ export const SHOP_RADIUS_KM = 50;
 /**
  * A campaign whose start or end is this close to the engine's estimate of the shared clock is named in
  * the call even when the engine believes it is not live: the script then tells (`stale`) if it is.
- * Far more than any error of the estimate (a round trip to Redis).
+ * It covers the script's tolerance (the estimate 1 s ahead of its clock, or 2.5 s behind: past that
+ * the script answers `stale` for the whole call).
  */
-const EDGE_MS = 2_000;
+const EDGE_MS = 3_000;
 /** a scan answered `stale` is sent again with the script's time, at most this often */
 const MAX_ATTEMPTS = 3;
 
@@ -76,17 +77,19 @@ export class ScanService {
     private readonly batches: BatchStore,
     private readonly campaigns: CampaignStore,
     /** the engine's estimate of the shared clock (now) and of Redis' time without its shift (realNow) */
-    clock: { now(): number; realNow(): number },
+    clock: { now(): number; realNow(): number; heard(sharedNow: number): void },
     /** how long after it is sent a call may still be decided (then the client's timeout answers 503) */
     deadlineMs: number,
     private readonly faults: RedisFaults,
     private readonly vouchers: VoucherCodec,
   ) {
-    this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs);
+    this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs, clock.now);
     this.#now = clock.now;
+    this.#heard = (t) => clock.heard(t);
   }
 
   readonly #now: () => number;
+  readonly #heard: (sharedNow: number) => void;
 
   async scan(req: ScanRequest): Promise<ScanResult> {
     const input = parseScanInput(req.code);
@@ -129,6 +132,8 @@ export class ScanService {
             clerkChoice = chosen.length;
           }
         }
+        // a guaranteed prize may go to this scan whatever it drew, when a released unit is pending
+        for (const p of isBox ? campaign.guaranteed.shop : campaign.guaranteed.consumer) chosen.push(this.#chosen(campaign, belief.inShard, p, this.#amountOf(p), eventId));
       }
       const boxed = batch.boxedBy;
       let decided;
@@ -149,8 +154,9 @@ export class ScanService {
       const { reply, now } = decided;
       const outcome = reply[0];
       if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {
-        // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge: again,
-        // at the time the script saw
+        // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge, or was
+        // off altogether (the clock's shift moved): again, at the time the script saw
+        this.#heard(now);
         t = now;
         continue;
       }
@@ -183,7 +189,8 @@ export class ScanService {
     }
     const inShard = this.#inShardOf(compiled, tag);
     const b = compiled.day.bounds(t);
-    return { compiled, live, inShard, call: { campaign: inShard.static, live, day: b.day, dayStart: b.start, dayEnd: b.end } };
+    const dayIndex = Math.round((b.start - compiled.firstDayStart) / 86_400_000);
+    return { compiled, live, inShard, call: { campaign: inShard.static, live, day: b.day, dayStart: b.start, dayEnd: b.end, dayIndex } };
   }
 
   /**

@@ -31,6 +31,15 @@ export class SharedClock {
    */
   readonly realNow = (): number => this.local() + this.#offset;
 
+  /**
+   * A script told its clock (`sharedNow`, a moment ago): when the estimate is off by more than a second
+   * (the shift moved since the last reading), take the shift from it at once rather than at the next
+   * reading.
+   */
+  heard(sharedNow: number): void {
+    if (Math.abs(sharedNow - this.now()) > 1000) this.#shift += sharedNow - this.now();
+  }
+
   async sync(): Promise<void> {
     const t0 = this.local();
     // two plain commands in one round trip, not a script: scan-script statistics count scans alone

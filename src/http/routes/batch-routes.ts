@@ -27,6 +27,17 @@ function intQuery(call: HttpCall, name: string, def: number, max: number): numbe
 export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl: string): Route[] {
   return [
     {
+      method: 'get',
+      pattern: '/v1/batches',
+      roles: ['operator'],
+      async handle(call) {
+        const after = intQuery(call, 'after', 0, MAX_BATCH_ID);
+        const limit = intQuery(call, 'limit', 100, 1000);
+        if (limit < 1) throw badRequest('limit', 'must be an integer from 1 to 1000');
+        return json('200 OK', JSON.stringify(await batches.list(after, limit)));
+      },
+    },
+    {
       method: 'post',
       pattern: '/v1/batches',
       roles: ['printer'],

@@ -1,12 +1,17 @@
-// Campaigns (CONTRACT §4.3): create, read with live counters, stats.
-import { notFound } from '../../errors.js';
-import { parseCampaignInput, publicCampaign } from '../../campaigns/campaign.js';
-import type { CampaignStore } from '../../campaigns/campaign-store.js';
+// Campaigns (CONTRACT §4.3, §4.5): create, list, read with live counters, change (pause, resume, end,
+// extend, top up), stats.
+import { badRequest, notFound } from '../../errors.js';
+import { parseCampaignInput, phaseOf, publicCampaign, type CampaignPhase } from '../../campaigns/campaign.js';
+import { parseCampaignPatch } from '../../campaigns/campaign-patch.js';
+import { actorOf } from '../actor.js';
+import type { CampaignStore, CompiledCampaign } from '../../campaigns/campaign-store.js';
 import type { BatchStore } from '../../batches/batch-store.js';
 import { parseJsonObject } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
 import type { HttpCall } from '../http-call.js';
 import type { Route } from '../router.js';
+
+const PHASES: readonly (CampaignPhase | 'all')[] = ['scheduled', 'live', 'paused', 'ended', 'all'];
 
 function campaignIdParam(call: HttpCall): string {
   const raw = decodeURIComponent(call.params[0] ?? '');
@@ -15,7 +20,38 @@ function campaignIdParam(call: HttpCall): string {
 }
 
 export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, now: () => number): Route[] {
+  /** the definition, its state now, and each prize's live counters and top-ups */
+  const detail = async (c: CompiledCampaign): Promise<string> => {
+    const live = await campaigns.live(c);
+    const prizes = c.def.prizes.map(({ ppm: _ppm, ...p }) => ({ ...p, ...live.get(p.id) }));
+    return JSON.stringify({ ...publicCampaign(c.def), state: phaseOf(c.def, now()), prizes });
+  };
   return [
+    {
+      method: 'get',
+      pattern: '/v1/campaigns',
+      roles: ['operator'],
+      async handle(call) {
+        const state = call.queryParam('state') ?? 'all';
+        if (!PHASES.includes(state as CampaignPhase | 'all')) throw badRequest('state', `must be one of ${PHASES.join(', ')}`);
+        await campaigns.loadIfChanged();
+        return json('200 OK', JSON.stringify({ campaigns: campaigns.list(state as CampaignPhase | 'all') }));
+      },
+    },
+    {
+      method: 'patch',
+      pattern: '/v1/campaigns/:id',
+      roles: ['operator'],
+      body: true,
+      async handle(call, body) {
+        const id = campaignIdParam(call);
+        const who = actorOf(call);
+        const c = await campaigns.require(id);
+        const patch = parseCampaignPatch(parseJsonObject(body as Buffer), c.def);
+        const changed = await campaigns.patch(id, patch, who, async (bid) => (await batches.get(bid))?.sku);
+        return json('200 OK', await detail(changed));
+      },
+    },
     {
       method: 'post',
       pattern: '/v1/campaigns',
@@ -33,10 +69,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
       pattern: '/v1/campaigns/:id',
       roles: ['operator'],
       async handle(call) {
-        const c = await campaigns.require(campaignIdParam(call));
-        const live = await campaigns.live(c);
-        const prizes = c.def.prizes.map(({ ppm: _ppm, ...p }) => ({ ...p, ...live.get(p.id) }));
-        return json('200 OK', JSON.stringify({ ...publicCampaign(c.def), prizes }));
+        return json('200 OK', await detail(await campaigns.require(campaignIdParam(call))));
       },
     },
     {

@@ -1,0 +1,86 @@
+// Batches: the list page by page, create, activate/void after a confirmation, export with progress.
+import { api, download } from './api.js';
+import { T, STATE_TEXT } from './text.js';
+import { ErrorLine, fmt, html, useEffect, useState } from './ui.js';
+
+export function Batches() {
+  const [batches, setBatches] = useState([]);
+  const [next, setNext] = useState(null);
+  const [error, setError] = useState(null);
+  const [progress, setProgress] = useState({});
+  const load = async (after = 0, append = false) => {
+    try {
+      const page = await api('GET', `/v1/batches?after=${after}&limit=100`);
+      setBatches((old) => (append ? [...old, ...page.batches] : page.batches));
+      setNext(page.next);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => { load(); }, []);
+  const act = async (b, action) => {
+    if (!window.confirm(action === 'void' ? T.confirmVoid : T.confirmActivate)) return;
+    try {
+      const updated = await api('POST', `/v1/batches/${b.batchId}/${action}`);
+      setBatches((old) => old.map((x) => (x.batchId === b.batchId ? { ...x, status: updated.status } : x)));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const exportCodes = async (b) => {
+    // rows are about the same length: the share of bytes received is the share of codes
+    try {
+      await download(`/v1/batches/${b.batchId}/codes?format=csv`, `batch-${b.batchId}.csv`, (received) => {
+        setProgress((p) => ({ ...p, [b.batchId]: Math.min(99, Math.floor((received / (b.size * 70)) * 100)) }));
+      });
+      setProgress((p) => ({ ...p, [b.batchId]: 100 }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<section>
+    <h1>${T.batches}</h1>
+    <${ErrorLine} error=${error} />
+    <div class="scroll"><table class="stack" data-test="batch-list">
+      <thead><tr><th>${T.id}</th><th>${T.sku}</th><th>${T.size}</th><th>${T.kind}</th><th>${T.status}</th><th>${T.created}</th><th></th></tr></thead>
+      <tbody>${batches.map((b) => html`<tr data-batch=${b.batchId}>
+        <td data-label=${T.id}>${b.batchId}</td><td data-label=${T.sku}>${b.sku}</td><td data-label=${T.size}>${fmt(b.size)}</td><td data-label=${T.kind}>${b.kind}</td>
+        <td data-label=${T.status} data-test="batch-status">${STATE_TEXT[b.status] ?? b.status}</td><td data-label=${T.created}>${b.createdAt}</td>
+        <td class="row-actions">
+          ${b.status === 'pending' ? html`<button onClick=${() => act(b, 'activate')} data-test="activate">${T.activate}</button>` : null}
+          ${b.status !== 'void' ? html`<button class="danger" onClick=${() => act(b, 'void')} data-test="void">${T.void}</button>` : null}
+          <button onClick=${() => exportCodes(b)} data-test="export">${T.export}</button>
+          ${progress[b.batchId] !== undefined ? html`<progress max="100" value=${progress[b.batchId]} data-test="export-progress"></progress>` : null}
+        </td></tr>`)}</tbody>
+    </table></div>
+    ${next !== null ? html`<button onClick=${() => load(next, true)}>${T.more}</button>` : null}
+    <${BatchForm} onCreated=${() => load()} />
+  </section>`;
+}
+
+function BatchForm({ onCreated }) {
+  const [v, setV] = useState({ sku: '', size: '1000', kind: 'item', status: 'active' });
+  const [error, setError] = useState(null);
+  const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api('POST', '/v1/batches', { sku: v.sku, size: Number(v.size), kind: v.kind, status: v.status });
+      onCreated();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<form class="panel" onSubmit=${submit} data-test="batch-form" novalidate>
+    <h2>${T.newBatch}</h2>
+    <${ErrorLine} error=${error} />
+    <div class="grid">
+      <label class="field"><span>${T.sku}</span><input name="sku" value=${v.sku} onInput=${set('sku')} /></label>
+      <label class="field"><span>${T.size}</span><input name="size" inputmode="numeric" value=${v.size} onInput=${set('size')} /></label>
+      <label class="field"><span>${T.kind}</span><select name="kind" onChange=${set('kind')}><option value="item">item</option><option value="box">box</option></select></label>
+      <label class="field"><span>${T.status}</span><select name="status" onChange=${set('status')}><option value="active">active</option><option value="pending">pending</option></select></label>
+    </div>
+    <button type="submit" data-test="create-batch">${T.create}</button>
+  </form>`;
+}

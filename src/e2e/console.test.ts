@@ -1,0 +1,250 @@
+// The operator console in a real browser (Debian's chromium driven by puppeteer-core): sign in, create
+// a campaign through the form (a field error first), a scan appears in the overview without reloading,
+// pause -> campaign_paused, top up -> stock rises, batches, reports (CSV totals = /stats), dead letters;
+// hostile names stay text. Screenshots of every page at 1280x800 and 390x844 go to screenshots/console/.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../paths.js';
+import { useEngine } from '../testing/engine-fixture.js';
+import { TEST_TOKEN } from '../testing/engine-process.js';
+import { uniqueSku } from '../testing/fixtures.js';
+import { CHROMIUM } from '../testing/headless-chromium.js';
+
+if (!CHROMIUM) console.warn('console.test: no chromium at /usr/bin/chromium (apt-get install chromium): the browser tests are skipped');
+
+const SHOTS = join(PROJECT_ROOT, 'screenshots', 'console');
+const HOSTILE = '<img src=x onerror="window.__pwned=1">';
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+const fx = useEngine({ dcrm: { listen: true, env: { SCANLOT_DCRM_POISON_ATTEMPTS: '2', SCANLOT_DCRM_RETRY_MAX_MS: '50' } } });
+// the DCRM rejects one event (400) until the test says otherwise: it becomes a dead letter to replay
+let poison: string | null = null;
+let acceptPoison = false;
+let browser: Browser;
+let page: Page;
+let downloads: string;
+const pageErrors: string[] = [];
+
+async function fill(selector: string, value: string): Promise<void> {
+  await page.waitForSelector(selector);
+  await page.$eval(selector, (el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+const textOf = (selector: string): Promise<string> => page.$eval(selector, (el) => el.textContent ?? '');
+
+async function waitText(selector: string, ok: (text: string) => boolean, timeout = 15_000): Promise<string> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const t = await page.$eval(selector, (el) => el.textContent ?? '').catch(() => '');
+    if (ok(t)) return t;
+    if (Date.now() > until) throw new Error(`${selector}: still "${t}"`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function shoot(name: string): Promise<void> {
+  // a hostile name rendered as HTML would make an <img src=x> (its onerror is also stopped by the CSP)
+  expect(await page.$$eval('img', (imgs) => imgs.map((i) => i.getAttribute('src'))), name).not.toContain('x');
+  for (const s of SIZES) {
+    await page.setViewport({ width: s.width, height: s.height });
+    await new Promise((r) => setTimeout(r, 150));
+    await page.screenshot({ path: join(SHOTS, `${name}-${s.name}.png`), fullPage: true });
+    // nothing wider than the window at either size: the page reflows instead of scrolling sideways
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${s.width}px`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewport({ width: 1280, height: 800 });
+}
+
+async function goto(hash: string, ready: string): Promise<void> {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.waitForSelector(ready);
+}
+
+async function downloaded(prefix: string): Promise<string> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const f = readdirSync(downloads).find((n) => n.startsWith(prefix) && !n.endsWith('.crdownload'));
+    if (f) return readFileSync(join(downloads, f), 'utf8');
+    if (Date.now() > until) throw new Error(`no download ${prefix}* in ${downloads}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  if (!CHROMIUM) return;
+  mkdirSync(SHOTS, { recursive: true });
+  downloads = mkdtempSync(join(tmpdir(), 'scanlot-downloads-'));
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const cdp = await browser.target().createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  fx.receiver.handler = (b) => (poison !== null && b.ids.includes(poison) && !acceptPoison ? 400 : 200);
+  page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('dialog', (d) => void d.accept());
+  await page.setViewport({ width: 1280, height: 800 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (downloads && existsSync(downloads)) rmSync(downloads, { recursive: true, force: true });
+});
+
+describe('GET /console', () => {
+  it('is served with a strict CSP and no inline script or style', async () => {
+    const r = await fetch(`${fx.engine.url}/console`);
+    expect(r.status).toBe(200);
+    const csp = r.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await r.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|style=/);
+    expect((await fetch(`${fx.engine.url}/console/assets/preact.js`)).headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${fx.engine.url}/console/assets/..%2Fpackage.json`)).status).toBe(404);
+  });
+});
+
+describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
+  it('runs a campaign from sign-in to the report', async () => {
+    const sku = uniqueSku();
+    const cid = `con-${sku}`;
+    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 500 })).body.batchId;
+
+    // sign in: a wrong credential is refused, the right one is kept in sessionStorage, never in the URL
+    await page.goto(`${fx.engine.url}/console`);
+    await page.waitForSelector('[data-test=signin-form]');
+    await shoot('signin');
+    await fill('input[name=credential]', 'wrong-token');
+    await page.click('[data-test=signin]');
+    expect(await waitText('[data-test=signin-error]', (t) => t.length > 0)).toContain('Invalid credential');
+    await fill('input[name=credential]', TEST_TOKEN);
+    await page.click('[data-test=signin]');
+    await page.waitForSelector('[data-test=today-scans]');
+    expect(page.url()).not.toContain(TEST_TOKEN);
+    expect(await page.evaluate(() => sessionStorage.getItem('scanlot.credential'))).toBe(TEST_TOKEN);
+
+    // create a campaign through the form: first a field error from the API's 400, then the real one
+    await goto('#/campaigns', '[data-test=campaign-form]');
+    await fill('input[name=id]', cid);
+    await fill('input[name=name]', HOSTILE);
+    await fill('input[name=skus]', sku);
+    const prizes = (probability: number): string => JSON.stringify([{ id: 'g', name: HOSTILE, kind: 'gift', probability, stock: 1 }]);
+    await fill('textarea[name=prizes]', prizes(2));
+    await page.click('[data-test=create-campaign]');
+    expect(await waitText('[data-test=error-prizes]', (t) => t.length > 0)).toMatch(/^prizes\[0\]\.probability: /);
+    expect(await page.$('[data-field=prizes].invalid')).not.toBeNull();
+    await shoot('campaign-form-error');
+    await fill('textarea[name=prizes]', prizes(1));
+    await page.click('[data-test=create-campaign]');
+    expect(await waitText('[data-test=campaign-name]', (t) => t.length > 0)).toBe(HOSTILE);
+
+    // a scan through the API appears in the overview without reloading
+    await goto('#/overview', '[data-test=today-scans]');
+    const before = Number((await textOf('[data-test=today-scans]')).replace(/\D/g, ''));
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => navigations.push(f.url()));
+    expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 0), user: 'u1', shop: 's_1' })).body.outcome).toBe('won');
+    await waitText('[data-test=today-scans]', (t) => Number(t.replace(/\D/g, '')) === before + 1);
+    expect(navigations).toEqual([]);
+    await waitText(`tr[data-campaign="${cid}"] [data-test=campaign-today-scans]`, (t) => t === '1');
+    expect(await textOf('[data-test=budget-table]')).toContain(HOSTILE);
+    await shoot('overview');
+
+    // pause: a first scan is blocked/campaign_paused and consumes nothing; resume
+    await goto(`#/campaigns/${cid}`, '[data-test=pause]');
+    await page.click('[data-test=pause]');
+    await waitText('[data-test=campaign-state]', (t) => t.includes('paused'));
+    expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 1), user: 'u2' })).body).toMatchObject({ outcome: 'blocked', reason: 'campaign_paused' });
+    await page.click('[data-test=resume]');
+    await waitText('[data-test=campaign-state]', (t) => t.includes('live'));
+
+    // top up: the stock shown rises
+    const stockBefore = Number(await textOf('[data-test=stock-g]'));
+    await fill('input[name=addStock]', '5');
+    await page.click('[data-test=top-up]');
+    await waitText('[data-test=stock-g]', (t) => Number(t) === stockBefore + 5);
+    await fill('input[name=endsAt]', new Date(Date.now() + 60 * 86_400_000).toISOString());
+    await page.click('[data-test=extend]');
+    await waitText('[data-test=campaign-ends]', (t) => Date.parse(t) > Date.now() + 59 * 86_400_000);
+    await page.waitForFunction(() => (document.querySelector('[data-test=board-shop]')?.textContent ?? '').includes('s_1'));
+    await shoot('campaign-detail');
+    await goto('#/campaigns', '[data-test=campaign-link]');
+    expect(await textOf('[data-test=campaign-list]')).toContain(HOSTILE);
+    await shoot('campaigns');
+
+    // batches: create through the form, void after the confirmation, export with progress
+    await goto('#/batches', '[data-test=batch-form]');
+    await fill('input[name=sku]', `${sku}-b`);
+    await fill('input[name=size]', '300');
+    await page.click('[data-test=create-batch]');
+    await page.waitForFunction((s) => (document.querySelector('[data-test=batch-list]')?.textContent ?? '').includes(s), {}, `${sku}-b`);
+    const row = `tr[data-batch="${batchId}"]`;
+    await page.click(`${row} [data-test=export]`);
+    await waitText(`${row} [data-test=export-progress]`, () => true);
+    await page.waitForFunction((r) => (document.querySelector(`${r} [data-test=export-progress]`) as HTMLProgressElement | null)?.value === 100, {}, row);
+    const codes = (await downloaded(`batch-${batchId}`)).trim().split('\n');
+    expect(codes).toHaveLength(501);
+    expect(codes[0]).toBe('serial,code,url');
+    await page.click(`${row} [data-test=void]`);
+    await waitText(`${row} [data-test=batch-status]`, (t) => t.includes('void'));
+    expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.status).toBe('void');
+    await shoot('batches');
+
+    // reports: the table and the per-day chart; the CSV's totals equal /stats
+    const stats = (await fx.engine.api('GET', `/v1/campaigns/${cid}/stats`)).body;
+    for (const until = Date.now() + 10_000; Date.now() < until; ) {
+      if ((await fx.engine.api('GET', `/v1/reports/scans?campaign=${cid}`)).body.totals.scans === stats.scans) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await goto('#/reports', '[data-test=report-form]');
+    await page.waitForSelector(`select[name=campaign] option[value="${cid}"]`);
+    await page.select('select[name=campaign]', cid);
+    await page.click('[data-test=run-report]');
+    await page.waitForSelector('[data-test=day-chart] canvas');
+    expect(await waitText('[data-test=total-scans]', (t) => t !== '')).toBe(String(stats.scans));
+    await page.click('[data-test=download-csv]');
+    const csv = (await downloaded(`scans-${cid}`)).trim().split('\n');
+    expect(csv[0]).toBe('day,scans,firstScans,won,spend,diverted');
+    const totals = csv.slice(1).map((l) => l.split(',').map(Number)).reduce((a, r) => a.map((x, i) => x + (r[i] ?? 0)), [0, 0, 0, 0, 0, 0]);
+    expect(totals.slice(1)).toEqual([stats.scans, stats.outcomes.won + (stats.outcomes.lost ?? 0) + (stats.outcomes.verified ?? 0), stats.outcomes.won, 0, stats.diverted]);
+    await shoot('reports');
+
+    // dead letters: the rejected event is listed; once the DCRM takes it, a replay delivers it
+    const formBatch = ((await fx.engine.api('GET', '/v1/batches')).body.batches as { batchId: number; sku: string }[]).find((x) => x.sku === `${sku}-b`);
+    poison = (await fx.engine.scan({ code: fx.engine.codec.encode(formBatch!.batchId, 0), user: 'poison_user' })).body.eventId as string;
+    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+      if ((await fx.engine.api('GET', '/v1/dcrm/dead-letters')).body.counts.dead === 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await goto('#/dead-letters', '[data-test=dead-letter-list]');
+    const dlRow = `tr[data-dead-letter="${poison}"]`;
+    await page.waitForSelector(`${dlRow} [data-test=replay]`, { timeout: 15_000 });
+    await shoot('dead-letters');
+    acceptPoison = true;
+    await page.click(`${dlRow} [data-test=replay]`);
+    await waitText(`${dlRow} [data-test=dead-letter-state]`, (t) => t.includes('delivered'), 20_000);
+    expect(fx.receiver.acceptedIds()).toContain(poison);
+
+    // hostile names were rendered as text everywhere: nothing ran, no element was made of them
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+    for (const f of ['signin', 'overview', 'campaigns', 'campaign-detail', 'campaign-form-error', 'batches', 'reports', 'dead-letters']) {
+      for (const s of SIZES) expect(existsSync(join(SHOTS, `${f}-${s.name}.png`))).toBe(true);
+    }
+  });
+});
