@@ -45,6 +45,21 @@ const cases: Case[] = [
   // no such payout: the role passes, the payout itself is 404
   { name: 'POST /v1/payouts/{eventId}', roles: ['admin', 'dcrm'], request: async () => ['POST', '/v1/payouts/nonexistent0000', { state: 'paid', reference: 'r' }], ok: 404 },
   { name: 'POST /v1/members/{user}/points', roles: ['admin', 'dcrm'], request: async () => ['POST', `/v1/members/wx_${uniq()}/points`, { delta: 5, reason: 'role test', idempotencyKey: uniq() }], ok: 200 },
+  { name: 'GET /v1/batches (list)', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/batches?limit=5'], ok: 200 },
+  { name: 'GET /v1/campaigns (list)', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/campaigns?state=live'], ok: 200 },
+  {
+    name: 'PATCH /v1/campaigns/{id}',
+    roles: ['admin', 'operator'],
+    request: async () => {
+      const sku = uniqueSku();
+      const id = `rp-${uniq()}`;
+      expect((await fx.engine.api('POST', '/v1/campaigns', liveCampaign(id, sku, [{ id: 'p', name: 'P', kind: 'points', probability: 0.5, amount: 5, stock: 5 }]))).status).toBe(201);
+      return ['PATCH', `/v1/campaigns/${id}`, { prizes: [{ id: 'p', addStock: 1 }] }];
+    },
+    ok: 200,
+  },
+  { name: 'GET /v1/reports/scans', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/scans?campaign=${campaignId}&by=day`], ok: 200 },
+  { name: 'GET /v1/overview', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/overview'], ok: 200 },
   { name: 'GET /v1/events', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/events?limit=5'], ok: 200 },
   { name: 'GET /v1/audit', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/audit'], ok: 200 },
   { name: 'GET /v1/dcrm/dead-letters', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/dcrm/dead-letters'], ok: 200 },
@@ -65,6 +80,7 @@ const publicCases: { name: string; request: () => Promise<[string, string, unkno
   { name: 'GET /metrics', request: async () => ['GET', '/metrics'], ok: 200 },
   { name: 'GET /c/{code}', request: async () => ['GET', `/c/${fx.engine.codec.encode(itemBatch, 1)}`], ok: 200 },
   { name: 'GET /me', request: async () => ['GET', '/me'], ok: 200 },
+  { name: 'GET /console', request: async () => ['GET', '/console'], ok: 200 },
   { name: 'POST /v1/scans (open mode)', request: async () => ['POST', '/v1/scans', { code: fx.engine.codec.encode(itemBatch, 2), user: 'wx_pub' }], ok: 200 },
 ];
 
