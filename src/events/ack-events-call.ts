@@ -9,7 +9,8 @@ const script = loadScript('ackEvents-1.lua');
 export type AckResult = { readonly done: true; readonly acked: number } | { readonly done: false; readonly stillOurs: readonly string[] };
 
 export function packOps(ops: readonly AggregateOp[]): Buffer {
-  const sums = new Map<string, { key: string; field: string; by: number }>();
+  // key -> field -> sum: two lookups, no string built per op (a batch of 500 events brings thousands)
+  const sums = new Map<string, Map<string, number>>();
   const rest: AggregateOp[] = [];
   // one EXPIRE per key is enough for the whole batch
   const expires = new Map<string, number>();
@@ -22,22 +23,26 @@ export function packOps(ops: readonly AggregateOp[]): Buffer {
       rest.push(op);
       continue;
     }
-    const id = `${op.key}\u0000${op.field}`;
-    const s = sums.get(id);
-    if (s) s.by += op.by;
-    else sums.set(id, { key: op.key, field: op.field, by: op.by });
+    let fields = sums.get(op.key);
+    if (fields === undefined) {
+      fields = new Map();
+      sums.set(op.key, fields);
+    }
+    fields.set(op.field, (fields.get(op.field) ?? 0) + op.by);
   }
   const w = new MsgpackWriter(4096);
   const head = w.reserveArray();
   let n = 0;
-  for (const s of sums.values()) {
-    if (s.by === 0) continue;
-    w.array(4);
-    w.str('h');
-    w.str(s.key);
-    w.str(s.field);
-    w.num(s.by);
-    n++;
+  for (const [key, fields] of sums) {
+    for (const [field, by] of fields) {
+      if (by === 0) continue;
+      w.array(4);
+      w.str('h');
+      w.str(key);
+      w.str(field);
+      w.num(by);
+      n++;
+    }
   }
   for (const op of rest) {
     w.array(4);
