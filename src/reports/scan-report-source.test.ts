@@ -1,6 +1,7 @@
 // The report aggregate source as a pure function: which counters one event adds.
 import { describe, expect, it } from 'vitest';
-import { scanReportSource } from './scan-report-source.js';
+import fc from 'fast-check';
+import { scanReportSource, utcMinute } from './scan-report-source.js';
 import { AGGREGATE_SOURCES } from '../aggregates/sources.js';
 import type { AggregateContext, StoredEvent } from '../aggregates/aggregate-op.js';
 
@@ -51,5 +52,18 @@ describe('scanReportSource', () => {
     expect(ops).toHaveLength(3);
     expect(ops).toContainEqual({ kind: 'expire', key: '{s3}:agg:minutes:20270301', seconds: 2 * 86_400 });
     expect(scanReportSource({ id: 'c', type: 'campaign', at: '2027-03-01T00:00:00Z', campaignId: 'spring' }, '{s0}', ctx)).toEqual([]);
+  });
+});
+
+describe('utcMinute', () => {
+  it('gives the UTC day and minute of any instant, as toISOString does, in any order of calls', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4e12 }), { minLength: 1, maxLength: 20 }), (times) => {
+        for (const t of times) {
+          const iso = new Date(t).toISOString();
+          expect(utcMinute(t)).toEqual({ day: iso.slice(0, 10).replaceAll('-', ''), minute: Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16)) });
+        }
+      }),
+    );
   });
 });

@@ -16,9 +16,18 @@ const MINUTE = 60_000;
 export const MINUTES_TTL_S = 2 * 86_400;
 const DAY = 86_400_000;
 
+// the day's text is formatted once per UTC day, not once per event (a persist step holds hundreds)
+let lastDay = Number.NaN;
+let lastDayText = '';
+
 /** "YYYYMMDD" of the UTC day, and the minute within it. */
 export function utcMinute(atMs: number): { day: string; minute: number } {
-  return { day: new Date(atMs).toISOString().slice(0, 10).replaceAll('-', ''), minute: Math.floor((atMs % DAY) / MINUTE) };
+  const dayNumber = Math.floor(atMs / DAY);
+  if (dayNumber !== lastDay) {
+    lastDay = dayNumber;
+    lastDayText = new Date(dayNumber * DAY).toISOString().slice(0, 10).replaceAll('-', '');
+  }
+  return { day: lastDayText, minute: Math.floor((atMs - dayNumber * DAY) / MINUTE) };
 }
 
 export const scanReportSource: AggregateSource = (event, tag, ctx) => {
