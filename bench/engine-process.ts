@@ -54,7 +54,7 @@ export class EngineProcess {
     return this.#out;
   }
 
-  static async start(nodeArgs: readonly string[] = []): Promise<EngineProcess> {
+  static async start(nodeArgs: readonly string[] = [], extraEnv: Record<string, string> = {}): Promise<EngineProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), 'scanlot-bench-'));
     const port = await freePort();
     const externalRedisUrl = process.env.REDIS_URL && process.env.REDIS_URL !== '' ? process.env.REDIS_URL : null;
@@ -68,6 +68,11 @@ export class EngineProcess {
       SCANLOT_DEMO: '0',
       LOG_LEVEL: 'warn',
       SCANLOT_CONSUMER: `bench-${port}`,
+      // every bench request comes from 127.0.0.1: the per-IP forged-code limit and the repeat-flood limit
+      // would answer the mix's forged and repeated codes 429 and change what is measured
+      SCANLOT_FORGED_PER_MINUTE: '1000000',
+      SCANLOT_REPEATS_PER_MINUTE: '1000000',
+      ...extraEnv,
     };
     const child = spawn(process.execPath, [...nodeArgs, join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
       env,
@@ -120,7 +125,10 @@ export class EngineProcess {
     const title = /:(\d+)\b/.exec(args.join(' '));
     const port = at >= 0 ? Number(args[at + 1]) : title ? Number(title[1]) : NaN;
     if (!Number.isInteger(port) || port <= 0) throw new Error(`cannot find --port in the command line of redis-server ${pid}: ${args.join(' ')}`);
-    return `redis://127.0.0.1:${port}`;
+    // the embedded server requires the password the engine generated into DATA_DIR
+    const passwordFile = join(this.dataDir, 'redis-password');
+    const password = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : '';
+    return password === '' ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   }
 
   api(method: string, path: string, body?: unknown): Promise<ApiReply> {

@@ -91,7 +91,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function bench(opts: Options, cleanup: Cleanup): Promise<FloorResults> {
   const dir = mkdtempSync(join(tmpdir(), 'scanlot-floor-'));
   cleanup.add(async () => rmSync(dir, { recursive: true, force: true }));
-  const redis = new EmbeddedRedis(dir, createLogger('warn'));
+  const redis = new EmbeddedRedis(dir, null, createLogger('warn')) // no password: the floor's clients connect by URL, on a throw-away data dir;
   const redisUrl = await redis.start();
   cleanup.add(() => redis.stop());
   const probe = await RedisProbe.connect(redisUrl);

@@ -10,6 +10,8 @@ export interface LoadOptions {
   overallRate: number | null;
   /** stop after this many requests instead of after `duration` */
   maxRequests?: number;
+  /** an Authorization header per body (same index), e.g. a consumer token for the body's user */
+  authorizations?: readonly string[];
 }
 
 /** latency percentiles of a run, ms */
@@ -51,6 +53,8 @@ export function errorsOf(r: LoadResult, expected: readonly string[]): number {
 export async function runLoad(url: string, path: string, bodies: readonly Buffer[], opts: LoadOptions): Promise<LoadResult> {
   if (bodies.length === 0) throw new Error('no request bodies');
   let next = 0;
+  const auth = opts.authorizations ?? null;
+  if (auth !== null && auth.length !== bodies.length) throw new Error('one authorization per body');
   const cpu0 = process.cpuUsage();
   const result = await autocannon({
     url,
@@ -66,7 +70,9 @@ export async function runLoad(url: string, path: string, bodies: readonly Buffer
         path,
         headers: { 'content-type': 'application/json' },
         setupRequest: (req) => {
-          req.body = bodies[next++ % bodies.length];
+          const i = next++ % bodies.length;
+          req.body = bodies[i];
+          if (auth) req.headers = { ...req.headers, authorization: auth[i] as string };
           return req;
         },
       },

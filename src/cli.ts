@@ -3,6 +3,7 @@ import { parseArgs, cliContext, CliError, type CliContext } from './cli/client.j
 import { batchCreate, batchExport, campaignCreate, stats } from './cli/admin-commands.js';
 import { audit } from './cli/audit-command.js';
 import { dcrmDeadLetters, dcrmReplay } from './cli/dcrm-commands.js';
+import { keysCreate, keysList, keysRevoke } from './cli/key-commands.js';
 
 type Command = (ctx: CliContext) => Promise<void>;
 
@@ -14,6 +15,9 @@ const commands: Record<string, Command> = {
   audit,
   'dcrm replay': dcrmReplay,
   'dcrm dead-letters': dcrmDeadLetters,
+  'keys create': keysCreate,
+  'keys list': keysList,
+  'keys revoke': keysRevoke,
 };
 
 const USAGE = `usage: scanlot <command> [--url URL]
@@ -25,6 +29,9 @@ const USAGE = `usage: scanlot <command> [--url URL]
   audit [CAMPAIGN]                        reconcile Redis and SQLite; exit 1 on any mismatch
   dcrm replay [EVENT_ID…]                 re-deliver dead-lettered DCRM events (all when none named)
   dcrm dead-letters                       list dead-lettered DCRM events
+  keys create --role R --name N [--shop S]  an API key of one role (admin, operator, printer, dcrm, shop, gateway)
+  keys list                               the keys, without their secrets
+  keys revoke ID                          refused by every engine within 1 s
   bench [--duration S] [--connections N]  the benchmark (same as npm run bench)`;
 
 async function run(): Promise<void> {

@@ -1,6 +1,8 @@
 // The environment, read once, validated and frozen. Every other module receives a Config and never
 // touches process.env, so a malformed value stops start-up here, with one line naming the variable.
+import { readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
+import { publicTokenKeys, secretTokenKey, type TokenKey } from './identity/token-keys.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -29,7 +31,18 @@ export interface Config {
   readonly dcrmRetryMaxMs: number;
   /** consecutive content rejections (4xx other than auth/route/throttle) before a batch is split, or a single event dead-lettered */
   readonly dcrmPoisonAttempts: number;
-  readonly trustProxy: boolean;
+  /** proxies in front of the engine whose X-Forwarded-For entries are trusted (0: the TCP peer is the client) */
+  readonly trustProxy: number;
+  /** CONTRACT §4.4: `open` takes a scan's user as sent; `verified` requires a token, gateway key or session */
+  readonly identity: 'open' | 'verified';
+  /** keys of consumer JWTs (empty when none is configured) */
+  readonly userTokenKeys: readonly TokenKey[];
+  readonly userTokenIssuer: string | null;
+  readonly userTokenAudience: string | null;
+  /** invalid codes per client IP per minute before 429 */
+  readonly forgedPerMinute: number;
+  /** repeats of one consumed code per minute answered from Redis; beyond, 429 in process */
+  readonly repeatsPerMinute: number;
   readonly logLevel: LogLevel;
   /** name of this engine in the stream consumer group; stable across restarts so own pending entries resume at once */
   readonly consumerName: string;
@@ -79,7 +92,7 @@ function boolVar(env: Env, name: string, def: boolean): boolean {
   throw new ConfigError(name, `must be 0 or 1, got ${JSON.stringify(raw)}`);
 }
 
-function urlVar(env: Env, name: string, protocols: readonly string[]): string | null {
+function urlVar(env: Env, name: string, protocols: readonly string[]): { raw: string; url: URL } | null {
   const raw = env[name];
   if (raw === undefined || raw === '') return null;
   let u: URL;
@@ -89,7 +102,7 @@ function urlVar(env: Env, name: string, protocols: readonly string[]): string | 
     throw new ConfigError(name, 'is not a URL');
   }
   if (!protocols.includes(u.protocol)) throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
-  return raw;
+  return { raw, url: u };
 }
 
 function clusterVar(env: Env): { host: string; port: number }[] | null {
@@ -100,6 +113,32 @@ function clusterVar(env: Env): { host: string; port: number }[] | null {
     if (!m || Number(m[2]) > 65535) throw new ConfigError('REDIS_CLUSTER', `seed ${JSON.stringify(seed)} is not host:port`);
     return { host: m[1] as string, port: Number(m[2]) };
   });
+}
+
+function identityVars(env: Env): Pick<Config, 'identity' | 'userTokenKeys' | 'userTokenIssuer' | 'userTokenAudience'> {
+  const nonEmpty = (name: string): string | null => (env[name] !== undefined && env[name] !== '' ? (env[name] as string) : null);
+  const secret = nonEmpty('USER_TOKEN_SECRET');
+  const keysPath = nonEmpty('USER_TOKEN_KEYS');
+  if (secret !== null && keysPath !== null) throw new ConfigError('USER_TOKEN_KEYS', 'cannot be combined with USER_TOKEN_SECRET');
+  let userTokenKeys: TokenKey[] = [];
+  if (secret !== null) userTokenKeys = [secretTokenKey(secret)];
+  if (keysPath !== null) {
+    let text: string;
+    try {
+      text = readFileSync(keysPath, 'utf8');
+    } catch {
+      throw new ConfigError('USER_TOKEN_KEYS', `cannot read ${keysPath}`);
+    }
+    userTokenKeys = publicTokenKeys(text);
+  }
+  const mode = nonEmpty('IDENTITY') ?? (userTokenKeys.length > 0 ? 'verified' : 'open');
+  if (mode !== 'open' && mode !== 'verified') throw new ConfigError('IDENTITY', 'must be open or verified');
+  return {
+    identity: mode,
+    userTokenKeys: Object.freeze(userTokenKeys),
+    userTokenIssuer: nonEmpty('USER_TOKEN_ISSUER'),
+    userTokenAudience: nonEmpty('USER_TOKEN_AUDIENCE'),
+  };
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -118,8 +157,11 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters without spaces');
   }
 
-  const publicBaseUrl = (urlVar(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  const dcrmUrl = urlVar(env, 'DCRM_URL', ['http:', 'https:']);
+  const publicBaseUrl = (urlVar(env, 'PUBLIC_BASE_URL', ['http:', 'https:'])?.raw ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const dcrm = urlVar(env, 'DCRM_URL', ['http:', 'https:']);
+  // fetch refuses URLs with credentials, and they would end up in logs: the DCRM is authenticated by DCRM_SECRET
+  if (dcrm !== null && (dcrm.url.username !== '' || dcrm.url.password !== '')) throw new ConfigError('DCRM_URL', 'must not contain user:password@ (the DCRM is authenticated by DCRM_SECRET signatures)');
+  const dcrmUrl = dcrm?.raw ?? null;
   const dcrmSecret = env.DCRM_SECRET && env.DCRM_SECRET !== '' ? env.DCRM_SECRET : null;
   if (dcrmUrl !== null && dcrmSecret === null) throw new ConfigError('DCRM_SECRET', 'is required when DCRM_URL is set');
   const dcrmRetryMaxMs = intVar(env, 'SCANLOT_DCRM_RETRY_MAX_MS', 300_000, 1, 300_000);
@@ -131,7 +173,7 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
-  const redisUrl = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = urlVar(env, 'REDIS_URL', ['redis:', 'rediss:'])?.raw ?? null;
   const redisCluster = clusterVar(env);
   if (redisUrl !== null && redisCluster !== null) throw new ConfigError('REDIS_CLUSTER', 'cannot be combined with REDIS_URL');
 
@@ -153,7 +195,10 @@ export function readConfig(env: Env = process.env): Config {
     dcrmRetryBaseMs,
     dcrmRetryMaxMs,
     dcrmPoisonAttempts: intVar(env, 'SCANLOT_DCRM_POISON_ATTEMPTS', 5, 1, 1_000),
-    trustProxy: boolVar(env, 'TRUST_PROXY', false),
+    trustProxy: intVar(env, 'TRUST_PROXY', 0, 0, 16),
+    ...identityVars(env),
+    forgedPerMinute: intVar(env, 'SCANLOT_FORGED_PER_MINUTE', 60, 1, 1_000_000),
+    repeatsPerMinute: intVar(env, 'SCANLOT_REPEATS_PER_MINUTE', 30, 1, 1_000_000),
     logLevel: logLevelRaw as LogLevel,
     consumerName: env.SCANLOT_CONSUMER && env.SCANLOT_CONSUMER !== '' ? env.SCANLOT_CONSUMER : `engine-${port}`,
     reclaimIdleMs: intVar(env, 'SCANLOT_RECLAIM_IDLE_MS', 30_000, 100, 3_600_000),

@@ -49,8 +49,15 @@ import { Points } from './fulfilment/points.js';
 import { shopRateBoard } from './fulfilment/shop-rate.js';
 import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
 import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
-import { sessionUser } from './fulfilment/session-user.js';
 import { createDemo } from './demo.js';
+import { ApiKeyStore, KEYS_MESSAGE } from './identity/api-key-store.js';
+import { OperatorAuth } from './identity/operator-auth.js';
+import { ConsumerTokens } from './identity/consumer-tokens.js';
+import { SessionCookies } from './identity/session-cookie.js';
+import { ScanIdentity } from './identity/scan-identity.js';
+import { sessionKey } from './identity/session-key.js';
+import { ScanGuard } from './limits/scan-guard.js';
+import { keyRoutes } from './http/routes/key-routes.js';
 import { lockDataDir } from './startup/data-dir-lock.js';
 import { StartedParts } from './startup/started-parts.js';
 import { checkCodeSecretFingerprint } from './startup/code-secret-fingerprint.js';
@@ -78,10 +85,10 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const lock = lockDataDir(config.dataDir);
   started.add('DATA_DIR lock', () => lock.release());
   const secrets = loadSecrets(config);
-  const embedded = config.redisUrl || config.redisCluster ? null : new EmbeddedRedis(config.dataDir, log);
+  const embedded = config.redisUrl || config.redisCluster ? null : new EmbeddedRedis(config.dataDir, secrets.redisPassword, log);
   if (embedded) started.add('embedded redis-server', () => embedded.stop());
   const redisUrl = embedded ? await embedded.start() : config.redisUrl;
-  const target = { url: redisUrl, cluster: config.redisCluster };
+  const target = { url: redisUrl, cluster: config.redisCluster, password: embedded ? secrets.redisPassword : null };
   const redis = await connectRedis(target, { name: 'scanlot' });
   started.add('Redis connection', () => redis.quit());
   await checkCodeSecretFingerprint(redis, secrets.codeSecret, secrets.generatedCodeSecretFile);
@@ -99,12 +106,20 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const campaigns = new CampaignStore(redis, now);
   await campaigns.loadAll();
   const members = new MemberStore(redis);
+  const apiKeys = new ApiKeyStore(redis, now);
+  await apiKeys.start((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'API key refresh failed'));
+  started.add('API key refresh', () => apiKeys.stop());
+  const operators = new OperatorAuth(secrets.adminToken, apiKeys);
+  const tokens = config.userTokenKeys.length > 0 ? new ConsumerTokens({ keys: config.userTokenKeys, issuer: config.userTokenIssuer, audience: config.userTokenAudience }, now) : null;
+  const sessions = new SessionCookies(sessionKey(secrets.codeSecret), config.publicBaseUrl.startsWith('https:'), now);
+  const identity = new ScanIdentity(config.identity, tokens, operators, sessions);
 
   // campaigns created by other engines on the same Redis
   await subscriber.subscribe(keys.definitionsChannel);
   subscriber.on('message', (_channel: string, message: string) => {
     if (message.startsWith('campaign:')) campaigns.refresh(message.slice(9)).catch((err: unknown) => log.warn({ err }, 'campaign refresh failed'));
     else if (message.startsWith('batch:')) batches.forget(Number(message.slice(6)));
+    else if (message === KEYS_MESSAGE) apiKeys.reload().catch((err: unknown) => log.warn({ err }, 'API key reload failed'));
   });
   // messages sent while the subscription was down are lost: after a reconnect, and every 10 s in case a
   // message was missed otherwise, read the definitions again (a missed campaign would mean no draws)
@@ -112,6 +127,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   subscriber.on('ready', () => {
     batches.forgetAll();
     campaigns.loadAll().catch(reloadFailed);
+    apiKeys.reload().catch(reloadFailed);
   });
   const reloadTimer = setInterval(() => campaigns.loadIfChanged().catch(reloadFailed), 10_000);
   reloadTimer.unref();
@@ -128,6 +144,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   await consumer.start();
 
   const metrics = new ScanMetrics();
+  const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);
   registerRuntimeMetrics(metrics.registry);
   registerHttpErrorMetrics(metrics.registry);
   const faults = new RedisFaults(log.child({ component: 'scan' }), metrics.registry);
@@ -162,28 +179,30 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers);
   const server = await listen(
     [
-      ...scanRoutes(scans, config.trustProxy, metrics, config.maxInflightScans),
+      ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
       ...campaignRoutes(campaigns, batches, now),
       ...memberRoutes(members),
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit),
       ...dcrmRoutes(outbox),
-      ...landingRoutes(codec),
+      ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now }),
+      ...keyRoutes(apiKeys),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
-      ...fulfilmentPages(vouchers, wins, sessionUser),
+      // GET /me: the user of the signed session cookie (a tampered one is nobody)
+      ...fulfilmentPages(vouchers, wins, (cookie) => sessions.read(cookie)?.user ?? null),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId)),
       ...consoleRoutes(),
       ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
     ],
-    secrets.adminToken,
+    operators,
     config.host,
     config.port,
     log,
   );
   started.add('HTTP server', () => server.close());
-  log.info({ port: server.port, redis: embedded ? 'embedded' : 'external' }, 'scanlot listening');
+  log.info({ port: server.port, redis: embedded ? 'embedded' : 'external', identity: config.identity }, 'scanlot listening');
 
   const demoWanted = secrets.firstStart && config.demo;
   const demoRefused = demoWanted ? await demoRefusal(redis) : null;
@@ -217,6 +236,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       await outbox.stop(5_000);
       await registration.stop();
       clearInterval(reloadTimer);
+      await apiKeys.stop();
       clock.stop();
       await subscriber.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';
@@ -19,13 +20,15 @@ const STATUS: Readonly<Record<ErrorCode, string>> = {
   not_found: '404 Not Found',
   conflict: '409 Conflict',
   payload_too_large: '413 Payload Too Large',
+  unsupported_media_type: '415 Unsupported Media Type',
   rate_limited: '429 Too Many Requests',
   unavailable: '503 Service Unavailable',
   internal: '500 Internal Server Error',
 };
 
 export class ApiError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  /** `retryAfterS`: sent as Retry-After (429) */
+  constructor(readonly code: ErrorCode, message: string, readonly retryAfterS: number | null = null) {
     // an answer, not a bug: no stack trace (capturing one cost more than the rest of a forged scan's
     // answer, and one scan in twenty is forged in the bench mix)
     const limit = Error.stackTraceLimit;
@@ -46,4 +49,5 @@ export const notFound = (what: string): ApiError => new ApiError('not_found', `$
 export const conflict = (why: string): ApiError => new ApiError('conflict', why);
 export const unavailable = (why: string): ApiError => new ApiError('unavailable', why);
 export const invalidCode = (): ApiError => new ApiError('invalid_code', 'not a valid code');
+export const unauthorized = (why: string): ApiError => new ApiError('unauthorized', why);
 export const forbidden = (why: string): ApiError => new ApiError('forbidden', why);

@@ -1,4 +1,4 @@
-// The two secrets: the key of the code MACs and the admin bearer token. From the environment when
+// The secrets: the key of the code MACs, the admin bearer token and the embedded Redis' password. From the environment when
 // given, else generated once into DATA_DIR (mode 0600) and read back on every later start.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { LOCK_FILES } from './startup/data-dir-lock.js';
 export interface Secrets {
   readonly codeSecret: Buffer;
   readonly adminToken: string;
+  /** requirepass of the embedded redis-server: a local user who finds its port cannot rewrite stock or levels */
+  readonly redisPassword: string;
   /** DATA_DIR was empty (or missing) before this start */
   readonly firstStart: boolean;
   /** the file CODE_SECRET was generated into on this start; null when it was given or read back */
@@ -45,9 +47,11 @@ export function loadSecrets(config: Config): Secrets {
     throw new Error(`${codeSecretFile} does not hold at least 32 bytes as hex`);
   }
   const adminToken = config.adminToken ?? readOrCreate(join(config.dataDir, 'admin-token'), () => randomBytes(24).toString('base64url')).value;
+  const redisPassword = readOrCreate(join(config.dataDir, 'redis-password'), () => randomBytes(24).toString('hex')).value;
   return Object.freeze({
     codeSecret: Buffer.from(codeSecretHex, 'hex'),
     adminToken,
+    redisPassword,
     firstStart,
     generatedCodeSecretFile,
   });

@@ -161,7 +161,7 @@ export class Auditor {
       return max;
     };
     for (const p of c.def.prizes) {
-      const l = live[p.id];
+      const l = live.get(p.id);
       const w = won.get(p.id) ?? { prize: p.id, n: 0, amount: 0 };
       const subject = `${id}/${p.id}`;
       row('wins', `${subject}: wins in Redis = won events`, l?.won ?? 0, w.n);
@@ -181,7 +181,7 @@ export class Auditor {
       const max = maxOf(userDay, '');
       row('caps', `${id}: most wins of one user on one day <= userWinsPerDay ${cap}`, 'yes', max <= cap ? 'yes' : `no (${max})`);
     }
-    await fulfilmentRows(this.redis, c.def, (prizeId) => live[prizeId]?.won ?? 0, row);
+    await fulfilmentRows(this.redis, c.def, (prizeId) => live.get(prizeId)?.won ?? 0, row);
     const stats = (await this.campaigns.stats(c)) as { scans: number };
     const events = this.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);

@@ -56,7 +56,7 @@ describe('CampaignStore: changed definitions', () => {
     await b.refresh('c-change');
     expect(b.get('c-change')?.def.endsAtMs).toBe(later);
     const live = await b.live(b.get('c-change')!);
-    expect(live.p).toMatchObject({ stockLeft: 3, toppedUp: { stock: 2, budget: 0 } });
+    expect(live.get('p')).toMatchObject({ stockLeft: 3, toppedUp: { stock: 2, budget: 0 } });
 
     await a.patch('c-change', { state: 'ended', endsAt: null, prizes: [] }, 'admin', async () => undefined);
     await b.refresh('c-change');

@@ -276,18 +276,19 @@ export class CampaignStore {
   /**
    * Stock and budget left as the scan script keeps them; wins as the persist steps count them from the
    * stored events (they lag the answers by one persist step, see src/aggregates/campaign-figures.ts).
+   * A Map per prize id, so that no prize id can name a property of Object.prototype.
    */
-  async live(c: CompiledCampaign): Promise<Record<string, PrizeLive>> {
+  async live(c: CompiledCampaign): Promise<Map<string, PrizeLive>> {
     const d = c.day.dayOf(this.now());
     const day = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
-    const out: Record<string, PrizeLive> = {};
-    for (const p of c.def.prizes) out[p.id] = { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0, toppedUp: { stock: 0, budget: 0 } };
+    const out = new Map<string, PrizeLive>();
+    for (const p of c.def.prizes) out.set(p.id, { stockLeft: p.stock === null ? null : 0, budgetLeft: p.budget === null ? null : 0, wonToday: 0, won: 0, toppedUp: { stock: 0, budget: 0 } });
     let seed = '';
     for (const t of ALL_SHARDS) {
       const [state, stats] = await Promise.all([this.redis.hgetall(keys.campaignState(t, c.def.id)), this.redis.hgetall(keys.campaignStats(t, c.def.id))]);
       seed ||= state.seed ?? '';
       for (const p of c.def.prizes) {
-        const l = out[p.id] as PrizeLive;
+        const l = out.get(p.id) as PrizeLive;
         if (l.stockLeft !== null) l.stockLeft += Number(state[`s:${p.id}`] ?? 0);
         if (l.budgetLeft !== null) l.budgetLeft += Number(state[`b:${p.id}`] ?? 0);
         l.won += Number(stats[statsField.won(p.id)] ?? 0);
@@ -298,14 +299,15 @@ export class CampaignStore {
     }
     const now = this.now();
     for (const p of c.def.prizes) {
-      if (p.release) (out[p.id] as PrizeLive).released = releasedBy(now, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, seed);
+      if (p.release) (out.get(p.id) as PrizeLive).released = releasedBy(now, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, seed);
     }
     return out;
   }
 
   async stats(c: CompiledCampaign): Promise<Record<string, unknown>> {
-    const outcomes: Record<string, number> = {};
-    const reasons: Record<string, number> = {};
+    // Maps, turned into objects with Object.fromEntries (own properties even for "__proto__")
+    const outcomes = new Map<string, number>();
+    const reasons = new Map<string, number>();
     let scans = 0;
     let diverted = 0;
     for (const t of ALL_SHARDS) {
@@ -316,18 +318,18 @@ export class CampaignStore {
         else if (k.startsWith('o:')) {
           scans += n;
           const [outcome, reason] = k.slice(2).split(':') as [string, string | undefined];
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
-          if (reason !== undefined) reasons[reason] = (reasons[reason] ?? 0) + n;
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + n);
+          if (reason !== undefined) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
         }
       }
     }
     const live = await this.live(c);
-    const prizes: Record<string, { won: number; stockLeft: number | null; budgetLeft: number | null }> = {};
+    const prizes = new Map<string, { won: number; stockLeft: number | null; budgetLeft: number | null }>();
     for (const p of c.def.prizes) {
-      const l = live[p.id] as PrizeLive;
-      prizes[p.id] = { won: l.won, stockLeft: l.stockLeft, budgetLeft: l.budgetLeft };
+      const l = live.get(p.id) as PrizeLive;
+      prizes.set(p.id, { won: l.won, stockLeft: l.stockLeft, budgetLeft: l.budgetLeft });
     }
-    return { campaignId: c.def.id, scans, outcomes, reasons, prizes, diverted };
+    return { campaignId: c.def.id, scans, outcomes: Object.fromEntries(outcomes), reasons: Object.fromEntries(reasons), prizes: Object.fromEntries(prizes), diverted };
   }
 
   /** Shops or clerks by first scans, ties to who got there first (see the score in scanCodes). */

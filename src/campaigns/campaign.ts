@@ -52,12 +52,20 @@ export interface Campaign {
   pointsBoost?: Record<string, number>;
   limits: Limits;
   geofence: Geofence;
+  /** "required": a scan without lat/lng is blocked (no_position) and does not consume the code; absent in campaigns stored before the field existed */
+  position?: 'optional' | 'required';
   createdAt: string;
   state?: CampaignState;
 }
 
 const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PRIZE_ID_RE = /^[A-Za-z0-9_.-]{1,32}$/;
+/** names of Object.prototype's own machinery: an id that is one would vanish or misbehave wherever an id keys an object */
+const RESERVED_IDS = new Set(['__proto__', 'constructor', 'prototype']);
+const notReserved = (id: string, path: string): string => {
+  if (RESERVED_IDS.has(id)) throw badRequest(path, `${id} is a reserved name`);
+  return id;
+};
 const NAME_RE = /^[^\u0000-\u001f]{1,200}$/u;
 const SKU_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_AMOUNT = 1_000_000_000_000;
@@ -120,7 +128,7 @@ function parseLevelMap(body: JsonObject, field: string): Record<string, number> 
 function parsePrize(value: unknown, i: number): Prize {
   const path = `prizes[${i}]`;
   const p = asObject(value, path);
-  const id = reqString(p, 'id', PRIZE_ID_RE, '1-32 characters of [A-Za-z0-9_.-]', `${path}.id`);
+  const id = notReserved(reqString(p, 'id', PRIZE_ID_RE, '1-32 characters of [A-Za-z0-9_.-]', `${path}.id`), `${path}.id`);
   const name = reqString(p, 'name', NAME_RE, '1-200 characters', `${path}.name`);
   const kind = oneOf(p, 'kind', ['cash', 'points', 'coupon', 'gift'] as const, 'gift', `${path}.kind`);
   if (p.kind === undefined) throw badRequest(`${path}.kind`, 'is required');
@@ -153,7 +161,7 @@ function parsePrize(value: unknown, i: number): Prize {
 }
 
 export function parseCampaignInput(body: JsonObject, now: number): Campaign {
-  const id = reqString(body, 'id', CAMPAIGN_ID_RE, '1-64 characters of [A-Za-z0-9_.-]');
+  const id = notReserved(reqString(body, 'id', CAMPAIGN_ID_RE, '1-64 characters of [A-Za-z0-9_.-]'), 'id');
   const name = body.name === undefined ? id : reqString(body, 'name', NAME_RE, '1-200 characters');
   const starts = parseInstant(body, 'startsAt');
   const ends = parseInstant(body, 'endsAt');
@@ -208,6 +216,7 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     pointsBoost,
     limits,
     geofence: oneOf(body, 'geofence', ['off', 'flag', 'block'] as const, 'off'),
+    position: oneOf(body, 'position', ['optional', 'required'] as const, 'optional'),
     createdAt: new Date(now).toISOString(),
   };
 }
@@ -226,6 +235,7 @@ export function publicCampaign(c: Campaign): JsonObject {
     pointsBoost: c.pointsBoost ?? {},
     limits: c.limits,
     geofence: c.geofence,
+    position: c.position ?? 'optional',
     createdAt: c.createdAt,
   };
 }

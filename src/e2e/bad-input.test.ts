@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 async function raw(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const r = await fetch(fx.engine.url + path, { method, body: body as BodyInit | undefined, headers: { authorization: `Bearer ${TEST_TOKEN}`, ...headers } });
+  const r = await fetch(fx.engine.url + path, { method, body: body as BodyInit | undefined, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers } });
   const text = await r.text();
   try {
     return { status: r.status, body: JSON.parse(text) };

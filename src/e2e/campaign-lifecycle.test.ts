@@ -102,7 +102,7 @@ describe('PATCH /v1/campaigns/{id}', () => {
       (e) => e.length === 5,
     );
     expect(events).toHaveLength(5);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'campaign', campaignId: cid, who: 'admin', change: { state: 'paused' } }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'campaign', campaignId: cid, who: 'admin-token', change: { state: 'paused' } }));
     expect(events).toContainEqual(expect.objectContaining({ change: { prizes: [{ id: 'g', addStock: 1, addBudget: 0 }, { id: 'r', addStock: 0, addBudget: 50 }] } }));
 
     const audit = runAuditCli(fx.engine, cid);

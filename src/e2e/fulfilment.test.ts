@@ -184,23 +184,34 @@ describe('vouchers', () => {
     expect((await fx.engine.api('POST', '/v1/scans', { code: g.voucher, user: 'u' })).status).toBe(404);
   });
 
+  /** the landing page's signed session cookie of `user` (open mode: ?user= is taken as sent and remembered) */
+  async function sessionOf(user: string): Promise<string> {
+    const id = await batch({ sku: uniqueSku(), size: 1 });
+    const r = await fetch(`${fx.engine.url}/c/${fx.engine.codec.encode(id, 0)}?user=${user}`);
+    return (r.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  }
+
   it('GET /me lists the session user\'s wins with their states; another user sees none of them', async () => {
     const a = await wonGift('me_user1', 'Bag');
     const b = await wonGift('me_user1', 'Hat');
     await waitForBacklog(fx.engine);
     expect((await fx.engine.api('POST', '/v1/redemptions', { voucher: b.voucher, shop: 's_me' })).status).toBe(201);
-    const mine = await page('/me?format=json', 'scanlot_uid=me_user1');
+    const me = await sessionOf('me_user1');
+    const mine = await page('/me?format=json', me);
     const body = JSON.parse(mine.text);
     expect(body.user).toBe('me_user1');
     const byId = Object.fromEntries(body.wins.map((w: { eventId: string }) => [w.eventId, w]));
     expect(byId[a.eventId]).toMatchObject({ state: 'open', prize: { name: 'Bag' }, redemption: null, voucher: { code: a.voucher, url: a.url } });
     expect(byId[b.eventId]).toMatchObject({ state: 'redeemed', redemption: { shop: 's_me' } });
-    const html = await page('/me', 'scanlot_uid=me_user1');
+    const html = await page('/me', me);
     expect(html.text).toContain('Bag');
     expect(html.text).toContain('redeemed');
     expect(html.text).toContain(`<a href="${a.url}">`);
     expect(html.csp).toMatch(/default-src 'none'/);
-    expect(JSON.parse((await page('/me?format=json', 'scanlot_uid=someone_else')).text).wins).toEqual([]);
+    expect(JSON.parse((await page('/me?format=json', await sessionOf('someone_else'))).text).wins).toEqual([]);
+    // an unsigned or edited cookie is nobody
+    expect(JSON.parse((await page('/me?format=json', 'scanlot_uid=me_user1')).text).user).toBeNull();
+    expect(JSON.parse((await page('/me?format=json', me.replace('me_user1', 'me_user2'))).text).user).toBeNull();
     expect(JSON.parse((await page('/me?format=json')).text)).toEqual({ user: null, wins: [] });
   });
 });

@@ -83,7 +83,8 @@ describe('property-based fuzzing', () => {
     expect(await send('POST', '/v1/campaigns', `{"a":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`)).toBe(400);
     const code = fx.engine.codec.encode(batchId, 1);
     expect(await send('POST', '/v1/scans', `{"code":"nope","code":"${code}","user":"dup","user":"dup2"}`)).toBe(200);
-    expect(await send('POST', '/v1/scans', JSON.stringify({ code: fx.engine.codec.encode(batchId, 2), user: 'ct' }), { 'content-type': 'text/plain' })).toBe(200);
+    // a cross-site form can send text/plain without a CORS preflight: refused (issue 14)
+    expect(await send('POST', '/v1/scans', JSON.stringify({ code: fx.engine.codec.encode(batchId, 2), user: 'ct' }), { 'content-type': 'text/plain' })).toBe(415);
     expect(await send('POST', '/v1/scans', `{"code":"x","user":"u","lat":1e400,"lng":0}`)).toBe(400);
   });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
 const text = (html: string): string => html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe.skipIf(!CHROMIUM)('landing page in Chromium', () => {
-  it('first visit: genuine, first scan, shows the prize; second visit: scanned 2 times since T', async () => {
+  it('first visit: genuine, first scan, shows the prize; a second visitor (another browser): warned, scanned 2 times since T', async () => {
     const code = fx.engine.codec.encode(batchId, 3);
     const first = text(await renderPage(`${fx.engine.url}/c/${code}`));
     expect(first).toContain('正品');
@@ -24,9 +24,26 @@ describe.skipIf(!CHROMIUM)('landing page in Chromium', () => {
     expect(first).toContain('Red packet 红包');
     expect(first).toContain('¥1.88');
 
+    // a fresh browser profile: another anonymous visitor
     const second = text(await renderPage(`${fx.engine.url}/C/${code}`));
-    expect(second).toMatch(/此码已被查询 2 次/);
-    expect(second).toMatch(/scanned 2 times since \d{4}-\d\d-\d\dT/);
+    expect(second).toMatch(/谨防假冒 · 此码已被他人查询 2 次/);
+    expect(second).toMatch(/2 scans since \d{4}-\d\d-\d\dT/);
+    expect(second).toContain('may be counterfeit');
+  });
+
+  it('a repeat by someone else warns in its own colour; a repeat by the same user stays friendly', async () => {
+    const code = fx.engine.codec.encode(batchId, 7);
+    await renderPage(`${fx.engine.url}/c/${code}?user=wx_first`);
+    const other = await renderPage(`${fx.engine.url}/c/${code}?user=wx_second`);
+    expect(text(other)).toContain('谨防假冒');
+    expect(text(other)).toContain('may be counterfeit');
+    expect(other).toMatch(/<div class="card fake" id="verdict">/);
+    const same = await renderPage(`${fx.engine.url}/c/${code}?user=wx_first`);
+    expect(text(same)).toMatch(/正品 · 此码已被查询 3 次/);
+    expect(text(same)).toContain('You already won: Red packet 红包');
+    expect(text(same)).not.toContain('谨防假冒');
+    expect(text(same)).not.toContain('counterfeit');
+    expect(same).not.toContain('fake');
   });
 
   it('an upstream identity is used as the user', async () => {
@@ -42,7 +59,7 @@ describe.skipIf(!CHROMIUM)('landing page in Chromium', () => {
     const r = await fetch(`${fx.engine.url}/c/${forged}`);
     expect(r.status).toBe(404);
     expect(text(await renderPage(`${fx.engine.url}/c/${forged}`))).toContain('无效的码');
-    expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.scanned).toBe(2);
+    expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.scanned).toBe(3); // serials 3, 4 and 7 above
   });
 });
 
@@ -53,13 +70,15 @@ describe('landing page over plain HTTP', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/html');
     const cookie = r.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^scanlot_uid=anon_[A-Za-z0-9_-]+;/);
+    expect(cookie).toMatch(/^scanlot_session=anon_[A-Za-z0-9_-]+~\d+~[A-Za-z0-9_-]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
     const again = await fetch(`${fx.engine.url}/c/${code}`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(again.headers.get('set-cookie')).toBeNull();
-    expect(await again.text()).toContain(cookie.split(';')[0]!.split('=')[1]);
-    const gs1 = await fetch(`${fx.engine.url}/01/06901234567892/21/${code}`);
+    expect(await again.text()).toContain(cookie.split(';')[0]!.split('=')[1]!.split('~')[0]);
+    const gtinBatch = (await fx.engine.api('POST', '/v1/batches', { sku: '06901234567892', size: 10 })).body.batchId as number;
+    const gtinCode = fx.engine.codec.encode(gtinBatch, 1);
+    const gs1 = await fetch(`${fx.engine.url}/01/06901234567892/21/${gtinCode}`);
     expect(gs1.status).toBe(200);
-    expect(await gs1.text()).toContain(code);
+    expect(await gs1.text()).toContain(gtinCode);
     // fetching the page does not consume the code (link previews, crawlers)
     expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.scanned).toBeLessThan(7);
   });

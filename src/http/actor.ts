@@ -1,7 +1,7 @@
-// Who made a change, for the events that record operator actions. One function, so that API keys
-// (CONTRACT §4.4) can name their key id here once they exist.
+// Who made a change, for the events that record operator actions: the credential's id (`admin-token`
+// for ADMIN_TOKEN, `key_…` for an API key, whose name GET /v1/keys lists), never its secret.
 import type { HttpCall } from './http-call.js';
 
-export function actorOf(_call: HttpCall): string {
-  return 'admin';
+export function actorOf(call: HttpCall): string {
+  return call.credential?.id ?? 'unknown';
 }

@@ -5,6 +5,7 @@
 import { ApiError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from './uws.js';
 import { peerAddressText } from './peer-address.js';
+import type { Credential } from '../identity/roles.js';
 import { countErrorAnswer } from '../metrics/http-errors.js';
 
 export const MAX_BODY = 64 * 1024;
@@ -27,9 +28,12 @@ export class HttpCall {
   readonly query: string;
   readonly authorization: string;
   readonly contentLength: string;
+  readonly contentType: string;
   readonly forwardedFor: string;
   readonly cookie: string;
   readonly params: string[];
+  /** the operator or machine credential, set by the router on routes with roles */
+  credential: Credential | null = null;
   #remote: string | null = null;
   /** settles a body read that the client abandoned, so nothing waits for it for ever */
   #onAbort: (() => void) | null = null;
@@ -44,6 +48,7 @@ export class HttpCall {
     this.query = req.getQuery() ?? '';
     this.authorization = req.getHeader('authorization');
     this.contentLength = req.getHeader('content-length');
+    this.contentType = req.getHeader('content-type');
     this.forwardedFor = req.getHeader('x-forwarded-for');
     this.cookie = req.getHeader('cookie');
     this.params = [];
@@ -104,6 +109,7 @@ export class HttpCall {
     if (!(err instanceof ApiError)) onInternal(err);
     countErrorAnswer(e.code);
     // an oversize body is still arriving: close rather than read it
-    this.send({ status: e.status, body: e.toJSON(), type: JSON_TYPE }, e.code === 'payload_too_large');
+    const headers: [string, string][] | undefined = e.retryAfterS === null ? undefined : [['retry-after', String(e.retryAfterS)]];
+    this.send({ status: e.status, body: e.toJSON(), type: JSON_TYPE, headers }, e.code === 'payload_too_large');
   }
 }

@@ -1,15 +1,21 @@
-// Registers routes on the uWS app: each route gets an HttpCall, admin routes are checked against the
-// token in constant time, bodies are read when the route takes one, and every failure becomes the
-// contract's error JSON.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Registers routes on the uWS app: each route gets an HttpCall, routes with roles are checked against
+// the caller's credential (401 without a valid one, 403 when its role does not cover the route), bodies
+// are read when the route takes one, and every failure becomes the contract's error JSON.
 import { ApiError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { OperatorAuth } from '../identity/operator-auth.js';
+import { allows, type RouteRoles } from '../identity/roles.js';
 import { HttpCall, type Reply } from './http-call.js';
 import type { TemplatedApp } from './uws.js';
 
 export interface Route {
-  method: 'get' | 'post' | 'put' | 'patch';
+  method: 'get' | 'post' | 'put' | 'patch' | 'del';
   pattern: string;
-  admin?: boolean;
+  /**
+   * who may call it (CONTRACT §4.4): absent, anyone; a list, admin and these roles (empty: admin only).
+   * The credential is then in call.credential.
+   */
+  roles?: RouteRoles;
   body?: boolean;
   /** body size limit of this route; MAX_BODY (64 KiB, CONTRACT §4) unless a bulk admin route needs more */
   maxBody?: number;
@@ -17,19 +23,6 @@ export interface Route {
   ip?: boolean;
   /** the route writes its own answer (streaming); otherwise its Reply is sent */
   handle(call: HttpCall, body: Buffer | null): Promise<Reply | null> | Reply | null;
-}
-
-export class AdminAuth {
-  readonly #digest: Buffer;
-  constructor(token: string) {
-    this.#digest = createHash('sha256').update(token).digest();
-  }
-  /** Compares digests with timingSafeEqual: the time does not depend on how much of the token matches. */
-  check(header: string): boolean {
-    if (!header.startsWith('Bearer ')) return false;
-    const given = createHash('sha256').update(header.slice(7)).digest();
-    return timingSafeEqual(given, this.#digest);
-  }
 }
 
 /**
@@ -41,8 +34,18 @@ export const inFlight = { count: 0, draining: false, lastAt: 0 };
 
 const paramCount = (pattern: string): number => pattern.split('/').filter((s) => s.startsWith(':')).length;
 
-export function register(app: TemplatedApp, route: Route, auth: AdminAuth, onInternal: (err: unknown) => void): void {
+/** a `%` not followed by two hex digits anywhere in the path: routes decode their parameters */
+const hasMalformedEscape = (url: string): boolean => url.includes('%') && /%(?![0-9A-Fa-f]{2})/.test(url);
+
+export interface RouterContext {
+  auth: OperatorAuth;
+  log: Logger;
+  onInternal: (err: unknown) => void;
+}
+
+export function register(app: TemplatedApp, route: Route, ctx: RouterContext): void {
   const params = paramCount(route.pattern);
+  const writes = route.method !== 'get';
   app[route.method](route.pattern, (res, req) => {
     const call = new HttpCall(res, req, params);
     if (inFlight.draining) {
@@ -50,21 +53,36 @@ export function register(app: TemplatedApp, route: Route, auth: AdminAuth, onInt
       call.send({ status: '503 Service Unavailable', body: new ApiError('unavailable', 'shutting down').toJSON(), type: 'application/json; charset=utf-8' }, true);
       return;
     }
-    if (route.admin && !auth.check(call.authorization)) {
-      call.sendError(new ApiError('unauthorized', 'a valid Authorization: Bearer <ADMIN_TOKEN> header is required'), onInternal);
+    if (hasMalformedEscape(call.url)) {
+      call.sendError(new ApiError('invalid_request', 'path: malformed percent escape'), ctx.onInternal);
       return;
+    }
+    if (route.roles) {
+      const credential = ctx.auth.authenticate(call.authorization);
+      if (credential === null) {
+        call.sendError(new ApiError('unauthorized', 'a valid Authorization: Bearer <ADMIN_TOKEN or API key> header is required'), ctx.onInternal);
+        return;
+      }
+      if (!allows(route.roles, credential)) {
+        call.sendError(new ApiError('forbidden', `the role ${credential.role} does not cover ${call.method} ${route.pattern}`), ctx.onInternal);
+        return;
+      }
+      call.credential = credential;
     }
     if (route.ip) call.remoteAddress();
     const bodyRead = route.body ? call.readBody(route.maxBody) : null;
     const run = async (): Promise<void> => {
       inFlight.count++;
       inFlight.lastAt = performance.now();
+      inFlight.lastAt = performance.now();
       try {
         const body = bodyRead ? await bodyRead : null;
         const reply = await route.handle(call, body);
         if (reply) call.send(reply);
+        // one line per change an operator or machine made: who and what, never a secret
+        if (writes && call.credential) ctx.log.info({ who: call.credential.id, name: call.credential.name, role: call.credential.role, action: `${call.method} ${call.url}`, status: reply?.status ?? 'streamed' }, 'admin action');
       } catch (err) {
-        call.sendError(err, onInternal);
+        call.sendError(err, ctx.onInternal);
       } finally {
         inFlight.count--;
       }
@@ -76,6 +94,10 @@ export function register(app: TemplatedApp, route: Route, auth: AdminAuth, onInt
 export function registerFallback(app: TemplatedApp, onInternal: (err: unknown) => void): void {
   app.any('/*', (res, req) => {
     const call = new HttpCall(res, req, 0);
+    if (hasMalformedEscape(call.url)) {
+      call.sendError(new ApiError('invalid_request', 'path: malformed percent escape'), onInternal);
+      return;
+    }
     call.sendError(new ApiError('not_found', `no route for ${call.method} ${call.url}`), onInternal);
   });
 }

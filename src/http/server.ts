@@ -1,6 +1,7 @@
 // The uWS app with every route, listening on HOST:PORT.
 import type { Logger } from '../log.js';
-import { AdminAuth, register, registerFallback, type Route } from './router.js';
+import type { OperatorAuth } from '../identity/operator-auth.js';
+import { register, registerFallback, type Route } from './router.js';
 import { uws, type us_listen_socket, type TemplatedApp } from './uws.js';
 
 export interface HttpServer {
@@ -8,11 +9,10 @@ export interface HttpServer {
   close(): void;
 }
 
-export function listen(routes: readonly Route[], adminToken: string, host: string, port: number, log: Logger): Promise<HttpServer> {
+export function listen(routes: readonly Route[], auth: OperatorAuth, host: string, port: number, log: Logger): Promise<HttpServer> {
   const app: TemplatedApp = uws.App();
-  const auth = new AdminAuth(adminToken);
   const onInternal = (err: unknown): void => log.error({ err }, 'unhandled error in a request');
-  for (const r of routes) register(app, r, auth, onInternal);
+  for (const r of routes) register(app, r, { auth, log, onInternal });
   registerFallback(app, onInternal);
   return new Promise((resolve, reject) => {
     app.listen(host, port, (socket: us_listen_socket | false) => {

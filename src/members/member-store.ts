@@ -4,6 +4,7 @@
 import { badRequest } from '../errors.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
+import { ANON_PREFIX } from '../identity/anonymous.js';
 import { asObject, ID_RE, ID_WHAT, optBool, optInt, reqString, type JsonObject } from '../validation/json-fields.js';
 
 export interface Member {
@@ -17,6 +18,12 @@ export interface Member {
 export interface MemberUpdate {
   level: number | null;
   blocked: boolean | null;
+}
+
+/** anonymous visitors own no member record (CONTRACT §4.4): their ids cannot be given one */
+export function memberId(user: string, path: string): string {
+  if (user.startsWith(ANON_PREFIX)) throw badRequest(path, `ids starting with ${ANON_PREFIX} are reserved for anonymous visitors`);
+  return user;
 }
 
 export function parseMemberUpdate(body: JsonObject, path = ''): MemberUpdate {
@@ -42,7 +49,7 @@ export function parseMemberBulk(body: JsonObject): MemberBulkItem[] {
   return list.map((raw: unknown, i) => {
     const path = `members[${i}].`;
     const o = asObject(raw, `members[${i}]`);
-    return { user: reqString(o, 'user', ID_RE, ID_WHAT, `${path}user`), ...parseMemberUpdate(o, path) };
+    return { user: memberId(reqString(o, 'user', ID_RE, ID_WHAT, `${path}user`), `${path}user`), ...parseMemberUpdate(o, path) };
   });
 }
 

@@ -6,6 +6,8 @@ import type { RedisClient } from './scripts.js';
 export interface RedisTarget {
   url: string | null;
   cluster: readonly { host: string; port: number }[] | null;
+  /** for the embedded server (REDIS_URL carries its own) */
+  password?: string | null;
 }
 
 /** a command unanswered this long fails (a scan then answers 503) */
@@ -28,6 +30,7 @@ export async function connectRedis(target: RedisTarget, opts: { blocking?: boole
   const options: RedisOptions = {
     ...COMMON,
     connectionName: opts.name ?? 'scanlot',
+    ...(target.password ? { password: target.password } : {}),
     // no auto-pipelining: measured with npm run bench it cost more engine CPU per scan than the
     // syscalls it saves (7,735 scans/s without, 5,709 with, same settings)
     ...(opts.blocking ? { commandTimeout: undefined, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true } : {}),

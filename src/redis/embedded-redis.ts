@@ -63,7 +63,7 @@ export class EmbeddedRedis {
   readonly #pidFile: string;
   readonly #socket: string | null;
 
-  constructor(dataDir: string, private readonly log: Logger) {
+  constructor(dataDir: string, /** null only for the floor benchmark, whose own clients connect by URL */ private readonly password: string | null, private readonly log: Logger) {
     this.#dir = resolve(dataDir, 'redis');
     this.#pidFile = join(this.#dir, 'redis.pid');
     const socket = join(this.#dir, 'redis.sock');
@@ -125,9 +125,13 @@ export class EmbeddedRedis {
       '--daemonize', 'no',
       '--loglevel', 'warning',
       '--logfile', join(this.#dir, 'redis.log'),
+      // the password is not on the command line (ps shows it to every local user): read from stdin. "-"
+      // goes last: redis-server 7.0.15 exited at start with options after it (seen here)
+      '-',
     ];
-    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    const child = spawn('redis-server', args, { stdio: ['pipe', 'ignore', 'ignore'] });
     this.#child = child;
+    child.stdin?.end(this.password === null ? '' : `requirepass ${this.password}\n`);
     child.on('exit', (code, signal) => {
       if (this.#child !== child) return;
       this.#child = null;
@@ -145,11 +149,14 @@ export class EmbeddedRedis {
         import('node:net').then(({ connect }) => {
           const s = connect(this.#port, '127.0.0.1');
           s.once('connect', () => {
-            s.write('PING\r\n');
+            s.write(this.password === null ? 'PING\r\nPING\r\n' : `AUTH ${this.password}\r\nPING\r\n`);
           });
-          s.once('data', (d) => {
+          let answer = '';
+          s.on('data', (d) => {
+            answer += d.toString();
+            if (!answer.includes('\r\n', answer.indexOf('\r\n') + 2)) return; // two replies
             s.destroy();
-            if (d.toString().startsWith('+PONG')) resolveReady();
+            if (answer.includes('+PONG')) resolveReady();
             else retry();
           });
           s.once('error', () => {

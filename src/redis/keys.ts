@@ -28,6 +28,9 @@ export const keys = {
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
   campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
   redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON, written before vouchers (issue 17); now only read, so those stay redeemed
+  apiKeys: '{meta}:apikeys', // hash keyId -> API key JSON (role, name, shop, createdAt, SHA-256 of the secret)
+  apiKeyVersion: '{meta}:apikey:version', // counter, +1 per key created or revoked: engines re-read the keys when it moved
+  apiKeyLastUsed: '{meta}:apikey:used', // hash keyId -> ms of the last use, flushed every few seconds
   definitionsChannel: 'scanlot:definitions', // pub/sub: a batch or campaign changed
   codeSecretFingerprint: '{meta}:code-secret:fingerprint', // hex HMAC-SHA256(CODE_SECRET, fixed text): never the secret
   eventStores: '{meta}:stores', // hash consumer name -> JSON of the SQLite event store registered under it

@@ -84,7 +84,7 @@ export class Overview {
         timezone: c.def.timezone,
         today: await this.#campaignToday(c.def.id, c.def.timezone, now),
         prizes: c.def.prizes.map((p) => {
-          const l = live[p.id];
+          const l = live.get(p.id);
           const budget = p.budget === null ? null : p.budget + (l?.toppedUp.budget ?? 0);
           return { id: p.id, name: p.name, kind: p.kind, won: l?.won ?? 0, wonToday: l?.wonToday ?? 0, stockLeft: l?.stockLeft ?? null, budget, spent: budget === null ? null : budget - (l?.budgetLeft ?? 0) };
         }),

@@ -1,5 +1,10 @@
 // Typed reads of untrusted JSON: each reader returns the value or throws a 400 naming the field.
 import { badRequest } from '../errors.js';
+import { nestsDeeperThan } from './json-depth.js';
+
+/** deeper than any body of the API; checked before parsing bodies large enough for depth to cost time */
+export const MAX_JSON_DEPTH = 32;
+const DEPTH_CHECK_FROM = 4096;
 
 export type JsonObject = Record<string, unknown>;
 
@@ -9,6 +14,9 @@ export function asObject(value: unknown, field: string): JsonObject {
 }
 
 export function parseJsonObject(body: Buffer | string): JsonObject {
+  if (typeof body !== 'string' && body.length >= DEPTH_CHECK_FROM && nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw badRequest('body', `nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));

@@ -9,7 +9,7 @@ export function auditRoutes(auditor: Auditor): Route[] {
     {
       method: 'get',
       pattern: '/v1/audit',
-      admin: true,
+      roles: ['operator'],
       async handle(call) {
         const campaign = call.queryParam('campaign');
         if (campaign !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(campaign)) throw notFound(`campaign ${campaign}`);

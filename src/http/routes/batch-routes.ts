@@ -29,7 +29,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
     {
       method: 'get',
       pattern: '/v1/batches',
-      admin: true, // roles: operator
+      roles: ['operator'],
       async handle(call) {
         const after = intQuery(call, 'after', 0, MAX_BATCH_ID);
         const limit = intQuery(call, 'limit', 100, 1000);
@@ -40,7 +40,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
     {
       method: 'post',
       pattern: '/v1/batches',
-      admin: true, // roles: printer
+      roles: ['printer'],
       body: true,
       async handle(_call, body) {
         const batch = await batches.create(parseBatchInput(parseJsonObject(body as Buffer)));
@@ -50,7 +50,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
     {
       method: 'get',
       pattern: '/v1/batches/:id',
-      admin: true,
+      roles: ['operator', 'printer'],
       async handle(call) {
         const id = batchIdParam(call);
         const b = await batches.describe(id);
@@ -62,7 +62,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
       (action): Route => ({
         method: 'post',
         pattern: `/v1/batches/:id/${action}`,
-        admin: true,
+        roles: action === 'activate' ? ['operator', 'printer'] : ['operator'],
         async handle(call) {
           const b = await batches.setStatus(batchIdParam(call), action === 'activate' ? 'active' : 'void');
           return json('200 OK', JSON.stringify(b));
@@ -72,7 +72,7 @@ export function batchRoutes(batches: BatchStore, codec: CodeCodec, publicBaseUrl
     {
       method: 'get',
       pattern: '/v1/batches/:id/codes',
-      admin: true,
+      roles: ['operator', 'printer'],
       async handle(call) {
         const id = batchIdParam(call);
         const batch = await batches.get(id);

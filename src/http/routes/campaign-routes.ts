@@ -23,14 +23,14 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
   /** the definition, its state now, and each prize's live counters and top-ups */
   const detail = async (c: CompiledCampaign): Promise<string> => {
     const live = await campaigns.live(c);
-    const prizes = c.def.prizes.map(({ ppm: _ppm, ...p }) => ({ ...p, ...live[p.id] }));
+    const prizes = c.def.prizes.map(({ ppm: _ppm, ...p }) => ({ ...p, ...live.get(p.id) }));
     return JSON.stringify({ ...publicCampaign(c.def), state: phaseOf(c.def, now()), prizes });
   };
   return [
     {
       method: 'get',
       pattern: '/v1/campaigns',
-      admin: true, // roles: operator
+      roles: ['operator'],
       async handle(call) {
         const state = call.queryParam('state') ?? 'all';
         if (!PHASES.includes(state as CampaignPhase | 'all')) throw badRequest('state', `must be one of ${PHASES.join(', ')}`);
@@ -41,7 +41,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
     {
       method: 'patch',
       pattern: '/v1/campaigns/:id',
-      admin: true, // roles: operator
+      roles: ['operator'],
       body: true,
       async handle(call, body) {
         const id = campaignIdParam(call);
@@ -55,19 +55,19 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
     {
       method: 'post',
       pattern: '/v1/campaigns',
-      admin: true, // roles: operator
+      roles: ['operator'],
       body: true,
       async handle(_call, body) {
         const def = parseCampaignInput(parseJsonObject(body as Buffer), now());
         const c = await campaigns.create(def, async (id) => (await batches.get(id))?.sku);
         const live = await campaigns.live(c);
-        return json('201 Created', JSON.stringify({ ...publicCampaign(c.def), live }));
+        return json('201 Created', JSON.stringify({ ...publicCampaign(c.def), live: Object.fromEntries(live) }));
       },
     },
     {
       method: 'get',
       pattern: '/v1/campaigns/:id',
-      admin: true, // roles: operator
+      roles: ['operator'],
       async handle(call) {
         return json('200 OK', await detail(await campaigns.require(campaignIdParam(call))));
       },
@@ -75,7 +75,7 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
     {
       method: 'get',
       pattern: '/v1/campaigns/:id/stats',
-      admin: true,
+      roles: ['operator'],
       async handle(call) {
         const c = await campaigns.require(campaignIdParam(call));
         return json('200 OK', JSON.stringify(await campaigns.stats(c)));

@@ -42,7 +42,7 @@ export function dcrmRoutes(outbox: DcrmOutbox): Route[] {
     {
       method: 'get',
       pattern: '/v1/dcrm/dead-letters',
-      admin: true,
+      roles: ['operator', 'dcrm'],
       handle(call) {
         const stateRaw = call.queryParam('state') ?? 'dead';
         if (stateRaw !== 'all' && !DEAD_LETTER_STATES.includes(stateRaw as DeadLetterState)) {
@@ -67,7 +67,7 @@ export function dcrmRoutes(outbox: DcrmOutbox): Route[] {
     {
       method: 'post',
       pattern: '/v1/dcrm/replay',
-      admin: true,
+      roles: ['operator', 'dcrm'],
       body: true,
       handle(_call, body) {
         const queued = outbox.replay(parseReplayIds(body));

@@ -9,7 +9,7 @@ export function eventRoutes(events: EventQuery): Route[] {
     {
       method: 'get',
       pattern: '/v1/events',
-      admin: true,
+      roles: ['operator', 'dcrm'],
       handle(call) {
         const after = call.queryParam('after');
         const limitRaw = call.queryParam('limit');

@@ -9,7 +9,7 @@ import type { Route } from '../router.js';
 
 const ME_LIMIT = 100;
 
-/** `userOf`: the user of a request's Cookie header (src/fulfilment/session-user.ts until the signed session replaces it) */
+/** `userOf`: the user of a request's Cookie header: the landing page's signed session (src/identity/session-cookie.ts) */
 export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (cookieHeader: string) => string | null): Route[] {
   const notFound: Reply = { status: '404 Not Found', body: voucherNotFoundPage, type: HTML_TYPE, headers: HTML_HEADERS };
   return [

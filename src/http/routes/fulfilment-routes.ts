@@ -40,18 +40,20 @@ function limitParam(call: HttpCall): number {
   return Number(raw);
 }
 
+/** the shop of the caller's `shop` key; null for operator and admin credentials */
+const shopOfKey = (call: HttpCall): string | null => (call.credential?.role === 'shop' ? call.credential.shop : null);
+
 export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, payouts: Payouts, points: Points): Route[] {
   return [
     {
       method: 'post',
       pattern: '/v1/redemptions',
-      // roles: shop (the key's own shop, no `shop` field needed), operator, admin
-      admin: true,
+      // a shop key redeems for its own shop (no `shop` field needed)
+      roles: ['operator', 'shop'],
       body: true,
-      async handle(_call, body) {
+      async handle(call, body) {
         const o = parseJsonObject(body as Buffer);
-        // identity merge: the shop of the caller's `shop` key (call.credential?.shop); null for operator and admin
-        const keyShop: string | null = null;
+        const keyShop = shopOfKey(call);
         const shop = redemptionShop(o, keyShop);
         const voucher = optString(o, 'voucher', VOUCHER_RE, `${VOUCHER_LENGTH} characters of a voucher`);
         if (voucher !== null) return json('201 Created', JSON.stringify(await redemptions.redeem({ voucher }, shop)));
@@ -63,14 +65,12 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
     {
       method: 'get',
       pattern: '/v1/reports/redemptions',
-      // roles: operator, shop (its own shop only)
-      admin: true,
+      // a shop key reads its own shop only
+      roles: ['operator', 'shop'],
       async handle(call) {
         const asked = call.queryParam('shop');
         if (asked !== null && !ID_RE.test(asked)) throw badRequest('shop', `must be ${ID_WHAT}`);
-        // identity merge: the shop of the caller's `shop` key (call.credential?.shop); null for operator and admin
-        const keyShop: string | null = null;
-        const shop = reportShop(asked, keyShop);
+        const shop = reportShop(asked, shopOfKey(call));
         const format = call.queryParam('format') ?? 'json';
         if (format !== 'json' && format !== 'csv') throw badRequest('format', 'must be json or csv');
         const fromMs = instant(call, 'from', 0);
@@ -84,8 +84,7 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
     {
       method: 'get',
       pattern: '/v1/payouts',
-      // roles: operator, dcrm
-      admin: true,
+      roles: ['operator', 'dcrm'],
       async handle(call) {
         const state = call.queryParam('state');
         if (state !== null && state !== 'pending' && state !== 'paid' && state !== 'failed') throw badRequest('state', 'must be pending, paid or failed');
@@ -97,8 +96,7 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
     {
       method: 'post',
       pattern: '/v1/payouts/:eventId',
-      // roles: dcrm
-      admin: true,
+      roles: ['dcrm'],
       body: true,
       async handle(call, body) {
         const payoutId = decodeURIComponent(call.params[0] ?? '');
@@ -113,8 +111,7 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
     {
       method: 'post',
       pattern: '/v1/members/:user/points',
-      // roles: dcrm
-      admin: true,
+      roles: ['dcrm'],
       body: true,
       async handle(call, body) {
         const user = decodeURIComponent(call.params[0] ?? '');

@@ -1,95 +1,124 @@
 // GET /c/{code} (and /C/{code}, /01/{GTIN}/21/{code}): the page a phone opens from the QR code.
 // The server checks the MAC (a forged code gets a 404 page, no Redis call) and sends a small page
-// whose script runs the scan through POST /v1/scans, so link previews and crawlers that only fetch
-// the page never consume a code. The visitor is an anonymous id kept in a cookie, unless an
-// upstream identity (X-Scanlot-User header from a login gateway, or ?user=) is given.
-import { randomBytes } from 'node:crypto';
+// whose script (a served file: the CSP allows no inline script) runs the scan through POST /v1/scans,
+// so link previews and crawlers that only fetch the page never consume a code.
+// The visitor (CONTRACT §4.4) is kept in a signed session cookie: in `verified` mode the user of a
+// consumer token given once as ?t= (then the page redirects to itself without it), else an anonymous
+// id the engine makes up; in `open` mode ?user= is taken as sent.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiError } from '../../errors.js';
+import type { BatchStore } from '../../batches/batch-store.js';
+import type { Batch } from '../../batches/batch.js';
 import type { CodeCodec } from '../../codes/code-codec.js';
 import { canonicalCode } from '../../codes/code-codec.js';
+import type { ConsumerTokens } from '../../identity/consumer-tokens.js';
+import type { IdentityMode } from '../../identity/scan-identity.js';
+import type { SessionCookies } from '../../identity/session-cookie.js';
+import { newAnonymousId } from '../../identity/anonymous.js';
+import type { ScanGuard } from '../../limits/scan-guard.js';
+import { PROJECT_ROOT } from '../../paths.js';
 import { ID_RE } from '../../validation/json-fields.js';
+import { clientIp } from '../client-ip.js';
 import type { HttpCall, Reply } from '../http-call.js';
 import type { Route } from '../router.js';
 
-const COOKIE = 'scanlot_uid';
-
-function visitor(call: HttpCall): { user: string; setCookie: boolean } {
-  const upstream = call.queryParam('user');
-  if (upstream !== null && ID_RE.test(upstream)) return { user: upstream, setCookie: false };
-  const m = new RegExp(`(?:^|;\\s*)${COOKIE}=([A-Za-z0-9_-]{8,64})`).exec(call.cookie);
-  if (m) return { user: m[1] as string, setCookie: false };
-  return { user: `anon_${randomBytes(12).toString('base64url')}`, setCookie: true };
+export interface LandingDeps {
+  codec: CodeCodec;
+  batches: BatchStore;
+  mode: IdentityMode;
+  tokens: ConsumerTokens | null;
+  sessions: SessionCookies;
+  guard: ScanGuard;
+  trustProxy: number;
+  now: () => number;
 }
 
-function page(code: string, user: string): string {
+const HTML = 'text/html; charset=utf-8';
+const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ['content-security-policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
+  ['x-content-type-options', 'nosniff'],
+  ['referrer-policy', 'no-referrer'],
+  ['x-frame-options', 'DENY'],
+  ['cache-control', 'no-store'],
+];
+
+const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function page(code: string, user: string | null): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>正品验证 · Product check</title>
-<style>
-body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f6f4;color:#222}
-main{max-width:28rem;margin:0 auto;padding:1.5rem}
-.card{background:#fff;border-radius:12px;padding:1.25rem;margin:1rem 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-h1{font-size:1.3rem;margin:.2rem 0}.en{color:#666;font-size:.9rem}
-.ok{color:#0a7d32}.warn{color:#b35c00}.bad{color:#b00020}
-#prize{font-size:1.2rem}
-code{font-size:.8rem;color:#888}
-</style></head>
-<body><main>
+<link rel="stylesheet" href="/assets/landing.css">
+</head>
+<body><main id="scan" data-code="${escapeAttr(code)}"${user === null ? '' : ` data-user="${escapeAttr(user)}"`}>
 <div class="card" id="verdict"><h1>正在验证… <span class="en">Checking…</span></h1></div>
 <div class="card" id="prize" hidden></div>
-<p><code id="code">${code}</code></p>
+<p><code>${escapeAttr(code)}</code></p>
 </main>
-<script>
-(function(){
-  var code=${JSON.stringify(code)}, user=${JSON.stringify(user)};
-  var v=document.getElementById('verdict'), p=document.getElementById('prize');
-  function show(el, cls, zh, en){ el.innerHTML='<h1 class="'+cls+'"></h1><div class="en"></div>'; el.firstChild.textContent=zh; el.lastChild.textContent=en; el.hidden=false; }
-  // cash amounts are in minor units (fen); points are whole points
-  function amount(pr){ if(pr.amount==null) return ''; return pr.kind==='cash' ? ' ¥'+(pr.amount/100).toFixed(2) : pr.kind==='points' ? ' +'+pr.amount+' 积分 points' : ' ('+pr.amount+')'; }
-  function when(iso){ var d=new Date(iso); return d.toLocaleString('zh-CN',{hour12:false}); }
-  var body={code:code,user:user};
-  function send(){
-    fetch('/v1/scans',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(body)})
-    .then(function(r){return r.json().then(function(j){return [r.status,j];});})
-    .then(function(a){
-      var s=a[0], j=a[1];
-      if(s!==200){ show(v,'bad','无法验证此码','This code could not be checked ('+(j.error&&j.error.code||s)+')'); return; }
-      if(j.outcome==='blocked'){ show(v,'bad','此码暂不可用','This code cannot be used now ('+j.reason+')'); return; }
-      if(j.outcome==='repeat'){
-        show(v,'warn','正品 · 此码已被查询 '+j.scan.count+' 次，首次查询于 '+when(j.scan.firstAt),
-          'Genuine · scanned '+j.scan.count+' times since '+j.scan.firstAt);
-        if(j.original&&j.original.prize){ show(p,'ok','您已领取：'+j.original.prize.name,'You already won: '+j.original.prize.name); }
-        return;
-      }
-      show(v,'ok','正品 · 首次查询','Genuine product · first scan');
-      if(j.outcome==='won'&&j.prize){ var a=amount(j.prize); show(p,'ok','恭喜您获得：'+j.prize.name+a,'You won: '+j.prize.name+a); }
-      else if(j.outcome==='lost'){ show(p,'','谢谢参与','No prize this time'); }
-    })
-    .catch(function(){ show(v,'bad','网络错误，请重试','Network error, please retry'); });
-  }
-  if(navigator.geolocation&&location.protocol==='https:'){
-    navigator.geolocation.getCurrentPosition(function(pos){ body.lat=pos.coords.latitude; body.lng=pos.coords.longitude; send(); }, send, {timeout:3000});
-  } else send();
-})();
-</script></body></html>`;
+<script src="/assets/landing.js"></script>
+</body></html>`;
 }
 
-const notFoundPage = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>无效的码 · Invalid code</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem"><h1 style="color:#b00020">无效的码，可能是假冒产品</h1><p>This is not a valid code: the product may not be genuine.</p></body></html>`;
+const messagePage = (title: string, zh: string, en: string): string => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><link rel="stylesheet" href="/assets/landing.css"></head>
+<body><main><div class="card"><h1 class="bad">${zh}</h1><p>${en}</p></div></main></body></html>`;
 
-const HTML = 'text/html; charset=utf-8';
+const notFoundPage = messagePage('无效的码 · Invalid code', '无效的码，可能是假冒产品', 'This is not a valid code: the product may not be genuine.');
 
-export function landingRoutes(codec: CodeCodec): Route[] {
-  const handle = (call: HttpCall, codeParam: string): Reply => {
-    const decoded = codec.decode(codeParam);
-    if (decoded === null) return { status: '404 Not Found', body: notFoundPage, type: HTML };
-    const { user, setCookie } = visitor(call);
-    const headers: [string, string][] = [['cache-control', 'no-store']];
-    if (setCookie) headers.push(['set-cookie', `${COOKIE}=${user}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`]);
-    return { status: '200 OK', body: page(canonicalCode(codeParam), user), type: HTML, headers };
+function asset(name: string, type: string): Reply {
+  return { status: '200 OK', body: readFileSync(join(PROJECT_ROOT, 'assets', name)), type, headers: [['cache-control', 'public, max-age=300'], ['x-content-type-options', 'nosniff']] };
+}
+
+export function landingRoutes(d: LandingDeps): Route[] {
+  const script = asset('landing.js', 'text/javascript; charset=utf-8');
+  const style = asset('landing.css', 'text/css; charset=utf-8');
+  const reply = (status: string, body: string, extra: readonly (readonly [string, string])[] = []): Reply => ({ status, body, type: HTML, headers: [...SECURITY_HEADERS, ...extra] });
+
+  const handle = async (call: HttpCall, codeParam: string, gtin: string | null): Promise<Reply> => {
+    const decoded = d.codec.decode(codeParam);
+    let batch: Batch | null = null;
+    try {
+      batch = decoded === null ? null : (d.batches.cached(decoded.batchId) ?? (await d.batches.get(decoded.batchId)));
+    } catch {
+      return reply('503 Service Unavailable', messagePage('请稍后再试 · Try again', '暂时无法验证，请稍后再试', 'The check is unavailable for a moment: please try again.'));
+    }
+    if (decoded === null || batch === null || decoded.serial >= batch.size || (gtin !== null && gtin !== batch.sku)) {
+      const err = d.guard.forged(clientIp(call, d.trustProxy), d.now(), new ApiError('invalid_code', 'not a valid code'));
+      if (err.code === 'rate_limited') return reply(err.status, messagePage('请稍后再试 · Too many requests', '请求过多，请稍后再试', 'Too many invalid codes from this address: retry later.'), [['retry-after', String(err.retryAfterS)]]);
+      return reply('404 Not Found', notFoundPage);
+    }
+    const code = canonicalCode(codeParam);
+    if (d.mode === 'verified') {
+      const token = call.queryParam('t');
+      if (token !== null) {
+        if (d.tokens === null) return reply('401 Unauthorized', messagePage('无法登录 · Sign-in failed', '无法确认您的身份', 'Sign-in is not configured on this engine.'));
+        let user: string;
+        try {
+          user = await d.tokens.verify(token);
+        } catch (err) {
+          const why = err instanceof ApiError ? err.message : 'consumer token: invalid';
+          return reply('401 Unauthorized', messagePage('无法登录 · Sign-in failed', '无法确认您的身份', why.replace(/[<>&"]/g, '')));
+        }
+        // the token leaves the address bar (and history, and Referer) at once
+        return { status: '302 Found', body: '', headers: [...SECURITY_HEADERS, ['location', call.url], ['set-cookie', d.sessions.issue(user)]] };
+      }
+      const session = d.sessions.read(call.cookie);
+      if (session !== null) return reply('200 OK', page(code, null));
+      return reply('200 OK', page(code, null), [['set-cookie', d.sessions.issue(newAnonymousId())]]);
+    }
+    // open mode takes an upstream id as sent; the session remembers it for GET /me
+    const upstream = call.queryParam('user');
+    if (upstream !== null && ID_RE.test(upstream)) return reply('200 OK', page(code, upstream), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream)]]);
+    const session = d.sessions.read(call.cookie);
+    if (session !== null) return reply('200 OK', page(code, session.user));
+    const anon = newAnonymousId();
+    return reply('200 OK', page(code, anon), [['set-cookie', d.sessions.issue(anon)]]);
   };
   return [
-    { method: 'get', pattern: '/c/:code', handle: (call) => handle(call, call.params[0] ?? '') },
-    { method: 'get', pattern: '/C/:code', handle: (call) => handle(call, call.params[0] ?? '') },
-    { method: 'get', pattern: '/01/:gtin/21/:code', handle: (call) => handle(call, call.params[1] ?? '') },
+    { method: 'get', pattern: '/c/:code', ip: true, handle: (call) => handle(call, call.params[0] ?? '', null) },
+    { method: 'get', pattern: '/C/:code', ip: true, handle: (call) => handle(call, call.params[0] ?? '', null) },
+    { method: 'get', pattern: '/01/:gtin/21/:code', ip: true, handle: (call) => handle(call, call.params[1] ?? '', call.params[0] ?? '') },
+    { method: 'get', pattern: '/assets/landing.js', handle: () => script },
+    { method: 'get', pattern: '/assets/landing.css', handle: () => style },
   ];
 }

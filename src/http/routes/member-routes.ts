@@ -1,6 +1,6 @@
 // Members (CONTRACT §4.3), pushed by the DCRM.
 import { notFound } from '../../errors.js';
-import { parseMemberBulk, parseMemberUpdate, type MemberStore } from '../../members/member-store.js';
+import { memberId, parseMemberBulk, parseMemberUpdate, type MemberStore } from '../../members/member-store.js';
 import { ID_RE, parseJsonObject } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
 import type { HttpCall } from '../http-call.js';
@@ -23,7 +23,7 @@ export function memberRoutes(members: MemberStore): Route[] {
     {
       method: 'put',
       pattern: '/v1/members',
-      admin: true,
+      roles: ['dcrm'],
       body: true,
       maxBody: BULK_MEMBERS_MAX_BODY,
       async handle(_call, body) {
@@ -34,10 +34,10 @@ export function memberRoutes(members: MemberStore): Route[] {
     {
       method: 'put',
       pattern: '/v1/members/:user',
-      admin: true,
+      roles: ['dcrm'],
       body: true,
       async handle(call, body) {
-        const user = userParam(call);
+        const user = memberId(userParam(call), 'user');
         const m = await members.update(user, parseMemberUpdate(parseJsonObject(body as Buffer)));
         return json('200 OK', JSON.stringify(m));
       },
@@ -45,7 +45,7 @@ export function memberRoutes(members: MemberStore): Route[] {
     {
       method: 'get',
       pattern: '/v1/members/:user',
-      admin: true,
+      roles: ['operator', 'dcrm'],
       async handle(call) {
         return json('200 OK', JSON.stringify(await members.get(userParam(call))));
       },

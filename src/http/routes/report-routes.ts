@@ -12,7 +12,7 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
     {
       method: 'get',
       pattern: '/v1/reports/scans',
-      admin: true, // roles: operator
+      roles: ['operator'],
       async handle(call) {
         const id = call.queryParam('campaign');
         if (id === null || !/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw badRequest('campaign', 'is required: a campaign id');
@@ -30,7 +30,7 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
     {
       method: 'get',
       pattern: '/v1/overview',
-      admin: true, // roles: operator
+      roles: ['operator'],
       async handle() {
         return json('200 OK', JSON.stringify(await overview.read()));
       },

@@ -12,8 +12,7 @@ export function rewardRoutes(campaigns: CampaignStore, shopRate: ShopRateBoard):
     {
       method: 'get',
       pattern: '/v1/campaigns/:id/leaderboard',
-      // roles: operator
-      admin: true,
+      roles: ['operator'],
       async handle(call) {
         const id = decodeURIComponent(call.params[0] ?? '');
         if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw notFound(`campaign ${id}`);

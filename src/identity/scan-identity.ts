@@ -1,0 +1,57 @@
+// Who a scan is for (CONTRACT §4.4). `open`: the `user` field as sent (the demo). `verified`, in order:
+// a consumer JWT (its `sub`), a gateway key (the `user` field it speaks for), the landing page's session
+// cookie; anything else is 401.
+import { ApiError, badRequest, forbidden } from '../errors.js';
+import type { ConsumerTokens } from './consumer-tokens.js';
+import { ANON_PREFIX } from './anonymous.js';
+import { OperatorAuth } from './operator-auth.js';
+import type { SessionCookies } from './session-cookie.js';
+
+export type IdentityMode = 'open' | 'verified';
+
+export interface ScanCaller {
+  authorization: string;
+  cookie: string;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+
+export class ScanIdentity {
+  constructor(
+    readonly mode: IdentityMode,
+    private readonly tokens: ConsumerTokens | null,
+    private readonly operators: OperatorAuth,
+    private readonly sessions: SessionCookies,
+  ) {}
+
+  /** `open` mode: the `user` field, required */
+  openUser(bodyUser: string | null): string {
+    if (bodyUser === null) throw badRequest('user', 'is required');
+    return bodyUser;
+  }
+
+  /** the scan's user; `bodyUser` is the request's `user` field (null when absent) */
+  async userOf(caller: ScanCaller, bodyUser: string | null): Promise<string> {
+    if (this.mode === 'open') return this.openUser(bodyUser);
+    const bearer = OperatorAuth.bearer(caller.authorization);
+    if (bearer !== null) {
+      const credential = this.operators.authenticate(caller.authorization);
+      if (credential !== null) {
+        if (credential.role !== 'gateway' && credential.role !== 'admin') throw forbidden(`the role ${credential.role} cannot scan for a user`);
+        if (bodyUser === null) throw badRequest('user', 'is required with a gateway key');
+        if (bodyUser.startsWith(ANON_PREFIX)) throw badRequest('user', `ids starting with ${ANON_PREFIX} are reserved for anonymous visitors`);
+        return bodyUser;
+      }
+      if (!JWT_SHAPE.test(bearer) || this.tokens === null) throw new ApiError('unauthorized', 'unknown or revoked credential');
+      const sub = await this.tokens.verify(bearer);
+      if (bodyUser !== null && bodyUser !== sub) throw badRequest('user', "differs from the token's sub");
+      return sub;
+    }
+    const session = this.sessions.read(caller.cookie);
+    if (session !== null) {
+      if (bodyUser !== null && bodyUser !== session.user) throw badRequest('user', 'differs from the session user');
+      return session.user;
+    }
+    throw new ApiError('unauthorized', 'a consumer token, a gateway key or the landing page session is required to scan');
+  }
+}
