@@ -5,7 +5,8 @@ import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { waitForBacklog } from '../testing/events.js';
 import { userCampaignFields } from '../redis/keys.js';
 
-const fx = useEngine();
+// the in-process repeat-flood limit (30 a minute per code by default) is lifted: these tests repeat one code on purpose
+const fx = useEngine({ env: { SCANLOT_REPEATS_PER_MINUTE: '1000000' } });
 
 async function setup(prize: Record<string, unknown>, size = 400): Promise<{ batchId: number; campaignId: string }> {
   const sku = uniqueSku();
