@@ -38,6 +38,9 @@ export interface PersistResult {
 
 type Entry = [string, string[] | null];
 
+/** entries acknowledged (and counted) by one script call */
+const ACK_SLICE = 64;
+
 let redis: Promise<RedisClient> | null = null;
 const stores = new Map<string, (rows: readonly EventRow[]) => number>();
 
@@ -137,12 +140,17 @@ async function persist(t: PersistTask): Promise<PersistResult> {
   const rows = [...rowById.values()];
   const inserted = inserter(t.dbPath)(rows);
   await learnCampaigns(r, rows);
-  let ack = await ackEvents(r, t.stream, t.group, t.consumer, ids, opsOf(rows, t.tag));
-  if (!ack.done) {
-    // another consumer took some entries over while this one stalled: it counts those, this one the rest
-    const mine = ack.stillOurs;
-    ack = await ackEvents(r, t.stream, t.group, t.consumer, mine, opsOf(mine.flatMap((id) => rowById.get(id) ?? []), t.tag));
-    if (!ack.done) throw new Error('stream entries changed owner twice during one persist step');
+  // acknowledged in slices: one script holds Redis, and the scans waiting behind it, for the time of its
+  // ops (a slice of 500 events measured 10-19 ms, the whole tail of the scans' latency)
+  for (let i = 0; i < ids.length; i += ACK_SLICE) {
+    const slice = ids.slice(i, i + ACK_SLICE);
+    let ack = await ackEvents(r, t.stream, t.group, t.consumer, slice, opsOf(slice.flatMap((id) => rowById.get(id) ?? []), t.tag));
+    if (!ack.done) {
+      // another consumer took some entries over while this one stalled: it counts those, this one the rest
+      const mine = ack.stillOurs;
+      ack = await ackEvents(r, t.stream, t.group, t.consumer, mine, opsOf(mine.flatMap((id) => rowById.get(id) ?? []), t.tag));
+      if (!ack.done) throw new Error('stream entries changed owner twice during one persist step');
+    }
   }
   return { moved: entries.length, inserted };
 }
