@@ -5,8 +5,8 @@ import { DEAD_LETTER_STATES, type DeadLetter, type DeadLetterState } from '../..
 import { parseJsonObject } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
 import type { Route } from '../router.js';
+import { EVENT_ID_RE } from '../../scan/event-ids.js';
 
-const EVENT_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_REPLAY_IDS = 10_000;
 
 /** One dead letter as JSON, the stored event body spliced in as is (it is JSON already). */

@@ -10,9 +10,8 @@ import type { RedisClient } from '../../redis/scripts.js';
 import { ID_RE, ID_WHAT, optString, parseJsonObject, reqInt, reqString } from '../../validation/json-fields.js';
 import { json, type HttpCall } from '../http-call.js';
 import type { Route } from '../router.js';
+import { EVENT_ID_RE } from '../../scan/event-ids.js';
 
-// event ids as EventIds makes them; "." too: the scan path may make them from a fractional time
-const EVENT_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const VOUCHER_RE = new RegExp(`^[A-Za-z0-9]{${VOUCHER_LENGTH}}$`);
 const REASON_RE = /^[^\u0000-\u001f]{1,200}$/u;
 const KEY_RE = /^[A-Za-z0-9_.:@-]{1,128}$/;
