@@ -62,6 +62,10 @@ export class ConsumerTokens {
       this.#cache.delete(token);
     }
     if (token.length > 8192) throw refuse('malformed token');
+    // one token, one spelling: base64url's last character carries spare bits, and a decoder (jose's
+    // included) reads a changed spare bit as the same bytes; such a variant is refused, not verified
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts.some((p) => Buffer.from(p, 'base64url').toString('base64url') !== p)) throw refuse('malformed token');
     let payload: { sub?: unknown; exp?: unknown };
     try {
       ({ payload } = await jwtVerify(token, this.#keyFor, {
