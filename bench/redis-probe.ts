@@ -34,11 +34,13 @@ export function diffCommandStats(before: CommandStats, after: CommandStats): Com
 
 /**
  * Commands of the engine's stream consumer (its acknowledging script is sent as EVAL), the shared
- * clock's reading (TIME, GET) and health checks: not part of a scan.
+ * clock's reading (TIME, GET), definition reloads (HGETALL) and health checks: not part of a scan.
  */
 export const BACKGROUND_COMMANDS: ReadonlySet<string> = new Set([
   'xreadgroup', 'xack', 'xdel', 'xautoclaim', 'xlen', 'xgroup|create', 'xgroup', 'xpending', 'ping', 'info', 'client|setname', 'client',
   'eval', 'time', 'get',
+  // engines re-read definitions (campaigns, API keys) when their version counter moved
+  'hgetall',
 ]);
 
 /** the scan script's calls (EVALSHA; after a Redis restart one EVAL re-caches it) */
