@@ -58,7 +58,7 @@ export interface Campaign {
   state?: CampaignState;
 }
 
-const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+export const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PRIZE_ID_RE = /^[A-Za-z0-9_.-]{1,32}$/;
 /** names of Object.prototype's own machinery: an id that is one would vanish or misbehave wherever an id keys an object */
 const RESERVED_IDS = new Set(['__proto__', 'constructor', 'prototype']);

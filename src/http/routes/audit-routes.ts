@@ -3,6 +3,7 @@ import { notFound } from '../../errors.js';
 import type { Auditor } from '../../audit/audit.js';
 import { json } from '../http-call.js';
 import type { Route } from '../router.js';
+import { CAMPAIGN_ID_RE } from '../../campaigns/campaign.js';
 
 export function auditRoutes(auditor: Auditor): Route[] {
   return [
@@ -12,7 +13,7 @@ export function auditRoutes(auditor: Auditor): Route[] {
       roles: ['operator'],
       async handle(call) {
         const campaign = call.queryParam('campaign');
-        if (campaign !== null && !/^[A-Za-z0-9_.-]{1,64}$/.test(campaign)) throw notFound(`campaign ${campaign}`);
+        if (campaign !== null && !CAMPAIGN_ID_RE.test(campaign)) throw notFound(`campaign ${campaign}`);
         return json('200 OK', JSON.stringify(await auditor.run(campaign === '' ? null : campaign)));
       },
     },

@@ -1,7 +1,7 @@
 // Campaigns (CONTRACT §4.3, §4.5): create, list, read with live counters, change (pause, resume, end,
 // extend, top up), stats.
 import { badRequest, notFound } from '../../errors.js';
-import { parseCampaignInput, phaseOf, publicCampaign, type CampaignPhase } from '../../campaigns/campaign.js';
+import { CAMPAIGN_ID_RE, parseCampaignInput, phaseOf, publicCampaign, type CampaignPhase } from '../../campaigns/campaign.js';
 import { parseCampaignPatch } from '../../campaigns/campaign-patch.js';
 import { actorOf } from '../actor.js';
 import type { CampaignStore, CompiledCampaign } from '../../campaigns/campaign-store.js';
@@ -15,7 +15,7 @@ const PHASES: readonly (CampaignPhase | 'all')[] = ['scheduled', 'live', 'paused
 
 function campaignIdParam(call: HttpCall): string {
   const raw = decodeURIComponent(call.params[0] ?? '');
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) throw notFound(`campaign ${raw}`);
+  if (!CAMPAIGN_ID_RE.test(raw)) throw notFound(`campaign ${raw}`);
   return raw;
 }
 

@@ -6,6 +6,7 @@ import type { Overview } from '../../reports/overview.js';
 import { json } from '../http-call.js';
 import type { Route } from '../router.js';
 import { streamBody } from '../stream-body.js';
+import { CAMPAIGN_ID_RE } from '../../campaigns/campaign.js';
 
 export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, overview: Overview, now: () => number): Route[] {
   return [
@@ -15,7 +16,7 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
       roles: ['operator'],
       async handle(call) {
         const id = call.queryParam('campaign');
-        if (id === null || !/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw badRequest('campaign', 'is required: a campaign id');
+        if (id === null || !CAMPAIGN_ID_RE.test(id)) throw badRequest('campaign', 'is required: a campaign id');
         const format = call.queryParam('format') ?? 'json';
         if (format !== 'json' && format !== 'csv') throw badRequest('format', 'must be json or csv');
         const c = await campaigns.require(id);

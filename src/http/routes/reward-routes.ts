@@ -4,6 +4,7 @@ import type { CampaignStore } from '../../campaigns/campaign-store.js';
 import type { ShopRateRow } from '../../fulfilment/shop-rate.js';
 import { json } from '../http-call.js';
 import type { Route } from '../router.js';
+import { CAMPAIGN_ID_RE } from '../../campaigns/campaign.js';
 
 export type ShopRateBoard = (campaignId: string, limit: number) => Promise<ShopRateRow[]>;
 
@@ -15,7 +16,7 @@ export function rewardRoutes(campaigns: CampaignStore, shopRate: ShopRateBoard):
       roles: ['operator'],
       async handle(call) {
         const id = decodeURIComponent(call.params[0] ?? '');
-        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw notFound(`campaign ${id}`);
+        if (!CAMPAIGN_ID_RE.test(id)) throw notFound(`campaign ${id}`);
         const by = call.queryParam('by') ?? 'shop';
         if (by !== 'shop' && by !== 'clerk' && by !== 'shopRate') throw badRequest('by', 'must be shop, clerk or shopRate');
         const limitRaw = call.queryParam('limit');
