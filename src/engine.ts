@@ -184,7 +184,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...campaignRoutes(campaigns, batches, now),
       ...memberRoutes(members),
       ...eventRoutes(events),
-      ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit),
+      ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit, faults),
       ...dcrmRoutes(outbox),
       ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now }),
       ...keyRoutes(apiKeys),

@@ -4,6 +4,7 @@ import type { EventQuery } from '../../events/event-query.js';
 import type { StreamConsumer } from '../../events/stream-consumer.js';
 import type { OutboxGauges } from '../../events/dcrm-metrics.js';
 import type { ScanMetrics } from '../../scan/scan-metrics.js';
+import type { RedisFaults } from '../../scan/redis-faults.js';
 import { json } from '../http-call.js';
 import { inFlight } from '../router.js';
 import type { Route } from '../router.js';
@@ -25,7 +26,7 @@ async function redisFull(redis: RedisClient): Promise<boolean> {
   return max > 0 && used >= max;
 }
 
-export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics, outbox: OutboxGauges, backlogLimit: number): Route[] {
+export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: StreamConsumer, metrics: ScanMetrics, outbox: OutboxGauges, backlogLimit: number, faults: Pick<RedisFaults, 'current'>): Route[] {
   metrics.gauge('scanlot_event_backlog', 'Scan events in Redis streams not yet persisted to SQLite', () => consumer.backlog().catch(() => -1));
   metrics.gauge('scanlot_events_persisted', 'Events this engine moved from Redis to SQLite since it started', () => consumer.persisted);
   metrics.gauge('scanlot_http_requests_in_flight', 'HTTP requests being handled (this scrape included)', () => inFlight.count);
@@ -39,7 +40,9 @@ export function healthRoutes(redis: RedisClient, events: EventQuery, consumer: S
         try {
           await within(redis.ping(), 1000);
           backlog = await within(consumer.backlog(), 1000);
-          redisState = (await within(redisFull(redis), 1000)) ? 'full' : 'up';
+          // used_memory hovers around maxmemory while writes are refused: between two refusals a probe may
+          // find it just under the bound, so the last scan being refused for OOM also counts as full
+          redisState = faults.current === 'oom' || (await within(redisFull(redis), 1000)) ? 'full' : 'up';
         } catch {
           redisState = 'down';
         }
