@@ -54,6 +54,8 @@ export interface Config {
   readonly demo: boolean;
   /** added to the wall clock: lets tests move the engine to another day (0 in production) */
   readonly clockOffsetMs: number;
+  /** SCANLOT_SHARDS: null = what the deployment recorded, or one per primary on its first start */
+  readonly shards: number | null;
   /** scans being answered at once, beyond which a scan is refused with 503 at once (bounded memory under overload) */
   readonly maxInflightScans: number;
   /** events waiting in Redis for SQLite beyond which /healthz answers 503 (persistence cannot keep up or is stalled) */
@@ -205,6 +207,7 @@ export function readConfig(env: Env = process.env): Config {
     persistLingerMs: intVar(env, 'SCANLOT_PERSIST_LINGER_MS', 50, 0, 1_000),
     demo: boolVar(env, 'SCANLOT_DEMO', true),
     clockOffsetMs: signedIntVar(env, 'SCANLOT_CLOCK_OFFSET_MS'),
+    shards: env.SCANLOT_SHARDS === undefined || env.SCANLOT_SHARDS === '' ? null : intVar(env, 'SCANLOT_SHARDS', 1, 1, 64),
     maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),
     backlogLimit: intVar(env, 'SCANLOT_BACKLOG_LIMIT', 100_000, 1, 1_000_000_000),
   });

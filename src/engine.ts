@@ -9,7 +9,7 @@ import { COMMAND_TIMEOUT_MS, connectRedis } from './redis/connect.js';
 import { SharedClock } from './scan/shared-clock.js';
 import { RedisFaults } from './scan/redis-faults.js';
 import { loadScript } from './redis/scripts.js';
-import { keys } from './redis/keys.js';
+import { keys, useShards } from './redis/keys.js';
 import { CodeCodec } from './codes/code-codec.js';
 import { BatchStore } from './batches/batch-store.js';
 import { CampaignStore } from './campaigns/campaign-store.js';
@@ -34,6 +34,7 @@ import { batchRoutes } from './http/routes/batch-routes.js';
 import { campaignRoutes } from './http/routes/campaign-routes.js';
 import { memberRoutes } from './http/routes/member-routes.js';
 import { eventRoutes } from './http/routes/event-routes.js';
+import { placeShards } from './redis/shard-placement.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { dcrmRoutes } from './http/routes/dcrm-routes.js';
 import { landingRoutes } from './http/routes/landing-page.js';
@@ -92,6 +93,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const redis = await connectRedis(target, { name: 'scanlot' });
   started.add('Redis connection', () => redis.quit());
   await checkCodeSecretFingerprint(redis, secrets.codeSecret, secrets.generatedCodeSecretFile);
+  useShards(await placeShards(redis, config.shards));
   const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
   started.add('Redis subscriber', () => subscriber.quit());
 

@@ -1,22 +1,68 @@
 // The one place Redis keys are named.
 //
-// Every key one scan touches carries the same hash tag, the shard tag `{s<N>}`, so the scan script runs
-// on Redis Cluster unchanged. Today there is one shard, `{s0}`; splitting a hot campaign over several
-// shards (routed by batch/serial) only changes `shardTag`. Definitions that no script reads live under
-// `{meta}`.
+// Every key one script call touches carries the same hash tag, a shard tag `{s<k>}`, so the scripts run on
+// Redis Cluster unchanged. A deployment has SCANLOT_SHARDS shards (src/redis/shard-placement.ts picks
+// tags on different primaries and records them under `{meta}:shards`); the engine sets them once at
+// start (`useShards`) before any key is named. Codes go to shards by batch and serial, interleaved, so a
+// carton of consecutive serials spreads over every shard while each shard's bitmap stays one bit a
+// code. Definitions that no script reads live under `{meta}`.
 //
 // The scan script builds the names of per-code, per-user and per-campaign keys itself, from the prefixes
 // below that travel with each call (`scanKeyPrefixes`, `campaignPrefix`): the names are still made here.
 
 export type ShardTag = string;
 
-export function shardTag(_batchId: number, _serial: number): ShardTag {
-  return '{s0}';
+/** The deployment's shard tags, in shard order; `['{s0}']` until the engine sets them. */
+export let ALL_SHARDS: readonly ShardTag[] = ['{s0}'];
+
+/** Set once at start-up (and by tests) before any key is named. */
+export function useShards(tags: readonly ShardTag[]): void {
+  if (tags.length === 0) throw new Error('a deployment has at least one shard');
+  ALL_SHARDS = Object.freeze([...tags]);
+}
+
+/** The shard of a code: consecutive serials land on consecutive shards. */
+export function shardIndex(batchId: number, serial: number): number {
+  return (serial + batchId) % ALL_SHARDS.length;
+}
+
+export function shardTag(batchId: number, serial: number): ShardTag {
+  return ALL_SHARDS[(serial + batchId) % ALL_SHARDS.length] as ShardTag;
+}
+
+/** The code's bit in its shard's `seen` bitmap: serials of one shard are S apart, so bit ⌊serial / S⌋ keeps the bitmap dense. */
+export function seenBit(serial: number): number {
+  return Math.floor(serial / ALL_SHARDS.length);
+}
+
+/** FNV-1a of a string, for home shards: cheap, stable across engines and restarts. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The index of the shard that holds one user's (or one IP's) counters, whatever shard the code is in. */
+export function homeIndex(name: string): number {
+  return ALL_SHARDS.length === 1 ? 0 : fnv1a(name) % ALL_SHARDS.length;
+}
+
+export function homeShard(name: string): ShardTag {
+  return ALL_SHARDS[homeIndex(name)] as ShardTag;
+}
+
+/**
+ * Shard `index`'s part of a total split over `count` shards: the parts differ by at most one and sum to
+ * the total exactly (the scan script computes the same in lua/scanCodes-1.lua `share`).
+ */
+export function shareOf(total: number, index: number, count: number): number {
+  return Math.floor((total * (index + 1)) / count) - Math.floor((total * index) / count);
 }
 
 export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
-
-export const ALL_SHARDS: readonly ShardTag[] = ['{s0}'];
 
 /** `${tag}:cp:${campaignId}:`, the start of every key of one campaign in one shard */
 export const campaignPrefix = (t: ShardTag, campaignId: string): string => `${t}:cp:${campaignId}:`;
@@ -26,6 +72,7 @@ export const keys = {
   batchSeq: '{meta}:batch:seq',
   batchDefs: '{meta}:batch:defs', // hash batchId -> batch JSON
   campaignDefs: '{meta}:campaign:defs', // hash campaignId -> campaign JSON
+  shards: '{meta}:shards', // JSON array of the deployment's shard tags, written once by the first engine (shard-placement.ts)
   campaignVersion: '{meta}:campaign:version', // counter, +1 per campaign created: engines re-read defs when it moved
   redemptions: '{meta}:redemptions', // hash eventId -> redemption JSON, written before vouchers (issue 17); now only read, so those stay redeemed
   apiKeys: '{meta}:apikeys', // hash keyId -> API key JSON (role, name, shop, createdAt, SHA-256 of the secret)
