@@ -144,3 +144,11 @@ export class ScanBodyFactory {
     return body(this.#codec.encode(this.batchId, serial), user);
   }
 }
+
+/** Bodies of each kind among the first `taken` of a set (autocannon's rotation wraps past its end). */
+export function countKinds(set: BodySet, taken: number): { fresh: number; repeat: number; forged: number; wrapped: boolean } {
+  const n = Math.min(taken, set.kinds.length);
+  const counts = [0, 0, 0];
+  for (let i = 0; i < n; i++) counts[set.kinds[i] as number]!++;
+  return { fresh: counts[FRESH]!, repeat: counts[REPEAT]!, forged: counts[FORGED]!, wrapped: taken > set.kinds.length };
+}

@@ -1,8 +1,9 @@
 // Reads one prize's per-shard buckets the way the shard design lays them out (state hash fields `s:` and
 // `b:` per shard, open transfers in the source's `moves`, delivered ones in the target's `given`), so a
-// test can check "Σ buckets + units in transfer + won = initial + top-ups" on its own, beside the audit.
-import type { Cluster } from 'ioredis';
+// test can check "Σ buckets + units in transfer + won = initial + top-ups" on its own, beside the audit,
+// and `npm run bench:cluster` can tell the units left unwon (compiled for it: tsconfig "files").
 import { ALL_SHARDS, keys } from '../redis/keys.js';
+import type { RedisClient } from '../redis/scripts.js';
 
 export interface BucketUnits {
   /** the field's value in each shard's state hash, in shard order (absent = 0) */
@@ -20,7 +21,7 @@ interface OpenMove {
 }
 
 /** `field` is `s:<prize>` (stock) or `b:<prize>` (budget). */
-export async function bucketUnits(client: Cluster, campaignId: string, field: string): Promise<BucketUnits> {
+export async function bucketUnits(client: RedisClient, campaignId: string, field: string): Promise<BucketUnits> {
   const perShard: number[] = [];
   let inTransfer = 0;
   for (const t of ALL_SHARDS) {
@@ -37,7 +38,7 @@ export async function bucketUnits(client: Cluster, campaignId: string, field: st
 }
 
 /** consumed codes of a batch per shard: BITCOUNT of each shard's seen bitmap, in shard order */
-export async function consumedPerShard(client: Cluster, batchId: number): Promise<number[]> {
+export async function consumedPerShard(client: RedisClient, batchId: number): Promise<number[]> {
   const out: number[] = [];
   for (const t of ALL_SHARDS) out.push(await client.bitcount(keys.seen(t, batchId)));
   return out;

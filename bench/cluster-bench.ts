@@ -1,0 +1,158 @@
+// `npm run bench:cluster` (issue 15): the same scan workload as `npm run bench` (its campaign, its
+// request mix) against the engine on a Redis Cluster of P primaries (SCANLOT_SHARDS default: one per
+// primary) and, in the same run, on a single redis-server, both started here with the same settings
+// (AOF every second). Per target: each primary's share of the scan-script calls, Redis CPU per scan
+// summed over the primaries, engine CPU per scan, Redis calls per scan beyond the scans' own script
+// calls, and a stock-limited prize scanned to exhaustion (units left unwon). Median of --runs; the
+// capacity figures of README "Scaling out on Redis Cluster" follow from the medians (cluster-report.ts).
+import { BENCH_SECRET, EngineProcess } from './engine-process.js';
+import { campaignBody } from './bench-campaign.js';
+import { runLoad } from './load.js';
+import { benchMain, logger, type Cleanup } from './bench-main.js';
+import { CpuWindow } from './proc-stats.js';
+import { RedisNodeStats, type NodeDelta } from './redis-node-stats.js';
+import { BODIES_PER_SECOND, countKinds, ScanBodyFactory } from './scan-bodies.js';
+import { scanToExhaustion, type ExhaustionResult } from './stock-exhaustion.js';
+import { parseClusterOptions, type ClusterBenchOptions } from './cluster-options.js';
+import { formatClusterResults, summarize, type ClusterBenchResults, type TargetRun } from './cluster-report.js';
+import { writeJson } from './report.js';
+import { startCluster } from '../src/testing/redis-cluster.js';
+import { startRedis } from '../src/testing/redis-server.js';
+import { keys, useShards } from '../src/redis/keys.js';
+import type { RedisClient } from '../src/redis/scripts.js';
+import { cpus, loadavg } from 'node:os';
+
+const log = logger('bench:cluster');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+type Target = 'cluster' | 'single';
+
+interface RedisUnderTest {
+  ports: number[];
+  client: RedisClient;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+async function startTarget(target: Target, primaries: number): Promise<RedisUnderTest> {
+  if (target === 'cluster') {
+    const c = await startCluster({ nodes: primaries, aof: true });
+    return { ports: c.ports, client: c.client, env: { REDIS_CLUSTER: c.seeds, REDIS_URL: '' }, stop: () => c.stop() };
+  }
+  const r = await startRedis({ aof: true });
+  return { ports: [r.port], client: r.client, env: { REDIS_URL: r.url, REDIS_CLUSTER: '' }, stop: () => r.stop() };
+}
+
+async function waitDrained(engine: EngineProcess, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while ((await engine.backlog()) > 0) {
+    if (Date.now() > until) throw new Error(`event backlog not persisted within ${ms / 1000} s`);
+    await sleep(50);
+  }
+}
+
+async function registerBatch(engine: EngineProcess, sku: string, size: number): Promise<number> {
+  const b = await engine.apiOk('POST', '/v1/batches', { sku, size }, 201);
+  if (typeof b.batchId !== 'number') throw new Error(`POST /v1/batches: no batchId in ${JSON.stringify(b)}`);
+  return b.batchId;
+}
+
+const callsOf = (d: NodeDelta, names: readonly string[]): number => names.reduce((n, name) => n + (d.commands.get(name)?.calls ?? 0), 0);
+const allCallsOf = (d: NodeDelta): number => [...d.commands.values()].reduce((n, s) => n + s.calls, 0);
+
+async function runTarget(target: Target, opts: ClusterBenchOptions, run: number, cleanup: Cleanup): Promise<TargetRun> {
+  log(`run ${run + 1}/${opts.runs}, ${target}: starting Redis and the engine`);
+  const redis = await startTarget(target, opts.primaries);
+  const stopRedis = cleanup.add(() => redis.stop());
+  const engine = await EngineProcess.start([], redis.env);
+  const stopEngine = cleanup.add(() => engine.stop());
+  const stats = await RedisNodeStats.connect(redis.ports);
+  const closeStats = cleanup.add(() => stats.close());
+  const shards = JSON.parse((await redis.client.get(keys.shards)) ?? '[]') as string[];
+  useShards(shards);
+
+  const runId = `${Date.now().toString(36)}-${target}`;
+  const warmupS = opts.smoke ? 0 : 1;
+  const batchSize = Math.ceil((warmupS + opts.duration) * BODIES_PER_SECOND) + 100_000;
+  const sku = `bench-${runId}`;
+  const batchId = await registerBatch(engine, sku, batchSize);
+  await engine.apiOk('POST', '/v1/campaigns', campaignBody(`bench-${runId}`, sku), 201);
+  const factory = new ScanBodyFactory(BENCH_SECRET, batchId, batchSize);
+  const load = { connections: opts.connections, duration: opts.duration, overallRate: null };
+  if (warmupS > 0) {
+    await runLoad(engine.url, '/v1/scans', factory.make(warmupS * BODIES_PER_SECOND).bodies, { ...load, duration: warmupS });
+    await waitDrained(engine, 120_000);
+  }
+  const bodies = factory.make(Math.ceil(opts.duration * BODIES_PER_SECOND));
+
+  log(`run ${run + 1}/${opts.runs}, ${target}: scans for ${opts.duration} s`);
+  const before = await stats.snapshot();
+  const cpu = new CpuWindow([engine.pid]);
+  const r = await runLoad(engine.url, '/v1/scans', bodies.bodies, load);
+  await sleep(200); // answers in flight when autocannon stopped
+  await waitDrained(engine, 300_000);
+  const engineUs = cpu.stop().perPid[0] ?? 0;
+  const deltas = RedisNodeStats.diff(before, await stats.snapshot());
+
+  const sent = countKinds(bodies, r.bodiesTaken);
+  const scans = sent.fresh + sent.repeat;
+  const scriptCalls = deltas.map((d) => callsOf(d, ['evalsha']));
+  const totalScriptCalls = scriptCalls.reduce((a, b) => a + b, 0);
+  const allCalls = deltas.reduce((n, d) => n + allCallsOf(d), 0);
+  const redisCpuUs = deltas.reduce((n, d) => n + d.cpuSeconds * 1_000_000, 0);
+
+  log(`run ${run + 1}/${opts.runs}, ${target}: a stock of ${opts.exhaustStock} to exhaustion`);
+  const exhaust = await exhaustStock(engine, redis.client, opts, runId);
+
+  await closeStats();
+  await stopEngine();
+  await stopRedis();
+  return {
+    target,
+    shards: shards.length,
+    primaries: redis.ports.length,
+    rps: r.rps,
+    status: r.status,
+    scans,
+    forged: sent.forged,
+    primaryShares: deltas.map((d, i) => ({ port: d.port, scriptCalls: scriptCalls[i] ?? 0, share: totalScriptCalls === 0 ? 0 : (scriptCalls[i] ?? 0) / totalScriptCalls })),
+    redisCpuUsPerScan: scans === 0 ? 0 : redisCpuUs / scans,
+    engineCpuUsPerScan: scans === 0 ? 0 : engineUs / scans,
+    scriptCallsPerScan: scans === 0 ? 0 : totalScriptCalls / scans,
+    extraCallsPerScan: scans === 0 ? 0 : (allCalls - totalScriptCalls) / scans,
+    exhaustion: exhaust,
+  };
+}
+
+async function exhaustStock(engine: EngineProcess, client: RedisClient, opts: ClusterBenchOptions, runId: string): Promise<ExhaustionResult> {
+  const size = Math.ceil((opts.exhaustStock / opts.exhaustProbability) * 3) + 10_000;
+  const sku = `exhaust-${runId}`;
+  const batchId = await registerBatch(engine, sku, size);
+  const campaignId = `exhaust-${runId}`;
+  const body = { ...campaignBody(campaignId, sku), prizes: [{ id: 'g', name: 'Gift', kind: 'gift', probability: opts.exhaustProbability, stock: opts.exhaustStock }], limits: {} };
+  await engine.apiOk('POST', '/v1/campaigns', body, 201);
+  return scanToExhaustion(engine, client, campaignId, 'g', opts.exhaustStock, new ScanBodyFactory(BENCH_SECRET, batchId, size), size, opts.connections);
+}
+
+async function bench(opts: ClusterBenchOptions, cleanup: Cleanup): Promise<ClusterBenchResults> {
+  const startedAt = new Date();
+  const loadAvgAtStart = loadavg();
+  const runs: TargetRun[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    // alternate which target goes first, so drift over the session does not favour one
+    const order: Target[] = i % 2 === 0 ? ['cluster', 'single'] : ['single', 'cluster'];
+    for (const target of order) runs.push(await runTarget(target, opts, i, cleanup));
+  }
+  return {
+    summary: summarize(runs, opts.primaries),
+    runs,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? '?', node: process.version, loadAvgAtStart, loadAvgAtEnd: loadavg() },
+    options: (({ out: _out, ...rest }) => rest)(opts),
+    startedAt: startedAt.toISOString(),
+  };
+}
+
+void benchMain('bench:cluster', parseClusterOptions, bench, (opts, results) => {
+  writeJson(opts.out, results);
+  process.stdout.write(`${formatClusterResults(results)}\n\nwritten to ${opts.out}\n`);
+});
