@@ -14,7 +14,7 @@ export interface TargetRun {
   /** non-forged scans sent in the scan run (the denominator of every "per scan") */
   scans: number;
   forged: number;
-  /** EVALSHA calls each primary served in the scan run (persist step included), and its share of them */
+  /** EVALSHA calls each primary served in the scan run (scan, reservation and transfer scripts; the persist step sends EVAL), and its share of them */
   primaryShares: { port: number; scriptCalls: number; share: number }[];
   /** Σ over primaries of used_cpu_user + used_cpu_sys, from the run's start until its events were in SQLite, per scan */
   redisCpuUsPerScan: number;
