@@ -33,6 +33,8 @@ export const CAPACITY_TARGETS = [100_000, 1_000_000] as const;
 
 export interface TargetSummary {
   rps: number;
+  /** answers of the scan run other than 200 and 404 (a forged code is a 404 by design) */
+  errors: number;
   redisCpuUsPerScan: number;
   engineCpuUsPerScan: number;
   scriptCallsPerScan: number;
@@ -82,6 +84,7 @@ function summarizeTarget(runs: readonly TargetRun[]): TargetSummary {
   const m = (f: (r: TargetRun) => number): number => median(runs.map(f));
   return {
     rps: m((r) => r.rps),
+    errors: m((r) => Object.entries(r.status).reduce((n, [code, c]) => (code === '200' || code === '404' ? n : n + c), 0)),
     redisCpuUsPerScan: m((r) => r.redisCpuUsPerScan),
     engineCpuUsPerScan: m((r) => r.engineCpuUsPerScan),
     scriptCallsPerScan: m((r) => r.scriptCallsPerScan),
@@ -135,6 +138,7 @@ export function formatClusterResults(r: ClusterBenchResults): string {
   const row = (name: string, t: TargetSummary): string[] => [
     name,
     int(t.rps),
+    int(t.errors),
     num(t.redisCpuUsPerScan, 1),
     num(t.engineCpuUsPerScan, 1),
     num(t.scriptCallsPerScan, 3),
@@ -144,7 +148,7 @@ export function formatClusterResults(r: ClusterBenchResults): string {
   ];
   out.push(
     table(`Medians of ${o.runs} run(s) (per non-forged scan)`, [
-      ['target', 'scans/s', 'Redis CPU µs (Σ primaries)', 'engine CPU µs', 'script calls', 'extra calls', 'stock left unwon', 'out_of_stock while units left'],
+      ['target', 'scans/s', 'errors', 'Redis CPU µs (Σ primaries)', 'engine CPU µs', 'script calls', 'extra calls', 'stock left unwon', 'out_of_stock while units left'],
       row(`cluster (${o.primaries} primaries)`, s.cluster),
       row('single redis-server', s.single),
     ]),
