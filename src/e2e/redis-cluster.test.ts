@@ -126,8 +126,10 @@ describe('prize limits under 320 concurrent first scans over three shards', () =
 
   it('budget 300 of fixed 150 (100 a shard: no shard pays a win alone): exactly 2 won', async () => {
     const { batchId, campaignId } = await setup([{ id: 'p', name: 'Prize', kind: 'cash', probability: 1, amount: 150, budget: 300 }]);
-    expect(tally(await scanAll(batchId, 60, (i) => `bs${i}`))).toEqual({ won: 2, 'lost/budget': 58 });
-    expect(await bucketUnits(cluster.client, campaignId, 'b:p')).toMatchObject({ total: 0 });
+    const t = tally(await scanAll(batchId, 60, (i) => `bs${i}`));
+    const left = await bucketUnits(cluster.client, campaignId, 'b:p');
+    expect(t, `budget left: ${JSON.stringify(left)}`).toEqual({ won: 2, 'lost/budget': 58 });
+    expect(left).toMatchObject({ total: 0 });
   });
 
   it('dailyCap 5: exactly 5 won today, the rest daily_cap', async () => {
