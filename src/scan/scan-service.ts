@@ -111,6 +111,11 @@ export class ScanService {
   readonly #now: () => number;
   readonly #heard: (sharedNow: number) => void;
 
+  /** scanCodes calls sent so far */
+  get scriptCalls(): number {
+    return this.#batcher.calls;
+  }
+
   async scan(req: ScanRequest): Promise<ScanResult> {
     const input = parseScanInput(req.code);
     if (input === null) throw invalidCode();
