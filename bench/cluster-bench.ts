@@ -57,6 +57,14 @@ async function registerBatch(engine: EngineProcess, sku: string, size: number): 
   return b.batchId;
 }
 
+/** The engine's own count of its calls of one script (a gauge on /metrics). */
+async function engineCalls(engine: EngineProcess, gauge: 'scanlot_scan_script_calls' | 'scanlot_limit_script_calls'): Promise<number> {
+  const r = await engine.api('GET', '/metrics');
+  const m = typeof r.body === 'string' ? new RegExp(`^${gauge} (\\d+)`, 'm').exec(r.body) : null;
+  if (r.status !== 200 || m === null) throw new Error(`GET /metrics answered ${r.status} without ${gauge}`);
+  return Number(m[1]);
+}
+
 const callsOf = (d: NodeDelta, names: readonly string[]): number => names.reduce((n, name) => n + (d.commands.get(name)?.calls ?? 0), 0);
 const allCallsOf = (d: NodeDelta): number => [...d.commands.values()].reduce((n, s) => n + s.calls, 0);
 
@@ -87,12 +95,16 @@ async function runTarget(target: Target, opts: ClusterBenchOptions, run: number,
 
   log(`run ${run + 1}/${opts.runs}, ${target}: scans for ${opts.duration} s`);
   const before = await stats.snapshot();
+  const scanCallsBefore = await engineCalls(engine, 'scanlot_scan_script_calls');
+  const limitCallsBefore = await engineCalls(engine, 'scanlot_limit_script_calls');
   const cpu = new CpuWindow([engine.pid]);
   const r = await runLoad(engine.url, '/v1/scans', bodies.bodies, load);
   await sleep(200); // answers in flight when autocannon stopped
   await waitDrained(engine, 300_000);
   const engineUs = cpu.stop().perPid[0] ?? 0;
   const deltas = RedisNodeStats.diff(before, await stats.snapshot());
+  const scanCalls = (await engineCalls(engine, 'scanlot_scan_script_calls')) - scanCallsBefore;
+  const limitCalls = (await engineCalls(engine, 'scanlot_limit_script_calls')) - limitCallsBefore;
 
   const sent = countKinds(bodies, r.bodiesTaken);
   const scans = sent.fresh + sent.repeat;
@@ -118,8 +130,10 @@ async function runTarget(target: Target, opts: ClusterBenchOptions, run: number,
     primaryShares: deltas.map((d, i) => ({ port: d.port, scriptCalls: scriptCalls[i] ?? 0, share: totalScriptCalls === 0 ? 0 : (scriptCalls[i] ?? 0) / totalScriptCalls })),
     redisCpuUsPerScan: scans === 0 ? 0 : redisCpuUs / scans,
     engineCpuUsPerScan: scans === 0 ? 0 : engineUs / scans,
-    scriptCallsPerScan: scans === 0 ? 0 : totalScriptCalls / scans,
-    extraCallsPerScan: scans === 0 ? 0 : (allCalls - totalScriptCalls) / scans,
+    scanCallsPerScan: scans === 0 ? 0 : scanCalls / scans,
+    extraCallsPerScan: scans === 0 ? 0 : (totalScriptCalls - scanCalls) / scans,
+    limitCallsPerScan: scans === 0 ? 0 : limitCalls / scans,
+    otherCommandsPerScan: scans === 0 ? 0 : (allCalls - totalScriptCalls) / scans,
     exhaustion: exhaust,
   };
 }

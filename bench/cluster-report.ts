@@ -20,10 +20,14 @@ export interface TargetRun {
   redisCpuUsPerScan: number;
   /** the engine process (all threads: HTTP, SQLite worker) over the same window, per scan */
   engineCpuUsPerScan: number;
-  /** EVALSHA calls per scan (below 1 under load: the scans of one turn and one shard share a call) */
-  scriptCallsPerScan: number;
-  /** every command INFO commandstats counted (those scripts run included) minus the EVALSHA calls, per scan */
+  /** scanCodes calls per scan, the engine's count (below 1 under load: the scans of one turn and one shard share a call) */
+  scanCallsPerScan: number;
+  /** EVALSHA calls beyond the scans' own (Σ over primaries − scanCodes calls) per scan: reservations on home shards, bucket transfers */
   extraCallsPerScan: number;
+  /** of which holdLimits calls (the engine's count) */
+  limitCallsPerScan: number;
+  /** every other command INFO commandstats counted (those the scripts ran included: Redis counts them too), per scan */
+  otherCommandsPerScan: number;
   exhaustion: ExhaustionResult;
 }
 
@@ -37,8 +41,10 @@ export interface TargetSummary {
   errors: number;
   redisCpuUsPerScan: number;
   engineCpuUsPerScan: number;
-  scriptCallsPerScan: number;
+  scanCallsPerScan: number;
   extraCallsPerScan: number;
+  limitCallsPerScan: number;
+  otherCommandsPerScan: number;
   unwonShare: number;
   outOfStockWhileUnitsLeft: number;
 }
@@ -50,8 +56,8 @@ export interface ClusterSummary {
   spreadMaxDeviation: number;
   /** cluster Redis CPU per scan / single (an unchanged cost per scan is 1) */
   redisCpuRatio: number;
-  /** cluster − single extra calls per scan: what spreading adds (reservations, transfers, replicated writes) */
-  addedCallsPerScan: number;
+  /** cluster − single commands per scan besides EVALSHA (those scripts run included): what spreading adds inside Redis */
+  addedCommandsPerScan: number;
   capacity: {
     /** scans/s one primary carries at PLANNED_CORE_LOAD: PLANNED_CORE_LOAD × 10⁶ / cluster Redis CPU µs per scan */
     scansPerSecondPerPrimary: number;
@@ -87,8 +93,10 @@ function summarizeTarget(runs: readonly TargetRun[]): TargetSummary {
     errors: m((r) => Object.entries(r.status).reduce((n, [code, c]) => (code === '200' || code === '404' ? n : n + c), 0)),
     redisCpuUsPerScan: m((r) => r.redisCpuUsPerScan),
     engineCpuUsPerScan: m((r) => r.engineCpuUsPerScan),
-    scriptCallsPerScan: m((r) => r.scriptCallsPerScan),
+    scanCallsPerScan: m((r) => r.scanCallsPerScan),
     extraCallsPerScan: m((r) => r.extraCallsPerScan),
+    limitCallsPerScan: m((r) => r.limitCallsPerScan),
+    otherCommandsPerScan: m((r) => r.otherCommandsPerScan),
     unwonShare: m((r) => r.exhaustion.unwonShare),
     outOfStockWhileUnitsLeft: m((r) => r.exhaustion.outOfStockWhileUnitsLeft),
   };
@@ -112,7 +120,7 @@ export function summarize(runs: readonly TargetRun[], primaries: number): Cluste
     single,
     spreadMaxDeviation,
     redisCpuRatio,
-    addedCallsPerScan: cluster.extraCallsPerScan - single.extraCallsPerScan,
+    addedCommandsPerScan: cluster.otherCommandsPerScan - single.otherCommandsPerScan,
     capacity: { scansPerSecondPerPrimary: perPrimary, rows },
     targets: [
       { name: `each primary's share of script calls within ±15 % of 1/${primaries}`, target: '≤ 0.15', actual: num(spreadMaxDeviation, 3), met: spreadMaxDeviation <= 0.15 },
@@ -141,19 +149,21 @@ export function formatClusterResults(r: ClusterBenchResults): string {
     int(t.errors),
     num(t.redisCpuUsPerScan, 1),
     num(t.engineCpuUsPerScan, 1),
-    num(t.scriptCallsPerScan, 3),
-    num(t.extraCallsPerScan, 2),
+    num(t.scanCallsPerScan, 3),
+    num(t.extraCallsPerScan, 3),
+    num(t.limitCallsPerScan, 3),
+    num(t.otherCommandsPerScan, 2),
     `${num(t.unwonShare * 100, 2)} %`,
     int(t.outOfStockWhileUnitsLeft),
   ];
   out.push(
     table(`Medians of ${o.runs} run(s) (per non-forged scan)`, [
-      ['target', 'scans/s', 'errors', 'Redis CPU µs (Σ primaries)', 'engine CPU µs', 'script calls', 'extra calls', 'stock left unwon', 'out_of_stock while units left'],
+      ['target', 'scans/s', 'errors', 'Redis CPU µs (Σ primaries)', 'engine CPU µs', 'scan calls', 'extra calls', 'of which limits', 'other commands', 'stock left unwon', 'out_of_stock while units left'],
       row(`cluster (${o.primaries} primaries)`, s.cluster),
       row('single redis-server', s.single),
     ]),
   );
-  out.push(`cluster / single Redis CPU per scan: ${num(s.redisCpuRatio, 2)}; calls per scan added by spreading: ${num(s.addedCallsPerScan, 2)}`);
+  out.push(`cluster / single Redis CPU per scan: ${num(s.redisCpuRatio, 2)}; other commands per scan added by spreading: ${num(s.addedCommandsPerScan, 2)}`);
   out.push('');
   const cluster = r.runs.filter((x) => x.target === 'cluster');
   out.push(
