@@ -41,6 +41,8 @@ import { landingRoutes } from './http/routes/landing-page.js';
 import { rewardRoutes } from './http/routes/reward-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
 import { Auditor } from './audit/audit.js';
+import { BucketMover } from './buckets/bucket-mover.js';
+import { rebalanceRoutes } from './http/routes/rebalance-routes.js';
 import { EventIds } from './scan/event-ids.js';
 import { VoucherCodec } from './fulfilment/voucher-codec.js';
 import { Wins } from './fulfilment/wins.js';
@@ -178,6 +180,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const wins = new Wins(redis, events);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
+  const mover = new BucketMover(redis, now, { pauseBetweenTakeAndGiveMs: config.movePauseMs });
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers);
   const server = await listen(
     [
@@ -194,7 +197,8 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
       // GET /me: the user of the signed session cookie (a tampered one is nobody)
       ...fulfilmentPages(vouchers, wins, (cookie) => sessions.read(cookie)?.user ?? null),
-      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId)),
+      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
+      ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
       ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
     ],

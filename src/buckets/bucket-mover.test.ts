@@ -172,6 +172,22 @@ describe('BucketMover.pull', () => {
   });
 });
 
+describe('BucketMover.evenOut', () => {
+  it("gives every shard its share of what all of them hold, stock and budget alike", async () => {
+    await setStock([0, 1, 13]);
+    for (const [i, t] of TAGS.entries()) await redis.client.hset(keys.campaignState(t, id), 'b:p', [90, 0, 10][i] as number);
+    const mover = new BucketMover(redis.client, Date.now);
+    expect(await mover.evenOut(id, [{ id: 'p', stock: true, budget: true }])).toEqual([
+      { prize: 'p', kind: 'stock', before: [0, 1, 13], moved: 8 },
+      { prize: 'p', kind: 'budget', before: [90, 0, 10], moved: 57 },
+    ]);
+    expect(await stocks()).toEqual([4, 5, 5]);
+    const budgets = await Promise.all(TAGS.map(async (t) => Number(await redis.client.hget(keys.campaignState(t, id), 'b:p'))));
+    expect(budgets).toEqual([33, 33, 34]);
+    expect(await openCount()).toBe(0);
+  });
+});
+
 describe('a crash between take and give, and repair', () => {
   it('strands the taken units (in transfer, in no bucket); repair gives them once and closes the transfer', async () => {
     await setStock([1, 6, 3]);

@@ -4,7 +4,7 @@
 // source. A crash between take and give strands the units in the open transfer; `repair` gives and closes
 // every open transfer. Several movers (engines) may pull at once: each take is atomic on its shard.
 import { randomBytes } from 'node:crypto';
-import { ALL_SHARDS, keys, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, keys, shareOf, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { bucketPlace, dayOf, targetPlace, type BucketRef } from './bucket.js';
 import { runTakeUnits } from './take-units-script.js';
@@ -38,6 +38,16 @@ export interface RepairReport {
   /** units that were stranded (taken, never given) and are in their target's bucket now */
   units: number;
   transfers: RepairedMove[];
+}
+
+/** what evening out one bucket of a prize did */
+export interface EvenedBucket {
+  prize: string;
+  kind: 'stock' | 'budget';
+  /** the shards' buckets before, in shard order */
+  before: number[];
+  /** units moved between shards */
+  moved: number;
 }
 
 /** a take refused because a concurrent take got there first is retried with what is left, a few times */
@@ -118,6 +128,41 @@ export class BucketMover {
     const given = await runGiveUnits(this.redis, move.to, campaignId, bucket, move.units, transferId);
     await runCloseMove(this.redis, source, campaignId, transferId);
     return given;
+  }
+
+  /**
+   * Evens out the stock and budget buckets of a campaign's prizes over the shards (an operator's
+   * rebalance): each shard ends with its share of what all of them hold, as at creation.
+   */
+  async evenOut(campaignId: string, prizes: readonly { id: string; stock: boolean; budget: boolean }[]): Promise<EvenedBucket[]> {
+    const out: EvenedBucket[] = [];
+    for (const p of prizes) {
+      for (const kind of ['stock', 'budget'] as const) {
+        if (!p[kind]) continue;
+        out.push(await this.#evenOut({ campaignId, prize: p.id, kind }));
+      }
+    }
+    return out;
+  }
+
+  async #evenOut(ref: BucketRef & { kind: 'stock' | 'budget' }): Promise<EvenedBucket> {
+    const before = await Promise.all(ALL_SHARDS.map((t) => this.#available(ref, t)));
+    const total = before.reduce((a, b) => a + Math.max(0, b), 0);
+    const gap = before.map((have, i) => shareOf(total, i, ALL_SHARDS.length) - have);
+    let moved = 0;
+    for (const [d, dry] of ALL_SHARDS.entries()) {
+      for (const [s, rich] of ALL_SHARDS.entries()) {
+        const need = gap[d] as number;
+        const spare = -(gap[s] as number);
+        if (need <= 0) break;
+        if (spare <= 0) continue;
+        const k = await this.#transfer(ref, rich, dry, Math.min(need, spare));
+        gap[d] = need - k;
+        gap[s] = -(spare - k);
+        moved += k;
+      }
+    }
+    return { prize: ref.prize, kind: ref.kind, before, moved };
   }
 
   /** Gives (idempotently) and closes every open transfer of every campaign on every shard. */
