@@ -1,11 +1,13 @@
 // kill -9 of the engine in the middle of a transfer between shards (SCANLOT_SHARDS=3 on one Redis): the
 // taken units are stranded, never duplicated; `scanlot audit` shows them (and still balances stock with
-// them); `scanlot rebalance --repair` returns them; the audit is clean and the totals unchanged.
+// them); `scanlot rebalance --repair` returns them; the audit is clean and the totals unchanged. Then
+// `scanlot rebalance CAMPAIGN` evens the buckets out.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { runAuditCli } from '../testing/audit.js';
 import { runScanlotCli } from '../testing/scanlot-cli.js';
+import { startEngine } from '../testing/engine-process.js';
 import { shareOf } from '../redis/keys.js';
 
 const TAGS = ['{s0}', '{s1}', '{s2}'];
@@ -64,5 +66,19 @@ describe('a transfer between shards cut by kill -9', () => {
     // a second repair finds nothing; the totals are where they were
     expect(runScanlotCli(fx.engine, ['rebalance', '--repair']).out).toContain('repaired 0 open transfers in 0 campaigns: 0 stranded units returned');
     expect((await buckets()).reduce((a, n) => a + n, 0)).toBe(24);
+
+    // an engine without the pause hook, on the same Redis, evens the buckets out to their shares of 24
+    const other = await startEngine({ redisUrl: fx.redis.url, env: { SCANLOT_SHARDS: '3' } });
+    try {
+      const evened = runScanlotCli(other, ['rebalance', cid]);
+      expect(evened.status, evened.out).toBe(0);
+      expect(evened.out).toContain('g stock: before [6, 8, 10], 2 moved');
+      expect(await buckets()).toEqual([8, 8, 8]);
+    } finally {
+      await other.stop();
+    }
+    const after = runAuditCli(fx.engine, cid);
+    expect(after.status, after.out).toBe(0);
+    expect(after.out).toMatch(/ok\s+stock\s+move-.*\/g: initial \+ top-ups = left \+ in transfer \+ won events\s+30\s+30\n/);
   });
 });
