@@ -3,7 +3,7 @@
 // campaigns created elsewhere through a pub/sub message, so the hot path reads only memory.
 import { randomBytes } from 'node:crypto';
 import { conflict, notFound } from '../errors.js';
-import { ALL_SHARDS, keys } from '../redis/keys.js';
+import { ALL_SHARDS, keys, shareOf } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { Batch } from '../batches/batch.js';
 import { phaseOf, type Campaign, type CampaignPhase, type Prize } from './campaign.js';
@@ -203,15 +203,18 @@ export class CampaignStore {
       await this.loadAll();
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
       await this.#checkNoOverlap(def, batchSku);
-      for (const t of ALL_SHARDS) {
+      // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to
+      // them; one for every shard, whose parts of the released units must add up
+      const seed = randomBytes(16).toString('hex');
+      for (const [i, t] of ALL_SHARDS.entries()) {
+        // each shard's bucket holds its part of the stock and budget: the parts sum to the totals
         const init: string[] = [];
         for (const p of def.prizes) {
-          if (p.stock !== null) init.push(`s:${p.id}`, String(p.stock));
-          if (p.budget !== null) init.push(`b:${p.id}`, String(p.budget));
+          if (p.stock !== null) init.push(`s:${p.id}`, String(shareOf(p.stock, i, ALL_SHARDS.length)));
+          if (p.budget !== null) init.push(`b:${p.id}`, String(shareOf(p.budget, i, ALL_SHARDS.length)));
         }
-        // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to them
-        init.push('seed', randomBytes(16).toString('hex'));
-        if (init.length > 0) await this.redis.hset(keys.campaignState(t, def.id), ...init);
+        init.push('seed', seed);
+        await this.redis.hset(keys.campaignState(t, def.id), ...init);
       }
       return this.#publish(def);
     });
