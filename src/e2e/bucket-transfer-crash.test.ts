@@ -80,4 +80,41 @@ describe('a transfer between shards cut by kill -9', () => {
     expect(after.status, after.out).toBe(0);
     expect(after.out).toMatch(/ok\s+stock\s+move-.*\/g: initial \+ top-ups = left \+ in transfer \+ won events\s+30\s+30\n/);
   });
+
+  it('a scan whose pull is cut by kill -9 gets no answer and consumes nothing; after repair its retry wins', async () => {
+    const redis = fx.redis.client;
+    const sku = uniqueSku();
+    const cid = `scanmove-${sku}`;
+    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 30 });
+    const batchId = b.body.batchId as number;
+    expect((await fx.engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]))).status).toBe(201);
+    const buckets = async (): Promise<number[]> => Promise.all(TAGS.map(async (t) => Number(await redis.hget(`${t}:cp:${cid}:state`, 's:g'))));
+    const [first, second] = Array.from({ length: 30 }, (_, s) => s).filter((s) => (s + batchId) % 3 === 0) as [number, number];
+    expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, first), user: 'a' })).body.outcome).toBe('won');
+    expect(await buckets()).toEqual([0, 1, 1]);
+
+    // {s0} is dry: the scan pulls one unit, and the engine dies between take and give
+    const code = fx.engine.codec.encode(batchId, second);
+    const cut = fx.engine.scan({ code, user: 'b' }).catch((err: unknown) => err);
+    const moves = async (): Promise<number> => (await Promise.all(TAGS.map((t) => redis.hlen(`${t}:cp:${cid}:moves`)))).reduce((x, y) => x + y, 0);
+    while ((await moves()) === 0) await new Promise((r) => setTimeout(r, 20));
+    await fx.engine.kill('SIGKILL');
+    expect(await cut).toBeInstanceOf(Error);
+    expect((await buckets()).reduce((x, y) => x + y, 0)).toBe(1);
+    expect(await redis.getbit(`{s0}:seen:${batchId}`, Math.floor(second / 3))).toBe(0);
+    await fx.engine.restart();
+
+    const stranded = runAuditCli(fx.engine, cid);
+    expect(stranded.status, stranded.out).toBe(1);
+    expect(stranded.out).toMatch(/MISMATCH\s+transfer\s+scanmove-.*\/g: stock units stranded between shards .*\s+0\s+1\n/);
+    expect(runScanlotCli(fx.engine, ['rebalance', '--repair']).out).toContain('1 stranded unit returned');
+    // the richest other shard gave it; of two equally rich, the first in shard order
+    expect(await buckets()).toEqual([1, 0, 1]);
+
+    // the client that got no answer sends the scan again: it wins the unit that was moved for it
+    expect((await fx.engine.scan({ code, user: 'b' })).body.outcome).toBe('won');
+    const clean = runAuditCli(fx.engine, cid);
+    expect(clean.status, clean.out).toBe(0);
+    expect(clean.out).toMatch(/ok\s+stock\s+scanmove-.*\/g: initial \+ top-ups = left \+ in transfer \+ won events\s+3\s+3\n/);
+  });
 });
