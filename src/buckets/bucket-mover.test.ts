@@ -231,8 +231,10 @@ describe('a crash between take and give, and repair', () => {
 });
 
 describe('shards', () => {
-  it('a pull into a tag that is no shard of the deployment is refused', () => {
+  it('a pull into a tag that is no shard of the deployment, or of no units, is refused', async () => {
     expect(ALL_SHARDS).toHaveLength(3);
-    expect(() => new BucketMover(redis.client, Date.now).pull(stock(), '{s9}', 1)).toThrow(/not a shard/);
+    const mover = new BucketMover(redis.client, Date.now);
+    await expect(mover.pull(stock(), '{s9}', 1)).rejects.toThrow(/not a shard/);
+    await expect(mover.pull(stock(), S0, 0)).rejects.toThrow(/positive integer/);
   });
 });

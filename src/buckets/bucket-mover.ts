@@ -69,8 +69,8 @@ export class BucketMover {
    * bucket into the same shard at once share one promise.
    */
   pull(ref: BucketRef, target: ShardTag, need: number): Promise<number> {
-    if (!Number.isSafeInteger(need) || need < 1) throw new Error(`need must be a positive integer, got ${need}`);
-    if (!ALL_SHARDS.includes(target)) throw new Error(`${target} is not a shard of this deployment`);
+    if (!Number.isSafeInteger(need) || need < 1) return Promise.reject(new Error(`need must be a positive integer, got ${need}`));
+    if (!ALL_SHARDS.includes(target)) return Promise.reject(new Error(`${target} is not a shard of this deployment`));
     const key = `${ref.campaignId}\u0000${ref.prize}\u0000${ref.kind}\u0000${dayOf(ref)}\u0000${target}`;
     const running = this.#pulls.get(key);
     if (running) return running;
