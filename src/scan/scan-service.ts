@@ -22,6 +22,7 @@ import { IsoTime } from './iso-time.js';
 import type { RedisFaults } from './redis-faults.js';
 import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
 import { HomeLimits, type HeldLimits } from './home-limits.js';
+import { placeLimit } from './limit-placement.js';
 import type { LimitsBatcher } from './limits-batcher.js';
 
 /** What a shard's bucket ran short of (lua/scanCodes-1.lua `short`): s stock, b budget, d the day's cap, p released units. */
@@ -110,6 +111,11 @@ export class ScanService {
 
   readonly #now: () => number;
   readonly #heard: (sharedNow: number) => void;
+
+  /** scanCodes calls sent so far */
+  get scriptCalls(): number {
+    return this.#batcher.calls;
+  }
 
   async scan(req: ScanRequest): Promise<ScanResult> {
     const input = parseScanInput(req.code);
@@ -355,8 +361,19 @@ export class ScanService {
     if (s === undefined) {
       const d = c.def;
       const position = (d as typeof d & { position?: string }).position;
+      const shard = ALL_SHARDS.indexOf(tag);
+      const scans = placeLimit(d.limits.userScansPerDay, shard, ALL_SHARDS.length);
+      const wins = placeLimit(d.limits.userWinsPerDay, shard, ALL_SHARDS.length);
+      const limits = {
+        userScansPerDay: scans.here,
+        userWinsPerDay: wins.here,
+        ipScansPerMinute: placeLimit(d.limits.ipScansPerMinute, shard, ALL_SHARDS.length).here,
+        limitModes: (scans.split ? 's' : 'h') + (wins.split ? 's' : 'h'),
+        geofence: d.geofence,
+        positionRequired: position === 'required',
+      };
       s = {
-        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, { ...d.limits, geofence: d.geofence, positionRequired: position === 'required' }, d.prizes),
+        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes),
         specOf: new Map(d.prizes.map((p, i) => [p.id, i + 1])),
       };
       byTag.set(tag, s);
