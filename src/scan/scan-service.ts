@@ -165,8 +165,9 @@ export class ScanService {
       let held: HeldLimits | null = null;
       let decided;
       try {
-        held = campaign && belief ? await this.#limits.hold({ campaign, day: belief.call.day, user: req.user, ip: req.ip, clerk: req.clerk, codeShard: tag, levelMap, clerkChoice, chosen }) : null;
-        decided = await this.#decide(tag, campaign, belief?.call.day ?? '', {
+        // one shard: every limit is the code's shard's, no promise to wait for
+        held = campaign && belief && ALL_SHARDS.length > 1 ? await this.#limits.hold({ campaign, day: belief.call.day, user: req.user, ip: req.ip, clerk: req.clerk, codeShard: tag, levelMap, clerkChoice, chosen }) : null;
+        const args: ScanArgs = {
           batchId, serial, user: req.user, eventId, head,
           campaign: belief ? belief.call : null,
           kind: batch.kind, shop: req.shop ?? '', clerk: req.clerk ?? '', lat: req.lat, lng: req.lng,
@@ -177,16 +178,18 @@ export class ScanService {
           pre: held?.pre ?? '',
           shortAllowed: campaign !== null && ALL_SHARDS.length > 1 && this.puller !== null && !this.#anyExhausted(campaign, chosen, clerkChoice, belief?.call.day ?? ''),
           chosen,
-        });
+        };
+        decided = args.shortAllowed ? await this.#decide(tag, campaign, belief?.call.day ?? '', args) : await this.#batcher.run(tag, args);
       } catch (err) {
-        await held?.releaseAll();
+        if (held !== null) await held.releaseAll();
         throw unavailable(this.faults.failed(err));
       }
       this.faults.recovered();
       const { reply, now } = decided;
       const outcome = reply[0];
-      if (outcome === 'stale' || outcome === 'expired' || outcome === 'error') await held?.releaseAll();
-      else await held?.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, reply[9] === '1');
+      // what a home shard held for the scan: all of it back when nothing happened, the unused part otherwise
+      if (held !== null && (outcome === 'stale' || outcome === 'expired' || outcome === 'error')) await held.releaseAll();
+      else if (held !== null) await held.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, reply[9] === '1');
       if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {
         // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge, or was
         // off altogether (the clock's shift moved): again, at the time the script saw
