@@ -1,9 +1,10 @@
-// Reads one prize's per-shard buckets the way the shard design lays them out (state hash fields `s:` and
-// `b:` per shard, open transfers in the source's `moves`, delivered ones in the target's `given`), so a
-// test can check "Σ buckets + units in transfer + won = initial + top-ups" on its own, beside the audit,
-// and `npm run bench:cluster` can tell the units left unwon (compiled for it: tsconfig "files").
+// Reads one prize's per-shard buckets (state hash fields `s:` and `b:` per shard) and the units in
+// transfer between them, so a test can check "Σ buckets + units in transfer + won = initial + top-ups"
+// on its own, beside the audit, and `npm run bench:cluster` can tell the units left unwon (compiled for
+// it: tsconfig "files").
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
+import { openMoves } from '../buckets/open-moves.js';
 
 export interface BucketUnits {
   /** the field's value in each shard's state hash, in shard order (absent = 0) */
@@ -14,26 +15,11 @@ export interface BucketUnits {
   total: number;
 }
 
-interface OpenMove {
-  to: string;
-  field: string;
-  units: number;
-}
-
-/** `field` is `s:<prize>` (stock) or `b:<prize>` (budget). */
+/** `field` is `s:<prize>` (stock) or `b:<prize>` (budget). Read it while no scan runs: a transfer taken between the two reads would count twice. */
 export async function bucketUnits(client: RedisClient, campaignId: string, field: string): Promise<BucketUnits> {
   const perShard: number[] = [];
-  let inTransfer = 0;
-  for (const t of ALL_SHARDS) {
-    perShard.push(Number((await client.hget(keys.campaignState(t, campaignId), field)) ?? 0));
-    const moves = await client.hgetall(`${t}:cp:${campaignId}:moves`);
-    for (const [tid, json] of Object.entries(moves)) {
-      const move = JSON.parse(json) as OpenMove;
-      if (move.field !== field) continue;
-      const given = await client.hexists(`${move.to}:cp:${campaignId}:given`, tid);
-      if (given === 0) inTransfer += move.units;
-    }
-  }
+  for (const t of ALL_SHARDS) perShard.push(Number((await client.hget(keys.campaignState(t, campaignId), field)) ?? 0));
+  const inTransfer = (await openMoves(client, campaignId)).filter((m) => !m.given && m.move.field === field).reduce((n, m) => n + m.move.units, 0);
   return { perShard, inTransfer, total: perShard.reduce((a, b) => a + b, 0) + inTransfer };
 }
 
