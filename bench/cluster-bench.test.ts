@@ -1,5 +1,5 @@
 // npm run bench:cluster: the figures it derives from its runs (medians, the spread target, the exactness
-// check, the capacity arithmetic of README "Scaling out on Redis Cluster"), and its harness end to end
+// check, the capacity arithmetic of README "Scaling out: one campaign over a Redis Cluster"), and its harness end to end
 // with --smoke (a cluster and a single redis-server, a second of load each). Nothing here asserts a speed.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -4,7 +4,7 @@
 // (AOF every second). Per target: each primary's share of the scan-script calls, Redis CPU per scan
 // summed over the primaries, engine CPU per scan, Redis calls per scan beyond the scans' own script
 // calls, and a stock-limited prize scanned to exhaustion (units left unwon). Median of --runs; the
-// capacity figures of README "Scaling out on Redis Cluster" follow from the medians (cluster-report.ts).
+// capacity figures of README "Scaling out: one campaign over a Redis Cluster" follow from the medians (cluster-report.ts).
 import { BENCH_SECRET, EngineProcess } from './engine-process.js';
 import { campaignBody } from './bench-campaign.js';
 import { runLoad } from './load.js';
