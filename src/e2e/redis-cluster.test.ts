@@ -12,6 +12,7 @@ import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { runAuditCli } from '../testing/audit.js';
+import { runScanlotCli } from '../testing/scanlot-cli.js';
 import { bucketUnits, consumedPerShard } from '../testing/cluster-buckets.js';
 import { ALL_SHARDS, keys, seenBit, shardIndex, useShards } from '../redis/keys.js';
 
@@ -294,10 +295,22 @@ describe('a primary killed and restarted under load', () => {
     expect(l.answered.filter((id) => ids.get(id) !== 1)).toEqual([]);
 
     const wonG = events.filter((e) => e.campaignId === campaignId && e.outcome === 'won' && e.prize?.id === 'g').length;
-    expect((await bucketUnits(cluster.client, campaignId, 's:g')).total + wonG).toBe(150);
+    const left = await bucketUnits(cluster.client, campaignId, 's:g');
+    expect(left.total + wonG).toBe(150);
+    const paidR = events.filter((e) => e.campaignId === campaignId && e.outcome === 'won' && e.prize?.id === 'r').reduce((n, e) => n + e.prize.amount, 0);
+    const budgetLeft = await bucketUnits(cluster.client, campaignId, 'b:r');
+    expect(budgetLeft.total + paidR).toBe(3000);
+    // a pull cut by the outage (taken from one primary, the give refused by the dead one) strands its
+    // units, never duplicates them: the operator's repair returns them, then the audit is clean
+    const repair = runScanlotCli(engine, ['rebalance', '--repair']);
+    expect(repair.status, repair.out).toBe(0);
+    expect(await bucketUnits(cluster.client, campaignId, 's:g')).toMatchObject({ inTransfer: 0, total: left.total });
+    expect(await bucketUnits(cluster.client, campaignId, 'b:r')).toMatchObject({ inTransfer: 0, total: budgetLeft.total });
     const audit = runAuditCli(engine, campaignId);
     expect(audit.status, audit.out).toBe(0);
-    console.log(`primary ${victim} kill -9 + restart: answered 200 ${l.answered.length}, 503 ${l.statuses.get(503) ?? 0}, won g ${wonG}, audit clean`);
+    console.log(
+      `primary ${victim} kill -9 + restart: answered 200 ${l.answered.length}, 503 ${l.statuses.get(503) ?? 0}, won g ${wonG}, paid r ${paidR}, in transfer before repair: stock ${left.inTransfer}, budget ${budgetLeft.inTransfer}; ${repair.out.trim().split('\n').pop() ?? ''}; audit clean`,
+    );
   });
 });
 
