@@ -17,7 +17,7 @@ import { CpuWindow } from './proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
 import { checkTargets, type BenchResults, type PacedRun, type ServerRun } from './results.js';
 import { formatResults, writeJson } from './report.js';
-import { BODIES_PER_SECOND, FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
+import { BODIES_PER_SECOND, countKinds as sentKinds, FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
 import { ServerProcess } from './server-process.js';
 import { FLOOR_BITMAP, FLOOR_STREAM } from './floor-keys.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,13 +62,6 @@ async function waitDrained(engine: EngineProcess, timeoutMs: number): Promise<nu
     if (Date.now() > until) throw new Error(`event backlog not persisted within ${timeoutMs / 1000} s`);
     await sleep(50);
   }
-}
-
-function sentKinds(set: BodySet, taken: number): { fresh: number; repeat: number; forged: number; wrapped: boolean } {
-  const n = Math.min(taken, set.kinds.length);
-  const counts = [0, 0, 0];
-  for (let i = 0; i < n; i++) counts[set.kinds[i] as number]!++;
-  return { fresh: counts[0]!, repeat: counts[1]!, forged: counts[2]!, wrapped: taken > set.kinds.length };
 }
 
 async function registerBatch(engine: EngineProcess, sku: string, size: number): Promise<number> {
