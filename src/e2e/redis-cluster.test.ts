@@ -260,7 +260,7 @@ function load(batchId: number, concurrency: number): Load {
 }
 
 describe('a primary killed and restarted under load', () => {
-  it('answers are 200 or 503, every answered event is stored once, stock exact, audit clean', async () => {
+  it('answers are 200 or 503 (the dead shard 503, the others answer), every answered event stored once, stock and budget exact, audit clean', async () => {
     const { batchId, campaignId } = await setup(
       [
         { id: 'g', name: 'G', kind: 'gift', probability: 0.3, stock: 150 },
@@ -269,10 +269,17 @@ describe('a primary killed and restarted under load', () => {
       {},
       1_000_000,
     );
+    // codes no campaign covers: their scans touch only their own shard (no pull, no home-shard limits)
+    const plain = (await engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 100 })).body.batchId as number;
     const victim = cluster.portOfKey(ALL_SHARDS[1] as string);
     const l = load(batchId, 20);
     await new Promise((r) => setTimeout(r, 1000));
     await cluster.kill(victim);
+    // down: the dead primary's shard answers 503 and consumes nothing; the others keep answering
+    const dead = await scanSerial(plain, serialInShard(plain, 1), 'probe-dead');
+    expect(dead.status, JSON.stringify(dead.body)).toBe(503);
+    expect(dead.body.error.code).toBe('unavailable');
+    expect((await scanSerial(plain, serialInShard(plain, 0), 'probe-live')).body).toMatchObject({ outcome: 'verified', scan: { count: 1 } });
     await new Promise((r) => setTimeout(r, 1500));
     await cluster.restart(victim);
     // the victim's shard serves again
@@ -282,6 +289,8 @@ describe('a primary killed and restarted under load', () => {
       expect(Date.now()).toBeLessThan(until);
       await new Promise((r) => setTimeout(r, 200));
     }
+    // the code refused while its primary was down was not consumed
+    expect((await scanSerial(plain, serialInShard(plain, 1), 'probe-dead-again')).body).toMatchObject({ outcome: 'verified', scan: { count: 1 } });
     const answeredBefore = l.answered.length;
     await new Promise((r) => setTimeout(r, 1000));
     await l.stop();
