@@ -213,6 +213,19 @@ describe('units held by one shard', () => {
     expect(audit.status, audit.out).toBe(0);
   });
 
+  it('a top-up (recorded on shard 0) is won through codes of the other shards once the stock was out everywhere; audit clean', async () => {
+    const { batchId, campaignId } = await setup([{ id: 'p', name: 'Prize', kind: 'gift', probability: 1, stock: 1 }]);
+    const first = await Promise.all([0, 1, 2].map((i) => scanSerial(batchId, serialInShard(batchId, i), `tu${i}`)));
+    expect(tally(first)).toEqual({ won: 1, 'lost/out_of_stock': 2 });
+    expect((await engine.api('PATCH', `/v1/campaigns/${campaignId}`, { prizes: [{ id: 'p', addStock: 2 }] })).status).toBe(200);
+    const after = await Promise.all([1, 2].map((i) => scanSerial(batchId, serialInShard(batchId, i, 10), `tv${i}`)));
+    expect(tally(after)).toEqual({ won: 2 });
+    expect((await scanSerial(batchId, serialInShard(batchId, 0, 20), 'tw')).body).toMatchObject({ outcome: 'lost', reason: 'out_of_stock' });
+    expect(await bucketUnits(cluster.client, campaignId, 's:p')).toMatchObject({ total: 0 });
+    const audit = runAuditCli(engine, campaignId);
+    expect(audit.status, audit.out).toBe(0);
+  });
+
   it('dailyCap 1 (one shard\'s share) is won through a code of another shard, then daily_cap', async () => {
     const { batchId } = await setup([{ id: 'p', name: 'Prize', kind: 'gift', probability: 1, dailyCap: 1 }]);
     // shareOf(1, i, 3) is 1 only for the last shard
