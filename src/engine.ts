@@ -9,7 +9,7 @@ import { COMMAND_TIMEOUT_MS, connectRedis } from './redis/connect.js';
 import { SharedClock } from './scan/shared-clock.js';
 import { RedisFaults } from './scan/redis-faults.js';
 import { loadScript } from './redis/scripts.js';
-import { keys, useShards } from './redis/keys.js';
+import { ALL_SHARDS, keys, useShards } from './redis/keys.js';
 import { CodeCodec } from './codes/code-codec.js';
 import { BatchStore } from './batches/batch-store.js';
 import { CampaignStore } from './campaigns/campaign-store.js';
@@ -83,6 +83,9 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
     throw err;
   }
 }
+
+/** an open transfer between shards this old was cut (crash, primary down): the engines return its units */
+const STRANDED_AFTER_MS = 60_000;
 
 async function compose(config: Config, log: Logger, started: StartedParts): Promise<() => Promise<void>> {
   // first, before anything in DATA_DIR is touched (the embedded redis-server's left-over cleanup included)
@@ -184,6 +187,19 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'), () => clock.realNow() + COMMAND_TIMEOUT_MS - 1000);
   // a shard whose bucket ran dry pulls units from the others (src/buckets)
   const mover = new BucketMover(redis, now, { pauseBetweenTakeAndGiveMs: config.movePauseMs });
+  if (config.shards !== 1) {
+    const repairTimer = setInterval(() => {
+      if (ALL_SHARDS.length === 1) return;
+      mover
+        .repair(STRANDED_AFTER_MS)
+        .then((r) => {
+          if (r.moves > 0) log.warn({ moves: r.moves, units: r.units }, 'returned units a cut transfer had stranded between shards');
+        })
+        .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'repairing transfers between shards failed'));
+    }, STRANDED_AFTER_MS);
+    repairTimer.unref();
+    started.add('transfer repair timer', () => clearInterval(repairTimer));
+  }
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);
   metrics.gauge('scanlot_limit_script_calls', 'holdLimits script calls this engine sent (user, clerk and IP limits kept on another shard than the code)', () => limitsBatcher.calls);

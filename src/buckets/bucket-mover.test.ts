@@ -206,6 +206,16 @@ describe('a crash between take and give, and repair', () => {
     expect(await stocks()).toEqual([5, 2, 3]);
   });
 
+  it("the engines' own repair (minimum age) leaves a young transfer to its mover and returns an old one", async () => {
+    await setStock([0, 6, 0]);
+    const mover = new BucketMover(redis.client, Date.now);
+    await runTakeUnits(redis.client, S1, id, bucketPlace(stock(), S1), 'young', move(S0, 's:p', 2));
+    await runTakeUnits(redis.client, S1, id, bucketPlace(stock(), S1), 'old', { ...move(S2, 's:p', 3), at: Date.now() - 120_000 });
+    expect(await mover.repair(60_000)).toMatchObject({ moves: 1, units: 3, transfers: [expect.objectContaining({ to: S2, units: 3 })] });
+    expect(await stocks()).toEqual([0, 1, 3]);
+    expect(await mover.inTransfer(id)).toEqual(new Map([['p', { stock: 2, budget: 0, daily: 0, paced: 0 }]]));
+  });
+
   it('a crash after the give leaves nothing in transfer; repair only closes it', async () => {
     await setStock([0, 6, 0]);
     const mover = new BucketMover(redis.client, Date.now);

@@ -165,12 +165,18 @@ export class BucketMover {
     return { prize: ref.prize, kind: ref.kind, before, moved };
   }
 
-  /** Gives (idempotently) and closes every open transfer of every campaign on every shard. */
-  async repair(): Promise<RepairReport> {
+  /**
+   * Gives (idempotently) and closes every open transfer of every campaign on every shard, taken at least
+   * `minAgeMs` ago (the engines do this every minute for transfers a minute old: a pull cut by a crash or
+   * an unreachable primary strands its units for a minute or two, not until an operator notices).
+   */
+  async repair(minAgeMs = 0): Promise<RepairReport> {
     const report: RepairReport = { campaigns: 0, moves: 0, units: 0, transfers: [] };
     const ids = (await this.redis.hkeys(keys.campaignDefs)).sort();
+    const takenBefore = this.now() - minAgeMs;
     for (const campaignId of ids) {
-      const open = await openMoves(this.redis, campaignId);
+      // a transfer younger than minAgeMs is most likely still on its way: its mover gives and closes it
+      const open = (await openMoves(this.redis, campaignId)).filter((m) => m.move.at <= takenBefore);
       if (open.length === 0) continue;
       report.campaigns++;
       for (const m of open) {
