@@ -50,7 +50,7 @@ async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void
 
 /** CLUSTER SLOTS of one node, as [from, to, port of the primary] */
 function slotRanges(port: number): [number, number, number][] {
-  // redis-cli prints one value a line, nested arrays flattened: from, to, then per node ip, port, id (and networking metadata)
+  // each entry: from, to, then per node [ip, port, id, metadata], the primary first
   const r = spawnSync('redis-cli', ['-p', String(port), '--json', 'CLUSTER', 'SLOTS'], { encoding: 'utf8' });
   const parsed = JSON.parse(r.stdout) as [number, number, [string, number, ...unknown[]], ...unknown[]][];
   return parsed.map(([from, to, primary]) => [from, to, primary[1]]);
