@@ -78,15 +78,16 @@ describe('npm run bench:cluster -- --smoke', () => {
       );
     });
 
-  it('measures a 3-primary cluster and a single redis-server with the same workload and writes the figures', async () => {
+  it('measures a 3-primary cluster, a single redis-server and one with 3 shards, with the same workload, and writes the figures', async () => {
     const out = join(dir, 'cluster.json');
-    const run = await runBench(['--smoke', '--out', out], 110_000);
+    const run = await runBench(['--smoke', '--sharded-single', '--out', out], 110_000);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Share of script calls per primary');
     const r = JSON.parse(readFileSync(out, 'utf8')) as ClusterBenchResults;
     expect(r.runs.map((x) => [x.target, x.primaries, x.shards])).toEqual([
       ['cluster', 3, 3],
       ['single', 1, 1],
+      ['sharded', 1, 3],
     ]);
     for (const x of r.runs) {
       expect(x.scans, x.target).toBeGreaterThan(0);
@@ -104,6 +105,7 @@ describe('npm run bench:cluster -- --smoke', () => {
       expect(x.exhaustion.errors, x.target).toBe(0);
     }
     expect(Number.isFinite(r.summary.redisCpuRatio)).toBe(true);
+    expect(r.summary.sharded?.rps).toBeGreaterThan(0);
     expect(r.summary.capacity.rows.map((c) => c.scansPerSecond)).toEqual([100_000, 1_000_000]);
   }, 120_000);
 

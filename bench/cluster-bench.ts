@@ -14,7 +14,7 @@ import { RedisNodeStats, type NodeDelta } from './redis-node-stats.js';
 import { BODIES_PER_SECOND, countKinds, ScanBodyFactory } from './scan-bodies.js';
 import { scanToExhaustion, type ExhaustionResult } from './stock-exhaustion.js';
 import { parseClusterOptions, type ClusterBenchOptions } from './cluster-options.js';
-import { formatClusterResults, summarize, type ClusterBenchResults, type TargetRun } from './cluster-report.js';
+import { formatClusterResults, summarize, type ClusterBenchResults, type Target, type TargetRun } from './cluster-report.js';
 import { writeJson } from './report.js';
 import { startCluster } from '../src/testing/redis-cluster.js';
 import { startRedis } from '../src/testing/redis-server.js';
@@ -24,8 +24,6 @@ import { cpus, loadavg } from 'node:os';
 
 const log = logger('bench:cluster');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-type Target = 'cluster' | 'single';
 
 interface RedisUnderTest {
   ports: number[];
@@ -37,10 +35,11 @@ interface RedisUnderTest {
 async function startTarget(target: Target, primaries: number): Promise<RedisUnderTest> {
   if (target === 'cluster') {
     const c = await startCluster({ nodes: primaries, aof: true });
-    return { ports: c.ports, client: c.client, env: { REDIS_CLUSTER: c.seeds, REDIS_URL: '' }, stop: () => c.stop() };
+    return { ports: c.ports, client: c.client, env: { REDIS_CLUSTER: c.seeds, REDIS_URL: '', SCANLOT_SHARDS: '' }, stop: () => c.stop() };
   }
   const r = await startRedis({ aof: true });
-  return { ports: [r.port], client: r.client, env: { REDIS_URL: r.url, REDIS_CLUSTER: '' }, stop: () => r.stop() };
+  const shards = target === 'sharded' ? String(primaries) : '';
+  return { ports: [r.port], client: r.client, env: { REDIS_URL: r.url, REDIS_CLUSTER: '', SCANLOT_SHARDS: shards }, stop: () => r.stop() };
 }
 
 async function waitDrained(engine: EngineProcess, ms: number): Promise<void> {
@@ -154,7 +153,8 @@ async function bench(opts: ClusterBenchOptions, cleanup: Cleanup): Promise<Clust
   const runs: TargetRun[] = [];
   for (let i = 0; i < opts.runs; i++) {
     // alternate which target goes first, so drift over the session does not favour one
-    const order: Target[] = i % 2 === 0 ? ['cluster', 'single'] : ['single', 'cluster'];
+    const targets: Target[] = opts.shardedSingle ? ['cluster', 'single', 'sharded'] : ['cluster', 'single'];
+    const order = i % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) runs.push(await runTarget(target, opts, i, cleanup));
   }
   return {

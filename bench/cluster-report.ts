@@ -4,8 +4,11 @@ import type { ClusterBenchOptions } from './cluster-options.js';
 import type { ExhaustionResult } from './stock-exhaustion.js';
 import { int, num, table } from './report.js';
 
+/** cluster: P primaries, one shard each; single: one redis-server, one shard; sharded: one redis-server, P shards (--sharded-single) */
+export type Target = 'cluster' | 'single' | 'sharded';
+
 export interface TargetRun {
-  target: 'cluster' | 'single';
+  target: Target;
   shards: number;
   primaries: number;
   /** answers per second of the scan run (autocannon) */
@@ -52,6 +55,8 @@ export interface TargetSummary {
 export interface ClusterSummary {
   cluster: TargetSummary;
   single: TargetSummary;
+  /** with --sharded-single: what the shards cost without the cluster (one redis-server, P shards) */
+  sharded: TargetSummary | null;
   /** median over runs of the largest |share − 1/P| / (1/P) among the cluster's primaries (target ≤ 0.15) */
   spreadMaxDeviation: number;
   /** cluster Redis CPU per scan / single (an unchanged cost per scan is 1) */
@@ -105,6 +110,8 @@ function summarizeTarget(runs: readonly TargetRun[]): TargetSummary {
 export function summarize(runs: readonly TargetRun[], primaries: number): ClusterSummary {
   const cluster = summarizeTarget(runs.filter((r) => r.target === 'cluster'));
   const single = summarizeTarget(runs.filter((r) => r.target === 'single'));
+  const shardedRuns = runs.filter((r) => r.target === 'sharded');
+  const sharded = shardedRuns.length === 0 ? null : summarizeTarget(shardedRuns);
   const spreadMaxDeviation = median(runs.filter((r) => r.target === 'cluster').map(spreadDeviation));
   const perPrimary = (PLANNED_CORE_LOAD * 1_000_000) / cluster.redisCpuUsPerScan;
   const rows = CAPACITY_TARGETS.map((t) => ({
@@ -118,6 +125,7 @@ export function summarize(runs: readonly TargetRun[], primaries: number): Cluste
   return {
     cluster,
     single,
+    sharded,
     spreadMaxDeviation,
     redisCpuRatio,
     addedCommandsPerScan: cluster.otherCommandsPerScan - single.otherCommandsPerScan,
@@ -161,6 +169,7 @@ export function formatClusterResults(r: ClusterBenchResults): string {
       ['target', 'scans/s', 'errors', 'Redis CPU µs (Σ primaries)', 'engine CPU µs', 'scan calls', 'extra calls', 'of which limits', 'other commands', 'stock left unwon', 'out_of_stock while units left'],
       row(`cluster (${o.primaries} primaries)`, s.cluster),
       row('single redis-server', s.single),
+      ...(s.sharded ? [row(`single redis-server, ${o.primaries} shards`, s.sharded)] : []),
     ]),
   );
   out.push(`cluster / single Redis CPU per scan: ${num(s.redisCpuRatio, 2)}; other commands per scan added by spreading: ${num(s.addedCommandsPerScan, 2)}`);
