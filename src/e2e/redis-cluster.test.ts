@@ -323,7 +323,8 @@ describe('a primary killed and restarted under load', () => {
     const budgetLeft = await bucketUnits(cluster.client, campaignId, 'b:r');
     expect(budgetLeft.total + paidR).toBe(3000);
     // a pull cut by the outage (taken from one primary, the give refused by the dead one) strands its
-    // units, never duplicates them: the operator's repair returns them, then the audit is clean
+    // units, never duplicates them: engines return them after a minute; the operator's repair does it
+    // at once, then the audit is clean
     const repair = runScanlotCli(engine, ['rebalance', '--repair']);
     expect(repair.status, repair.out).toBe(0);
     expect(await bucketUnits(cluster.client, campaignId, 's:g')).toMatchObject({ inTransfer: 0, total: left.total });
