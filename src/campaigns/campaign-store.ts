@@ -3,7 +3,7 @@
 // campaigns created elsewhere through a pub/sub message, so the hot path reads only memory.
 import { randomBytes } from 'node:crypto';
 import { conflict, notFound } from '../errors.js';
-import { ALL_SHARDS, keys } from '../redis/keys.js';
+import { ALL_SHARDS, keys, shareOf } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { Batch } from '../batches/batch.js';
 import { phaseOf, type Campaign, type CampaignPhase, type Prize } from './campaign.js';
@@ -203,15 +203,18 @@ export class CampaignStore {
       await this.loadAll();
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
       await this.#checkNoOverlap(def, batchSku);
-      for (const t of ALL_SHARDS) {
+      // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to
+      // them; one for every shard, so that each shard's script computes the same moments
+      const seed = randomBytes(16).toString('hex');
+      for (const [i, t] of ALL_SHARDS.entries()) {
+        // each shard's bucket holds its share: the shares sum to the total, so no unit exists twice
         const init: string[] = [];
         for (const p of def.prizes) {
-          if (p.stock !== null) init.push(`s:${p.id}`, String(p.stock));
-          if (p.budget !== null) init.push(`b:${p.id}`, String(p.budget));
+          if (p.stock !== null) init.push(`s:${p.id}`, String(shareOf(p.stock, i, ALL_SHARDS.length)));
+          if (p.budget !== null) init.push(`b:${p.id}`, String(shareOf(p.budget, i, ALL_SHARDS.length)));
         }
-        // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to them
-        init.push('seed', randomBytes(16).toString('hex'));
-        if (init.length > 0) await this.redis.hset(keys.campaignState(t, def.id), ...init);
+        init.push('seed', seed);
+        await this.redis.hset(keys.campaignState(t, def.id), ...init);
       }
       return this.#publish(def);
     });
@@ -254,7 +257,8 @@ export class CampaignStore {
       if (patch.prizes.length > 0) change.prizes = patch.prizes;
       const event = JSON.stringify({ id: this.#ids.next(now), type: 'campaign', at: new Date(now).toISOString(), campaignId: id, who, change });
       const [first, ...others] = ALL_SHARDS as [string, ...string[]];
-      // the event and the top-ups go to one shard (stock lives whole in one shard today); state and end to every shard
+      // the event and the top-ups go to shard 0's bucket (the bucket movers spread them when other shards
+      // run low); state and end to every shard
       if ((await runPatchCampaign(this.redis, first, id, patch, event)) === 'ended') throw conflict(`campaign ${id} has ended`);
       for (const t of others) {
         if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
