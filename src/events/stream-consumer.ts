@@ -83,6 +83,7 @@ export class StreamConsumer {
       dbPath: this.opts.dbPath,
       stream: keys.events(tag),
       tag,
+      shards: ALL_SHARDS,
       group: CONSUMER_GROUP,
       consumer: this.opts.consumerName,
       count: this.opts.batchSize ?? DEFAULT_BATCH,
