@@ -1,7 +1,13 @@
 #!lua
 --[[
   scanCodes: the scans of one event-loop turn of one engine, for one shard, each decided atomically and
-  in arrival order. The only Redis call of the scan hot path: one call carries every scan that arrived in
+  in arrival order. A deployment has S shards (src/redis/keys.ts): a code lives in one shard, a campaign's
+  stock, budget, daily caps and released units are split into per-shard buckets (this shard's part of a
+  total: `share`, plus units moved in or out by src/buckets), and a user's limits are counted in the user's
+  hash on the user's home shard (an IP's on the IP's home shard). A scan whose user (or IP) lives in
+  another shard carries what that shard decided (`pre`, reserved by lua/holdLimits-1.lua); a scan whose
+  drawn prize is out in this shard's bucket while the engine may still pull units from other shards is
+  answered `short` without a write. The only Redis call of the scan hot path: one call carries every scan that arrived in
   the same turn, so its fixed costs (dispatch, socket reads and writes, the client's command) are shared.
 
   Time is this Redis' clock (TIME, plus the shift in the clock-shift key, absent in production): whether a
@@ -64,16 +70,26 @@
         18 level map: 10 characters, one per member level 0..9: '0' no prize, '1'..'9' the chosen prize
            drawn for that level (the draw itself happened in the engine with crypto's random integer)
         19 the chosen prize drawn for the clerk ('0' none)
-        20.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount;
+        20 pre: '' when this shard decides the user's, the clerk's and the IP's limits; else, decided
+           elsewhere: the IP '-' (count here, if limited) | 'o' within its limit | 'x' past it; the clerk
+           '-' (count here) | '1' a win of the clerk's prize reserved | '0' the clerk is at perUserCap;
+           then the user: 'L' (decide here) or the member level '0'..'9' followed by '-' | 'b'
+           blacklisted | 'u' past userScansPerDay, then one character per chosen prize: '1' the user may
+           win it, '0' a user limit refuses it
+        21 '1' when a prize out in this shard's bucket answers `short` (the engine can pull units), '0' not
+        22.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount;
            after those the level map and the clerk point to, one per guaranteed prize of the audience
+    12 this shard's index (0-based)  13 the number of shards
 
-  Returns one string, values joined by \31: the shared clock's ms, then 9 values per scan:
+  Returns one string, values joined by \31: the shared clock's ms, then 10 values per scan:
     outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
-    originalPrizeJSON
-    outcome: won | lost | verified | repeat | blocked | stale | expired | error
+    originalPrizeJSON, '1' when the clerk won the clerk's prize (else '')
+    outcome: won | lost | verified | repeat | blocked | stale | expired | short | error
     reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted | user_daily_limit
              | ip_limit | geofence | no_position | campaign_paused | batch_pending | batch_void
              | stale: '1' | '0', whether the campaign is live by this clock
+             | short: s (stock) | b (budget) | d (daily cap) | p (released units); the 3rd value the units
+               needed, the 6th the prize id
              | error: no_batch, or script_error (the 7th value holds the Redis error message)
 ]]
 
@@ -88,13 +104,14 @@ local skew = now - tonumber(ARGV[2])
 local refuse = realNow > tonumber(ARGV[1]) and 'expired' or ((skew > 2500 or skew < -1000) and 'stale' or nil)
 if refuse then
   for _ = 1, #scans do
-    for j = 1, 9 do out[n + j] = (j == 1) and refuse or '' end
-    n = n + 9
+    for j = 1, 10 do out[n + j] = (j == 1) and refuse or '' end
+    n = n + 10
   end
   return table.concat(out, '\31')
 end
 
 local statusKey, seenPrefix, codePrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local shard, shards = tonumber(ARGV[12]), tonumber(ARGV[13])
 local campaigns = cmsgpack.unpack(ARGV[10])
 local minute = string.format('%d', math.floor(now / 60000))
 local TTL_DAY = 259200
@@ -116,8 +133,16 @@ local function int(n)
   return string.format('%d', n)
 end
 
--- s: the scan being decided; c: its campaign block (nil when none); the helpers read these
-local s, c, user, shop, diverted
+-- this shard's part of a total split over the shards (src/redis/keys.ts shareOf): parts sum to the total
+local function share(total)
+  return math.floor(total * (shard + 1) / shards) - math.floor(total * shard / shards)
+end
+
+-- s: the scan being decided; c: its campaign block (nil when none); the helpers read these. grants: the
+-- user limits decided on the user's home shard ('1'/'0' per chosen prize), nil when decided here
+local s, c, user, shop, diverted, grants
+-- the scanner's wins today and wins per capped prize (decided here: read from the user's hash)
+local winsToday, capWins
 -- the scanner's own hash (a member's, or an anonymous visitor's counters) and its fields to write
 local userKey, userWrites
 
@@ -163,7 +188,7 @@ end
 
 -- the chosen prize at index `choice` of the scan: its spec, JSON and amount
 local function chosen(choice)
-  local at = 20 + 3 * (choice - 1)
+  local at = 22 + 3 * (choice - 1)
   return c[13][tonumber(s[at])], s[at + 1], tonumber(s[at + 2])
 end
 
@@ -188,24 +213,47 @@ local function released(spec)
   return n * index + k + (now >= at and 1 or 0)
 end
 
--- Reason the prize cannot be won now, or '' and its state (stock, budget, paced wins: read only).
--- `wins`: the winner's wins of this prize so far.
-local function prizeBlocker(spec, amount, dayKey, wins)
+-- whether the scanner's own limits (userWinsPerDay, perUserCap) let the scanner win chosen prize g
+local function userAllows(g, spec)
+  if grants then return string.sub(grants, g, g) == '1' end
+  local perUserCap = tonumber(spec[5])
+  if perUserCap > 0 and (capWins[spec[1]] or 0) >= perUserCap then return false end
+  local winsPerDay = tonumber(c[9])
+  return not (winsPerDay > 0 and winsToday >= winsPerDay)
+end
+
+-- Reason this shard's buckets cannot give the prize now, or '' and their state (stock, budget, paced
+-- wins, released units moved in: read only), and which bucket is short: s stock, p released units,
+-- d the day's cap, b budget.
+local function bucketBlocker(spec, amount, dayKey)
   local left
   if spec[2] == '1' or spec[3] == '1' or spec[6] ~= '' then
-    left = redis.call('HMGET', c[1] .. 'state', 's:' .. spec[1], 'b:' .. spec[1], 'p:' .. spec[1])
-    if spec[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock' end
+    left = redis.call('HMGET', c[1] .. 'state', 's:' .. spec[1], 'b:' .. spec[1], 'p:' .. spec[1], 'pa:' .. spec[1])
+    if spec[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock', nil, 's' end
     -- a paced prize with no released unit left is out of stock for now
-    if spec[6] ~= '' and (tonumber(left[3]) or 0) >= released(spec) then return 'out_of_stock' end
+    if spec[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(spec)) + (tonumber(left[4]) or 0) then return 'out_of_stock', nil, 'p' end
   end
   local dailyCap = tonumber(spec[4])
-  if dailyCap > 0 and (tonumber(redis.call('HGET', dayKey, 'w:' .. spec[1])) or 0) >= dailyCap then
-    return 'daily_cap'
+  if dailyCap > 0 then
+    local day = redis.call('HMGET', dayKey, 'w:' .. spec[1], 'c:' .. spec[1])
+    if (tonumber(day[1]) or 0) >= share(dailyCap) + (tonumber(day[2]) or 0) then return 'daily_cap', nil, 'd' end
   end
-  local perUserCap = tonumber(spec[5])
-  if perUserCap > 0 and wins >= perUserCap then return 'user_cap' end
-  if spec[3] == '1' and (tonumber(left[2]) or 0) < amount then return 'budget' end
+  if spec[3] == '1' and (tonumber(left[2]) or 0) < amount then return 'budget', nil, 'b' end
   return '', left
+end
+
+-- Reason chosen prize g cannot be won now, or '' and its bucket state, and the short bucket's kind.
+-- `clerkWins`: the clerk's wins of this prize so far, for the clerk's prize; nil for the scanner's.
+local function prizeBlocker(g, spec, amount, dayKey, clerkWins)
+  local reason, left, kind = bucketBlocker(spec, amount, dayKey)
+  if reason ~= '' and kind ~= 'b' then return reason, nil, kind end
+  if clerkWins then
+    local perUserCap = tonumber(spec[5])
+    if perUserCap > 0 and clerkWins >= perUserCap then return 'user_cap' end
+  elseif not userAllows(g, spec) then
+    return 'user_cap'
+  end
+  return reason, left, kind
 end
 
 -- writes what a later decision reads: stock, budget and paced wins (one HSET), the day's wins of a capped prize
@@ -226,6 +274,11 @@ local function scanOne()
   userWrites = {}
   local ci = tonumber(s[6])
   c = nil
+  local pre = s[20]
+  local ipPre = pre == '' and '-' or string.sub(pre, 1, 1)
+  local clerkPre = pre == '' and '-' or string.sub(pre, 2, 2)
+  local userPre = pre == '' and 'L' or string.sub(pre, 3, 3)
+  grants = nil
 
   -- 1. refusals that never consume the code
   local status = batchStatus[batchId]
@@ -250,14 +303,22 @@ local function scanOne()
   if status == 'p' then return blocked('batch_pending') end
   if status == 'v' then return blocked('batch_void') end
 
-  -- The scanner's hash, read once: blacklist and level (members only: anonymous visitors own nothing
-  -- of a member, level 0), and the campaign's counters of this user: the day they count, scans and wins
-  -- that day, wins of each chosen prize with a perUserCap.
+  -- The scanner: blacklist and level (members only: anonymous visitors own nothing of a member, level 0),
+  -- and the campaign's counters of this user: the day they count, scans and wins that day, wins of each
+  -- chosen prize with a perUserCap. Read from the user's hash here (one HMGET), or decided on the user's
+  -- home shard and carried in `pre`.
   local anon = string.sub(user, 1, 5) == 'anon_'
   userKey = (anon and anonPrefix or memberPrefix) .. user
-  local level, day, scansToday, winsToday = 0, nil, 0, 0
-  local capWins = {}
-  if c or not anon then
+  local level, day, scansToday = 0, nil, 0
+  local userRefusal = ''
+  winsToday, capWins = 0, {}
+  if userPre ~= 'L' then
+    level = tonumber(userPre)
+    local st = string.sub(pre, 4, 4)
+    if st == 'b' then return blocked('blacklisted') end
+    if st == 'u' then userRefusal = 'user_daily_limit' end
+    grants = string.sub(pre, 5)
+  elseif c or not anon then
     local fields = anon and {} or {'blocked', 'level'}
     local base = #fields
     local cid
@@ -265,8 +326,8 @@ local function scanOne()
       cid = c[14]
       fields[base + 1], fields[base + 2], fields[base + 3] = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
       -- the clerk's prize counts in the clerk's hash, not here
-      local clerkAt = 20 + 3 * ((tonumber(s[19]) or 0) - 1)
-      for at = 20, #s, 3 do
+      local clerkAt = 22 + 3 * ((tonumber(s[19]) or 0) - 1)
+      for at = 22, #s, 3 do
         local spec = c[13][tonumber(s[at])]
         if at ~= clerkAt and tonumber(spec[5]) > 0 then fields[#fields + 1] = 'w:' .. cid .. ':' .. spec[1] end
       end
@@ -281,14 +342,39 @@ local function scanOne()
       day = v[base + 1]
       if day == c[5] then scansToday, winsToday = tonumber(v[base + 2]) or 0, tonumber(v[base + 3]) or 0 end
       local k = base + 4
-      local clerkAt = 20 + 3 * ((tonumber(s[19]) or 0) - 1)
-      for at = 20, #s, 3 do
+      local clerkAt = 22 + 3 * ((tonumber(s[19]) or 0) - 1)
+      for at = 22, #s, 3 do
         local spec = c[13][tonumber(s[at])]
         if at ~= clerkAt and tonumber(spec[5]) > 0 then
           capWins[spec[1]] = tonumber(v[k]) or 0
           k = k + 1
         end
       end
+    end
+  end
+
+  local dayKey
+  local seenKey, bit = seenPrefix .. batchId, math.floor(tonumber(serial) / shards)
+  local clerkChoice = tonumber(s[19]) or 0
+  -- the scanner's choice: its level's draw, or a guaranteed prize with a released unit pending
+  local choice = tonumber(string.sub(s[18], level + 1, level + 1)) or 0
+  if c then
+    dayKey = c[1] .. 'day:' .. c[5]
+    for g = 1, (#s - 21) / 3 do
+      if g ~= clerkChoice and c[13][tonumber(s[22 + 3 * (g - 1)])][8] == '1' then
+        local spec, _, amount = chosen(g)
+        if prizeBlocker(g, spec, amount, dayKey) == '' then
+          choice = g
+          break
+        end
+      end
+    end
+    -- the drawn prize is out in this shard's bucket: before anything is written, the engine may pull
+    -- units from the other shards and send the scan again
+    if s[21] == '1' and choice > 0 and userRefusal == '' and not campaignPaused[ci] and redis.call('GETBIT', seenKey, bit) == 0 then
+      local spec, _, amount = chosen(choice)
+      local why, _, kind = prizeBlocker(choice, spec, amount, dayKey)
+      if kind then return {'short', kind, kind == 'b' and amount or 1, 0, 0, spec[1], '', '', ''} end
     end
   end
 
@@ -301,20 +387,20 @@ local function scanOne()
   end
 
   local lat, lng = s[10], s[11]
-  local dayKey
   if c then
     if campaignPaused[ci] then return blocked('campaign_paused') end
-    dayKey = c[1] .. 'day:' .. c[5]
     local ipPerMinute = tonumber(c[10])
-    if ipPerMinute > 0 then
+    if ipPre == 'x' then return blocked('ip_limit') end
+    if ipPerMinute > 0 and ipPre == '-' then
       -- every attempt counts, refused ones too: a farm behind one IP stays refused
       local ipKey = c[1] .. 'ip:' .. s[17] .. ':' .. minute
       local ipn = redis.call('INCR', ipKey)
       if ipn == 1 then redis.call('EXPIRE', ipKey, 120) end
       if ipn > ipPerMinute then return blocked('ip_limit') end
     end
+    if userRefusal ~= '' then return blocked(userRefusal) end
     local perDay = tonumber(c[8])
-    if perDay > 0 then
+    if perDay > 0 and not grants then
       -- counted before the check, like the IP limit: a scan refused further down still counts
       scansToday = scansToday + 1
       userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday)}
@@ -331,7 +417,7 @@ local function scanOne()
 
   -- 2. consume the code; it was consumed before: a repeat
   local codeKey = codePrefix .. batchId .. ':' .. serial
-  if redis.call('SETBIT', seenPrefix .. batchId, serial, 1) == 1 then
+  if redis.call('SETBIT', seenKey, bit, 1) == 1 then
     flushUser()
     local count = redis.call('HINCRBY', codeKey, 'n', 1)
     local rec = redis.call('HMGET', codeKey, 'u', 't', 'e', 'o', 'p')
@@ -345,53 +431,43 @@ local function scanOne()
   -- 3. first scan: the scanner's draw, then the clerk's
   local outcome, reason, prizeJson, clerkJson = 'verified', '', '', ''
   if c then
-    local choice = tonumber(string.sub(s[18], level + 1, level + 1)) or 0
-    -- a guaranteed prize with a released unit pending goes to this scan, whatever it drew
-    local clerkChoice = tonumber(s[19]) or 0
-    for g = 1, (#s - 19) / 3 do
-      if g ~= clerkChoice and c[13][tonumber(s[20 + 3 * (g - 1)])][8] == '1' then
-        local spec, _, amount = chosen(g)
-        if prizeBlocker(spec, amount, dayKey, capWins[spec[1]] or 0) == '' then
-          choice = g
-          break
-        end
-      end
-    end
     if choice == 0 then
       outcome, reason = 'lost', 'no_prize'
     else
       local spec, json, amount = chosen(choice)
       local left
-      reason, left = prizeBlocker(spec, amount, dayKey, capWins[spec[1]] or 0)
-      local winsPerDay = tonumber(c[9])
-      if reason == '' and winsPerDay > 0 and winsToday >= winsPerDay then reason = 'user_cap' end
+      reason, left = prizeBlocker(choice, spec, amount, dayKey)
       if reason ~= '' then
         outcome = 'lost'
       else
         outcome, prizeJson = 'won', json
         awardPrize(spec, amount, dayKey, left)
-        local n = #userWrites
-        if winsPerDay > 0 then
-          if n == 0 then
-            userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday + 1)}
-            n = 6
-          else
-            userWrites[6] = int(winsToday + 1)
+        if not grants then
+          local n = #userWrites
+          if tonumber(c[9]) > 0 then
+            if n == 0 then
+              userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday + 1)}
+              n = 6
+            else
+              userWrites[6] = int(winsToday + 1)
+            end
           end
-        end
-        if tonumber(spec[5]) > 0 then
-          userWrites[n + 1], userWrites[n + 2] = 'w:' .. c[14] .. ':' .. spec[1], int((capWins[spec[1]] or 0) + 1)
+          if tonumber(spec[5]) > 0 then
+            userWrites[n + 1], userWrites[n + 2] = 'w:' .. c[14] .. ':' .. spec[1], int((capWins[spec[1]] or 0) + 1)
+          end
         end
       end
     end
     if s[9] ~= '' and clerkChoice > 0 then
       local spec, json, amount = chosen(clerkChoice)
       local clerkKey = c[1] .. 'clerk:' .. s[9]
-      local wins = tonumber(spec[5]) > 0 and (tonumber(redis.call('HGET', clerkKey, 'w:' .. spec[1])) or 0) or 0
-      local why, left = prizeBlocker(spec, amount, dayKey, wins)
+      -- the clerk's wins of a capped prize: counted here, or reserved on the clerk's home shard
+      local here = clerkPre == '-' and tonumber(spec[5]) > 0
+      local wins = here and (tonumber(redis.call('HGET', clerkKey, 'w:' .. spec[1])) or 0) or (clerkPre == '0' and math.huge or 0)
+      local why, left = prizeBlocker(clerkChoice, spec, amount, dayKey, wins)
       if why == '' then
         awardPrize(spec, amount, dayKey, left)
-        if tonumber(spec[5]) > 0 then redis.call('HINCRBY', clerkKey, 'w:' .. spec[1], 1) end
+        if here then redis.call('HINCRBY', clerkKey, 'w:' .. spec[1], 1) end
         clerkJson = json
       end
     end
@@ -405,7 +481,7 @@ local function scanOne()
     if lat ~= '' then redis.call('HSET', boxKey, 'lat', lat, 'lng', lng) end
   end
   emit(outcome, reason, prizeJson, 1, clerkJson)
-  return {outcome, reason, 1, nowText, 1, prizeJson, '', '', ''}
+  return {outcome, reason, 1, nowText, 1, prizeJson, '', '', '', clerkJson ~= '' and '1' or ''}
 end
 
 for i = 1, #scans do
@@ -417,8 +493,8 @@ for i = 1, #scans do
     local msg = type(reply) == 'table' and reply.err or tostring(reply)
     reply = {'error', 'script_error', 0, 0, 0, '', string.gsub(string.sub(msg, 1, 200), '%c', ' '), '', ''}
   end
-  for j = 1, 9 do out[n + j] = reply[j] end
-  n = n + 9
+  for j = 1, 10 do out[n + j] = reply[j] or '' end
+  n = n + 10
 end
 -- one string: the client decodes one reply instead of nine per scan. No value holds a control
 -- character (JSON escapes them; ids, outcomes and numbers have none), so \31 cannot occur inside one.

@@ -34,6 +34,7 @@ import { batchRoutes } from './http/routes/batch-routes.js';
 import { campaignRoutes } from './http/routes/campaign-routes.js';
 import { memberRoutes } from './http/routes/member-routes.js';
 import { eventRoutes } from './http/routes/event-routes.js';
+import { LimitsBatcher } from './scan/limits-batcher.js';
 import { placeShards } from './redis/shard-placement.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { dcrmRoutes } from './http/routes/dcrm-routes.js';
@@ -178,7 +179,8 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const wins = new Wins(redis, events);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers);
+  const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'));
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, null);
   const server = await listen(
     [
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),

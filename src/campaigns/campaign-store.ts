@@ -205,10 +205,10 @@ export class CampaignStore {
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
       await this.#checkNoOverlap(def, batchSku);
       // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to
-      // them; one for every shard, so that each shard's script computes the same moments
+      // them; one for every shard, whose parts of the released units must add up
       const seed = randomBytes(16).toString('hex');
       for (const [i, t] of ALL_SHARDS.entries()) {
-        // each shard's bucket holds its share: the shares sum to the total, so no unit exists twice
+        // each shard's bucket holds its part of the stock and budget: the parts sum to the totals
         const init: string[] = [];
         for (const p of def.prizes) {
           if (p.stock !== null) init.push(`s:${p.id}`, String(shareOf(p.stock, i, ALL_SHARDS.length)));
@@ -258,8 +258,7 @@ export class CampaignStore {
       if (patch.prizes.length > 0) change.prizes = patch.prizes;
       const event = JSON.stringify({ id: this.#ids.next(now), type: 'campaign', at: new Date(now).toISOString(), campaignId: id, who, change });
       const [first, ...others] = ALL_SHARDS as [string, ...string[]];
-      // the event and the top-ups go to shard 0's bucket (the bucket movers spread them when other shards
-      // run low); state and end to every shard
+      // the event and the top-ups go to one shard (stock lives whole in one shard today); state and end to every shard
       if ((await runPatchCampaign(this.redis, first, id, patch, event)) === 'ended') throw conflict(`campaign ${id} has ended`);
       for (const t of others) {
         if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);

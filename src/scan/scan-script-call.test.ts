@@ -20,12 +20,13 @@ function numberedItems(section: string): number[] {
 }
 
 describe('scan script header', () => {
-  it('numbers 15 items per campaign and 19 fixed items per scan, chosen prizes from 20 in threes', () => {
+  it('numbers 15 items per campaign and 21 fixed items per scan, chosen prizes from 22 in threes, then the shard', () => {
     const campaigns = header.slice(header.indexOf('    10 MessagePack array of the campaigns'), header.indexOf('    11 MessagePack array of scans'));
     const scans = header.slice(header.indexOf('    11 MessagePack array of scans'), header.indexOf('  Returns'));
     expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(15);
-    expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(scans).toMatch(/20\.\. chosen prizes, 3 values each/);
+    expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual([...Array.from({ length: 22 }, (_, i) => i + 1), 12, 13]);
+    expect(scans).toMatch(/22\.\. chosen prizes, 3 values each/);
+    expect(scans).toMatch(/12 this shard's index \(0-based\)  13 the number of shards/);
   });
 });
 
@@ -54,12 +55,12 @@ describe('one call on a real Redis', () => {
       campaign: { campaign: cs, live: true, day: '20270301', dayStart: now - 1000, dayEnd: now + 60_000, dayIndex: 0 },
       kind: 'item', shop: '', clerk: 'k_1', lat: 40, lng: 116, region: null, box: '8:2', boxKm: 50, ip: '203.0.113.9',
       // levels 0-2 draw nothing, 3-9 the gift; the clerk gets the cash
-      levelMap: '0001111111', clerkChoice: 2,
+      levelMap: '0001111111', clerkChoice: 2, pre: '', shortAllowed: false,
       chosen: [{ spec: 1, json: '{"id":"g"}', amount: 0 }, { spec: 2, json: '{"id":"cash","amount":30}', amount: 30 }],
     };
     call.add(scan);
     const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(now + 60_000, Date.now())), 1);
-    expect(reply.scans[0]).toEqual(['won', '', '1', String(reply.now), '1', '{"id":"g"}', '', '', '']);
+    expect(reply.scans[0]).toEqual(['won', '', '1', String(reply.now), '1', '{"id":"g"}', '', '', '', '1']);
     expect(Math.abs(reply.now - Date.now())).toBeLessThan(1000);
 
     const day = keys.campaignDay(t, 'cp', '20270301');
@@ -85,7 +86,7 @@ describe('one call on a real Redis', () => {
     const call = new ScanCall(t, keys.events(t));
     call.add({
       batchId: 9, serial, user: 'late', eventId: `ev-${serial}`, head: `"id":"ev-${serial}"`, campaign: null, kind: 'item', shop: '', clerk: '',
-      lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, chosen: [],
+      lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, pre: '', shortAllowed: false, chosen: [],
     });
     const before = await redis.client.xlen(keys.events(t));
     const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(deadline, believedNow)), 1);

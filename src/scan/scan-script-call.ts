@@ -2,7 +2,7 @@
 // for one shard; this module writes its arguments and reads its reply, nothing else. A test
 // (scan-script-call.test.ts) holds this mirror to the script's header.
 import { MsgpackWriter } from '../redis/msgpack-writer.js';
-import { campaignPrefix, scanKeyPrefixes, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, campaignPrefix, scanKeyPrefixes, type ShardTag } from '../redis/keys.js';
 
 /** ARGV 10 items 8-14 of one campaign in one shard: the same for every call, packed once (15 follows per call) */
 export interface CampaignStatic {
@@ -96,15 +96,19 @@ export interface ScanArgs {
   readonly levelMap: string;
   /** index into `chosen` of the clerk's prize, 0 none; after the drawn ones, the guaranteed prizes of the audience */
   readonly clerkChoice: number;
+  /** '' when the code's shard decides the user's and the IP's limits; else what their home shards decided (header, item 20) */
+  readonly pre: string;
+  /** a prize out in this shard's bucket answers `short` (the engine may pull units from other shards) */
+  readonly shortAllowed: boolean;
   readonly chosen: readonly ChosenPrize[];
 }
 
-export const OUTCOMES = ['won', 'lost', 'verified', 'repeat', 'blocked', 'stale', 'expired', 'error'] as const;
+export const OUTCOMES = ['won', 'lost', 'verified', 'repeat', 'blocked', 'stale', 'expired', 'short', 'error'] as const;
 export type ScriptOutcome = (typeof OUTCOMES)[number];
 
-/** outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome, originalPrizeJSON */
-export type ScanReply = readonly [ScriptOutcome, string, string, string, string, string, string, string, string];
-export const REPLY_FIELDS = 9;
+/** outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome, originalPrizeJSON, clerk won ('1' | '') */
+export type ScanReply = readonly [ScriptOutcome, string, string, string, string, string, string, string, string, string];
+export const REPLY_FIELDS = 10;
 const SEPARATOR = '\x1f';
 
 /** One call being assembled: scans are written as they arrive, campaigns once per call. Reused after take(). */
@@ -117,14 +121,18 @@ export class ScanCall {
   readonly #campaignIndex = new Map<string, number>();
   count = 0;
   readonly #prefixes: readonly string[];
+  readonly #shard: string;
+  readonly #shards: string;
 
   constructor(readonly tag: ShardTag, readonly stream: string) {
     this.#prefixes = scanKeyPrefixes(tag);
+    this.#shard = String(ALL_SHARDS.indexOf(tag));
+    this.#shards = String(ALL_SHARDS.length);
   }
 
   add(s: ScanArgs): void {
     const w = this.#scans;
-    w.array(19 + 3 * s.chosen.length);
+    w.array(21 + 3 * s.chosen.length);
     w.num(s.batchId);
     w.num(s.serial);
     w.str(s.user);
@@ -155,6 +163,8 @@ export class ScanCall {
     w.str(s.ip);
     w.str(s.levelMap);
     w.num(s.clerkChoice);
+    w.str(s.pre);
+    w.str(s.shortAllowed ? '1' : '0');
     for (const c of s.chosen) {
       w.num(c.spec);
       w.str(c.json);
@@ -188,7 +198,7 @@ export class ScanCall {
   take(deadline: number, believedNow: number): (string | Buffer)[] {
     this.#scans.setArrayLength(this.#scansHead, this.count);
     this.#campaigns.setArrayLength(this.#campaignsHead, this.#campaignIndex.size);
-    const args = [this.stream, String(deadline), String(believedNow), ...this.#prefixes, this.#campaigns.take(), this.#scans.take()];
+    const args = [this.stream, String(deadline), String(believedNow), ...this.#prefixes, this.#campaigns.take(), this.#scans.take(), this.#shard, this.#shards];
     this.#scansHead = this.#scans.reserveArray();
     this.#campaignsHead = this.#campaigns.reserveArray();
     this.#campaignIndex.clear();

@@ -11,16 +11,26 @@ import type { Batch } from '../batches/batch.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
 import type { Prize } from '../campaigns/campaign.js';
 import { LEVELS, PPM, pick, type AudienceDraw } from '../campaigns/draw-table.js';
-import { shardTag, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, keys, shardTag, type ShardTag } from '../redis/keys.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
 import { scanEventHead } from '../events/event-format.js';
 import { ScanBatcher } from './scan-batcher.js';
-import { campaignStatic, type CampaignBelief, type CampaignStatic, type ChosenPrize } from './scan-script-call.js';
+import { campaignStatic, type CampaignBelief, type CampaignStatic, type ChosenPrize, type ScanArgs, type ScanReply } from './scan-script-call.js';
 import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
 import type { RedisFaults } from './redis-faults.js';
 import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
+import { HomeLimits, type HeldLimits } from './home-limits.js';
+import type { LimitsBatcher } from './limits-batcher.js';
+
+/** What a shard's bucket ran short of (lua/scanCodes-1.lua `short`): s stock, b budget, d the day's cap, p released units. */
+export type ShortKind = 's' | 'b' | 'd' | 'p';
+
+/** Moves units of a campaign's buckets into a shard from the others (src/buckets); the units moved, 0 when no shard had any. */
+export interface UnitPuller {
+  pull(req: { campaignId: string; prize: string; kind: 'stock' | 'budget' | 'daily'; day?: string; dailyCap?: number }, target: ShardTag, need: number): Promise<number>;
+}
 
 export interface ScanRequest {
   code: string;
@@ -54,6 +64,10 @@ export const SHOP_RADIUS_KM = 50;
 const EDGE_MS = 3_000;
 /** a scan answered `stale` is sent again with the script's time, at most this often */
 const MAX_ATTEMPTS = 3;
+/** a scan answered `short` is sent again after a pull at most this often, then decided where it is */
+const MAX_PULLS = 2;
+/** after a pull found no unit anywhere, scans drawing that prize skip `short` this long (the stock is out) */
+const EXHAUSTED_MS = 1_000;
 
 /** What a campaign looks like to the scan script in one shard, and where its prizes sit in the specs. */
 interface CampaignInShard {
@@ -69,9 +83,12 @@ export class ScanService {
   /** per compiled campaign (a changed definition is a new object) and shard */
   readonly #inShard = new WeakMap<CompiledCampaign, Map<ShardTag, CampaignInShard>>();
   readonly #batcher: ScanBatcher;
+  readonly #limits: HomeLimits;
+  /** campaign|prize|kind|day -> until when a pull is pointless */
+  readonly #exhausted = new Map<string, number>();
 
   constructor(
-    redis: RedisClient,
+    private readonly redis: RedisClient,
     script: LuaScript,
     private readonly codec: CodeCodec,
     private readonly batches: BatchStore,
@@ -82,8 +99,11 @@ export class ScanService {
     deadlineMs: number,
     private readonly faults: RedisFaults,
     private readonly vouchers: VoucherCodec,
+    limitsBatcher: LimitsBatcher,
+    private readonly puller: UnitPuller | null,
   ) {
     this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs, clock.now);
+    this.#limits = new HomeLimits(limitsBatcher);
     this.#now = clock.now;
     this.#heard = (t) => clock.heard(t);
   }
@@ -136,23 +156,31 @@ export class ScanService {
         for (const p of isBox ? campaign.guaranteed.shop : campaign.guaranteed.consumer) chosen.push(this.#chosen(campaign, belief.inShard, p, this.#amountOf(p), eventId));
       }
       const boxed = batch.boxedBy;
+      let held: HeldLimits | null = null;
       let decided;
       try {
-        decided = await this.#batcher.run(tag, {
+        held = campaign && belief ? await this.#limits.hold({ campaign, day: belief.call.day, user: req.user, ip: req.ip, clerk: req.clerk, codeShard: tag, levelMap, clerkChoice, chosen }) : null;
+        decided = await this.#decide(tag, campaign, belief?.call.day ?? '', {
           batchId, serial, user: req.user, eventId, head,
           campaign: belief ? belief.call : null,
           kind: batch.kind, shop: req.shop ?? '', clerk: req.clerk ?? '', lat: req.lat, lng: req.lng,
           region: batch.region ?? null,
           box: !isBox && boxed ? `${boxed.batchId}:${Math.floor(serial / boxed.perBox)}` : '',
           boxKm: boxed ? (boxed.radiusKm ?? SHOP_RADIUS_KM) : 0,
-          ip: req.ip, levelMap, clerkChoice, chosen,
+          ip: req.ip, levelMap, clerkChoice,
+          pre: held?.pre ?? '',
+          shortAllowed: campaign !== null && ALL_SHARDS.length > 1 && this.puller !== null && !this.#anyExhausted(campaign, chosen, clerkChoice, belief?.call.day ?? ''),
+          chosen,
         });
       } catch (err) {
+        await held?.releaseAll();
         throw unavailable(this.faults.failed(err));
       }
       this.faults.recovered();
       const { reply, now } = decided;
       const outcome = reply[0];
+      if (outcome === 'stale' || outcome === 'expired' || outcome === 'error') await held?.releaseAll();
+      else await held?.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, reply[9] === '1');
       if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {
         // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge, or was
         // off altogether (the clock's shift moved): again, at the time the script saw
@@ -166,12 +194,79 @@ export class ScanService {
         if (reply[1] === 'no_batch') throw unavailable(`batch ${batchId} is not registered in this shard (no_batch)`);
         throw new Error(`scan script failed for batch ${batchId} serial ${serial}: ${reply[6]}`);
       }
+      if (isBox && reply[2] === '1' && outcome !== 'blocked' && ALL_SHARDS.length > 1) await this.#shareBox(tag, batchId, serial, req, now);
       const body = scanAnswer(reply, {
         eventId, batchId, serial, codeTail: batchJson.codeTail,
         campaignJson: campaign ? JSON.stringify(campaign.def.id) : 'null',
         at: this.#iso.text(now), iso: (ms) => this.#iso.text(ms), decidedAt: now,
       });
       return { body, outcome, reason: reply[1] };
+    }
+  }
+
+  /**
+   * One scan call; a prize out in the shard's bucket (`short`) pulls units from the other shards and the
+   * scan goes again, with the same draw: only when no shard has any is it out of stock (budget, cap).
+   */
+  async #decide(tag: ShardTag, campaign: CompiledCampaign | null, day: string, args: ScanArgs): Promise<{ reply: ScanReply; now: number }> {
+    for (let pulls = 0; ; pulls++) {
+      const d = await this.#batcher.run(tag, args);
+      if (d.reply[0] !== 'short' || campaign === null) return d;
+      const kind = d.reply[1] as ShortKind;
+      const prize = d.reply[5];
+      const moved = pulls < MAX_PULLS && kind !== 'p' && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
+      if (moved === 0) args = { ...args, shortAllowed: false };
+    }
+  }
+
+  async #pull(campaign: CompiledCampaign, prize: string, kind: 's' | 'b' | 'd', day: string, target: ShardTag, need: number): Promise<number> {
+    const moved = await (this.puller as UnitPuller).pull(
+      kind === 'd'
+        ? { campaignId: campaign.def.id, prize, kind: 'daily', day, dailyCap: campaign.def.prizes.find((p) => p.id === prize)?.dailyCap ?? 0 }
+        : { campaignId: campaign.def.id, prize, kind: kind === 's' ? 'stock' : 'budget' },
+      target,
+      need,
+    );
+    if (moved === 0) this.#exhausted.set(`${campaign.def.id}|${prize}|${kind}|${kind === 'd' ? day : ''}`, Date.now() + EXHAUSTED_MS);
+    return moved;
+  }
+
+  /** whether a pull found no unit of a prize the scan may win a moment ago: then `short` would only cost a call */
+  #anyExhausted(campaign: CompiledCampaign, chosen: readonly ChosenPrize[], clerkChoice: number, day: string): boolean {
+    if (this.#exhausted.size === 0) return false;
+    const now = Date.now();
+    for (let i = 0; i < chosen.length; i++) {
+      if (i + 1 === clerkChoice) continue;
+      const p = campaign.def.prizes[chosen[i]!.spec - 1]!;
+      for (const kind of ['s', 'b', 'd'] as const) {
+        const key = `${campaign.def.id}|${p.id}|${kind}|${kind === 'd' ? day : ''}`;
+        const until = this.#exhausted.get(key);
+        if (until === undefined) continue;
+        if (until > now) return true;
+        this.#exhausted.delete(key);
+      }
+    }
+    return false;
+  }
+
+  /** the id of the prize the scanner won: the chosen prize whose JSON the script answered */
+  #wonPrize(campaign: CompiledCampaign | null, chosen: readonly ChosenPrize[], json: string): string | null {
+    const c = chosen.find((x) => x.json === json);
+    return campaign && c ? (campaign.def.prizes[c.spec - 1]?.id ?? null) : null;
+  }
+
+  /**
+   * A box's items may live in every shard and read the box's shop there: its first scan wrote the record
+   * in its own shard, the others get a copy. Should this fail, the items of that box in the other shards
+   * miss the shop (their scans are still decided). The box is opened either way: its answer stands, the
+   * fault is logged and counted.
+   */
+  async #shareBox(tag: ShardTag, batchId: number, serial: number, req: ScanRequest, now: number): Promise<void> {
+    const fields = ['shop', req.shop ?? '', 'at', String(now), ...(req.lat !== null && req.lng !== null ? ['lat', String(req.lat), 'lng', String(req.lng)] : [])];
+    try {
+      await Promise.all(ALL_SHARDS.filter((t) => t !== tag).map((t) => this.redis.hset(keys.box(t, batchId, serial), ...fields)));
+    } catch (err) {
+      this.faults.failed(err);
     }
   }
 

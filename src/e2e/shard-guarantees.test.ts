@@ -1,0 +1,152 @@
+// Guarantees 1, 2 and 7 with one campaign spread over three shards (SCANLOT_SHARDS=3 on one redis-server:
+// the same scripts and keys as on a cluster): stock, budget and daily caps split into buckets that sum to
+// the totals, user and IP limits exact wherever the user's codes live, one consumption per code.
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../testing/engine-fixture.js';
+import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { allEvents, waitForBacklog } from '../testing/events.js';
+
+const S = 3;
+const fx = useEngine({ env: { SCANLOT_SHARDS: String(S), SCANLOT_REPEATS_PER_MINUTE: '1000000' } });
+const tags = ['{s0}', '{s1}', '{s2}'];
+
+async function setup(prizes: Record<string, unknown>[], extra: Record<string, unknown> = {}, size = 400): Promise<{ batchId: number; campaignId: string }> {
+  const sku = uniqueSku();
+  const b = await fx.engine.api('POST', '/v1/batches', { sku, size });
+  expect(b.status).toBe(201);
+  const campaignId = `c-${sku}`;
+  const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, prizes.map((p) => ({ name: 'Prize', ...p })), extra));
+  expect(c.status).toBe(201);
+  return { batchId: b.body.batchId, campaignId };
+}
+
+type Answer = { status: number; body: any };
+
+async function scanAll(batchId: number, serials: number[], user: (i: number) => string): Promise<Answer[]> {
+  return Promise.all(serials.map((serial, i) => fx.engine.scan({ code: fx.engine.codec.encode(batchId, serial), user: user(i) })));
+}
+
+const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+function tally(results: Answer[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const r of results) {
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const k = r.body.reason ? `${r.body.outcome}/${r.body.reason}` : r.body.outcome;
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return t;
+}
+
+describe('three shards', () => {
+  it('records three shard tags; consecutive serials land on different shards, one bit each', async () => {
+    expect(JSON.parse((await fx.redis.client.get('{meta}:shards')) as string)).toEqual(tags);
+    const { batchId } = await setup([{ id: 'p', kind: 'gift', probability: 0 }], {}, 30);
+    tally(await scanAll(batchId, range(30), (i) => `bits${i}`));
+    for (const [k, t] of tags.entries()) {
+      // serial s lives in shard (s + batchId) mod 3 at bit ⌊s / 3⌋: ten codes, ten bits, no gaps
+      expect(await fx.redis.client.bitcount(`${t}:seen:${batchId}`)).toBe(10);
+      const serial = range(30).find((s) => (s + batchId) % S === k)!;
+      expect(await fx.redis.client.getbit(`${t}:seen:${batchId}`, Math.floor(serial / S))).toBe(1);
+      expect(await fx.redis.client.exists(`${t}:code:${batchId}:${serial}`)).toBe(1);
+    }
+  });
+
+  it('campaign buckets split stock and budget over the shards: the parts sum to the totals', async () => {
+    const { campaignId } = await setup([{ id: 'g', kind: 'gift', probability: 0.1, stock: 7 }, { id: 'c', kind: 'cash', probability: 0.1, amount: 1, budget: 1000 }]);
+    const states = await Promise.all(tags.map((t) => fx.redis.client.hgetall(`${t}:cp:${campaignId}:state`)));
+    expect(states.map((s) => Number(s['s:g']))).toEqual([2, 2, 3]);
+    expect(states.map((s) => Number(s['b:c']))).toEqual([333, 333, 334]);
+    expect(new Set(states.map((s) => s.seed)).size).toBe(1);
+  });
+});
+
+describe('prize limits under 320 concurrent first scans over three shards', () => {
+  it('stock 7: exactly 7 won', async () => {
+    const { batchId } = await setup([{ id: 'p', kind: 'gift', probability: 1, stock: 7 }]);
+    expect(tally(await scanAll(batchId, range(320), (i) => `u${i}`))).toEqual({ won: 7, 'lost/out_of_stock': 313 });
+  });
+
+  it('budget 1000 of fixed 150: exactly 6 won', async () => {
+    const { batchId, campaignId } = await setup([{ id: 'p', kind: 'cash', probability: 1, amount: 150, budget: 1000 }]);
+    expect(tally(await scanAll(batchId, range(320), (i) => `u${i}`))).toEqual({ won: 6, 'lost/budget': 314 });
+    const c = await fx.engine.api('GET', `/v1/campaigns/${campaignId}`);
+    expect(c.body.prizes[0].budgetLeft).toBe(100);
+  });
+
+  it('dailyCap 5: exactly 5 won today', async () => {
+    const { batchId } = await setup([{ id: 'p', kind: 'gift', probability: 1, dailyCap: 5 }]);
+    expect(tally(await scanAll(batchId, range(320), (i) => `u${i}`))).toEqual({ won: 5, 'lost/daily_cap': 315 });
+  });
+
+  it('perUserCap 2: each of 4 users wins exactly twice, whatever shard their codes are in', async () => {
+    const { batchId } = await setup([{ id: 'p', kind: 'gift', probability: 1, perUserCap: 2 }]);
+    const results = await scanAll(batchId, range(320), (i) => `u${i % 4}`);
+    expect(tally(results)).toEqual({ won: 8, 'lost/user_cap': 312 });
+    for (let u = 0; u < 4; u++) expect(results.filter((r, i) => i % 4 === u && r.body.outcome === 'won').length).toBe(2);
+  });
+
+  it('userWinsPerDay 3 and userScansPerDay 50 of one user: 3 wins, 50 scans decided, the rest refused', async () => {
+    const { batchId } = await setup([{ id: 'p', kind: 'points', probability: 1, amount: 5 }], { limits: { userWinsPerDay: 3, userScansPerDay: 50 } });
+    const results = await scanAll(batchId, range(120), () => 'one-user');
+    expect(tally(results)).toEqual({ won: 3, 'lost/user_cap': 47, 'blocked/user_daily_limit': 70 });
+    // refused scans never consumed their code: 70 codes are still fresh
+    const fresh = results.map((r, i) => (r.body.reason === 'user_daily_limit' ? i : -1)).filter((i) => i >= 0);
+    expect(fresh).toHaveLength(70);
+    const again = await fx.engine.scan({ code: fx.engine.codec.encode(batchId, fresh[0]!), user: 'another-user' });
+    expect(again.body).toMatchObject({ outcome: 'won', scan: { count: 1 } });
+  });
+
+  it('a lost scan gives back what it reserved: users whose draw found no stock win once after a top-up', async () => {
+    // perUserCap 1 and userWinsPerDay 1 reserve a win on the user's home shard before the draw; a scan
+    // that loses (out of stock) gives it back, or these users would be refused (user_cap) after the top-up
+    const { batchId, campaignId } = await setup([{ id: 'p', kind: 'gift', probability: 1, stock: 3, perUserCap: 1 }], { limits: { userWinsPerDay: 1 } });
+    const first = await scanAll(batchId, range(60), (i) => `r${i}`);
+    expect(tally(first)).toEqual({ won: 3, 'lost/out_of_stock': 57 });
+    const losers = first.map((r, i) => (r.body.outcome === 'lost' ? i : -1)).filter((i) => i >= 0);
+    expect((await fx.engine.api('PATCH', `/v1/campaigns/${campaignId}`, { prizes: [{ id: 'p', addStock: 1000 }] })).status).toBe(200);
+    const second = await scanAll(batchId, range(losers.length * 2, 100), (i) => `r${losers[i % losers.length]}`);
+    expect(tally(second)).toEqual({ won: losers.length, 'lost/user_cap': losers.length });
+  });
+});
+
+describe('a clerk over three shards', () => {
+  it('a clerk rebate with perUserCap 2 is won twice by the clerk, wherever the scanned codes live', async () => {
+    const { batchId, campaignId } = await setup([
+      { id: 'pts', kind: 'points', probability: 1, amount: 1 },
+      { id: 'rebate', kind: 'cash', for: 'clerk', probability: 1, amount: 100, perUserCap: 2 },
+    ]);
+    const results = await Promise.all(range(60).map((i) => fx.engine.scan({ code: fx.engine.codec.encode(batchId, i), user: `cl${i}`, clerk: 'k_7' })));
+    expect(tally(results)).toEqual({ won: 60 });
+    await waitForBacklog(fx.engine);
+    const rebates = (await allEvents(fx.engine)).filter((e) => e.campaignId === campaignId && e.clerkPrize !== null);
+    expect(rebates).toHaveLength(2);
+  });
+});
+
+describe('one consumption per code over three shards', () => {
+  it('50 concurrent scans of one code: exactly one first scan, 49 repeats', async () => {
+    const { batchId } = await setup([{ id: 'p', kind: 'gift', probability: 1 }]);
+    for (const serial of [3, 4, 5]) {
+      const code = fx.engine.codec.encode(batchId, serial);
+      const results = await Promise.all(range(50).map((i) => fx.engine.scan({ code, user: `c${serial}-${i}` })));
+      expect(tally(results)).toEqual({ won: 1, repeat: 49 });
+      expect(results.map((r) => r.body.scan.count).sort((a, b) => a - b)).toEqual(range(50, 1));
+    }
+  });
+});
+
+// last: once it saw an IP past a campaign's limit, the engine answers that IP 429 for the rest of the minute
+describe('an IP limit over three shards', () => {
+  it('ipScansPerMinute 20 from one address (the test client) over codes of every shard: exactly 20 decided', async () => {
+    const { batchId } = await setup([{ id: 'p', kind: 'gift', probability: 0 }], { limits: { ipScansPerMinute: 20 } });
+    const results = await scanAll(batchId, range(90), (i) => `ipu${i}`);
+    const decided = results.filter((r) => r.status === 200 && r.body.outcome === 'lost');
+    expect(decided).toHaveLength(20);
+    for (const r of results) {
+      if (r.status === 200) expect([r.body.outcome, r.body.reason]).toEqual(expect.arrayContaining([expect.stringMatching(/^(lost|blocked)$/)]));
+      else expect(r.status).toBe(429);
+    }
+    expect(results.filter((r) => r.body.reason === 'ip_limit').length).toBeGreaterThan(0);
+  });
+});
