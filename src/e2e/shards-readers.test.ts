@@ -52,7 +52,7 @@ describe('campaign buckets and figures over three shards', () => {
     expect(new Set(states.map((h) => h.seed)).size).toBe(1);
 
     // 12 first scans, four in each shard, and one repeat
-    const answers = [];
+    const answers: any[] = [];
     for (let s = 0; s < 12; s++) answers.push(await scanCode(id, s, { user: `shu${s}` }));
     expect(answers.map((r) => r.body.outcome)).toEqual(Array(12).fill('won'));
     expect(new Set(answers.map((_, s) => shardOf(id, s))).size).toBe(3);
@@ -135,7 +135,7 @@ describe('fulfilment over three shards', () => {
     const id = await batch(sku, 20);
     await campaign(liveCampaign(`shf-${sku}`, sku, [{ id: 'mug', name: 'Mug', kind: 'gift', probability: 1 }]));
     const user = `shf_${sku.slice(4)}`;
-    const wins = [];
+    const wins: any[] = [];
     for (let s = 0; s < 3; s++) wins.push((await scanCode(id, s, { user })).body);
     expect(new Set([0, 1, 2].map((s) => shardOf(id, s))).size).toBe(3);
     await waitForBacklog(fx.engine);
@@ -154,7 +154,7 @@ describe('fulfilment over three shards', () => {
     const cashSku = uniqueSku();
     const cashBatch = await batch(cashSku, 20);
     await campaign(liveCampaign(`shc-${cashSku}`, cashSku, [{ id: 'red', name: 'Red', kind: 'cash', probability: 1, amount: 10, budget: 1000 }]));
-    const cash = [];
+    const cash: string[] = [];
     for (let s = 0; s < 6; s++) cash.push((await scanCode(cashBatch, s, { user: `${user}c${s}` })).body.eventId as string);
     await waitForBacklog(fx.engine);
     const listed: string[] = [];
