@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { waitForBacklog } from '../testing/events.js';
-import { deploymentShards } from '../testing/clock-shift.js';
+import { deploymentShards } from '../testing/shards.js';
 import { keys } from '../redis/keys.js';
 
 const fx = useEngine({ env: { SCANLOT_SHARDS: '3' } });

@@ -1,13 +1,8 @@
 // The shared clock's shift (keys.clockShift) for tests and drills: every shard's script reads its own
 // shard's key, so a shift is set on every shard the deployment recorded (keys.shards), not on {s0} alone.
 import type { Redis } from 'ioredis';
-import { keys, type ShardTag } from '../redis/keys.js';
-
-/** The shard tags the engine recorded under {meta}:shards (`['{s0}']` before an engine started). */
-export async function deploymentShards(redis: Redis): Promise<ShardTag[]> {
-  const raw = await redis.get(keys.shards);
-  return raw === null ? ['{s0}'] : (JSON.parse(raw) as ShardTag[]);
-}
+import { keys } from '../redis/keys.js';
+import { deploymentShards } from './shards.js';
 
 /** Makes every shard's clock read `at` (ms) now: the shift is `at` minus this machine's clock. */
 export async function shiftClockTo(redis: Redis, at: number): Promise<void> {
