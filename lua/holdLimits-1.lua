@@ -30,8 +30,10 @@
                 reserved prize wins.
       uncount  {'x', the IP minute counter's key}
       unclerk  {'y', the clerk's hash, prize id}: gives back a reserved win of the clerk's prize
+    5 deadline, ms of Redis' TIME without the shift: once it has passed, reserve, count IP and clerk
+      entries do nothing and answer 'e' (the engine has answered, or will answer, 503); releases apply
 
-  Returns one string, 5 values per entry joined by \31:
+  Returns one string, 5 values per entry joined by \31 (first value 'e': past the deadline, nothing done):
     reserve: status ('-' ok | 'b' blacklisted | 'u' past userScansPerDay), member level '0'..'9',
              grants (one character per chosen prize: '1' the user may win it, '0' a user limit refuses it),
              '1' when a win of the day was reserved else '0', the reserved prize ids joined by ','
@@ -41,7 +43,9 @@
 ]]
 
 local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) + (tonumber(redis.call('GET', ARGV[3])) or 0)
+local realNow = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = realNow + (tonumber(redis.call('GET', ARGV[3])) or 0)
+local expired = realNow > tonumber(ARGV[5])
 local minute = string.format('%d', math.floor(now / 60000))
 local memberPrefix, anonPrefix = ARGV[1], ARGV[2]
 local entries = cmsgpack.unpack(ARGV[4])
@@ -167,7 +171,8 @@ end
 for i = 1, #entries do
   local e = entries[i]
   local reply
-  if e[1] == 'u' then reply = reserve(e)
+  if expired and (e[1] == 'u' or e[1] == 'i' or e[1] == 'k') then reply = {'e', '', '', '', ''}
+  elseif e[1] == 'u' then reply = reserve(e)
   elseif e[1] == 'i' then reply = countIp(e)
   elseif e[1] == 'r' then reply = release(e)
   elseif e[1] == 'k' then reply = clerk(e)

@@ -60,6 +60,9 @@
            'd' (perPeriod units a day in the time zone) or 'h' (an hour)
         14 campaign id (names the campaign's fields in a user's hash)
         15 the day's number since the campaign's first day (0 on the day startsAt falls in)
+        16 where items 8 and 9 are counted, one character each: 's' in the shard of the code (the limit,
+           or with several shards its part: src/scan/limit-placement.ts), 'h' on the user's home shard
+           (here only for scans whose `pre` says the user is decided here)
     11 MessagePack array of scans, each an array:
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
         6 campaign index into ARGV 10 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
@@ -141,8 +144,9 @@ end
 -- s: the scan being decided; c: its campaign block (nil when none); the helpers read these. grants: the
 -- user limits decided on the user's home shard ('1'/'0' per chosen prize), nil when decided here
 local s, c, user, shop, diverted, grants
--- the scanner's wins today and wins per capped prize (decided here: read from the user's hash)
-local winsToday, capWins
+-- the scanner's wins today and wins per capped prize (decided here: read from the user's hash); the
+-- user's day limits this shard checks for the scan (0: none here)
+local winsToday, capWins, perDayHere, winsPerDayHere
 -- the scanner's own hash (a member's, or an anonymous visitor's counters) and its fields to write
 local userKey, userWrites
 
@@ -215,11 +219,13 @@ end
 
 -- whether the scanner's own limits (userWinsPerDay, perUserCap) let the scanner win chosen prize g
 local function userAllows(g, spec)
-  if grants then return string.sub(grants, g, g) == '1' end
-  local perUserCap = tonumber(spec[5])
-  if perUserCap > 0 and (capWins[spec[1]] or 0) >= perUserCap then return false end
-  local winsPerDay = tonumber(c[9])
-  return not (winsPerDay > 0 and winsToday >= winsPerDay)
+  if grants then
+    if string.sub(grants, g, g) ~= '1' then return false end
+  else
+    local perUserCap = tonumber(spec[5])
+    if perUserCap > 0 and (capWins[spec[1]] or 0) >= perUserCap then return false end
+  end
+  return not (winsPerDayHere > 0 and winsToday >= winsPerDayHere)
 end
 
 -- Reason this shard's buckets cannot give the prize now, or '' and their state (stock, budget, paced
@@ -311,13 +317,22 @@ local function scanOne()
   userKey = (anon and anonPrefix or memberPrefix) .. user
   local level, day, scansToday = 0, nil, 0
   local userRefusal = ''
-  winsToday, capWins = 0, {}
+  winsToday, capWins, perDayHere, winsPerDayHere = 0, {}, 0, 0
+  if c then
+    perDayHere = (userPre == 'L' or string.sub(c[16], 1, 1) == 's') and tonumber(c[8]) or 0
+    winsPerDayHere = (userPre == 'L' or string.sub(c[16], 2, 2) == 's') and tonumber(c[9]) or 0
+  end
   if userPre ~= 'L' then
     level = tonumber(userPre)
     local st = string.sub(pre, 4, 4)
     if st == 'b' then return blocked('blacklisted') end
     if st == 'u' then userRefusal = 'user_daily_limit' end
     grants = string.sub(pre, 5)
+    -- the day limits split over the shards are counted here all the same
+    if perDayHere > 0 or winsPerDayHere > 0 then
+      local v = redis.call('HMGET', userKey, 'd:' .. c[14], 'us:' .. c[14], 'uw:' .. c[14])
+      if v[1] == c[5] then scansToday, winsToday = tonumber(v[2]) or 0, tonumber(v[3]) or 0 end
+    end
   elseif c or not anon then
     local fields = anon and {} or {'blocked', 'level'}
     local base = #fields
@@ -399,8 +414,8 @@ local function scanOne()
       if ipn > ipPerMinute then return blocked('ip_limit') end
     end
     if userRefusal ~= '' then return blocked(userRefusal) end
-    local perDay = tonumber(c[8])
-    if perDay > 0 and not grants then
+    local perDay = perDayHere
+    if perDay > 0 then
       -- counted before the check, like the IP limit: a scan refused further down still counts
       scansToday = scansToday + 1
       userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday)}
@@ -442,19 +457,17 @@ local function scanOne()
       else
         outcome, prizeJson = 'won', json
         awardPrize(spec, amount, dayKey, left)
-        if not grants then
-          local n = #userWrites
-          if tonumber(c[9]) > 0 then
-            if n == 0 then
-              userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday + 1)}
-              n = 6
-            else
-              userWrites[6] = int(winsToday + 1)
-            end
+        local n = #userWrites
+        if winsPerDayHere > 0 then
+          if n == 0 then
+            userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday + 1)}
+            n = 6
+          else
+            userWrites[6] = int(winsToday + 1)
           end
-          if tonumber(spec[5]) > 0 then
-            userWrites[n + 1], userWrites[n + 2] = 'w:' .. c[14] .. ':' .. spec[1], int((capWins[spec[1]] or 0) + 1)
-          end
+        end
+        if not grants and tonumber(spec[5]) > 0 then
+          userWrites[n + 1], userWrites[n + 2] = 'w:' .. c[14] .. ':' .. spec[1], int((capWins[spec[1]] or 0) + 1)
         end
       end
     end

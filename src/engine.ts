@@ -179,8 +179,10 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const wins = new Wins(redis, events);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
-  const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'));
+  const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'), () => clock.realNow() + COMMAND_TIMEOUT_MS - 1000);
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, null);
+  metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);
+  metrics.gauge('scanlot_limit_script_calls', 'holdLimits script calls this engine sent (user, clerk and IP limits kept on another shard than the code)', () => limitsBatcher.calls);
   const server = await listen(
     [
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),

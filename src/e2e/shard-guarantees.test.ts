@@ -110,6 +110,24 @@ describe('prize limits under 320 concurrent first scans over three shards', () =
   });
 });
 
+describe('a day limit of at least 1,000 per shard', () => {
+  const limitCalls = async (): Promise<number> => {
+    const m = await fetch(`${fx.engine.url}/metrics`).then((r) => r.text());
+    return Number(/^scanlot_limit_script_calls (\d+)/m.exec(m)?.[1]);
+  };
+
+  it('is split into per-shard parts counted where the code is: no second call, and a shard stops at its part', async () => {
+    const { batchId } = await setup([{ id: 'p', kind: 'points', probability: 1, amount: 1 }], { limits: { userScansPerDay: 3000 } }, 3100);
+    const before = await limitCalls();
+    // 1,010 codes of one user, all in one shard: its part is 1,000
+    const oneShard = range(3100).filter((serial) => (serial + batchId) % S === 0).slice(0, 1010);
+    const results: Answer[] = [];
+    for (let i = 0; i < oneShard.length; i += 200) results.push(...(await scanAll(batchId, oneShard.slice(i, i + 200), () => 'heavy-user')));
+    expect(tally(results)).toEqual({ won: 1000, 'blocked/user_daily_limit': 10 });
+    expect(await limitCalls()).toBe(before);
+  });
+});
+
 describe('a clerk over three shards', () => {
   it('a clerk rebate with perUserCap 2 is won twice by the clerk, wherever the scanned codes live', async () => {
     const { batchId, campaignId } = await setup([

@@ -39,14 +39,21 @@ export interface ClerkReserved {
   readonly reserved: boolean;
 }
 
-/** what one entry answered: reserve → Reserved, countIp → CountedIp, clerk → ClerkReserved, the others → null */
-export type LimitReply = Reserved | CountedIp | ClerkReserved | null;
+/** what one entry answered: reserve → Reserved, countIp → CountedIp, clerk → ClerkReserved, the others → null; LimitsExpired when past the deadline */
+export type LimitReply = Reserved | CountedIp | ClerkReserved | LimitsExpired | null;
 
 const REPLY_FIELDS = 5;
 const SEPARATOR = '\x1f';
 
+/** Redis reached a reserve, count IP or clerk entry after its deadline: nothing was done. */
+export class LimitsExpired extends Error {
+  constructor() {
+    super('redis reached the limits after their deadline; nothing was done');
+  }
+}
+
 /** KEYS and ARGV of one call, in the header's order. */
-export function holdLimitsArgs(tag: ShardTag, entries: readonly LimitEntry[]): (string | Buffer)[] {
+export function holdLimitsArgs(tag: ShardTag, entries: readonly LimitEntry[], deadline: number): (string | Buffer)[] {
   const w = new MsgpackWriter(256 * entries.length + 64);
   w.array(entries.length);
   for (const e of entries) {
@@ -106,7 +113,7 @@ export function holdLimitsArgs(tag: ShardTag, entries: readonly LimitEntry[]): (
         break;
     }
   }
-  return [keys.events(tag), keys.member(tag, ''), keys.anonCounters(tag, ''), keys.clockShift(tag), w.take()];
+  return [keys.events(tag), keys.member(tag, ''), keys.anonCounters(tag, ''), keys.clockShift(tag), w.take(), String(deadline)];
 }
 
 /** The IP minute counter's prefix on the IP's home shard (the script appends the minute). */
@@ -117,6 +124,7 @@ export function readLimitReply(reply: unknown, entries: readonly LimitEntry[]): 
   if (values.length !== entries.length * REPLY_FIELDS) throw new Error(`holdLimits answered ${values.length} values for ${entries.length} entries`);
   return entries.map((e, i) => {
     const v = values.slice(i * REPLY_FIELDS, (i + 1) * REPLY_FIELDS);
+    if (v[0] === 'e') return new LimitsExpired();
     if (e.kind === 'reserve') {
       return { status: v[0] as Reserved['status'], level: Number(v[1]), grants: v[2] ?? '', winSlot: v[3] === '1', prizes: v[4] ? (v[4] as string).split(',') : [] };
     }

@@ -10,6 +10,7 @@ import type { CompiledCampaign } from '../campaigns/campaign-store.js';
 import type { ChosenPrize } from './scan-script-call.js';
 import { ipCounterPrefix, type ClerkReserved, type CountedIp, type LimitEntry, type LimitPrize, type Reserved } from './hold-limits-call.js';
 import type { LimitsBatcher } from './limits-batcher.js';
+import { placeLimit } from './limit-placement.js';
 
 export interface HeldLimits {
   /** the scan call's item 20 */
@@ -39,13 +40,19 @@ export class HomeLimits {
   async hold(x: LimitsInput): Promise<HeldLimits | null> {
     if (ALL_SHARDS.length === 1) return null;
     const d = x.campaign.def;
-    const limits = d.limits;
+    const S = ALL_SHARDS.length;
+    // the limits kept whole on a home shard; split ones are counted in the code's shard (limit-placement.ts)
+    const limits = {
+      userScansPerDay: placeLimit(d.limits.userScansPerDay, 0, S).home,
+      userWinsPerDay: placeLimit(d.limits.userWinsPerDay, 0, S).home,
+      ipScansPerMinute: placeLimit(d.limits.ipScansPerMinute, 0, S).home,
+    };
     const prizes = x.chosen.map((c, i) => {
       const p = d.prizes[c.spec - 1]!;
       return { id: p.id, perUserCap: p.perUserCap ?? 0, guaranteed: p.guaranteed === true && p.release != null, clerk: i + 1 === x.clerkChoice };
     });
-    const needUser = (limits.userScansPerDay ?? 0) > 0 || (limits.userWinsPerDay ?? 0) > 0 || prizes.some((p) => !p.clerk && p.perUserCap > 0);
-    const ipLimit = limits.ipScansPerMinute ?? 0;
+    const needUser = limits.userScansPerDay > 0 || limits.userWinsPerDay > 0 || prizes.some((p) => !p.clerk && p.perUserCap > 0);
+    const ipLimit = limits.ipScansPerMinute;
     const clerkPrize = x.clerk !== null && x.clerkChoice > 0 ? prizes[x.clerkChoice - 1]! : null;
     const code = ALL_SHARDS.indexOf(x.codeShard);
     const userHome = needUser ? homeIndex(x.user) : code;
@@ -58,7 +65,7 @@ export class HomeLimits {
     const reserve: LimitEntry | null =
       userHome === code
         ? null
-        : { kind: 'reserve', user: x.user, campaignId: d.id, day: x.day, userScansPerDay: limits.userScansPerDay ?? 0, userWinsPerDay: limits.userWinsPerDay ?? 0, levelMap: x.levelMap, chosen: prizes };
+        : { kind: 'reserve', user: x.user, campaignId: d.id, day: x.day, userScansPerDay: limits.userScansPerDay, userWinsPerDay: limits.userWinsPerDay, levelMap: x.levelMap, chosen: prizes };
     const count: LimitEntry | null = ipHome === code ? null : { kind: 'countIp', counterPrefix: ipCounterPrefix(campaignPrefix(ipTag, d.id), x.ip), ipScansPerMinute: ipLimit };
     const clerkTag = ALL_SHARDS[clerkHome] as ShardTag;
     const clerkKey = `${campaignPrefix(clerkTag, d.id)}clerk:${x.clerk ?? ''}`;
@@ -77,7 +84,7 @@ export class HomeLimits {
       const work: Promise<unknown>[] = [];
       // blacklisted: the reservation wrote nothing
       if (reserved && reserved.status !== 'b') {
-        work.push(this.batcher.run(userTag, { kind: 'release', user: x.user, campaignId: d.id, day: x.day, scans: (limits.userScansPerDay ?? 0) > 0, wins: reserved.winSlot, prizes: reserved.prizes }));
+        work.push(this.batcher.run(userTag, { kind: 'release', user: x.user, campaignId: d.id, day: x.day, scans: limits.userScansPerDay > 0, wins: reserved.winSlot, prizes: reserved.prizes }));
       }
       if (counted) work.push(this.batcher.run(ipTag, { kind: 'uncount', counterKey: counted.counterKey }));
       if (clerkReserved?.reserved) work.push(unclerk());

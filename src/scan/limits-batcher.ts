@@ -3,12 +3,12 @@
 // by the scans of the turn whose users live in the same shard.
 import { runScript, type LuaScript, type RedisClient } from '../redis/scripts.js';
 import type { ShardTag } from '../redis/keys.js';
-import { holdLimitsArgs, readLimitReply, type LimitEntry, type LimitReply } from './hold-limits-call.js';
+import { holdLimitsArgs, LimitsExpired, readLimitReply, type LimitEntry, type LimitReply } from './hold-limits-call.js';
 import { MAX_SCANS_PER_CALL } from './scan-batcher.js';
 
 interface Pending {
   entries: LimitEntry[];
-  waiters: { resolve(r: LimitReply): void; reject(err: unknown): void }[];
+  waiters: { resolve(r: Exclude<LimitReply, LimitsExpired>): void; reject(err: unknown): void }[];
 }
 
 export class LimitsBatcher {
@@ -21,16 +21,21 @@ export class LimitsBatcher {
     for (const [tag, q] of this.#queues) if (q.entries.length > 0) this.#flush(tag, q);
   };
 
-  constructor(private readonly redis: RedisClient, private readonly script: LuaScript) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly script: LuaScript,
+    /** the deadline of a call sent now (see the script's header) */
+    private readonly deadline: () => number,
+  ) {}
 
-  run(tag: ShardTag, entry: LimitEntry): Promise<LimitReply> {
+  run(tag: ShardTag, entry: LimitEntry): Promise<Exclude<LimitReply, LimitsExpired>> {
     let q = this.#queues.get(tag);
     if (q === undefined) {
       q = { entries: [], waiters: [] };
       this.#queues.set(tag, q);
     }
     q.entries.push(entry);
-    const p = new Promise<LimitReply>((resolve, reject) => (q as Pending).waiters.push({ resolve, reject }));
+    const p = new Promise<Exclude<LimitReply, LimitsExpired>>((resolve, reject) => (q as Pending).waiters.push({ resolve, reject }));
     if (q.entries.length >= MAX_SCANS_PER_CALL) this.#flush(tag, q);
     else if (!this.#scheduled) {
       this.#scheduled = true;
@@ -44,7 +49,7 @@ export class LimitsBatcher {
     q.entries = [];
     q.waiters = [];
     this.calls++;
-    runScript(this.redis, this.script, holdLimitsArgs(tag, entries)).then(
+    runScript(this.redis, this.script, holdLimitsArgs(tag, entries, this.deadline())).then(
       (raw) => {
         let replies;
         try {
@@ -53,7 +58,11 @@ export class LimitsBatcher {
           for (const w of waiters) w.reject(err);
           return;
         }
-        for (let i = 0; i < waiters.length; i++) waiters[i]!.resolve(replies[i] ?? null);
+        for (let i = 0; i < waiters.length; i++) {
+          const r = replies[i] ?? null;
+          if (r instanceof LimitsExpired) waiters[i]!.reject(r);
+          else waiters[i]!.resolve(r);
+        }
       },
       (err: unknown) => {
         for (const w of waiters) w.reject(err);

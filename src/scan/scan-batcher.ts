@@ -29,6 +29,8 @@ interface Pending {
 
 export class ScanBatcher {
   readonly #queues = new Map<ShardTag, Pending>();
+  /** script calls sent, for /metrics (the bench's calls per scan) */
+  calls = 0;
   #scheduled = false;
   readonly #flushAll = (): void => {
     this.#scheduled = false;
@@ -63,6 +65,7 @@ export class ScanBatcher {
   #flush(_tag: ShardTag, q: Pending): void {
     const waiters = q.waiters;
     q.waiters = [];
+    this.calls++;
     runScript(this.redis, this.script, q.call.take(this.deadline(), this.believedNow())).then(
       (raw) => {
         let reply;

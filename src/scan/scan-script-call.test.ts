@@ -20,10 +20,10 @@ function numberedItems(section: string): number[] {
 }
 
 describe('scan script header', () => {
-  it('numbers 15 items per campaign and 21 fixed items per scan, chosen prizes from 22 in threes, then the shard', () => {
+  it('numbers 16 items per campaign and 21 fixed items per scan, chosen prizes from 22 in threes, then the shard', () => {
     const campaigns = header.slice(header.indexOf('    10 MessagePack array of the campaigns'), header.indexOf('    11 MessagePack array of scans'));
     const scans = header.slice(header.indexOf('    11 MessagePack array of scans'), header.indexOf('  Returns'));
-    expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(15);
+    expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(16);
     expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual([...Array.from({ length: 22 }, (_, i) => i + 1), 12, 13]);
     expect(scans).toMatch(/22\.\. chosen prizes, 3 values each/);
     expect(scans).toMatch(/12 this shard's index \(0-based\)  13 the number of shards/);
@@ -45,7 +45,7 @@ describe('one call on a real Redis', () => {
     await redis.client.hset(keys.box(t, 8, 2), 'shop', 's_box', 'lat', '23.1', 'lng', '113.3');
     await redis.client.hset(keys.campaignState(t, 'cp'), 's:g', '5', 'b:cash', '1000');
     await redis.client.xgroup('CREATE', keys.events(t), 'persist', '0', 'MKSTREAM');
-    const cs = campaignStatic(t, 'cp', now - 60_000, now + 60_000, { userScansPerDay: 10, userWinsPerDay: 10, ipScansPerMinute: 10, geofence: 'flag', positionRequired: false }, [
+    const cs = campaignStatic(t, 'cp', now - 60_000, now + 60_000, { userScansPerDay: 10, userWinsPerDay: 10, ipScansPerMinute: 10, limitModes: 'ss', geofence: 'flag', positionRequired: false }, [
       { id: 'g', stock: 5, budget: null, dailyCap: 3, perUserCap: 2 },
       { id: 'cash', stock: null, budget: 1000, dailyCap: null, perUserCap: 1 },
     ]);

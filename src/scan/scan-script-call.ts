@@ -13,6 +13,8 @@ export interface CampaignStatic {
   /** userScansPerDay, userWinsPerDay, ipScansPerMinute, geofence, position required, prize specs, id */
   readonly tail: Buffer;
   readonly specCount: number;
+  /** item 16: where userScansPerDay and userWinsPerDay are counted ('s' here, 'h' on the user's home shard) */
+  readonly limitModes: string;
 }
 
 export interface PrizeSpecLimits {
@@ -25,10 +27,13 @@ export interface PrizeSpecLimits {
   readonly guaranteed?: boolean;
 }
 
+/** the limits as this shard checks them (src/scan/limit-placement.ts) */
 export interface CampaignLimits {
   readonly userScansPerDay: number | null;
   readonly userWinsPerDay: number | null;
   readonly ipScansPerMinute: number | null;
+  /** 's' or 'h' for userScansPerDay, then userWinsPerDay (header item 16) */
+  readonly limitModes: string;
   readonly geofence: 'off' | 'flag' | 'block';
   readonly positionRequired: boolean;
 }
@@ -54,7 +59,7 @@ export function campaignStatic(tag: ShardTag, id: string, startsAt: number, ends
     w.str(r !== null && p.guaranteed === true ? '1' : '0');
   }
   w.str(id);
-  return { id, prefix: campaignPrefix(tag, id), startsAt, endsAt, tail: w.take(), specCount: specs.length };
+  return { id, prefix: campaignPrefix(tag, id), startsAt, endsAt, tail: w.take(), specCount: specs.length, limitModes: limits.limitModes };
 }
 
 /** The campaign a scan names, with what the engine believes of it at its estimate of the shared clock. */
@@ -181,7 +186,7 @@ export class ScanCall {
     i = this.#campaignIndex.size + 1;
     this.#campaignIndex.set(id, i);
     const w = this.#campaigns;
-    w.array(15);
+    w.array(16);
     w.str(b.campaign.prefix);
     w.num(b.campaign.startsAt);
     w.num(b.campaign.endsAt);
@@ -191,6 +196,7 @@ export class ScanCall {
     w.num(b.dayEnd);
     w.raw(b.campaign.tail);
     w.num(b.dayIndex);
+    w.str(b.campaign.limitModes);
     return i;
   }
 

@@ -22,6 +22,7 @@ import { IsoTime } from './iso-time.js';
 import type { RedisFaults } from './redis-faults.js';
 import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
 import { HomeLimits, type HeldLimits } from './home-limits.js';
+import { placeLimit } from './limit-placement.js';
 import type { LimitsBatcher } from './limits-batcher.js';
 
 /** What a shard's bucket ran short of (lua/scanCodes-1.lua `short`): s stock, b budget, d the day's cap, p released units. */
@@ -111,6 +112,11 @@ export class ScanService {
   readonly #now: () => number;
   readonly #heard: (sharedNow: number) => void;
 
+  /** scanCodes calls sent so far */
+  get scriptCalls(): number {
+    return this.#batcher.calls;
+  }
+
   async scan(req: ScanRequest): Promise<ScanResult> {
     const input = parseScanInput(req.code);
     if (input === null) throw invalidCode();
@@ -159,8 +165,9 @@ export class ScanService {
       let held: HeldLimits | null = null;
       let decided;
       try {
-        held = campaign && belief ? await this.#limits.hold({ campaign, day: belief.call.day, user: req.user, ip: req.ip, clerk: req.clerk, codeShard: tag, levelMap, clerkChoice, chosen }) : null;
-        decided = await this.#decide(tag, campaign, belief?.call.day ?? '', {
+        // one shard: every limit is the code's shard's, no promise to wait for
+        held = campaign && belief && ALL_SHARDS.length > 1 ? await this.#limits.hold({ campaign, day: belief.call.day, user: req.user, ip: req.ip, clerk: req.clerk, codeShard: tag, levelMap, clerkChoice, chosen }) : null;
+        const args: ScanArgs = {
           batchId, serial, user: req.user, eventId, head,
           campaign: belief ? belief.call : null,
           kind: batch.kind, shop: req.shop ?? '', clerk: req.clerk ?? '', lat: req.lat, lng: req.lng,
@@ -171,16 +178,18 @@ export class ScanService {
           pre: held?.pre ?? '',
           shortAllowed: campaign !== null && ALL_SHARDS.length > 1 && this.puller !== null && !this.#anyExhausted(campaign, chosen, clerkChoice, belief?.call.day ?? ''),
           chosen,
-        });
+        };
+        decided = args.shortAllowed ? await this.#decide(tag, campaign, belief?.call.day ?? '', args) : await this.#batcher.run(tag, args);
       } catch (err) {
-        await held?.releaseAll();
+        if (held !== null) await held.releaseAll();
         throw unavailable(this.faults.failed(err));
       }
       this.faults.recovered();
       const { reply, now } = decided;
       const outcome = reply[0];
-      if (outcome === 'stale' || outcome === 'expired' || outcome === 'error') await held?.releaseAll();
-      else await held?.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, reply[9] === '1');
+      // what a home shard held for the scan: all of it back when nothing happened, the unused part otherwise
+      if (held !== null && (outcome === 'stale' || outcome === 'expired' || outcome === 'error')) await held.releaseAll();
+      else if (held !== null) await held.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, reply[9] === '1');
       if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {
         // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge, or was
         // off altogether (the clock's shift moved): again, at the time the script saw
@@ -355,8 +364,19 @@ export class ScanService {
     if (s === undefined) {
       const d = c.def;
       const position = (d as typeof d & { position?: string }).position;
+      const shard = ALL_SHARDS.indexOf(tag);
+      const scans = placeLimit(d.limits.userScansPerDay, shard, ALL_SHARDS.length);
+      const wins = placeLimit(d.limits.userWinsPerDay, shard, ALL_SHARDS.length);
+      const limits = {
+        userScansPerDay: scans.here,
+        userWinsPerDay: wins.here,
+        ipScansPerMinute: placeLimit(d.limits.ipScansPerMinute, shard, ALL_SHARDS.length).here,
+        limitModes: (scans.split ? 's' : 'h') + (wins.split ? 's' : 'h'),
+        geofence: d.geofence,
+        positionRequired: position === 'required',
+      };
       s = {
-        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, { ...d.limits, geofence: d.geofence, positionRequired: position === 'required' }, d.prizes),
+        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes),
         specOf: new Map(d.prizes.map((p, i) => [p.id, i + 1])),
       };
       byTag.set(tag, s);
