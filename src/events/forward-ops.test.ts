@@ -71,6 +71,31 @@ describe('a member\'s points won on three shards', () => {
   });
 });
 
+describe('a shard that cannot take forwarded figures', () => {
+  it('does not hold up the stream: its events reach SQLite, the figures wait in the outbox and arrive later', async () => {
+    const user = 'u-stuck';
+    const home = homeShard(user);
+    const from = SHARDS.find((t) => t !== home) as string;
+    // the target refuses the script (a key of the wrong type stands in for a primary that is down; the
+    // outbox is empty, so the record of the last entry applied can go)
+    expect(await redis.client.xlen(keys.aggOutbox(from, home))).toBe(0);
+    await redis.client.del(keys.aggForwardedFrom(home, from));
+    await redis.client.hset(keys.aggForwardedFrom(home, from), 'x', '1');
+    await redis.client.xadd(keys.events(from), '*', 'j', wonPoints(user, 4));
+    const step = await persistBatch(task(from, 'c1'));
+    expect(step.moved).toBe(1);
+    expect(step.forwardError).toMatch(/WRONGTYPE/);
+    expect(await redis.client.xlen(keys.events(from))).toBe(0);
+    expect(await redis.client.xlen(keys.aggOutbox(from, home))).toBe(1);
+    expect(await redis.client.hget(keys.member(home, user), 'points')).toBeNull();
+
+    await redis.client.del(keys.aggForwardedFrom(home, from));
+    expect((await persistBatch({ ...task(from, 'c1'), mode: 'pending' })).forwardError).toBeUndefined();
+    expect(await redis.client.hget(keys.member(home, user), 'points')).toBe('4');
+    expect(await redis.client.xlen(keys.aggOutbox(from, home))).toBe(0);
+  });
+});
+
 describe('forwarding an outbox', () => {
   const from = '{s1}';
   const to = '{s2}';
@@ -121,5 +146,17 @@ describe('forwarding an outbox', () => {
     expect(await redis.client.xlen(keys.aggOutbox(from, to))).toBe(0);
     expect((await ackEvents(redis.client, stream, 'g', 'b', ids, local, forwarded)).done).toBe(true);
     expect(await redis.client.xlen(keys.aggOutbox(from, to))).toBe(1);
+  });
+});
+
+describe('splitByShard', () => {
+  it('keeps ops on the stream\'s shard, and on keys of no shard of the deployment, local', () => {
+    const op = (key: string) => ({ kind: 'hincrby', key, field: 'f', by: 1 }) as const;
+    const { local, forwarded } = splitByShard([op('{s0}:a'), op('{s1}:b'), op('{s2}:c'), op('{s1}:d'), op('{meta}:x'), op('plain')], '{s0}');
+    expect(local.map((o) => o.key)).toEqual(['{s0}:a', '{meta}:x', 'plain']);
+    expect(forwarded.map((f) => [f.outbox, f.ops.map((o) => o.key)])).toEqual([
+      ['{s0}:agg:out:{s1}', ['{s1}:b', '{s1}:d']],
+      ['{s0}:agg:out:{s2}', ['{s2}:c']],
+    ]);
   });
 });

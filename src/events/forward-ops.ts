@@ -4,7 +4,7 @@
 // own shard, one per target shard; forwarding then applies each outbox entry once on its target
 // (lua/applyForwarded-1.lua keeps the last entry id applied) and deletes it from the outbox.
 import type { AggregateOp } from '../aggregates/aggregate-op.js';
-import { keys, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, keys, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { OutboxOps } from './ack-events-call.js';
 import { applyForwarded, type OutboxEntry } from './apply-forwarded-call.js';
@@ -12,20 +12,23 @@ import { applyForwarded, type OutboxEntry } from './apply-forwarded-call.js';
 /** outbox entries read and applied per round trip */
 const PAGE = 200;
 
-/** The shard tag a key begins with (every key of an aggregate op begins with one). */
-export function tagOfKey(key: string): ShardTag {
+/** The shard tag a key begins with, if any. */
+export function tagOfKey(key: string): ShardTag | null {
   const end = key.indexOf('}');
-  if (!key.startsWith('{') || end < 0) throw new Error(`aggregate op key without a shard tag: ${key}`);
-  return key.slice(0, end + 1);
+  return key.startsWith('{') && end > 0 ? key.slice(0, end + 1) : null;
 }
 
-/** The ops on keys of `tag` itself, and per other shard the ops for its outbox in `tag`. */
+/**
+ * The ops on keys of `tag` itself, and per other shard the ops for its outbox in `tag`. A key of no
+ * shard of the deployment stays with the local ops: the acknowledging script tries it and, on a
+ * cluster, loses that figure with a line in Redis' log, as before; it must never hold the stream up.
+ */
 export function splitByShard(ops: readonly AggregateOp[], tag: ShardTag): { local: AggregateOp[]; forwarded: OutboxOps[] } {
   const local: AggregateOp[] = [];
   const other = new Map<ShardTag, AggregateOp[]>();
   for (const op of ops) {
     const t = tagOfKey(op.key);
-    if (t === tag) {
+    if (t === null || t === tag || !ALL_SHARDS.includes(t)) {
       local.push(op);
       continue;
     }

@@ -37,6 +37,8 @@ export interface PersistResult {
   moved: number;
   /** events inserted (moved minus duplicates) */
   inserted: number;
+  /** why forwarding an outbox to another shard failed this step (its entries wait there for the next try) */
+  forwardError?: string;
 }
 
 type Entry = [string, string[] | null];
@@ -128,9 +130,22 @@ export default async function persistBatch(t: PersistTask): Promise<PersistResul
   }
 }
 
-/** Forwards the outboxes of `t.tag` for the shards named (all others when null): see forward-ops.ts. */
-async function forward(r: RedisClient, t: PersistTask, to: ReadonlySet<ShardTag> | null): Promise<void> {
-  for (const other of ALL_SHARDS) if (other !== t.tag && (to === null || to.has(other))) await forwardOutbox(r, t.tag, other);
+/**
+ * Forwards the outboxes of `t.tag` for the shards named (all others when null): see forward-ops.ts. A
+ * shard that cannot be reached must not stop this stream's events from reaching SQLite: its entries
+ * stay in the outbox, forwarded at a later step; the failure is reported, not thrown.
+ */
+async function forward(r: RedisClient, t: PersistTask, to: ReadonlySet<ShardTag> | null): Promise<string | undefined> {
+  let error: string | undefined;
+  for (const other of ALL_SHARDS) {
+    if (other === t.tag || (to !== null && !to.has(other))) continue;
+    try {
+      await forwardOutbox(r, t.tag, other);
+    } catch (err) {
+      error = `forwarding ${keys.aggOutbox(t.tag, other)}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+  return error;
 }
 
 async function persist(t: PersistTask): Promise<PersistResult> {
@@ -139,9 +154,9 @@ async function persist(t: PersistTask): Promise<PersistResult> {
   const r = await redis;
   // what a step that failed (or an engine that died) left in the outboxes: at start, after a failure,
   // and every claim round
-  if (t.mode !== 'new' && ALL_SHARDS.length > 1) await forward(r, t, null);
+  const leftover = t.mode !== 'new' && ALL_SHARDS.length > 1 ? await forward(r, t, null) : undefined;
   const entries = await read(r, t);
-  if (entries.length === 0) return { moved: 0, inserted: 0 };
+  if (entries.length === 0) return leftover === undefined ? { moved: 0, inserted: 0 } : { moved: 0, inserted: 0, forwardError: leftover };
   const ids: string[] = [];
   const rowById = new Map<string, EventRow>();
   for (const [id, fields] of entries) {
@@ -166,6 +181,6 @@ async function persist(t: PersistTask): Promise<PersistResult> {
     // another consumer took some entries over while this one stalled: it counts those, this one the rest
     if (!result.done && !(await ack(result.stillOurs)).done) throw new Error('stream entries changed owner twice during one persist step');
   }
-  if (targets.size > 0) await forward(r, t, targets);
-  return { moved: entries.length, inserted };
+  const forwardError = targets.size > 0 ? await forward(r, t, targets) : leftover;
+  return forwardError === undefined ? { moved: entries.length, inserted } : { moved: entries.length, inserted, forwardError };
 }

@@ -32,6 +32,8 @@ export class StreamConsumer {
   #failures = 0;
   #lastError: string | null = null;
   #lastSuccessAt = Date.now();
+  /** consecutive steps whose outbox forwarding failed (see persist-worker.ts forward) */
+  #forwardFailures = 0;
 
   constructor(
     private readonly redis: RedisClient,
@@ -98,6 +100,10 @@ export class StreamConsumer {
 
   async #run(task: PersistTask): Promise<PersistResult> {
     const r = (await this.#pool.run(task)) as PersistResult;
+    if (r.forwardError !== undefined) {
+      // one line when it starts failing, then one per 50: a shard down for a while must not flood the log
+      if (this.#forwardFailures++ % 50 === 0) this.log.warn({ err: r.forwardError, stream: task.stream }, 'forwarding figures to another shard failed; they wait in the outbox');
+    } else this.#forwardFailures = 0;
     this.#persisted += r.moved;
     this.#failures = 0;
     this.#lastError = null;
