@@ -39,7 +39,8 @@ interface Total {
 const better = (a: Total, b: Total): number => b.scans - a.scans || a.latest - b.latest || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 async function merged(redis: RedisClient, campaignId: string, by: 'shop' | 'clerk', limit: number): Promise<BoardRow[]> {
-  const page = Math.max(limit * 2, 100);
+  // pages grow: a board of many small counts (where no early stop is possible) takes few round trips
+  let page = Math.max(limit * 2, 100);
   const boards = ALL_SHARDS.map((t) => keys.board(t, campaignId, by));
   const latests = ALL_SHARDS.map((t) => keys.boardLatest(t, campaignId, by));
   /** per shard: where the next page starts, and the count of the last member read (0 once exhausted) */
@@ -67,6 +68,7 @@ async function merged(redis: RedisClient, campaignId: string, by: 'shop' | 'cler
       }
       for (const f of found) totals.set(f.id, f);
     }
+    page = Math.min(page * 2, 10_000);
     const ranked = [...totals.values()].sort(better);
     const threshold = edge.reduce((a, b) => a + b, 0);
     const kth = ranked[limit - 1];
