@@ -71,6 +71,22 @@ describe('a member\'s points won on three shards', () => {
   });
 });
 
+describe('a batch read again after a crash', () => {
+  it('credits the home shard once', async () => {
+    const user = 'u-replayed';
+    const home = homeShard(user);
+    const from = SHARDS.find((t) => t !== home) as string;
+    await redis.client.xadd(keys.events(from), '*', 'j', wonPoints(user, 3));
+    await redis.client.xadd(keys.events(from), '*', 'j', wonPoints(user, 3));
+    // consumer c2 read the batch and died before acknowledging it
+    await redis.client.xreadgroup('GROUP', CONSUMER_GROUP, 'c2', 'COUNT', 10, 'STREAMS', keys.events(from), '>');
+    // restarted, it stores and acknowledges its pending entries; then does so again (nothing left)
+    expect((await persistBatch({ ...task(from, 'c2'), mode: 'pending' })).moved).toBe(2);
+    expect((await persistBatch({ ...task(from, 'c2'), mode: 'pending' })).moved).toBe(0);
+    expect(await redis.client.hmget(keys.member(home, user), 'points', 'wins')).toEqual(['6', '2']);
+  });
+});
+
 describe('a shard that cannot take forwarded figures', () => {
   it('does not hold up the stream: its events reach SQLite, the figures wait in the outbox and arrive later', async () => {
     const user = 'u-stuck';
