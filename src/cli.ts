@@ -2,6 +2,7 @@
 import { parseArgs, cliContext, CliError, type CliContext } from './cli/client.js';
 import { batchCreate, batchExport, campaignCreate, stats } from './cli/admin-commands.js';
 import { audit } from './cli/audit-command.js';
+import { rebalance } from './cli/rebalance-command.js';
 import { dcrmDeadLetters, dcrmReplay } from './cli/dcrm-commands.js';
 import { keysCreate, keysList, keysRevoke } from './cli/key-commands.js';
 
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   'campaign create': campaignCreate,
   stats,
   audit,
+  rebalance,
   'dcrm replay': dcrmReplay,
   'dcrm dead-letters': dcrmDeadLetters,
   'keys create': keysCreate,
@@ -27,6 +29,8 @@ const USAGE = `usage: scanlot <command> [--url URL]
   campaign create --file F
   stats CAMPAIGN
   audit [CAMPAIGN]                        reconcile Redis and SQLite; exit 1 on any mismatch
+  rebalance --repair                      return units stranded between shards by a crash mid-transfer
+  rebalance CAMPAIGN                      even out the campaign's stock and budget buckets over the shards
   dcrm replay [EVENT_ID…]                 re-deliver dead-lettered DCRM events (all when none named)
   dcrm dead-letters                       list dead-lettered DCRM events
   keys create --role R --name N [--shop S]  an API key of one role (admin, operator, printer, dcrm, shop, gateway)

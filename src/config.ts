@@ -58,6 +58,8 @@ export interface Config {
   readonly shards: number | null;
   /** scans being answered at once, beyond which a scan is refused with 503 at once (bounded memory under overload) */
   readonly maxInflightScans: number;
+  /** test hook SCANLOT_TEST_MOVE_PAUSE_MS: the bucket mover sleeps this long between take and give (0 in production) */
+  readonly movePauseMs: number;
   /** events waiting in Redis for SQLite beyond which /healthz answers 503 (persistence cannot keep up or is stalled) */
   readonly backlogLimit: number;
 }
@@ -210,5 +212,6 @@ export function readConfig(env: Env = process.env): Config {
     shards: env.SCANLOT_SHARDS === undefined || env.SCANLOT_SHARDS === '' ? null : intVar(env, 'SCANLOT_SHARDS', 1, 1, 64),
     maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),
     backlogLimit: intVar(env, 'SCANLOT_BACKLOG_LIMIT', 100_000, 1, 1_000_000_000),
+    movePauseMs: intVar(env, 'SCANLOT_TEST_MOVE_PAUSE_MS', 0, 0, 600_000),
   });
 }

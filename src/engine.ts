@@ -42,6 +42,8 @@ import { landingRoutes } from './http/routes/landing-page.js';
 import { rewardRoutes } from './http/routes/reward-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
 import { Auditor } from './audit/audit.js';
+import { BucketMover } from './buckets/bucket-mover.js';
+import { rebalanceRoutes } from './http/routes/rebalance-routes.js';
 import { EventIds } from './scan/event-ids.js';
 import { VoucherCodec } from './fulfilment/voucher-codec.js';
 import { Wins } from './fulfilment/wins.js';
@@ -180,7 +182,9 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
   const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'), () => clock.realNow() + COMMAND_TIMEOUT_MS - 1000);
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, null);
+  // a shard whose bucket ran dry pulls units from the others (src/buckets)
+  const mover = new BucketMover(redis, now, { pauseBetweenTakeAndGiveMs: config.movePauseMs });
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);
   metrics.gauge('scanlot_limit_script_calls', 'holdLimits script calls this engine sent (user, clerk and IP limits kept on another shard than the code)', () => limitsBatcher.calls);
   const server = await listen(
@@ -198,7 +202,8 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
       // GET /me: the user of the signed session cookie (a tampered one is nobody)
       ...fulfilmentPages(vouchers, wins, (cookie) => sessions.read(cookie)?.user ?? null),
-      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId)),
+      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
+      ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
       ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
     ],

@@ -3,10 +3,15 @@
 //
 // Checks, each a row of the report:
 //   stream     no event left in Redis' stream or pending in the consumer group
-//   codes      per batch: codes consumed in Redis (bitmap) = codes with a first-scan event in SQLite,
-//              and no code has two first-scan events
-//   stock      per prize with stock: initial stock + top-ups = stock left + won events
-//   budget     per prize with budget: initial budget + top-ups = budget left + sum of won amounts in SQLite
+//   codes      per batch and shard: codes consumed in the shard's bitmap = codes of that shard with a
+//              first-scan event in SQLite, and no code has two first-scan events
+//   stock      per prize with stock: initial stock + top-ups = stock left in every shard's bucket + units
+//              in transfer between shards + won events
+//   budget     per prize with budget: the same with amounts (won amounts summed in SQLite)
+//   transfer   with several shards, per prize: units taken from one shard's bucket and not given to
+//              another (src/buckets) once in-flight transfers had a moment to finish: stranded by a
+//              crash, returned by `scanlot rebalance --repair`; and today's cap units moved between
+//              shards net to zero
 //   wins       per prize: wins counted in Redis = won events in SQLite
 //   caps       per prize: no user above perUserCap, no campaign day above dailyCap,
 //              no user above the campaign's userWinsPerDay on any day
@@ -26,6 +31,7 @@ import type { RedisClient } from '../redis/scripts.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
 import { fulfilmentRows } from '../fulfilment/fulfilment-audit.js';
 import { registeredStores, type RegisteredStore } from '../event-stores/registered-stores.js';
+import { openMoves, unitsInTransfer, type OpenMoveAt } from '../buckets/open-moves.js';
 
 export interface AuditRow {
   check: string;
@@ -60,6 +66,8 @@ export class Auditor {
     private readonly campaigns: CampaignStore,
     private readonly consumer: StreamConsumer,
     private readonly storeId: string,
+    /** the shared clock: which day of a campaign is today */
+    private readonly now: () => number,
   ) {}
 
   async run(campaignId: string | null, drainMs = 30_000): Promise<AuditReport> {
@@ -108,20 +116,27 @@ export class Auditor {
     } else {
       batchIds = Object.keys(await this.redis.hgetall(keys.batchDefs)).map(Number);
     }
-    const firsts = this.db.prepare<[number], { codes: number; events: number }>(
-      `SELECT count(DISTINCT serial) AS codes, count(*) AS events FROM events WHERE batch_id = ? AND outcome IN ('won', 'lost', 'verified')`,
+    // a code's shard is (serial + batchId) mod S (src/redis/keys.ts shardIndex)
+    const shards = ALL_SHARDS.length;
+    const firsts = this.db.prepare<[number, number, number], { codes: number; events: number }>(
+      `SELECT count(DISTINCT serial) AS codes, count(*) AS events FROM events
+       WHERE batch_id = ? AND outcome IN ('won', 'lost', 'verified') AND (serial + batch_id) % ? = ?`,
     );
     for (const b of batchIds.sort((x, y) => x - y)) {
-      let consumed = 0;
-      for (const t of ALL_SHARDS) consumed += await this.redis.bitcount(keys.seen(t, b));
-      const f = firsts.get(b) ?? { codes: 0, events: 0 };
-      row('codes', `batch ${b}: consumed codes with a first-scan event`, consumed, f.codes);
-      row('codes', `batch ${b}: first-scan events per consumed code`, f.codes, f.events);
+      for (const [i, t] of ALL_SHARDS.entries()) {
+        const consumed = await this.redis.bitcount(keys.seen(t, b));
+        const f = firsts.get(b, shards, i) ?? { codes: 0, events: 0 };
+        const subject = shards === 1 ? `batch ${b}` : `batch ${b} shard ${t}`;
+        row('codes', `${subject}: consumed codes with a first-scan event`, consumed, f.codes);
+        row('codes', `${subject}: first-scan events per consumed code`, f.codes, f.events);
+      }
     }
   }
 
   async #campaign(c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
     const id = c.def.id;
+    const moves = await this.#settledMoves(id);
+    const inTransfer = unitsInTransfer(moves);
     const live = await this.campaigns.live(c);
     const won = new Map<string, PrizeCount>();
     const count = (prize: string, amount: number): void => {
@@ -165,8 +180,10 @@ export class Auditor {
       const w = won.get(p.id) ?? { prize: p.id, n: 0, amount: 0 };
       const subject = `${id}/${p.id}`;
       row('wins', `${subject}: wins in Redis = won events`, l?.won ?? 0, w.n);
-      if (p.stock !== null) row('stock', `${subject}: initial + top-ups = left + won events`, p.stock + (l?.toppedUp.stock ?? 0), (l?.stockLeft ?? 0) + w.n);
-      if (p.budget !== null) row('budget', `${subject}: initial + top-ups = left + won amounts`, p.budget + (l?.toppedUp.budget ?? 0), (l?.budgetLeft ?? 0) + w.amount);
+      const moving = inTransfer.get(p.id) ?? { stock: 0, budget: 0, daily: 0 };
+      if (p.stock !== null) row('stock', `${subject}: initial + top-ups = left + in transfer + won events`, p.stock + (l?.toppedUp.stock ?? 0), (l?.stockLeft ?? 0) + moving.stock + w.n);
+      if (p.budget !== null) row('budget', `${subject}: initial + top-ups = left + in transfer + won amounts`, p.budget + (l?.toppedUp.budget ?? 0), (l?.budgetLeft ?? 0) + moving.budget + w.amount);
+      if (ALL_SHARDS.length > 1) await this.#transferRows(c, p, moves, row);
       if (p.perUserCap !== null) {
         const max = maxOf(perUser, `${p.id}\u0000`);
         row('caps', `${subject}: most wins of one user <= perUserCap ${p.perUserCap}`, 'yes', max <= p.perUserCap ? 'yes' : `no (${max})`);
@@ -186,6 +203,35 @@ export class Auditor {
     const events = this.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);
     await this.#window(c, row);
+  }
+
+  /**
+   * The campaign's open transfers once those in flight had up to 2 s to finish: a transfer takes a few
+   * ms between take and close, so what is still taken and not given then was stranded by a crash.
+   */
+  async #settledMoves(campaignId: string): Promise<OpenMoveAt[]> {
+    const until = Date.now() + 2_000;
+    let moves = await openMoves(this.redis, campaignId);
+    while (moves.some((m) => !m.given) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      moves = await openMoves(this.redis, campaignId);
+    }
+    return moves;
+  }
+
+  async #transferRows(c: CompiledCampaign, p: CompiledCampaign['def']['prizes'][number], moves: readonly OpenMoveAt[], row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+    const subject = `${c.def.id}/${p.id}`;
+    const stranded = (prefix: 's:' | 'b:' | 'c:'): number => moves.filter((m) => !m.given && m.move.field === `${prefix}${p.id}`).reduce((n, m) => n + m.move.units, 0);
+    const repair = 'npx scanlot rebalance --repair returns them';
+    if (p.stock !== null) row('transfer', `${subject}: stock units stranded between shards (${repair})`, 0, stranded('s:'));
+    if (p.budget !== null) row('transfer', `${subject}: budget stranded between shards (${repair})`, 0, stranded('b:'));
+    if (p.dailyCap !== null) {
+      row('transfer', `${subject}: daily-cap units stranded between shards (${repair})`, 0, stranded('c:'));
+      const today = c.day.dayOf(this.now());
+      let net = moves.filter((m) => !m.given && m.move.field === `c:${p.id}` && m.move.day === today).reduce((n, m) => n + m.move.units, 0);
+      for (const t of ALL_SHARDS) net += Number((await this.redis.hget(keys.campaignDay(t, c.def.id, today), `c:${p.id}`)) ?? 0);
+      row('transfer', `${subject}: daily-cap units moved between shards on ${today} + in transfer net to 0`, 0, net);
+    }
   }
 
   async #window(c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {

@@ -22,7 +22,7 @@ describe('audit', () => {
     const clean = runAuditCli(fx.engine, cid);
     expect(clean.status, clean.out).toBe(0);
     expect(clean.out).toContain('audit clean');
-    expect(clean.out).toMatch(/stock\s+audit-.*\/g: initial \+ top-ups = left \+ won events\s+30\s+30/);
+    expect(clean.out).toMatch(/stock\s+audit-.*\/g: initial \+ top-ups = left \+ in transfer \+ won events\s+30\s+30/);
     expect(runAuditCli(fx.engine).status).toBe(0);
 
     // someone adds stock behind the engine's back: the audit says so

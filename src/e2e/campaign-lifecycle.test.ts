@@ -107,7 +107,7 @@ describe('PATCH /v1/campaigns/{id}', () => {
 
     const audit = runAuditCli(fx.engine, cid);
     expect(audit.status, audit.out).toBe(0);
-    expect(audit.out).toMatch(/stock\s+life-.*\/g: initial \+ top-ups = left \+ won events\s+3\s+3/);
+    expect(audit.out).toMatch(/stock\s+life-.*\/g: initial \+ top-ups = left \+ in transfer \+ won events\s+3\s+3/);
   });
 
   it('moves endsAt later only, and not into another live campaign of the same scope (409)', async () => {

@@ -62,6 +62,8 @@ const cases: Case[] = [
   { name: 'GET /v1/overview', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/overview'], ok: 200 },
   { name: 'GET /v1/events', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/events?limit=5'], ok: 200 },
   { name: 'GET /v1/audit', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/audit'], ok: 200 },
+  { name: 'POST /v1/rebalance/repair', roles: ['admin', 'operator'], request: async () => ['POST', '/v1/rebalance/repair'], ok: 200 },
+  { name: 'POST /v1/campaigns/{id}/rebalance', roles: ['admin', 'operator'], request: async () => ['POST', `/v1/campaigns/${campaignId}/rebalance`], ok: 200 },
   { name: 'GET /v1/dcrm/dead-letters', roles: ['admin', 'operator', 'dcrm'], request: async () => ['GET', '/v1/dcrm/dead-letters'], ok: 200 },
   { name: 'POST /v1/dcrm/replay', roles: ['admin', 'operator', 'dcrm'], request: async () => ['POST', '/v1/dcrm/replay', {}], ok: 200 },
   { name: 'POST /v1/keys', roles: ['admin'], request: async () => ['POST', '/v1/keys', { role: 'printer', name: `k-${uniq()}` }], ok: 201 },

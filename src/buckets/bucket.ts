@@ -1,0 +1,65 @@
+// One bucket of a campaign's prize in one shard, as the scan script keeps it (shards-spec "Bucket
+// layout"): which hash and field hold it, and what else counts towards the units it has available.
+import { ALL_SHARDS, keys, shareOf, type ShardTag } from '../redis/keys.js';
+
+export type BucketKind = 'stock' | 'budget' | 'daily';
+
+/** what a pull asks for: stock units, budget amount, or daily-cap units of one day */
+export interface BucketRef {
+  campaignId: string;
+  prize: string;
+  kind: BucketKind;
+  /** YYYYMMDD in the campaign's time zone; required for `daily` */
+  day?: string;
+  /** the prize's dailyCap; required for `daily` */
+  dailyCap?: number;
+}
+
+/** the day hash lives three days from its first write, as the scan script sets it */
+export const DAY_TTL_S = 259_200;
+
+export type BucketField = `s:${string}` | `b:${string}` | `c:${string}`;
+
+/** where one bucket lives in one shard, in the terms of lua/takeUnits-2.lua's arguments */
+export interface BucketPlace {
+  key: string;
+  field: BucketField;
+  /** units counted besides the field: the shard's share of the dailyCap, else 0 */
+  base: number;
+  /** field of wins subtracted from the available units ('' none) */
+  winsField: string;
+  /** seconds the hash lives when a take or give creates it (0: no expiry) */
+  ttlS: number;
+}
+
+function fieldOf(ref: BucketRef): BucketField {
+  if (ref.kind === 'stock') return `s:${ref.prize}`;
+  if (ref.kind === 'budget') return `b:${ref.prize}`;
+  return `c:${ref.prize}`;
+}
+
+export function dayOf(ref: BucketRef): string {
+  if (ref.kind !== 'daily') return '';
+  if (ref.day === undefined || !/^\d{8}$/.test(ref.day)) throw new Error(`a daily bucket needs a day YYYYMMDD, got ${String(ref.day)}`);
+  return ref.day;
+}
+
+export function bucketPlace(ref: BucketRef, shard: ShardTag): BucketPlace {
+  const field = fieldOf(ref);
+  if (ref.kind !== 'daily') return { key: keys.campaignState(shard, ref.campaignId), field, base: 0, winsField: '', ttlS: 0 };
+  const index = ALL_SHARDS.indexOf(shard);
+  if (index < 0) throw new Error(`${shard} is not a shard of this deployment`);
+  if (ref.dailyCap === undefined) throw new Error('a daily bucket needs the prize dailyCap');
+  return {
+    key: keys.campaignDay(shard, ref.campaignId, dayOf(ref)),
+    field,
+    base: shareOf(ref.dailyCap, index, ALL_SHARDS.length),
+    winsField: `w:${ref.prize}`,
+    ttlS: DAY_TTL_S,
+  };
+}
+
+/** the target's bucket of an open transfer, from what the take recorded (field and day) */
+export function targetPlace(campaignId: string, to: ShardTag, field: BucketField, day: string): { key: string; ttlS: number } {
+  return field.startsWith('c:') ? { key: keys.campaignDay(to, campaignId, day), ttlS: DAY_TTL_S } : { key: keys.campaignState(to, campaignId), ttlS: 0 };
+}
