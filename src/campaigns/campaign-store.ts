@@ -94,6 +94,12 @@ export class CampaignStore {
   constructor(private readonly redis: RedisClient, private readonly now: () => number) {}
 
   #seenVersion: string | null = null;
+  /** told when a campaign's stock or budget may have grown (a top-up here, or announced by another engine) */
+  readonly #toppedUp: ((id: string) => void)[] = [];
+
+  onTopUp(listener: (id: string) => void): void {
+    this.#toppedUp.push(listener);
+  }
   /** the definition JSON each compiled campaign was built from: a changed one is compiled again */
   readonly #raw = new Map<string, string>();
   readonly #ids = new EventIds();
@@ -110,8 +116,9 @@ export class CampaignStore {
     if ((await this.redis.get(keys.campaignVersion)) !== this.#seenVersion) await this.loadAll();
   }
 
-  /** Called when an engine announces a created or changed campaign. */
+  /** Called when an engine announces a created or changed campaign (or topped one up). */
   async refresh(id: string): Promise<void> {
+    for (const l of this.#toppedUp) l(id);
     const raw = await this.redis.hget(keys.campaignDefs, id);
     if (raw !== null) this.#rememberRaw(id, raw);
   }
@@ -263,6 +270,11 @@ export class CampaignStore {
       for (const t of others) {
         if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
         if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
+      }
+      if (patch.prizes.length > 0) {
+        // units that a scan elsewhere may have been told are out: every engine hears of them now
+        for (const l of this.#toppedUp) l(id);
+        if (patch.state === null && patch.endsAt === null) await this.redis.publish(keys.definitionsChannel, `campaign:${id}`);
       }
       if (patch.state === null && patch.endsAt === null) return c;
       return this.#publish(next);

@@ -105,6 +105,10 @@ export class ScanService {
   ) {
     this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs, clock.now);
     this.#limits = new HomeLimits(limitsBatcher);
+    // a top-up makes units appear: a prize remembered as out may be won again at once
+    campaigns.onTopUp((id) => {
+      for (const key of this.#exhausted.keys()) if (key.startsWith(`${id}|`)) this.#exhausted.delete(key);
+    });
     this.#now = clock.now;
     this.#heard = (t) => clock.heard(t);
   }
