@@ -180,7 +180,7 @@ export class Auditor {
       const w = won.get(p.id) ?? { prize: p.id, n: 0, amount: 0 };
       const subject = `${id}/${p.id}`;
       row('wins', `${subject}: wins in Redis = won events`, l?.won ?? 0, w.n);
-      const moving = inTransfer.get(p.id) ?? { stock: 0, budget: 0, daily: 0 };
+      const moving = inTransfer.get(p.id) ?? { stock: 0, budget: 0, daily: 0, paced: 0 };
       if (p.stock !== null) row('stock', `${subject}: initial + top-ups = left + in transfer + won events`, p.stock + (l?.toppedUp.stock ?? 0), (l?.stockLeft ?? 0) + moving.stock + w.n);
       if (p.budget !== null) row('budget', `${subject}: initial + top-ups = left + in transfer + won amounts`, p.budget + (l?.toppedUp.budget ?? 0), (l?.budgetLeft ?? 0) + moving.budget + w.amount);
       if (ALL_SHARDS.length > 1) await this.#transferRows(c, p, moves, row);
@@ -221,10 +221,17 @@ export class Auditor {
 
   async #transferRows(c: CompiledCampaign, p: CompiledCampaign['def']['prizes'][number], moves: readonly OpenMoveAt[], row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
     const subject = `${c.def.id}/${p.id}`;
-    const stranded = (prefix: 's:' | 'b:' | 'c:'): number => moves.filter((m) => !m.given && m.move.field === `${prefix}${p.id}`).reduce((n, m) => n + m.move.units, 0);
+    const stranded = (prefix: 's:' | 'b:' | 'c:' | 'pa:'): number => moves.filter((m) => !m.given && m.move.field === `${prefix}${p.id}`).reduce((n, m) => n + m.move.units, 0);
     const repair = 'npx scanlot rebalance --repair returns them';
     if (p.stock !== null) row('transfer', `${subject}: stock units stranded between shards (${repair})`, 0, stranded('s:'));
     if (p.budget !== null) row('transfer', `${subject}: budget stranded between shards (${repair})`, 0, stranded('b:'));
+    if ((p.release ?? null) !== null) {
+      row('transfer', `${subject}: released units stranded between shards (${repair})`, 0, stranded('pa:'));
+      // released units moved in and out of the shards, and those in transfer, net to zero: none was made up
+      let net = moves.filter((m) => !m.given && m.move.field === `pa:${p.id}`).reduce((n, m) => n + m.move.units, 0);
+      for (const t of ALL_SHARDS) net += Number((await this.redis.hget(keys.campaignState(t, c.def.id), `pa:${p.id}`)) ?? 0);
+      row('transfer', `${subject}: released units moved between shards + in transfer net to 0`, 0, net);
+    }
     if (p.dailyCap !== null) {
       row('transfer', `${subject}: daily-cap units stranded between shards (${repair})`, 0, stranded('c:'));
       const today = c.day.dayOf(this.now());

@@ -60,7 +60,7 @@ describe('BucketMover on Redis Cluster', () => {
     const before = await stocks();
     await runTakeUnits(a, t1, id, bucketPlace(ref, t1), 'stranded1', { to: t0, field: 's:p', day: '', units: 1, at: Date.now() });
     expect((await stocks()).reduce((x, y) => x + y, 0)).toBe(119);
-    expect(await movers[0]?.inTransfer(id)).toEqual(new Map([['p', { stock: 1, budget: 0, daily: 0 }]]));
+    expect(await movers[0]?.inTransfer(id)).toEqual(new Map([['p', { stock: 1, budget: 0, daily: 0, paced: 0 }]]));
     expect(await movers[1]?.repair()).toMatchObject({ campaigns: 1, moves: 1, units: 1 });
     const after = await stocks();
     expect(after.reduce((x, y) => x + y, 0)).toBe(120);

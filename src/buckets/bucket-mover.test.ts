@@ -195,7 +195,7 @@ describe('a crash between take and give, and repair', () => {
     // the crash: the take ran, the give never did
     await runTakeUnits(redis.client, S1, id, bucketPlace(stock(), S1), 'crashed', move(S0, 's:p', 4));
     expect(await stocks()).toEqual([1, 2, 3]);
-    expect(await mover.inTransfer(id)).toEqual(new Map([['p', { stock: 4, budget: 0, daily: 0 }]]));
+    expect(await mover.inTransfer(id)).toEqual(new Map([['p', { stock: 4, budget: 0, daily: 0, paced: 0 }]]));
 
     const report = await mover.repair();
     expect(report).toMatchObject({ campaigns: 1, moves: 1, units: 4 });

@@ -2,7 +2,7 @@
 // layout"): which hash and field hold it, and what else counts towards the units it has available.
 import { ALL_SHARDS, keys, shareOf, type ShardTag } from '../redis/keys.js';
 
-export type BucketKind = 'stock' | 'budget' | 'daily';
+export type BucketKind = 'stock' | 'budget' | 'daily' | 'paced';
 
 /** what a pull asks for: stock units, budget amount, or daily-cap units of one day */
 export interface BucketRef {
@@ -13,12 +13,18 @@ export interface BucketRef {
   day?: string;
   /** the prize's dailyCap; required for `daily` */
   dailyCap?: number;
+  /** `paced`: the units of the prize released by `at` (src/campaigns/pacing.ts), and that time (shared clock ms) */
+  released?: number;
+  at?: number;
 }
 
 /** the day hash lives three days from its first write, as the scan script sets it */
 export const DAY_TTL_S = 259_200;
 
-export type BucketField = `s:${string}` | `b:${string}` | `c:${string}`;
+export type BucketField = `s:${string}` | `b:${string}` | `c:${string}` | `pa:${string}`;
+
+/** the prize id of a bucket field */
+export const prizeOfField = (field: string): string => field.slice(field.indexOf(':') + 1);
 
 /** where one bucket lives in one shard, in the terms of lua/takeUnits-2.lua's arguments */
 export interface BucketPlace {
@@ -30,11 +36,14 @@ export interface BucketPlace {
   winsField: string;
   /** seconds the hash lives when a take or give creates it (0: no expiry) */
   ttlS: number;
+  /** paced: the shared clock ms `base` was counted at; a take is refused while the shard's clock is before it */
+  countedAt?: number;
 }
 
 function fieldOf(ref: BucketRef): BucketField {
   if (ref.kind === 'stock') return `s:${ref.prize}`;
   if (ref.kind === 'budget') return `b:${ref.prize}`;
+  if (ref.kind === 'paced') return `pa:${ref.prize}`;
   return `c:${ref.prize}`;
 }
 
@@ -46,8 +55,14 @@ export function dayOf(ref: BucketRef): string {
 
 export function bucketPlace(ref: BucketRef, shard: ShardTag): BucketPlace {
   const field = fieldOf(ref);
-  if (ref.kind !== 'daily') return { key: keys.campaignState(shard, ref.campaignId), field, base: 0, winsField: '', ttlS: 0 };
   const index = ALL_SHARDS.indexOf(shard);
+  if (ref.kind === 'paced') {
+    if (ref.released === undefined || ref.at === undefined) throw new Error('a paced bucket needs the units released and when');
+    if (index < 0) throw new Error(`${shard} is not a shard of this deployment`);
+    // the shard's part of the units released so far, plus units moved in, minus its paced wins
+    return { key: keys.campaignState(shard, ref.campaignId), field, base: shareOf(ref.released, index, ALL_SHARDS.length), winsField: `p:${ref.prize}`, ttlS: 0, countedAt: ref.at };
+  }
+  if (ref.kind !== 'daily') return { key: keys.campaignState(shard, ref.campaignId), field, base: 0, winsField: '', ttlS: 0 };
   if (index < 0) throw new Error(`${shard} is not a shard of this deployment`);
   if (ref.dailyCap === undefined) throw new Error('a daily bucket needs the prize dailyCap');
   return {

@@ -16,7 +16,7 @@ export interface OpenMove {
 
 export function parseOpenMove(json: string): OpenMove {
   const o = JSON.parse(json) as Partial<OpenMove>;
-  if (typeof o.to !== 'string' || typeof o.field !== 'string' || !/^[sbc]:/.test(o.field) || typeof o.day !== 'string' || !Number.isSafeInteger(o.units) || typeof o.at !== 'number') {
+  if (typeof o.to !== 'string' || typeof o.field !== 'string' || !/^(s|b|c|pa):/.test(o.field) || typeof o.day !== 'string' || !Number.isSafeInteger(o.units) || typeof o.at !== 'number') {
     throw new Error(`not an open transfer record: ${json}`);
   }
   return { to: o.to, field: o.field as BucketField, day: o.day, units: o.units as number, at: o.at };

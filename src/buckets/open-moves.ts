@@ -4,6 +4,7 @@
 import { ALL_SHARDS, keys, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { parseOpenMove, type OpenMove } from './open-move.js';
+import { prizeOfField } from './bucket.js';
 
 export interface OpenMoveAt {
   campaignId: string;
@@ -28,21 +29,23 @@ export async function openMoves(redis: RedisClient, campaignId: string): Promise
   return out;
 }
 
-/** units taken and not yet given, per prize: stock units, budget amount, daily-cap units (all days) */
+/** units taken and not yet given, per prize: stock units, budget amount, daily-cap units (all days), released units */
 export interface PrizeInTransfer {
   stock: number;
   budget: number;
   daily: number;
+  paced: number;
 }
 
 export function unitsInTransfer(moves: readonly OpenMoveAt[]): Map<string, PrizeInTransfer> {
   const out = new Map<string, PrizeInTransfer>();
   for (const m of moves) {
     if (m.given) continue;
-    const prize = m.move.field.slice(2);
-    const p = out.get(prize) ?? { stock: 0, budget: 0, daily: 0 };
+    const prize = prizeOfField(m.move.field);
+    const p = out.get(prize) ?? { stock: 0, budget: 0, daily: 0, paced: 0 };
     if (m.move.field.startsWith('s:')) p.stock += m.move.units;
     else if (m.move.field.startsWith('b:')) p.budget += m.move.units;
+    else if (m.move.field.startsWith('pa:')) p.paced += m.move.units;
     else p.daily += m.move.units;
     out.set(prize, p);
   }

@@ -19,6 +19,8 @@ export async function runTakeUnits(redis: RedisClient, source: ShardTag, campaig
     transferId,
     JSON.stringify(move),
     place.ttlS,
+    place.countedAt === undefined ? '' : keys.clockShift(source),
+    place.countedAt === undefined ? '' : place.countedAt,
   ])) as [number, number];
   const [code, n] = reply;
   if (code === 1) return { taken: true, availableBefore: n };

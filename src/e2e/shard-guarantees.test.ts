@@ -110,6 +110,21 @@ describe('prize limits under 320 concurrent first scans over three shards', () =
   });
 });
 
+describe('paced prizes over three shards', () => {
+  it('the units released today are won through codes of one shard: moved from the others, never more', async () => {
+    const { batchId, campaignId } = await setup([{ id: 'p', kind: 'gift', probability: 1, stock: 100, release: { perDay: 4 } }]);
+    // today's 4 units are split 1/1/2 over the shards; every scan below is routed to shard 0
+    const oneShard = range(60).filter((serial) => (serial + batchId) % S === 0);
+    const results: Answer[] = [];
+    for (const serial of oneShard) results.push(...(await scanAll(batchId, [serial], (i) => `pace${serial}-${i}`)));
+    expect(tally(results)).toEqual({ won: 4, 'lost/out_of_stock': oneShard.length - 4 });
+    const moved = await Promise.all(tags.map((t) => fx.redis.client.hmget(`${t}:cp:${campaignId}:state`, 'pa:p', 'p:p')));
+    // shard 0 won 4 with 3 units moved in; the others gave theirs: moved in and out net to zero
+    expect(moved.map(([pa]) => Number(pa ?? 0)).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(moved.map(([, won]) => Number(won ?? 0))).toEqual([4, 0, 0]);
+  });
+});
+
 describe('a day limit of at least 1,000 per shard', () => {
   const limitCalls = async (): Promise<number> => {
     const m = await fetch(`${fx.engine.url}/metrics`).then((r) => r.text());

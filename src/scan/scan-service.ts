@@ -23,6 +23,7 @@ import type { RedisFaults } from './redis-faults.js';
 import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
 import { HomeLimits, type HeldLimits } from './home-limits.js';
 import { placeLimit } from './limit-placement.js';
+import { releasedBy } from '../campaigns/pacing.js';
 import type { LimitsBatcher } from './limits-batcher.js';
 
 /** What a shard's bucket ran short of (lua/scanCodes-1.lua `short`): s stock, b budget, d the day's cap, p released units. */
@@ -30,7 +31,7 @@ export type ShortKind = 's' | 'b' | 'd' | 'p';
 
 /** Moves units of a campaign's buckets into a shard from the others (src/buckets); the units moved, 0 when no shard had any. */
 export interface UnitPuller {
-  pull(req: { campaignId: string; prize: string; kind: 'stock' | 'budget' | 'daily'; day?: string; dailyCap?: number }, target: ShardTag, need: number): Promise<number>;
+  pull(req: { campaignId: string; prize: string; kind: 'stock' | 'budget' | 'daily' | 'paced'; day?: string; dailyCap?: number; released?: number; at?: number }, target: ShardTag, need: number): Promise<number>;
 }
 
 export interface ScanRequest {
@@ -69,6 +70,8 @@ const MAX_ATTEMPTS = 3;
 const MAX_PULLS = 2;
 /** after a pull found no unit anywhere, scans drawing that prize skip `short` this long (the stock is out) */
 const EXHAUSTED_MS = 1_000;
+/** released units of a paced prize are moved as counted this long before the engine's estimate of the shared clock */
+const PACED_MARGIN_MS = 2_000;
 
 /** What a campaign looks like to the scan script in one shard, and where its prizes sit in the specs. */
 interface CampaignInShard {
@@ -87,6 +90,7 @@ export class ScanService {
   readonly #limits: HomeLimits;
   /** campaign|prize|kind|day -> until when a pull is pointless */
   readonly #exhausted = new Map<string, number>();
+  readonly #seeds = new Map<string, string>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -227,21 +231,36 @@ export class ScanService {
       if (d.reply[0] !== 'short' || campaign === null) return d;
       const kind = d.reply[1] as ShortKind;
       const prize = d.reply[5];
-      const moved = pulls < MAX_PULLS && kind !== 'p' && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
+      const moved = pulls < MAX_PULLS && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
       if (moved === 0) args = { ...args, shortAllowed: false };
     }
   }
 
-  async #pull(campaign: CompiledCampaign, prize: string, kind: 's' | 'b' | 'd', day: string, target: ShardTag, need: number): Promise<number> {
-    const moved = await (this.puller as UnitPuller).pull(
-      kind === 'd'
-        ? { campaignId: campaign.def.id, prize, kind: 'daily', day, dailyCap: campaign.def.prizes.find((p) => p.id === prize)?.dailyCap ?? 0 }
-        : { campaignId: campaign.def.id, prize, kind: kind === 's' ? 'stock' : 'budget' },
-      target,
-      need,
-    );
+  async #pull(campaign: CompiledCampaign, prize: string, kind: ShortKind, day: string, target: ShardTag, need: number): Promise<number> {
+    const id = campaign.def.id;
+    const p = campaign.def.prizes.find((x) => x.id === prize);
+    if (p === undefined) return 0;
+    let req: Parameters<UnitPuller['pull']>[0];
+    if (kind === 'd') req = { campaignId: id, prize, kind: 'daily', day, dailyCap: p.dailyCap ?? 0 };
+    else if (kind === 'p') {
+      // released units only grow: counted a while back, they are never more than the shard's clock has released
+      const at = this.#now() - PACED_MARGIN_MS;
+      const released = releasedBy(at, p, { startsAtMs: campaign.def.startsAtMs, day: campaign.day, firstDayStart: campaign.firstDayStart }, await this.#seedOf(id));
+      req = { campaignId: id, prize, kind: 'paced', released: released ?? 0, at };
+    } else req = { campaignId: id, prize, kind: kind === 's' ? 'stock' : 'budget' };
+    const moved = await (this.puller as UnitPuller).pull(req, target, need);
     if (moved === 0) this.#exhausted.set(`${campaign.def.id}|${prize}|${kind}|${kind === 'd' ? day : ''}`, Date.now() + EXHAUSTED_MS);
     return moved;
+  }
+
+  /** the campaign's seed of release moments (the same in every shard, never changed) */
+  async #seedOf(campaignId: string): Promise<string> {
+    let seed = this.#seeds.get(campaignId);
+    if (seed === undefined) {
+      seed = (await this.redis.hget(keys.campaignState(ALL_SHARDS[0] as ShardTag, campaignId), 'seed')) ?? '';
+      this.#seeds.set(campaignId, seed);
+    }
+    return seed;
   }
 
   /** whether a pull found no unit of a prize the scan may win a moment ago: then `short` would only cost a call */
@@ -251,7 +270,7 @@ export class ScanService {
     for (let i = 0; i < chosen.length; i++) {
       if (i + 1 === clerkChoice) continue;
       const p = campaign.def.prizes[chosen[i]!.spec - 1]!;
-      for (const kind of ['s', 'b', 'd'] as const) {
+      for (const kind of ['s', 'b', 'd', 'p'] as const) {
         const key = `${campaign.def.id}|${p.id}|${kind}|${kind === 'd' ? day : ''}`;
         const until = this.#exhausted.get(key);
         if (until === undefined) continue;
