@@ -119,6 +119,9 @@ export const keys = {
   // --- per shard, aggregates the persist step keeps from the event stream (src/aggregates)
   reportDay: (t: ShardTag, campaignId: string, day: string) => `${t}:agg:report:${campaignId}:${day}`, // hash "<batchId>|<shop>|<metric>" -> n, day in the campaign time zone (see src/reports)
   minutes: (t: ShardTag, utcDay: string) => `${t}:agg:minutes:${utcDay}`, // hash "<minute of the UTC day>|<metric>" -> n, every scan of the deployment
+  aggOutbox: (t: ShardTag, to: ShardTag) => `${t}:agg:out:${to}`, // stream: ops for shard `to` derived from t's events (ackEvents appends, the persist step forwards)
+  aggForwardedFrom: (t: ShardTag, from: ShardTag) => `${t}:agg:from:${from}`, // string: the last outbox entry id of shard `from` applied here (applyForwarded)
+  boardLatest: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}:latest`, // hash member -> ms of its latest counted scan in this shard (ties across shards)
 } as const;
 
 /**
