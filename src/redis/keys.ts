@@ -56,10 +56,10 @@ export function homeShard(name: string): ShardTag {
 
 /**
  * Shard `index`'s part of a total split over `count` shards: the parts differ by at most one and sum to
- * the total exactly (the scan script computes the same in lua/scanCodes-1.lua `share`).
+ * the total exactly, for any safe integer (the scan script computes the same in lua/scanCodes-1.lua `share`).
  */
 export function shareOf(total: number, index: number, count: number): number {
-  return Math.floor((total * (index + 1)) / count) - Math.floor((total * index) / count);
+  return Math.floor(total / count) + (index >= count - (total % count) ? 1 : 0);
 }
 
 export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
