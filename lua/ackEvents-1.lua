@@ -17,14 +17,11 @@
   ARGV
     1 consumer group   2 consumer name
     3 MessagePack array of the entry ids, ascending (as read)
-    4 MessagePack array of ops, each an array:
-        {'h', key, field, by}          HINCRBY
-        {'s', key, field, value}       HSETNX
-        {'z', key, score, member}      ZADD
-        {'r', board, member, counter}  rank: one more scan for member on a sorted set whose score is
-                                     scans * 2^32 + (2^32 - 1 - arrival), arrival = INCR counter: of
-                                     members with as many scans, the one that got there first ranks first
-        {'e', key, seconds}            EXPIRE (after the batch's other ops, so a key they create gets it)
+    4 MessagePack array of ops on keys of this stream's shard (see lua/includes/aggregate-ops.lua)
+    5, 6, … pairs: an outbox stream of this shard (`{this}:agg:out:{other}`), a MessagePack array of
+      ops on keys of that other shard. The ops are appended to the outbox as one entry (field `o`), in the
+      same atomic step as the acknowledgement, so they enter it exactly once; the persist step forwards
+      them to the other shard (lua/applyForwarded-1.lua), which applies each outbox entry once.
 
   Returns
     {n}             all n entries were ours: acknowledged, deleted, ops applied
@@ -54,30 +51,10 @@ if not ours then
   return out
 end
 
-local TWO32 = 4294967296
-local function apply(op)
-  local kind = op[1]
-  if kind == 'h' then
-    redis.call('HINCRBY', op[2], op[3], op[4])
-  elseif kind == 's' then
-    redis.call('HSETNX', op[2], op[3], op[4])
-  elseif kind == 'z' then
-    redis.call('ZADD', op[2], op[3], op[4])
-  elseif kind == 'r' then
-    local arrival = redis.call('INCR', op[4])
-    local scans = math.floor((tonumber(redis.call('ZSCORE', op[2], op[3])) or 0) / TWO32) + 1
-    redis.call('ZADD', op[2], scans * TWO32 + (TWO32 - 1 - arrival), op[3])
-  elseif kind == 'e' then
-    redis.call('EXPIRE', op[2], op[3])
-  end
-end
--- an op that fails (a key of the wrong type, say) loses its figure, logged in Redis' log; it must not
--- keep the events in the stream for ever
-for _, op in ipairs(cmsgpack.unpack(ARGV[4])) do
-  local ok, err = pcall(apply, op)
-  if not ok then
-    redis.log(redis.LOG_WARNING, 'scanlot: aggregate op on ' .. tostring(op[2]) .. ' lost: ' .. (type(err) == 'table' and tostring(err.err) or tostring(err)))
-  end
+--@include aggregate-ops
+applyAggregateOps(ARGV[4])
+for i = 5, #ARGV, 2 do
+  redis.call('XADD', ARGV[i], '*', 'o', ARGV[i + 1])
 end
 -- XACK and XDEL take many ids per call; unpack() is bounded by Lua's stack, so go in slices
 for i = 1, n, 1000 do

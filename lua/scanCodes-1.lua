@@ -138,7 +138,7 @@ end
 
 -- this shard's part of a total split over the shards (src/redis/keys.ts shareOf): parts sum to the total
 local function share(total)
-  return math.floor(total * (shard + 1) / shards) - math.floor(total * shard / shards)
+  return math.floor(total / shards) + (shard >= shards - total % shards and 1 or 0)
 end
 
 -- s: the scan being decided; c: its campaign block (nil when none); the helpers read these. grants: the

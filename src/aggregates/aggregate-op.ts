@@ -3,8 +3,10 @@
 // in the same Redis script that acknowledges them, and only for entries that this acknowledgement took
 // out of the pending list: every event counts exactly once, whichever engine stored it in its SQLite.
 //
-// Every key of an op must carry the hash tag of the stream the event came from (the `tag` handed to the
-// source), so that the acknowledging script runs on one Redis Cluster slot.
+// An op's keys carry the hash tag of the stream the event came from (the `tag` handed to the source),
+// or of another shard: a member's points and wins live on the member's home shard. Ops on another
+// shard travel through an outbox of the stream's shard, appended by the acknowledging script, and are
+// applied on their shard once per outbox entry (src/events/forward-ops.ts): exactly once as well.
 import type { ShardTag } from '../redis/keys.js';
 
 export type AggregateOp =
@@ -16,6 +18,8 @@ export type AggregateOp =
   | { readonly kind: 'zadd'; readonly key: string; readonly score: number; readonly member: string }
   /** one more scan for `member` on a leaderboard; ties go to who got there first (INCR `counter` orders arrivals) */
   | { readonly kind: 'rank'; readonly key: string; readonly member: string; readonly counter: string }
+  /** HSET key field value when value is greater than the field's (the latest time something happened) */
+  | { readonly kind: 'hmax'; readonly key: string; readonly field: string; readonly value: number }
   /** EXPIRE key seconds (figures kept for a while only, e.g. per minute); one per key and batch is applied */
   | { readonly kind: 'expire'; readonly key: string; readonly seconds: number };
 

@@ -2,7 +2,13 @@
 // counts (the campaign's stats), wins per prize and per prize and day, members' wins and points, and the
 // shop and clerk leaderboards. The scan script keeps only what decides (stock, budget, capped counters).
 // These lag the answers by one persist step (the linger, about 50-100 ms).
-import { keys, type ShardTag } from '../redis/keys.js';
+//
+// With several shards, a member's wins and points go to the member's home shard (homeShard(user)),
+// where points are spent (lua/changePoints-3.lua): forwarded there when the event's shard is another
+// (src/events/forward-ops.ts). Leaderboards stay in the event's shard, merged on read
+// (src/campaigns/leaderboard.ts); each shard also keeps the time of each member's latest counted scan
+// there, which orders ties across shards.
+import { ALL_SHARDS, homeShard, keys, type ShardTag } from '../redis/keys.js';
 import type { AggregateContext, AggregateOp, StoredEvent } from './aggregate-op.js';
 
 interface PrizeRef {
@@ -28,7 +34,7 @@ export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateCon
   const user = typeof e.user === 'string' ? e.user : '';
   const prize = e.prize as PrizeRef | null;
   if (outcome === 'won' && prize && typeof prize.id === 'string' && user !== '' && !user.startsWith('anon_')) {
-    const member = keys.member(tag, user);
+    const member = keys.member(homeShard(user), user);
     ops.push({ kind: 'hincrby', key: member, field: 'wins', by: 1 });
     if (prize.kind === 'points' && typeof prize.amount === 'number') ops.push({ kind: 'hincrby', key: member, field: 'points', by: prize.amount });
   }
@@ -44,8 +50,13 @@ export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateCon
   }
   if (FIRST_SCANS.has(outcome)) {
     const counter = keys.boardArrivals(tag, campaignId);
-    if (typeof e.shop === 'string') ops.push({ kind: 'rank', key: keys.board(tag, campaignId, 'shop'), member: e.shop, counter });
-    if (typeof e.clerk === 'string') ops.push({ kind: 'rank', key: keys.board(tag, campaignId, 'clerk'), member: e.clerk, counter });
+    const at = Date.parse(e.at);
+    for (const by of ['shop', 'clerk'] as const) {
+      const member = e[by];
+      if (typeof member !== 'string') continue;
+      ops.push({ kind: 'rank', key: keys.board(tag, campaignId, by), member, counter });
+      if (ALL_SHARDS.length > 1 && Number.isFinite(at)) ops.push({ kind: 'hmax', key: keys.boardLatest(tag, campaignId, by), field: member, value: at });
+    }
   }
   return ops;
 }

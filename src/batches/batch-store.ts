@@ -66,6 +66,8 @@ export class BatchStore {
   async describe(batchId: number): Promise<(Batch & { scanned: number }) | null> {
     const batch = await this.get(batchId);
     if (!batch) return null;
+    // the status is written to every shard (setStatus), where the scan script reads it: any copy will do;
+    // the codes scanned are the bits of every shard's bitmap
     const first = ALL_SHARDS[0] as string;
     const [letter, ...counts] = await Promise.all([
       this.redis.hget(keys.batchStatus(first), String(batchId)),

@@ -4,6 +4,7 @@ import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { CampaignStore } from './campaign-store.js';
 import { parseCampaignInput } from './campaign.js';
 import { liveCampaign } from '../testing/fixtures.js';
+import { keys, useShards } from '../redis/keys.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -66,5 +67,33 @@ describe('CampaignStore: changed definitions', () => {
     const entries = (await redis.client.xrange('{s0}:events', '-', '+')).map(([, f]) => JSON.parse(f[1] as string) as { type: string; who: string; change: unknown });
     expect(entries.map((e) => e.change)).toEqual([{ state: 'paused' }, { endsAt: new Date(later).toISOString(), prizes: [{ id: 'p', addStock: 2, addBudget: 0 }] }, { state: 'ended' }]);
     expect(entries.every((e) => e.type === 'campaign' && e.who === 'admin')).toBe(true);
+  });
+});
+
+describe('CampaignStore.create with three shards', () => {
+  it('splits stock and budget into shares that sum to the totals, with one seed for every shard', async () => {
+    const shards = ['{s0}', '{s1}', '{s2}'];
+    useShards(shards);
+    try {
+      const store = new CampaignStore(redis.client, Date.now);
+      const def = parseCampaignInput(
+        liveCampaign('c-shares', 'sku-shares', [
+          { id: 'grand', name: 'G', kind: 'gift', probability: 0.1, stock: 7 },
+          { id: 'cash', name: 'C', kind: 'cash', amount: 5, probability: 0.1, budget: 100 },
+        ]),
+        Date.now(),
+      );
+      const c = await store.create(def, async () => undefined);
+      const states = await Promise.all(shards.map((t) => redis.client.hgetall(keys.campaignState(t, 'c-shares'))));
+      expect(states.map((h) => Number(h['s:grand']))).toEqual([2, 2, 3]);
+      expect(states.map((h) => Number(h['b:cash']))).toEqual([33, 33, 34]);
+      expect(new Set(states.map((h) => h.seed)).size).toBe(1);
+      expect(states[0]?.seed).toMatch(/^[0-9a-f]{32}$/);
+      const live = await store.live(c);
+      expect(live.get('grand')).toMatchObject({ stockLeft: 7 });
+      expect(live.get('cash')).toMatchObject({ budgetLeft: 100 });
+    } finally {
+      useShards(['{s0}']);
+    }
   });
 });

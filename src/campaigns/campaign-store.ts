@@ -15,6 +15,7 @@ import { CampaignDay } from './campaign-day.js';
 import { statsField } from '../aggregates/campaign-figures.js';
 import { pointsMultipliers } from './points-boost.js';
 import { releasedBy } from './pacing.js';
+import { leaderboard, type BoardRow } from './leaderboard.js';
 
 export interface CompiledCampaign {
   readonly def: Campaign;
@@ -347,15 +348,9 @@ export class CampaignStore {
     return { campaignId: c.def.id, scans, outcomes: Object.fromEntries(outcomes), reasons: Object.fromEntries(reasons), prizes: Object.fromEntries(prizes), diverted };
   }
 
-  /** Shops or clerks by first scans, ties to who got there first (see the score in scanCodes). */
-  async leaderboard(c: CompiledCampaign, by: 'shop' | 'clerk', limit: number): Promise<{ id: string; scans: number; rank: number }[]> {
-    const merged: { id: string; score: number }[] = [];
-    for (const t of ALL_SHARDS) {
-      const flat = await this.redis.zrevrange(keys.board(t, c.def.id, by), 0, limit - 1, 'WITHSCORES');
-      for (let i = 0; i + 1 < flat.length; i += 2) merged.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
-    }
-    merged.sort((a, b) => b.score - a.score);
-    return merged.slice(0, limit).map((e, i) => ({ id: e.id, scans: Math.floor(e.score / 2 ** 32), rank: i + 1 }));
+  /** Shops or clerks by first scans, ties to who got there first (merged over shards: see leaderboard.ts). */
+  async leaderboard(c: CompiledCampaign, by: 'shop' | 'clerk', limit: number): Promise<BoardRow[]> {
+    return leaderboard(this.redis, c.def.id, by, limit);
   }
 }
 

@@ -2,6 +2,7 @@
 // rewards, leaderboards, redemptions, and the day rollover in the campaign time zone.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
+import { clearClockShift, shiftClockTo } from '../testing/clock-shift.js';
 import { startEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
@@ -262,7 +263,7 @@ describe('calendar days in the campaign time zone', () => {
       endsAt: new Date(shanghaiMidnight + 7 * 86_400_000).toISOString(),
     });
     // the whole deployment's clock moves (the shared clock's shift): engines follow it, whatever their own clocks say
-    const shift = (ms: number): Promise<unknown> => fx.redis.client.set('{s0}:clock:shift', String(ms - Date.now()));
+    const shift = (ms: number): Promise<unknown> => shiftClockTo(fx.redis.client, ms);
     try {
       await shift(shanghaiMidnight - 60_000);
       const outs = [];
@@ -283,7 +284,7 @@ describe('calendar days in the campaign time zone', () => {
       const c = await fx.engine.api('GET', `/v1/campaigns/day-${sku}`);
       expect(c.body.prizes[0].wonToday).toBe(2);
     } finally {
-      await fx.redis.client.del('{s0}:clock:shift');
+      await clearClockShift(fx.redis.client);
     }
   });
 });

@@ -4,6 +4,7 @@
 // spread over the day; a plain perDay 1 prize is never won more often than released.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
+import { clearClockShift, shiftClockTo } from '../testing/clock-shift.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { waitForBacklog, allEvents } from '../testing/events.js';
 import { releaseMoment } from '../campaigns/pacing.js';
@@ -34,7 +35,7 @@ describe('daily pacing', () => {
     const seed = (await fx.redis.client.hget(keys.campaignState('{s0}', cid), 'seed')) as string;
     expect(seed).toMatch(/^[0-9a-f]{32}$/);
 
-    const shiftTo = (ms: number): Promise<unknown> => fx.redis.client.set(keys.clockShift('{s0}'), String(ms - Date.now()));
+    const shiftTo = (ms: number): Promise<unknown> => shiftClockTo(fx.redis.client, ms);
     let serial = 0;
     const scans: { day: number; at: number; body: any }[] = [];
     try {
@@ -55,7 +56,7 @@ describe('daily pacing', () => {
         }, 3000);
       }
     } finally {
-      await fx.redis.client.del(keys.clockShift('{s0}'));
+      await clearClockShift(fx.redis.client);
     }
 
     const winTimes: number[] = [];

@@ -56,6 +56,11 @@ export function packOps(ops: readonly AggregateOp[]): Buffer {
       w.str(op.key);
       w.num(op.score);
       w.str(op.member);
+    } else if (op.kind === 'hmax') {
+      w.str('m');
+      w.str(op.key);
+      w.str(op.field);
+      w.num(op.value);
     } else if (op.kind === 'rank') {
       w.str('r');
       w.str(op.key);
@@ -83,8 +88,23 @@ function packIds(ids: readonly string[]): Buffer {
   return w.take();
 }
 
-export async function ackEvents(redis: RedisClient, stream: string, group: string, consumer: string, ids: readonly string[], ops: readonly AggregateOp[]): Promise<AckResult> {
-  const reply = (await evalScript(redis, script, [stream, group, consumer, packIds(ids), packOps(ops)])) as (number | string)[];
+/** Ops on another shard's keys, for that shard's outbox in this stream's shard (see ARGV 5… of the script). */
+export interface OutboxOps {
+  readonly outbox: string;
+  readonly ops: readonly AggregateOp[];
+}
+
+export async function ackEvents(
+  redis: RedisClient,
+  stream: string,
+  group: string,
+  consumer: string,
+  ids: readonly string[],
+  ops: readonly AggregateOp[],
+  forwarded: readonly OutboxOps[] = [],
+): Promise<AckResult> {
+  const outboxes = forwarded.filter((f) => f.ops.length > 0).flatMap((f) => [f.outbox, packOps(f.ops)]);
+  const reply = (await evalScript(redis, script, [stream, group, consumer, packIds(ids), packOps(ops), ...outboxes])) as (number | string)[];
   if (reply[0] === -1) return { done: false, stillOurs: reply.slice(1) as string[] };
   return { done: true, acked: Number(reply[0]) };
 }

@@ -7,10 +7,11 @@
 // once, and counted once since only the acknowledgement counts.
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
 import type { RedisClient } from '../redis/scripts.js';
-import { keys, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, keys, useShards, type ShardTag } from '../redis/keys.js';
 import { INSERT_EVENT, openEventDb, type Db } from './event-schema.js';
 import { columnsOf, MalformedEvent, readEntry, type EventRow } from './event-format.js';
 import { ackEvents } from './ack-events-call.js';
+import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
 import type { AggregateContext, AggregateOp, StoredEvent } from '../aggregates/aggregate-op.js';
 import { AGGREGATE_SOURCES } from '../aggregates/sources.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
@@ -20,6 +21,8 @@ export interface PersistTask {
   dbPath: string;
   stream: string;
   tag: ShardTag;
+  /** the deployment's shard tags: a worker thread has its own copy of the keys module to tell them */
+  shards: readonly ShardTag[];
   group: string;
   consumer: string;
   count: number;
@@ -34,6 +37,8 @@ export interface PersistResult {
   moved: number;
   /** events inserted (moved minus duplicates) */
   inserted: number;
+  /** why forwarding an outbox to another shard failed this step (its entries wait there for the next try) */
+  forwardError?: string;
 }
 
 type Entry = [string, string[] | null];
@@ -125,11 +130,33 @@ export default async function persistBatch(t: PersistTask): Promise<PersistResul
   }
 }
 
+/**
+ * Forwards the outboxes of `t.tag` for the shards named (all others when null): see forward-ops.ts. A
+ * shard that cannot be reached must not stop this stream's events from reaching SQLite: its entries
+ * stay in the outbox, forwarded at a later step; the failure is reported, not thrown.
+ */
+async function forward(r: RedisClient, t: PersistTask, to: ReadonlySet<ShardTag> | null): Promise<string | undefined> {
+  let error: string | undefined;
+  for (const other of ALL_SHARDS) {
+    if (other === t.tag || (to !== null && !to.has(other))) continue;
+    try {
+      await forwardOutbox(r, t.tag, other);
+    } catch (err) {
+      error = `forwarding ${keys.aggOutbox(t.tag, other)}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+  return error;
+}
+
 async function persist(t: PersistTask): Promise<PersistResult> {
+  if (ALL_SHARDS.join() !== t.shards.join()) useShards(t.shards);
   redis ??= connectRedis(t.target, { blocking: true, name: 'scanlot-persist' });
   const r = await redis;
+  // what a step that failed (or an engine that died) left in the outboxes: at start, after a failure,
+  // and every claim round
+  const leftover = t.mode !== 'new' && ALL_SHARDS.length > 1 ? await forward(r, t, null) : undefined;
   const entries = await read(r, t);
-  if (entries.length === 0) return { moved: 0, inserted: 0 };
+  if (entries.length === 0) return leftover === undefined ? { moved: 0, inserted: 0 } : { moved: 0, inserted: 0, forwardError: leftover };
   const ids: string[] = [];
   const rowById = new Map<string, EventRow>();
   for (const [id, fields] of entries) {
@@ -142,15 +169,18 @@ async function persist(t: PersistTask): Promise<PersistResult> {
   await learnCampaigns(r, rows);
   // acknowledged in slices: one script holds Redis, and the scans waiting behind it, for the time of its
   // ops (a slice of 500 events measured 10-19 ms, the whole tail of the scans' latency)
+  const targets = new Set<ShardTag>();
+  const ack = async (slice: readonly string[]): Promise<Awaited<ReturnType<typeof ackEvents>>> => {
+    const { local, forwarded } = splitByShard(opsOf(slice.flatMap((id) => rowById.get(id) ?? []), t.tag), t.tag);
+    const result = await ackEvents(r, t.stream, t.group, t.consumer, slice, local, forwarded);
+    if (result.done) for (const f of forwarded) targets.add(outboxTarget(f.outbox));
+    return result;
+  };
   for (let i = 0; i < ids.length; i += ACK_SLICE) {
-    const slice = ids.slice(i, i + ACK_SLICE);
-    let ack = await ackEvents(r, t.stream, t.group, t.consumer, slice, opsOf(slice.flatMap((id) => rowById.get(id) ?? []), t.tag));
-    if (!ack.done) {
-      // another consumer took some entries over while this one stalled: it counts those, this one the rest
-      const mine = ack.stillOurs;
-      ack = await ackEvents(r, t.stream, t.group, t.consumer, mine, opsOf(mine.flatMap((id) => rowById.get(id) ?? []), t.tag));
-      if (!ack.done) throw new Error('stream entries changed owner twice during one persist step');
-    }
+    const result = await ack(ids.slice(i, i + ACK_SLICE));
+    // another consumer took some entries over while this one stalled: it counts those, this one the rest
+    if (!result.done && !(await ack(result.stillOurs)).done) throw new Error('stream entries changed owner twice during one persist step');
   }
-  return { moved: entries.length, inserted };
+  const forwardError = targets.size > 0 ? await forward(r, t, targets) : leftover;
+  return forwardError === undefined ? { moved: entries.length, inserted } : { moved: entries.length, inserted, forwardError };
 }

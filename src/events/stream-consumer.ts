@@ -11,6 +11,15 @@ import type { RedisClient } from '../redis/scripts.js';
 import type { PersistResult, PersistTask } from './persist-worker.js';
 
 const DEFAULT_BATCH = 500;
+
+/**
+ * How long a read waits for new entries. The one worker thread serves every shard's loop in turn, and
+ * a waiting read holds it: with S shards an event may wait (S - 1) reads for the thread, so the wait is
+ * cut to keep that near 300 ms (an empty read is a few µs of Redis; S = 10 polls about 300 times a second).
+ */
+export function blockMs(shards: number): number {
+  return shards === 1 ? 1000 : Math.max(25, Math.floor(300 / (shards - 1)));
+}
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface ConsumerOptions {
@@ -32,6 +41,8 @@ export class StreamConsumer {
   #failures = 0;
   #lastError: string | null = null;
   #lastSuccessAt = Date.now();
+  /** consecutive steps whose outbox forwarding failed (see persist-worker.ts forward) */
+  #forwardFailures = 0;
 
   constructor(
     private readonly redis: RedisClient,
@@ -70,11 +81,14 @@ export class StreamConsumer {
     this.#loops = ALL_SHARDS.map((t) => this.#loop(t));
   }
 
-  /** Entries in the streams not yet in SQLite. */
+  /**
+   * Entries in the streams not yet in SQLite, plus outbox entries not yet applied on their shard (the
+   * figures of stored events that a member's home shard still waits for, see forward-ops.ts).
+   */
   async backlog(): Promise<number> {
-    let n = 0;
-    for (const t of ALL_SHARDS) n += await this.redis.xlen(keys.events(t));
-    return n;
+    const streams = ALL_SHARDS.flatMap((t) => [keys.events(t), ...ALL_SHARDS.filter((o) => o !== t).map((o) => keys.aggOutbox(t, o))]);
+    // one command each: on a cluster they live in different slots, and no pipeline spans slots
+    return (await Promise.all(streams.map((s) => this.redis.xlen(s)))).reduce((a, b) => a + b, 0);
   }
 
   #task(tag: ShardTag, mode: PersistTask['mode']): PersistTask {
@@ -83,17 +97,22 @@ export class StreamConsumer {
       dbPath: this.opts.dbPath,
       stream: keys.events(tag),
       tag,
+      shards: ALL_SHARDS,
       group: CONSUMER_GROUP,
       consumer: this.opts.consumerName,
       count: this.opts.batchSize ?? DEFAULT_BATCH,
       mode,
-      blockMs: 1000,
+      blockMs: blockMs(ALL_SHARDS.length),
       claimIdleMs: this.opts.reclaimIdleMs,
     };
   }
 
   async #run(task: PersistTask): Promise<PersistResult> {
     const r = (await this.#pool.run(task)) as PersistResult;
+    if (r.forwardError !== undefined) {
+      // one line when it starts failing, then one per 50: a shard down for a while must not flood the log
+      if (this.#forwardFailures++ % 50 === 0) this.log.warn({ err: r.forwardError, stream: task.stream }, 'forwarding figures to another shard failed; they wait in the outbox');
+    } else this.#forwardFailures = 0;
     this.#persisted += r.moved;
     this.#failures = 0;
     this.#lastError = null;

@@ -1,12 +1,12 @@
 // Points spending and crediting (CONTRACT §4.6): one changePoints script call on the member's home
 // shard, never below zero, once per idempotency key, with a points event.
 //
-// The home shard is the first shard: the scan script credits points wins on the member hash of the
-// code's shard, which is the same one while there is one shard (ALL_SHARDS today). With several shards
-// points won on the others would have to be moved home before they can be spent.
+// The home shard is homeShard(user): the persist step credits points won on any shard there too
+// (src/aggregates/campaign-figures.ts, forwarded by src/events/forward-ops.ts), so the whole balance is
+// in one hash and one script call decides.
 import { ApiError } from '../errors.js';
 import type { EventIds } from '../scan/event-ids.js';
-import { ALL_SHARDS } from '../redis/keys.js';
+import { homeShard } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { changePoints } from './change-points-call.js';
 
@@ -25,7 +25,7 @@ export class Points {
     const head =
       `{"id":"${this.ids.next(now)}","type":"points","at":"${new Date(now).toISOString()}","user":${JSON.stringify(user)},` +
       `"delta":${c.delta},"reason":${JSON.stringify(c.reason)},"idempotencyKey":${JSON.stringify(c.idempotencyKey)}`;
-    const reply = await changePoints(this.redis, ALL_SHARDS[0] as string, user, c.delta, c.idempotencyKey, head);
+    const reply = await changePoints(this.redis, homeShard(user), user, c.delta, c.idempotencyKey, head);
     if (reply.outcome === 'insufficient') throw new ApiError('conflict', `insufficient points: the balance is ${reply.balance}`);
     return reply.balance;
   }

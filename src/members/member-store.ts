@@ -1,8 +1,8 @@
 // Members as the DCRM pushes them (level, blocked) and as scans credit them (points, wins).
 // Level and blocked are written to every shard, because the scan script reads them next to the code;
-// points and wins are summed over shards.
+// points and wins live in the member's home shard (homeShard(user), see src/aggregates/campaign-figures.ts).
 import { badRequest } from '../errors.js';
-import { ALL_SHARDS, keys } from '../redis/keys.js';
+import { ALL_SHARDS, homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { ANON_PREFIX } from '../identity/anonymous.js';
 import { asObject, ID_RE, ID_WHAT, optBool, optInt, reqString, type JsonObject } from '../validation/json-fields.js';
@@ -86,16 +86,7 @@ export class MemberStore {
   }
 
   async get(user: string): Promise<Member> {
-    const m: Member = { user, level: 0, blocked: false, points: 0, wins: 0 };
-    for (const [i, t] of ALL_SHARDS.entries()) {
-      const [level, blocked, points, wins] = await this.redis.hmget(keys.member(t, user), 'level', 'blocked', 'points', 'wins');
-      if (i === 0) {
-        m.level = Number(level ?? 0);
-        m.blocked = blocked === '1';
-      }
-      m.points += Number(points ?? 0);
-      m.wins += Number(wins ?? 0);
-    }
-    return m;
+    const [level, blocked, points, wins] = await this.redis.hmget(keys.member(homeShard(user), user), 'level', 'blocked', 'points', 'wins');
+    return { user, level: Number(level ?? 0), blocked: blocked === '1', points: Number(points ?? 0), wins: Number(wins ?? 0) };
   }
 }

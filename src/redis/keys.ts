@@ -56,10 +56,10 @@ export function homeShard(name: string): ShardTag {
 
 /**
  * Shard `index`'s part of a total split over `count` shards: the parts differ by at most one and sum to
- * the total exactly (the scan script computes the same in lua/scanCodes-1.lua `share`).
+ * the total exactly, for any safe integer (the scan script computes the same in lua/scanCodes-1.lua `share`).
  */
 export function shareOf(total: number, index: number, count: number): number {
-  return Math.floor((total * (index + 1)) / count) - Math.floor((total * index) / count);
+  return Math.floor(total / count) + (index >= count - (total % count) ? 1 : 0);
 }
 
 export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
@@ -119,6 +119,9 @@ export const keys = {
   // --- per shard, aggregates the persist step keeps from the event stream (src/aggregates)
   reportDay: (t: ShardTag, campaignId: string, day: string) => `${t}:agg:report:${campaignId}:${day}`, // hash "<batchId>|<shop>|<metric>" -> n, day in the campaign time zone (see src/reports)
   minutes: (t: ShardTag, utcDay: string) => `${t}:agg:minutes:${utcDay}`, // hash "<minute of the UTC day>|<metric>" -> n, every scan of the deployment
+  aggOutbox: (t: ShardTag, to: ShardTag) => `${t}:agg:out:${to}`, // stream: ops for shard `to` derived from t's events (ackEvents appends, the persist step forwards)
+  aggForwardedFrom: (t: ShardTag, from: ShardTag) => `${t}:agg:from:${from}`, // string: the last outbox entry id of shard `from` applied here (applyForwarded)
+  boardLatest: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}:latest`, // hash member -> ms of its latest counted scan in this shard (ties across shards)
 } as const;
 
 /**
