@@ -79,7 +79,8 @@
            then the user: 'L' (decide here) or the member level '0'..'9' followed by '-' | 'b'
            blacklisted | 'u' past userScansPerDay, then one character per chosen prize: '1' the user may
            win it, '0' a user limit refuses it
-        21 '1' when a prize out in this shard's bucket answers `short` (the engine can pull units), '0' not
+        21 one character per chosen prize: '1' when that prize out in this shard's bucket answers `short`
+           (the engine can pull units from the other shards), '0' (or '' for all) when it is decided here
         22.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount;
            after those the level map and the clerk point to, one per guaranteed prize of the audience
     12 this shard's index (0-based)  13 the number of shards
@@ -251,6 +252,8 @@ end
 -- Reason chosen prize g cannot be won now, or '' and its bucket state, and the short bucket's kind.
 -- `clerkWins`: the clerk's wins of this prize so far, for the clerk's prize; nil for the scanner's.
 local function prizeBlocker(g, spec, amount, dayKey, clerkWins)
+  -- with several shards this shard's bucket is a part: a user at a limit is told so, not that the part is out
+  if shards > 1 and not clerkWins and not userAllows(g, spec) then return 'user_cap' end
   local reason, left, kind = bucketBlocker(spec, amount, dayKey)
   if reason ~= '' and kind ~= 'b' then return reason, nil, kind end
   if clerkWins then
@@ -375,6 +378,20 @@ local function scanOne()
   local choice = tonumber(string.sub(s[18], level + 1, level + 1)) or 0
   if c then
     dayKey = c[1] .. 'day:' .. c[5]
+    -- a prize out in this shard's bucket that the engine may pull units of: before anything is written,
+    -- the scan is answered `short` and sent again once units moved here (a guaranteed unit released in
+    -- another shard's part included)
+    local canShort = s[21] ~= '' and userRefusal == '' and not campaignPaused[ci]
+    local unseen
+    local function short(g)
+      if not canShort or string.sub(s[21], g, g) ~= '1' then return nil end
+      local spec, _, amount = chosen(g)
+      local _, _, kind = prizeBlocker(g, spec, amount, dayKey)
+      if not kind or not userAllows(g, spec) then return nil end
+      if unseen == nil then unseen = redis.call('GETBIT', seenKey, bit) == 0 end
+      if not unseen then return nil end
+      return {'short', kind, kind == 'b' and amount or 1, 0, 0, spec[1], '', '', ''}
+    end
     for g = 1, (#s - 21) / 3 do
       if g ~= clerkChoice and c[13][tonumber(s[22 + 3 * (g - 1)])][8] == '1' then
         local spec, _, amount = chosen(g)
@@ -382,14 +399,13 @@ local function scanOne()
           choice = g
           break
         end
+        local pull = short(g)
+        if pull then return pull end
       end
     end
-    -- the drawn prize is out in this shard's bucket: before anything is written, the engine may pull
-    -- units from the other shards and send the scan again
-    if s[21] == '1' and choice > 0 and userRefusal == '' and not campaignPaused[ci] and redis.call('GETBIT', seenKey, bit) == 0 then
-      local spec, _, amount = chosen(choice)
-      local why, _, kind = prizeBlocker(choice, spec, amount, dayKey)
-      if kind then return {'short', kind, kind == 'b' and amount or 1, 0, 0, spec[1], '', '', ''} end
+    if choice > 0 then
+      local pull = short(choice)
+      if pull then return pull end
     end
   end
 

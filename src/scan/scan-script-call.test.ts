@@ -55,7 +55,7 @@ describe('one call on a real Redis', () => {
       campaign: { campaign: cs, live: true, day: '20270301', dayStart: now - 1000, dayEnd: now + 60_000, dayIndex: 0 },
       kind: 'item', shop: '', clerk: 'k_1', lat: 40, lng: 116, region: null, box: '8:2', boxKm: 50, ip: '203.0.113.9',
       // levels 0-2 draw nothing, 3-9 the gift; the clerk gets the cash
-      levelMap: '0001111111', clerkChoice: 2, pre: '', shortAllowed: false,
+      levelMap: '0001111111', clerkChoice: 2, pre: '', short: '',
       chosen: [{ spec: 1, json: '{"id":"g"}', amount: 0 }, { spec: 2, json: '{"id":"cash","amount":30}', amount: 30 }],
     };
     call.add(scan);
@@ -86,7 +86,7 @@ describe('one call on a real Redis', () => {
     const call = new ScanCall(t, keys.events(t));
     call.add({
       batchId: 9, serial, user: 'late', eventId: `ev-${serial}`, head: `"id":"ev-${serial}"`, campaign: null, kind: 'item', shop: '', clerk: '',
-      lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, pre: '', shortAllowed: false, chosen: [],
+      lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, pre: '', short: '', chosen: [],
     });
     const before = await redis.client.xlen(keys.events(t));
     const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(deadline, believedNow)), 1);

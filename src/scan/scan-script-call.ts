@@ -103,8 +103,8 @@ export interface ScanArgs {
   readonly clerkChoice: number;
   /** '' when the code's shard decides the user's and the IP's limits; else what their home shards decided (header, item 20) */
   readonly pre: string;
-  /** a prize out in this shard's bucket answers `short` (the engine may pull units from other shards) */
-  readonly shortAllowed: boolean;
+  /** per chosen prize, '1' when that prize out in this shard's bucket answers `short` (the engine may pull units from other shards); '' none */
+  readonly short: string;
   readonly chosen: readonly ChosenPrize[];
 }
 
@@ -169,7 +169,7 @@ export class ScanCall {
     w.str(s.levelMap);
     w.num(s.clerkChoice);
     w.str(s.pre);
-    w.str(s.shortAllowed ? '1' : '0');
+    w.str(s.short);
     for (const c of s.chosen) {
       w.num(c.spec);
       w.str(c.json);

@@ -89,7 +89,7 @@ export class ScanService {
   readonly #batcher: ScanBatcher;
   readonly #limits: HomeLimits;
   /** campaign|prize|kind|day -> until when a pull is pointless */
-  readonly #exhausted = new Map<string, number>();
+  readonly #exhausted = new Map<string, { until: number; released: number | null }>();
   readonly #seeds = new Map<string, string>();
 
   constructor(
@@ -184,10 +184,10 @@ export class ScanService {
           boxKm: boxed ? (boxed.radiusKm ?? SHOP_RADIUS_KM) : 0,
           ip: req.ip, levelMap, clerkChoice,
           pre: held?.pre ?? '',
-          shortAllowed: campaign !== null && ALL_SHARDS.length > 1 && this.puller !== null && !this.#anyExhausted(campaign, chosen, clerkChoice, belief?.call.day ?? ''),
+          short: campaign !== null && ALL_SHARDS.length > 1 && this.puller !== null ? this.#shortFlags(campaign, chosen, clerkChoice, belief?.call.day ?? '') : '',
           chosen,
         };
-        decided = args.shortAllowed ? await this.#decide(tag, campaign, belief?.call.day ?? '', args) : await this.#batcher.run(tag, args);
+        decided = args.short !== '' ? await this.#decide(tag, campaign, belief?.call.day ?? '', args) : await this.#batcher.run(tag, args);
       } catch (err) {
         if (held !== null) await held.releaseAll();
         throw unavailable(this.faults.failed(err));
@@ -232,7 +232,8 @@ export class ScanService {
       const kind = d.reply[1] as ShortKind;
       const prize = d.reply[5];
       const moved = pulls < MAX_PULLS && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
-      if (moved === 0) args = { ...args, shortAllowed: false };
+      // none anywhere: that prize is decided in this shard (out of stock, budget, cap); the others may still pull
+      if (moved === 0) args = { ...args, short: this.#shortFlags(campaign, args.chosen, args.clerkChoice, day, prize) };
     }
   }
 
@@ -249,7 +250,11 @@ export class ScanService {
       req = { campaignId: id, prize, kind: 'paced', released: released ?? 0, at };
     } else req = { campaignId: id, prize, kind: kind === 's' ? 'stock' : 'budget' };
     const moved = await (this.puller as UnitPuller).pull(req, target, need);
-    if (moved === 0) this.#exhausted.set(`${campaign.def.id}|${prize}|${kind}|${kind === 'd' ? day : ''}`, Date.now() + EXHAUSTED_MS);
+    if (moved === 0) {
+      // a paced prize gets units again at its next release: remembered with the count released now
+      const released = kind === 'p' ? this.#releasedNow(campaign, p) : null;
+      this.#exhausted.set(`${id}|${prize}|${kind}|${kind === 'd' ? day : ''}`, { until: Date.now() + EXHAUSTED_MS, released });
+    }
     return moved;
   }
 
@@ -263,20 +268,36 @@ export class ScanService {
     return seed;
   }
 
-  /** whether a pull found no unit of a prize the scan may win a moment ago: then `short` would only cost a call */
-  #anyExhausted(campaign: CompiledCampaign, chosen: readonly ChosenPrize[], clerkChoice: number, day: string): boolean {
-    if (this.#exhausted.size === 0) return false;
+  /** units of a paced prize released by the engine's estimate of the shared clock (null: seed not read yet) */
+  #releasedNow(campaign: CompiledCampaign, p: Prize): number | null {
+    const seed = this.#seeds.get(campaign.def.id);
+    if (seed === undefined) return null;
+    return releasedBy(this.#now(), p, { startsAtMs: campaign.def.startsAtMs, day: campaign.day, firstDayStart: campaign.firstDayStart }, seed);
+  }
+
+  /**
+   * Item 21 of the scan: per chosen prize, whether a `short` answer may pull units of it (the clerk's
+   * prize is decided where it is). Not for a prize a pull found in no shard a moment ago (or `also`): a
+   * `short` would only cost a call. A paced prize is out until its next release.
+   */
+  #shortFlags(campaign: CompiledCampaign, chosen: readonly ChosenPrize[], clerkChoice: number, day: string, also = ''): string {
+    let flags = '';
     const now = Date.now();
     for (let i = 0; i < chosen.length; i++) {
-      if (i + 1 === clerkChoice) continue;
       const p = campaign.def.prizes[chosen[i]!.spec - 1]!;
-      for (const kind of ['s', 'b', 'd', 'p'] as const) {
-        const key = `${campaign.def.id}|${p.id}|${kind}|${kind === 'd' ? day : ''}`;
-        const until = this.#exhausted.get(key);
-        if (until === undefined) continue;
-        if (until > now) return true;
-        this.#exhausted.delete(key);
-      }
+      flags += i + 1 === clerkChoice || p.id === also || (this.#exhausted.size > 0 && this.#isExhausted(campaign, p, day, now)) ? '0' : '1';
+    }
+    return flags;
+  }
+
+  #isExhausted(campaign: CompiledCampaign, p: Prize, day: string, now: number): boolean {
+    for (const kind of ['s', 'b', 'd', 'p'] as const) {
+      const key = `${campaign.def.id}|${p.id}|${kind}|${kind === 'd' ? day : ''}`;
+      const memo = this.#exhausted.get(key);
+      if (memo === undefined) continue;
+      const released = memo.released === null ? null : this.#releasedNow(campaign, p);
+      if (memo.until > now && (released === null || released <= memo.released!)) return true;
+      this.#exhausted.delete(key);
     }
     return false;
   }
