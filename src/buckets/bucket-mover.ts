@@ -55,6 +55,8 @@ const TAKE_ATTEMPTS = 4;
 
 export class BucketMover {
   readonly #pulls = new Map<string, Promise<number>>();
+  /** the last pull of each bucket (whatever its target): pulls of one bucket run one after the other */
+  readonly #lastOfBucket = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -65,8 +67,9 @@ export class BucketMover {
   /**
    * Moves at least `need` units into `target` from the other shards, richest first; the first source
    * gives max(need, half of what it has) so that buckets even out rather than trickle. Returns the units
-   * moved: less than `need` (0: none) only when the other shards did not have them. Pulls of the same
-   * bucket into the same shard at once share one promise.
+   * moved, or `need` when the target holds that many already (a pull before this one brought them): less
+   * than `need` (0: none) only when no shard had them. Pulls of the same bucket into the same shard at
+   * once share one promise; pulls of one bucket into different shards run one after the other.
    */
   pull(ref: BucketRef, target: ShardTag, need: number): Promise<number> {
     if (!Number.isSafeInteger(need) || need < 1) return Promise.reject(new Error(`need must be a positive integer, got ${need}`));
@@ -74,12 +77,28 @@ export class BucketMover {
     const key = `${ref.campaignId}\u0000${ref.prize}\u0000${ref.kind}\u0000${dayOf(ref)}\u0000${target}`;
     const running = this.#pulls.get(key);
     if (running) return running;
-    const pull = this.#pull(ref, target, need).finally(() => this.#pulls.delete(key));
+    // Pulls of one bucket into different shards at once would take from each other (each first source
+    // gives half of what it has): a win that no single shard could pay would pass units round and round
+    // and never be paid. One after the other, each sees what the one before moved.
+    const bucket = `${ref.campaignId}\u0000${ref.prize}\u0000${ref.kind}\u0000${dayOf(ref)}`;
+    const before = this.#lastOfBucket.get(bucket) ?? Promise.resolve();
+    const pull = before
+      .catch(() => undefined)
+      .then(() => this.#pull(ref, target, need))
+      .finally(() => {
+        this.#pulls.delete(key);
+        if (this.#lastOfBucket.get(bucket) === pull) this.#lastOfBucket.delete(bucket);
+      });
     this.#pulls.set(key, pull);
+    this.#lastOfBucket.set(bucket, pull);
     return pull;
   }
 
   async #pull(ref: BucketRef, target: ShardTag, need: number): Promise<number> {
+    // a pull before this one (or another engine's) may have brought the units already: the scan goes again
+    const here = await this.#available(ref, target);
+    if (here >= need) return need;
+    need -= Math.max(0, here);
     const others = ALL_SHARDS.filter((t) => t !== target);
     const available = await Promise.all(others.map((t) => this.#available(ref, t)));
     const sources = others.map((shard, i) => ({ shard, available: available[i] as number })).filter((s) => s.available > 0);
