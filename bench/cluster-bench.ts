@@ -133,8 +133,22 @@ async function runTarget(target: Target, opts: ClusterBenchOptions, run: number,
     extraCallsPerScan: scans === 0 ? 0 : (totalScriptCalls - scanCalls) / scans,
     limitCallsPerScan: scans === 0 ? 0 : limitCalls / scans,
     otherCommandsPerScan: scans === 0 ? 0 : (allCalls - totalScriptCalls) / scans,
+    commandsPerScan: perScan(deltas, scans),
     exhaustion: exhaust,
   };
+}
+
+/** where the Redis time per scan goes, command by command, summed over the primaries */
+function perScan(deltas: readonly { commands: Map<string, { calls: number; usec: number }> }[], scans: number): Record<string, { calls: number; usec: number }> {
+  const out: Record<string, { calls: number; usec: number }> = {};
+  for (const d of deltas) {
+    for (const [name, c] of d.commands) {
+      const o = (out[name] ??= { calls: 0, usec: 0 });
+      o.calls += c.calls / Math.max(1, scans);
+      o.usec += c.usec / Math.max(1, scans);
+    }
+  }
+  return out;
 }
 
 async function exhaustStock(engine: EngineProcess, client: RedisClient, opts: ClusterBenchOptions, runId: string): Promise<ExhaustionResult> {

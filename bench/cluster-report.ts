@@ -31,6 +31,8 @@ export interface TargetRun {
   limitCallsPerScan: number;
   /** every other command INFO commandstats counted (those the scripts ran included: Redis counts them too), per scan */
   otherCommandsPerScan: number;
+  /** per command (those scripts ran included), summed over the primaries, per scan: calls and Redis µs (commandstats) */
+  commandsPerScan?: Record<string, { calls: number; usec: number }>;
   exhaustion: ExhaustionResult;
 }
 
