@@ -3,9 +3,11 @@
 // atomically (the script runs them one after the other); under load the fixed costs of a call (client
 // command object, the socket writes and reads on both sides, Redis' command dispatch) are paid once for
 // many scans instead of once per scan. At low load a turn holds one scan, and setImmediate adds no
-// wait: it runs right after the poll phase that delivered the requests.
+// wait: it runs right after the poll phase that delivered the requests. With several shards a turn's
+// scans split over them, and the script's cost per call is large next to its cost per scan: a call then
+// gathers two turns (measured with bench:cluster, see bench/RESULTS.md).
 import { runScript, type LuaScript, type RedisClient } from '../redis/scripts.js';
-import { keys, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, keys, type ShardTag } from '../redis/keys.js';
 import { readReply, ScanCall, type ScanArgs, type ScanReply } from './scan-script-call.js';
 
 /** bounds the time one script call holds Redis */
@@ -57,7 +59,9 @@ export class ScanBatcher {
     if (q.waiters.length >= MAX_SCANS_PER_CALL) this.#flush(tag, q);
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(this.#flushAll);
+      // with several shards a turn's scans split over them: two turns ride in each call instead of one
+      if (ALL_SHARDS.length > 1) setImmediate(() => setImmediate(this.#flushAll));
+      else setImmediate(this.#flushAll);
     }
     return p;
   }
