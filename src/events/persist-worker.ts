@@ -15,6 +15,9 @@ import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
 import type { AggregateContext, AggregateOp, StoredEvent } from '../aggregates/aggregate-op.js';
 import { AGGREGATE_SOURCES } from '../aggregates/sources.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
+import { nameThisThread, THREAD_NAMES } from '../metrics/thread-name.js';
+
+nameThisThread(THREAD_NAMES.persist);
 
 export interface PersistTask {
   target: RedisTarget;
