@@ -46,7 +46,7 @@
       clock or 2.5 s behind it, every belief of the call may be wrong (campaigns near an edge are named
       only within 3 s of the estimate), and every scan is answered `stale`
     3..9 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
-      code record (+ batchId:serial), member (+ user), anonymous visitor (+ user), box
+      code records (+ batchId:bucket, see below), member (+ user), anonymous visitor (+ user), box
       (+ boxBatchId:boxSerial), clock shift key
     10 MessagePack array of the campaigns the scans name, each an array:
         1 key prefix of the campaign (+ state, day:<day>, clerk:<clerk>, ip:<ip>:<minute>)
@@ -84,10 +84,19 @@
         22.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount;
            after those the level map and the clerk point to, one per guaranteed prize of the audience
     12 this shard's index (0-based)  13 the number of shards
+    14 key prefix of the code records written before the bucketed records (+ batchId:serial, a hash
+       u t e o p n per code): read only by a repeat whose code has no bucketed record
+
+  Code records (src/scan/code-record.ts reads them): a consumed code's record is one field of a hash
+  that holds 64 codes of a batch in this shard (bucket = bit // 64, field = bit % 64, bit as in the
+  seen bitmap), so small records share a key and stay a listpack: no key, no field names per code.
+  Its value: count|firstAtMs|outcome char (w won, l lost, v verified)|eventId|user|prize, prize '' or
+  campaignId|prizeId|amount (the engine rebuilds the prize's JSON from its definition).
 
   Returns one string, values joined by \31: the shared clock's ms, then 10 values per scan:
     outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
-    originalPrizeJSON, '1' when the clerk won the clerk's prize (else '')
+    original prize (campaignId|prizeId|amount, '' none; or its JSON, from a record written before the
+    bucketed records), '1' when the clerk won the clerk's prize (else '')
     outcome: won | lost | verified | repeat | blocked | stale | expired | short | error
     reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted | user_daily_limit
              | ip_limit | geofence | no_position | campaign_paused | batch_pending | batch_void
@@ -114,7 +123,8 @@ if refuse then
   return table.concat(out, '\31')
 end
 
-local statusKey, seenPrefix, codePrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local statusKey, seenPrefix, recordPrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local OUTCOME_CHAR, OUTCOME_OF = {won = 'w', lost = 'l', verified = 'v'}, {w = 'won', l = 'lost', v = 'verified'}
 local shard, shards = tonumber(ARGV[12]), tonumber(ARGV[13])
 local campaigns = cmsgpack.unpack(ARGV[10])
 local minute = string.format('%d', math.floor(now / 60000))
@@ -447,20 +457,32 @@ local function scanOne()
   end
 
   -- 2. consume the code; it was consumed before: a repeat
-  local codeKey = codePrefix .. batchId .. ':' .. serial
+  local recordKey, recordField = recordPrefix .. batchId .. ':' .. math.floor(bit / 64), bit % 64
   if redis.call('SETBIT', seenKey, bit, 1) == 1 then
     flushUser()
-    local count = redis.call('HINCRBY', codeKey, 'n', 1)
-    local rec = redis.call('HMGET', codeKey, 'u', 't', 'e', 'o', 'p')
-    emit('repeat', '', '', count, '')
-    if rec[1] == user then
-      return {'repeat', '', count, rec[2] or nowText, 1, '', rec[3] or '', rec[4] or '', rec[5] or ''}
+    local rec = redis.call('HGET', recordKey, recordField)
+    if rec then
+      local n, rest = string.match(rec, '^(%d+)(.*)$')
+      local count = tonumber(n) + 1
+      redis.call('HSET', recordKey, recordField, count .. rest)
+      emit('repeat', '', '', count, '')
+      local firstAt, o, e, u, prize = string.match(rest, '^|(%d*)|(%a?)|([^|]*)|([^|]*)|(.*)$')
+      if u == user then return {'repeat', '', count, firstAt, 1, '', e, OUTCOME_OF[o] or '', prize} end
+      return {'repeat', '', count, firstAt, 0, '', '', '', ''}
     end
-    return {'repeat', '', count, rec[2] or nowText, 0, '', '', '', ''}
+    -- consumed before the records were bucketed: its own hash
+    local codeKey = ARGV[14] .. batchId .. ':' .. serial
+    local count = redis.call('HINCRBY', codeKey, 'n', 1)
+    local old = redis.call('HMGET', codeKey, 'u', 't', 'e', 'o', 'p')
+    emit('repeat', '', '', count, '')
+    if old[1] == user then
+      return {'repeat', '', count, old[2] or nowText, 1, '', old[3] or '', old[4] or '', old[5] or ''}
+    end
+    return {'repeat', '', count, old[2] or nowText, 0, '', '', '', ''}
   end
 
   -- 3. first scan: the scanner's draw, then the clerk's
-  local outcome, reason, prizeJson, clerkJson = 'verified', '', '', ''
+  local outcome, reason, prizeJson, clerkJson, prizeRef = 'verified', '', '', '', ''
   if c then
     if choice == 0 then
       outcome, reason = 'lost', 'no_prize'
@@ -471,7 +493,7 @@ local function scanOne()
       if reason ~= '' then
         outcome = 'lost'
       else
-        outcome, prizeJson = 'won', json
+        outcome, prizeJson, prizeRef = 'won', json, c[14] .. '|' .. spec[1] .. '|' .. amount
         awardPrize(spec, amount, dayKey, left)
         local n = #userWrites
         if winsPerDayHere > 0 then
@@ -503,7 +525,7 @@ local function scanOne()
   end
 
   flushUser()
-  redis.call('HSET', codeKey, 'u', user, 't', nowText, 'e', s[4], 'o', outcome, 'p', prizeJson, 'n', 1)
+  redis.call('HSET', recordKey, recordField, '1|' .. nowText .. '|' .. OUTCOME_CHAR[outcome] .. '|' .. s[4] .. '|' .. user .. '|' .. prizeRef)
   if s[7] == 'box' then
     local boxKey = boxPrefix .. batchId .. ':' .. serial
     redis.call('HSET', boxKey, 'shop', shop, 'at', nowText)

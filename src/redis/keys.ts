@@ -86,7 +86,8 @@ export const keys = {
   // --- per shard, touched by scripts
   batchStatus: (t: ShardTag) => `${t}:batch:status`, // hash batchId -> a|p|v
   seen: (t: ShardTag, batchId: number) => `${t}:seen:${batchId}`, // bitmap, bit = serial consumed
-  code: (t: ShardTag, batchId: number, serial: number) => `${t}:code:${batchId}:${serial}`, // record of a scanned code
+  codeRecords: (t: ShardTag, batchId: number, bucket: number) => `${t}:rec:${batchId}:${bucket}`, // hash: the records of up to CODE_RECORDS_PER_KEY consumed codes (src/scan/code-record.ts)
+  legacyCode: (t: ShardTag, batchId: number, serial: number) => `${t}:code:${batchId}:${serial}`, // a code's record as written before the bucketed records: read on a repeat only
   member: (t: ShardTag, user: string) => `${t}:member:${user}`, // hash level, blocked, points, wins; the user's campaign counters (see scanCodes)
   anonCounters: (t: ShardTag, user: string) => `${t}:anon:${user}`, // an anonymous visitor's campaign counters (no member record)
   events: (t: ShardTag) => `${t}:events`, // stream of events
@@ -126,18 +127,27 @@ export const keys = {
 
 /**
  * The per-shard prefixes the scan script completes (in this order, see lua/scanCodes-1.lua "ARGV 2..8"):
- * batch status hash (whole name), seen bitmap + batchId, code record + batchId:serial, member + user,
+ * batch status hash (whole name), seen bitmap + batchId, code records + batchId:bucket, member + user,
  * anonymous visitor + user, box + boxBatchId:boxSerial, clock shift (whole name).
  */
 export const scanKeyPrefixes = (t: ShardTag): readonly string[] => [
   keys.batchStatus(t),
   keys.seen(t, 0).slice(0, -1),
-  keys.code(t, 0, 0).slice(0, -3),
+  keys.codeRecords(t, 0, 0).slice(0, -3),
   keys.member(t, ''),
   keys.anonCounters(t, ''),
   keys.box(t, 0, 0).slice(0, -3),
   keys.clockShift(t),
 ];
+
+/** Consumed codes of one batch and shard whose records share a hash: field = seen bit % this, key by seen bit // this. */
+export const CODE_RECORDS_PER_KEY = 64;
+
+/** The hash and field of a consumed code's record (see lua/scanCodes-1.lua "Code records"). */
+export function codeRecordOf(batchId: number, serial: number): { key: string; field: string } {
+  const bit = seenBit(serial);
+  return { key: keys.codeRecords(shardTag(batchId, serial), batchId, Math.floor(bit / CODE_RECORDS_PER_KEY)), field: String(bit % CODE_RECORDS_PER_KEY) };
+}
 
 /** The fields of a user's hash that count one campaign's limits for that user (see scanCodes). */
 export const userCampaignFields = {

@@ -32,7 +32,7 @@ const CALL_CEILING = 4;
 /** scans per call when the cost per scan is counted */
 const K = 10;
 /** Redis commands per persisted event, for the bench's mix of outcomes (persist step included) */
-const PERSIST_CEILING_PER_EVENT = 3.6;
+const PERSIST_CEILING_PER_EVENT = 1;
 
 const T = '{s0}';
 const CAMPAIGN = 'cost';
@@ -99,6 +99,8 @@ describe('cost counters on a real Redis', () => {
    * and the call's fixed part c1 - perScan. `make` gives the scan of index i (fresh each call).
    */
   async function costOf(make: (i: number) => ScanArgs, outcome: string): Promise<{ perScan: number; fixed: number; detail: string }> {
+    // a call first, not counted: once-a-day work (the TTL of a new campaign day's hash) is behind it
+    await call([make(0)]);
     const one = await call([make(0)]);
     const many = await call(Array.from({ length: K }, (_, i) => make(i)));
     expect([...one.outcomes, ...many.outcomes]).toEqual(Array(K + 1).fill(outcome));
@@ -119,8 +121,7 @@ describe('cost counters on a real Redis', () => {
   it('a fresh scan that wins a prize with a daily cap and a per-user cap (new users: each wins once)', async () => {
     const r = await costOf(() => scanArgs('grand'), 'won');
     expect(r.perScan, r.detail).toBeLessThanOrEqual(SCAN_CEILINGS.freshWonCapped);
-    // the first win of a campaign day also sets the day hash's TTL, once per day
-    expect(r.fixed, r.detail).toBeLessThanOrEqual(CALL_CEILING + 1);
+    expect(r.fixed, r.detail).toBeLessThanOrEqual(CALL_CEILING);
   });
   it('a fresh scan that wins points', async () => {
     const r = await costOf(() => scanArgs('pts'), 'won');
