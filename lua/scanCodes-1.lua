@@ -124,6 +124,8 @@ if refuse then
 end
 
 local statusKey, seenPrefix, recordPrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+-- read-only, shared by the scans that need nothing else: a member's own fields; no capped prize's wins
+local MEMBER_FIELDS, NO_CAP_WINS = {'blocked', 'level'}, {}
 local OUTCOME_CHAR, OUTCOME_OF = {won = 'w', lost = 'l', verified = 'v'}, {w = 'won', l = 'lost', v = 'verified'}
 local shard, shards = tonumber(ARGV[12]), tonumber(ARGV[13])
 local campaigns = cmsgpack.unpack(ARGV[10])
@@ -186,12 +188,29 @@ local function km(lat1, lng1, lat2, lng2)
   return 12742 * math.asin(math.min(1, math.sqrt(a)))
 end
 
+-- Names built once per call rather than once per scan (each concatenation is a new Lua string, hashed
+-- byte by byte): the campaign's keys and its fields in a user's hash, each prize's fields.
+local function prepare(cb)
+  local cid = cb[14]
+  cb.stateKey, cb.dayKey = cb[1] .. 'state', cb[1] .. 'day:' .. cb[5]
+  cb.fDay, cb.fScans, cb.fWins = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
+  cb.memberFields, cb.anonFields = {'blocked', 'level', cb.fDay, cb.fScans, cb.fWins}, {cb.fDay, cb.fScans, cb.fWins}
+  for _, spec in ipairs(cb[13]) do
+    local id = spec[1]
+    -- numbers travel as decimal strings: converted once here, compared as numbers below
+    spec[4], spec[5], spec[7] = tonumber(spec[4]), tonumber(spec[5]), tonumber(spec[7])
+    spec.fStock, spec.fBudget, spec.fPaced, spec.fPacedIn = 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id
+    spec.fWon, spec.fCapIn, spec.fUserWins = 'w:' .. id, 'c:' .. id, 'w:' .. cid .. ':' .. id
+  end
+end
+
 -- whether campaign i is live by this clock, and whether it is paused (read once per call)
 local function liveness(i)
   local live = campaignLive[i]
   if live == nil then
     local cb = campaigns[i]
-    local st = redis.call('HMGET', cb[1] .. 'state', 'state', 'end', 'seed')
+    prepare(cb)
+    local st = redis.call('HMGET', cb.stateKey, 'state', 'end', 'seed')
     local endMs = tonumber(st[2]) or tonumber(cb[3])
     live = st[1] ~= 'ended' and now >= tonumber(cb[2]) and now < endMs
     campaignLive[i] = live
@@ -245,14 +264,14 @@ end
 local function bucketBlocker(spec, amount, dayKey)
   local left
   if spec[2] == '1' or spec[3] == '1' or spec[6] ~= '' then
-    left = redis.call('HMGET', c[1] .. 'state', 's:' .. spec[1], 'b:' .. spec[1], 'p:' .. spec[1], 'pa:' .. spec[1])
+    left = redis.call('HMGET', c.stateKey, spec.fStock, spec.fBudget, spec.fPaced, spec.fPacedIn)
     if spec[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock', nil, 's' end
     -- a paced prize with no released unit left is out of stock for now
     if spec[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(spec)) + (tonumber(left[4]) or 0) then return 'out_of_stock', nil, 'p' end
   end
   local dailyCap = tonumber(spec[4])
   if dailyCap > 0 then
-    local day = redis.call('HMGET', dayKey, 'w:' .. spec[1], 'c:' .. spec[1])
+    local day = redis.call('HMGET', dayKey, spec.fWon, spec.fCapIn)
     if (tonumber(day[1]) or 0) >= share(dailyCap) + (tonumber(day[2]) or 0) then return 'daily_cap', nil, 'd' end
   end
   if spec[3] == '1' and (tonumber(left[2]) or 0) < amount then return 'budget', nil, 'b' end
@@ -279,12 +298,12 @@ end
 local function awardPrize(spec, amount, dayKey, left)
   if left then
     local w = {}
-    if spec[2] == '1' then w[#w + 1], w[#w + 2] = 's:' .. spec[1], int(tonumber(left[1]) - 1) end
-    if spec[3] == '1' then w[#w + 1], w[#w + 2] = 'b:' .. spec[1], int(tonumber(left[2]) - amount) end
-    if spec[6] ~= '' then w[#w + 1], w[#w + 2] = 'p:' .. spec[1], int((tonumber(left[3]) or 0) + 1) end
-    redis.call('HSET', c[1] .. 'state', unpack(w))
+    if spec[2] == '1' then w[#w + 1], w[#w + 2] = spec.fStock, int(tonumber(left[1]) - 1) end
+    if spec[3] == '1' then w[#w + 1], w[#w + 2] = spec.fBudget, int(tonumber(left[2]) - amount) end
+    if spec[6] ~= '' then w[#w + 1], w[#w + 2] = spec.fPaced, int((tonumber(left[3]) or 0) + 1) end
+    redis.call('HSET', c.stateKey, unpack(w))
   end
-  if tonumber(spec[4]) > 0 then dayIncr(dayKey, 'w:' .. spec[1]) end
+  if spec[4] > 0 then dayIncr(dayKey, spec.fWon) end
 end
 
 local function scanOne()
@@ -330,7 +349,7 @@ local function scanOne()
   userKey = (anon and anonPrefix or memberPrefix) .. user
   local level, day, scansToday = 0, nil, 0
   local userRefusal = ''
-  winsToday, capWins, perDayHere, winsPerDayHere = 0, {}, 0, 0
+  winsToday, capWins, perDayHere, winsPerDayHere = 0, NO_CAP_WINS, 0, 0
   if c then
     perDayHere = (userPre == 'L' or string.sub(c[16], 1, 1) == 's') and tonumber(c[8]) or 0
     winsPerDayHere = (userPre == 'L' or string.sub(c[16], 2, 2) == 's') and tonumber(c[9]) or 0
@@ -343,21 +362,25 @@ local function scanOne()
     grants = string.sub(pre, 5)
     -- the day limits split over the shards are counted here all the same
     if perDayHere > 0 or winsPerDayHere > 0 then
-      local v = redis.call('HMGET', userKey, 'd:' .. c[14], 'us:' .. c[14], 'uw:' .. c[14])
+      local v = redis.call('HMGET', userKey, c.fDay, c.fScans, c.fWins)
       if v[1] == c[5] then scansToday, winsToday = tonumber(v[2]) or 0, tonumber(v[3]) or 0 end
     end
   elseif c or not anon then
-    local fields = anon and {} or {'blocked', 'level'}
-    local base = #fields
-    local cid
+    -- the fields every scan of the campaign reads (built once per call), and a copy with the user's
+    -- wins of each chosen prize with a perUserCap (the clerk's prize counts in the clerk's hash, not here)
+    local fields = not c and MEMBER_FIELDS or (anon and c.anonFields or c.memberFields)
+    local base = anon and 0 or 2
     if c then
-      cid = c[14]
-      fields[base + 1], fields[base + 2], fields[base + 3] = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
-      -- the clerk's prize counts in the clerk's hash, not here
       local clerkAt = 22 + 3 * ((tonumber(s[19]) or 0) - 1)
       for at = 22, #s, 3 do
         local spec = c[13][tonumber(s[at])]
-        if at ~= clerkAt and tonumber(spec[5]) > 0 then fields[#fields + 1] = 'w:' .. cid .. ':' .. spec[1] end
+        if at ~= clerkAt and spec[5] > 0 then
+          if capWins == NO_CAP_WINS then
+            capWins = {}
+            fields = {unpack(fields)}
+          end
+          fields[#fields + 1] = spec.fUserWins
+        end
       end
     end
     local v = redis.call('HMGET', userKey, unpack(fields))
@@ -387,14 +410,15 @@ local function scanOne()
   -- the scanner's choice: its level's draw, or a guaranteed prize with a released unit pending
   local choice = tonumber(string.sub(s[18], level + 1, level + 1)) or 0
   if c then
-    dayKey = c[1] .. 'day:' .. c[5]
+    dayKey = c.dayKey
     -- a prize out in this shard's bucket that the engine may pull units of: before anything is written,
     -- the scan is answered `short` and sent again once units moved here (a guaranteed unit released in
     -- another shard's part included)
     local canShort = s[21] ~= '' and userRefusal == '' and not campaignPaused[ci]
     local unseen
-    local function short(g)
-      if not canShort or string.sub(s[21], g, g) ~= '1' then return nil end
+    -- (a closure only when a pull is possible: with one shard, or none to pull, no scan builds it)
+    local short = canShort and function(g)
+      if string.sub(s[21], g, g) ~= '1' then return nil end
       local spec, _, amount = chosen(g)
       local _, _, kind = prizeBlocker(g, spec, amount, dayKey)
       if not kind or not userAllows(g, spec) then return nil end
@@ -409,11 +433,11 @@ local function scanOne()
           choice = g
           break
         end
-        local pull = short(g)
+        local pull = short and short(g)
         if pull then return pull end
       end
     end
-    if choice > 0 then
+    if choice > 0 and short then
       local pull = short(choice)
       if pull then return pull end
     end
@@ -444,7 +468,7 @@ local function scanOne()
     if perDay > 0 then
       -- counted before the check, like the IP limit: a scan refused further down still counts
       scansToday = scansToday + 1
-      userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday)}
+      userWrites = {c.fDay, c[5], c.fScans, int(scansToday), c.fWins, int(winsToday)}
       if scansToday > perDay then return blocked('user_daily_limit') end
     end
     if c[12] == '1' and lat == '' then return blocked('no_position') end
@@ -498,14 +522,14 @@ local function scanOne()
         local n = #userWrites
         if winsPerDayHere > 0 then
           if n == 0 then
-            userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday + 1)}
+            userWrites = {c.fDay, c[5], c.fScans, int(scansToday), c.fWins, int(winsToday + 1)}
             n = 6
           else
             userWrites[6] = int(winsToday + 1)
           end
         end
         if not grants and tonumber(spec[5]) > 0 then
-          userWrites[n + 1], userWrites[n + 2] = 'w:' .. c[14] .. ':' .. spec[1], int((capWins[spec[1]] or 0) + 1)
+          userWrites[n + 1], userWrites[n + 2] = spec.fUserWins, int((capWins[spec[1]] or 0) + 1)
         end
       end
     end
@@ -514,11 +538,11 @@ local function scanOne()
       local clerkKey = c[1] .. 'clerk:' .. s[9]
       -- the clerk's wins of a capped prize: counted here, or reserved on the clerk's home shard
       local here = clerkPre == '-' and tonumber(spec[5]) > 0
-      local wins = here and (tonumber(redis.call('HGET', clerkKey, 'w:' .. spec[1])) or 0) or (clerkPre == '0' and math.huge or 0)
+      local wins = here and (tonumber(redis.call('HGET', clerkKey, spec.fWon)) or 0) or (clerkPre == '0' and math.huge or 0)
       local why, left = prizeBlocker(clerkChoice, spec, amount, dayKey, wins)
       if why == '' then
         awardPrize(spec, amount, dayKey, left)
-        if here then redis.call('HINCRBY', clerkKey, 'w:' .. spec[1], 1) end
+        if here then redis.call('HINCRBY', clerkKey, spec.fWon, 1) end
         clerkJson = json
       end
     end
