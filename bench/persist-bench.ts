@@ -7,7 +7,8 @@
 // only roughly: there the worker shares the machine with the engine and the load).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startRedis } from '../src/testing/redis-server.js';
 import { commandsDuring } from '../src/testing/command-counter.js';
 import { CONSUMER_GROUP, keys } from '../src/redis/keys.js';
@@ -18,10 +19,14 @@ import { cpuMicros } from './proc-stats.js';
 import { readFlags } from './flags.js';
 import { writeJson } from './report.js';
 
-const USAGE = `usage: npm run bench:persist -- [--events N] [--rounds R] [--out FILE]
+const USAGE = `usage: npm run bench:persist -- [--events N] [--rounds R] [--vs FILE] [--out FILE]
   --events N   events per round (default 20000)
   --rounds R   rounds (default 5)
+  --vs FILE    another build of the persist worker (its dist/src/events/persist-worker.js) to compare
+               with: each round runs both, in turn, on the same events' mix
   --out FILE   results file (default bench/results/persist.json)`;
+
+type PersistFn = (t: PersistTask) => Promise<{ moved: number }>;
 
 const T = '{s0}';
 const CAMPAIGN = 'persist-bench';
@@ -46,13 +51,17 @@ async function main(): Promise<void> {
   let events = 20_000;
   let rounds = 5;
   let out = join('bench', 'results', 'persist.json');
+  let vs = '';
   readFlags(process.argv.slice(2), USAGE, (flag, v) => {
     if (flag === '--events') events = v.number(100, true);
     else if (flag === '--rounds') rounds = v.number(1, true);
+    else if (flag === '--vs') vs = v.text();
     else if (flag === '--out') out = v.text();
     else return false;
     return true;
   });
+  const variants: { name: string; persist: PersistFn }[] = [{ name: 'this', persist: persistBatch }];
+  if (vs !== '') variants.push({ name: 'vs', persist: ((await import(pathToFileURL(resolve(vs)).href)) as { default: PersistFn }).default });
   const redis = await startRedis({ aof: true });
   const dir = mkdtempSync(join(tmpdir(), 'scanlot-persist-bench-'));
   try {
@@ -93,46 +102,50 @@ async function main(): Promise<void> {
         await runScript(redis.client, script, call.take(Date.now() + 60_000, Date.now()));
       }
     };
-    const task: PersistTask = {
-      target: { url: redis.url, cluster: null }, dbPath: join(dir, 'events.db'), stream: keys.events(T), tag: T, shards: [T],
+    const taskOf = (name: string): PersistTask => ({
+      target: { url: redis.url, cluster: null }, dbPath: join(dir, `${name}.db`), stream: keys.events(T), tag: T, shards: [T],
       group: CONSUMER_GROUP, consumer: 'bench', count: 500, mode: 'new', blockMs: 1, claimIdleMs: 60_000,
-    };
-    // warm-up round, not counted: the worker's code is compiled and its connection opened
-    await fill(2000);
-    while ((await persistBatch(task)).moved > 0);
-    const perRound: { workerUsPerEvent: number; redisUsPerEvent: number; commandsPerEvent: number; usecPerEventByCommand: Record<string, number> }[] = [];
-    for (let r = 0; r < rounds; r++) {
-      await fill(events);
-      let moved = 0;
-      const cpu0 = process.cpuUsage();
-      const redis0 = cpuMicros(pid);
-      const counted = await commandsDuring(redis.client, async () => {
-        for (;;) {
-          const step = await persistBatch(task);
-          if (step.moved === 0) break;
-          moved += step.moved;
-        }
-      });
-      const cpu = process.cpuUsage(cpu0);
-      const redisUs = cpuMicros(pid) - redis0;
-      const usecPerEventByCommand = Object.fromEntries(Object.entries(counted.usec).map(([k, v]) => [k, v / moved]));
-      perRound.push({ workerUsPerEvent: (cpu.user + cpu.system) / moved, redisUsPerEvent: redisUs / moved, commandsPerEvent: counted.total / moved, usecPerEventByCommand });
-      process.stderr.write(`[persist] round ${r + 1}: ${moved} events, worker ${(perRound.at(-1) as { workerUsPerEvent: number }).workerUsPerEvent.toFixed(1)} µs/event\n`);
+    });
+    // warm-up, not counted: each variant's code is compiled and its connection opened
+    for (const v of variants) {
+      await fill(2000);
+      while ((await v.persist(taskOf(v.name))).moved > 0);
     }
-    const result = {
-      events,
-      rounds,
-      workerUsPerEvent: median(perRound.map((x) => x.workerUsPerEvent)),
-      redisUsPerEvent: median(perRound.map((x) => x.redisUsPerEvent)),
-      commandsPerEvent: median(perRound.map((x) => x.commandsPerEvent)),
-      perRound,
-    };
+    type Round = { workerUsPerEvent: number; redisUsPerEvent: number; commandsPerEvent: number; usecPerEventByCommand: Record<string, number> };
+    const perRound: Record<string, Round[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
+        await fill(events);
+        let moved = 0;
+        const cpu0 = process.cpuUsage();
+        const redis0 = cpuMicros(pid);
+        const counted = await commandsDuring(redis.client, async () => {
+          for (;;) {
+            const step = await v.persist(taskOf(v.name));
+            if (step.moved === 0) break;
+            moved += step.moved;
+          }
+        });
+        const cpu = process.cpuUsage(cpu0);
+        const redisUs = cpuMicros(pid) - redis0;
+        const usecPerEventByCommand = Object.fromEntries(Object.entries(counted.usec).map(([k, x]) => [k, x / moved]));
+        (perRound[v.name] as Round[]).push({ workerUsPerEvent: (cpu.user + cpu.system) / moved, redisUsPerEvent: redisUs / moved, commandsPerEvent: counted.total / moved, usecPerEventByCommand });
+      }
+      process.stderr.write(`[persist] round ${r + 1}/${rounds}\n`);
+    }
+    const summary = Object.fromEntries(
+      Object.entries(perRound).map(([name, rs]) => [name, { workerUsPerEvent: median(rs.map((x) => x.workerUsPerEvent)), redisUsPerEvent: median(rs.map((x) => x.redisUsPerEvent)), commandsPerEvent: median(rs.map((x) => x.commandsPerEvent)) }]),
+    );
+    const ratio = (k: 'workerUsPerEvent' | 'redisUsPerEvent'): number | null =>
+      vs === '' ? null : median((perRound.this as Round[]).map((x, i) => x[k] / ((perRound.vs as Round[])[i] as Round)[k]));
+    const result = { events, rounds, vs: vs === '' ? null : vs, summary, ratioThisVs: { worker: ratio('workerUsPerEvent'), redis: ratio('redisUsPerEvent') }, perRound };
     writeJson(out, result);
+    const last = (perRound.this as Round[]).at(-1)?.usecPerEventByCommand ?? {};
     process.stdout.write(
-      `persist step, medians of ${rounds} rounds of ${events} events:\n` +
-        `  worker CPU per event (this process, GC included): ${result.workerUsPerEvent.toFixed(1)} µs\n` +
-        `  redis-server CPU per event: ${result.redisUsPerEvent.toFixed(1)} µs (the read, acknowledgement, aggregates; the stream's writes are the scan's)\n` +
-        `  Redis commands per event: ${result.commandsPerEvent.toFixed(2)}; Redis µs per event in commands (last round): ${Object.entries(perRound.at(-1)?.usecPerEventByCommand ?? {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}\n` +
+      `persist step, medians of ${rounds} rounds of ${events} events (worker: this process's CPU, GC included):\n` +
+        Object.entries(summary).map(([name, x]) => `  ${name.padEnd(5)} worker ${x.workerUsPerEvent.toFixed(1)} µs/event, redis-server ${x.redisUsPerEvent.toFixed(1)} µs/event, ${x.commandsPerEvent.toFixed(2)} Redis commands/event\n`).join('') +
+        (vs === '' ? '' : `  this / vs, paired by round: worker ${result.ratioThisVs.worker?.toFixed(3)}, redis-server ${result.ratioThisVs.redis?.toFixed(3)}\n`) +
+        `  Redis µs per event by command (this, last round): ${Object.entries(last).sort((a, b) => b[1] - a[1]).map(([k, x]) => `${k} ${x.toFixed(2)}`).join(', ')}\n` +
         `written to ${out}\n`,
     );
   } finally {

@@ -10,6 +10,7 @@
 // there, which orders ties across shards.
 import { ALL_SHARDS, homeShard, keys, type ShardTag } from '../redis/keys.js';
 import type { AggregateContext, AggregateOp, StoredEvent } from './aggregate-op.js';
+import { eventTime } from '../events/event-format.js';
 
 interface PrizeRef {
   id?: unknown;
@@ -42,7 +43,8 @@ export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateCon
   const stats = keys.campaignStats(tag, campaignId);
   ops.push({ kind: 'hincrby', key: stats, field: statsField.outcome(outcome, typeof e.reason === 'string' ? e.reason : null), by: 1 });
   if (e.diverted === true) ops.push({ kind: 'hincrby', key: stats, field: 'diverted', by: 1 });
-  const day = ctx.campaignDay(campaignId, Date.parse(e.at));
+  const at = eventTime(e);
+  const day = ctx.campaignDay(campaignId, at);
   for (const p of [outcome === 'won' ? prize : null, e.clerkPrize as PrizeRef | null]) {
     if (!p || typeof p.id !== 'string') continue;
     ops.push({ kind: 'hincrby', key: stats, field: statsField.won(p.id), by: 1 });
@@ -50,7 +52,6 @@ export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateCon
   }
   if (FIRST_SCANS.has(outcome)) {
     const counter = keys.boardArrivals(tag, campaignId);
-    const at = Date.parse(e.at);
     for (const by of ['shop', 'clerk'] as const) {
       const member = e[by];
       if (typeof member !== 'string') continue;
