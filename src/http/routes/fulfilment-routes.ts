@@ -44,11 +44,11 @@ function limitParam(call: HttpCall): number {
 const shopOfKey = (call: HttpCall): string | null => (call.credential?.role === 'shop' ? call.credential.shop : null);
 
 /**
- * what a failed redemption is: a voucher or event that is nobody's win, or input that is none (what
- * guessing produces). A 409 is not counted: the voucher was real, and a shop's till retrying a
- * redemption it already made must not lock the shop out.
+ * what a failed redemption is: a voucher or event that is nobody's win (what guessing produces). Not
+ * counted: 409 (the voucher was real, and a till retrying a redemption it made must not lock the shop
+ * out) and 400 (input that is no voucher at all costs the engine nothing and finds nothing).
  */
-const countsAsFailure = (err: unknown): boolean => err instanceof ApiError && (err.code === 'not_found' || err.code === 'invalid_request');
+const countsAsFailure = (err: unknown): boolean => err instanceof ApiError && err.code === 'not_found';
 
 export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, payouts: Payouts, points: Points, guard: RedemptionGuard, now: () => number): Route[] {
   return [
