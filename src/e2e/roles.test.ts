@@ -29,6 +29,8 @@ interface Case {
   /** prepares what the request needs (with the admin token), then answers [method, path, body] */
   request: () => Promise<[string, string, unknown?]>;
   ok: number;
+  /** a route another branch of this session adds: its rows run once the engine registers it */
+  elsewhere?: true;
 }
 
 const newBatch = async (sku = uniqueSku()): Promise<number> => (await fx.engine.api('POST', '/v1/batches', { sku, size: 10 })).body.batchId as number;
@@ -82,10 +84,15 @@ const cases: Case[] = [
     request: async () => ['DELETE', `/v1/keys/${(await fx.engine.api('POST', '/v1/keys', { role: 'printer', name: 'to-revoke' })).body.id}`],
     ok: 204,
   },
+  // added by other branches of this session (reports of the pages work)
+  { route: 'GET /v1/reports/prizes', name: 'GET /v1/reports/prizes', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/prizes?campaign=${campaignId}`], ok: 200, elsewhere: true },
+  { route: 'GET /v1/reports/winners', name: 'GET /v1/reports/winners', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/winners?campaign=${campaignId}`], ok: 200, elsewhere: true },
+  { route: 'GET /v1/reports/hours', name: 'GET /v1/reports/hours', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/hours?campaign=${campaignId}`], ok: 200, elsewhere: true },
+  { route: 'GET /v1/reports/changes', name: 'GET /v1/reports/changes', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/changes?campaign=${campaignId}`], ok: 200, elsewhere: true },
 ];
 
 /** routes anyone may call: no credential, any credential (`ok`: the answer whoever calls) */
-const publicCases: { route: string; request: () => Promise<[string, string, unknown?]>; ok: number }[] = [
+const publicCases: { route: string; request: () => Promise<[string, string, unknown?]>; ok: number; elsewhere?: true }[] = [
   { route: 'GET /healthz', request: async () => ['GET', '/healthz'], ok: 200 },
   { route: 'GET /metrics', request: async () => ['GET', '/metrics'], ok: 200 },
   { route: 'GET /c/:code', request: async () => ['GET', `/c/${fx.engine.codec.encode(itemBatch, 1)}`], ok: 200 },
@@ -100,7 +107,14 @@ const publicCases: { route: string; request: () => Promise<[string, string, unkn
   { route: 'GET /console/', request: async () => ['GET', '/console/'], ok: 200 },
   { route: 'GET /console/assets/:file', request: async () => ['GET', '/console/assets/app.js'], ok: 200 },
   { route: 'POST /v1/scans', request: async () => ['POST', '/v1/scans', { code: fx.engine.codec.encode(itemBatch, 2), user: 'wx_pub' }], ok: 200 },
+  // added by other branches of this session
+  { route: 'GET /openapi.json', request: async () => ['GET', '/openapi.json'], ok: 200, elsewhere: true },
+  { route: 'GET /favicon.ico', request: async () => ['GET', '/favicon.ico'], ok: 204, elsewhere: true },
+  { route: 'GET /v/:voucher/qr.svg', request: async () => ['GET', `/v/${unknownVoucher()}/qr.svg`], ok: 404, elsewhere: true },
 ];
+
+/** a row of a route another branch adds, before that branch is merged: skipped */
+const notHereYet = (c: { route: string; elsewhere?: true }): boolean => c.elsewhere === true && !registeredRoutes().has(c.route);
 
 beforeAll(async () => {
   itemSku = uniqueSku();
@@ -131,20 +145,23 @@ describe('role x route table', () => {
     const registered = registeredRoutes();
     const inTable = new Map<string, readonly string[] | null>([...cases.map((c) => [c.route, c.roles] as const), ...publicCases.map((c) => [c.route, null] as const)]);
     expect([...registered.keys()].filter((r) => !inTable.has(r)), 'routes without a row in this table').toEqual([]);
-    expect([...inTable.keys()].filter((r) => !registered.has(r)), 'rows of routes the engine does not have').toEqual([]);
+    const elsewhere = new Set([...cases, ...publicCases].filter((c) => c.elsewhere).map((c) => c.route));
+    expect([...inTable.keys()].filter((r) => !registered.has(r) && !elsewhere.has(r)), 'rows of routes the engine does not have').toEqual([]);
     for (const [route, roles] of registered) expect(roles === null ? null : [...roles].sort(), route).toEqual(inTable.get(route) === null ? null : [...(inTable.get(route) as string[])].sort());
   });
 
   for (const c of cases) {
     for (const role of ROLES) {
       const allowed = c.roles.includes(role);
-      it(`${c.name} as ${role}: ${allowed ? c.ok : 403}`, async () => {
+      it(`${c.name} as ${role}: ${allowed ? c.ok : 403}`, async (ctx) => {
+        if (notHereYet(c)) return ctx.skip();
         const r = await call(keyOf.get(role) as string, await c.request());
         expect(r.status, JSON.stringify(r.body)).toBe(allowed ? c.ok : 403);
         if (!allowed) expect(r.body.error.code).toBe('forbidden');
       });
     }
-    it(`${c.name} without a credential, with an unknown key, with a malformed header: 401`, async () => {
+    it(`${c.name} without a credential, with an unknown key, with a malformed header: 401`, async (ctx) => {
+      if (notHereYet(c)) return ctx.skip();
       for (const token of [null, 'slk_' + 'x'.repeat(43), 'not-the-admin-token-at-all']) {
         const r = await call(token, await c.request());
         expect(r.status).toBe(401);
@@ -153,7 +170,8 @@ describe('role x route table', () => {
     });
   }
   for (const c of publicCases) {
-    it(`${c.route}: open to everyone`, async () => {
+    it(`${c.route}: open to everyone`, async (ctx) => {
+      if (notHereYet(c)) return ctx.skip();
       for (const token of [null, ...ROLES.map((r) => keyOf.get(r) as string)]) {
         const req = await c.request();
         const r = req[0] === 'GET' ? await fetch(fx.engine.url + req[1], token ? { headers: { authorization: `Bearer ${token}` } } : {}) : null;
