@@ -1,4 +1,4 @@
-// The landing page's session (CONTRACT §4.4): the user it was opened with, how the engine came to know
+// The landing page's session: the user it was opened with, how the engine came to know
 // that user, its expiry and an HMAC over all three, in an HttpOnly, SameSite=Lax cookie. Anything that
 // does not verify is ignored: the visitor gets a new anonymous id, never the id written in the cookie.
 //
