@@ -1,14 +1,14 @@
 // Redemptions, their report, payouts and points (CONTRACT §4.6).
 import { ApiError, badRequest, forbidden } from '../../errors.js';
 import type { RedemptionGuard } from '../../limits/redemption-guard.js';
-import type { Redemptions } from '../../fulfilment/redemptions.js';
+import type { RedeemTarget, Redemptions } from '../../fulfilment/redemptions.js';
 import type { Payouts } from '../../fulfilment/payouts.js';
 import type { Points } from '../../fulfilment/points.js';
 import { redemptionCsv, redemptionReport, shopReport, withoutUser } from '../../fulfilment/redemption-report.js';
 import { redemptionShop, reportShop } from '../../fulfilment/shop-scope.js';
 import { VOUCHER_LENGTH } from '../../fulfilment/voucher-codec.js';
 import type { RedisClient } from '../../redis/scripts.js';
-import { ID_RE, ID_WHAT, optString, parseJsonObject, reqInt, reqString } from '../../validation/json-fields.js';
+import { ID_RE, ID_WHAT, optString, parseJsonObject, reqInt, reqString, type JsonObject } from '../../validation/json-fields.js';
 import { json, type HttpCall } from '../http-call.js';
 import type { Route } from '../router.js';
 import { EVENT_ID_RE } from '../../scan/event-ids.js';
@@ -50,6 +50,16 @@ const shopOfKey = (call: HttpCall): string | null => (call.credential?.role === 
  */
 const countsAsFailure = (err: unknown): boolean => err instanceof ApiError && err.code === 'not_found';
 
+/** the win a redemption names: its voucher, or (operators and admins only) its event id */
+function redeemTarget(o: JsonObject, keyShop: string | null): RedeemTarget {
+  const voucher = optString(o, 'voucher', VOUCHER_RE, `${VOUCHER_LENGTH} characters of a voucher`);
+  if (voucher !== null) return { voucher };
+  if (o.eventId === undefined) throw badRequest('voucher', 'or eventId is required');
+  // an event id names a win without proving the winner showed up with it: never from a shop
+  if (keyShop !== null) throw forbidden('eventId: a shop key redeems by voucher only');
+  return { eventId: reqString(o, 'eventId', EVENT_ID_RE, 'an event id') };
+}
+
 export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, payouts: Payouts, points: Points, guard: RedemptionGuard, now: () => number): Route[] {
   return [
     {
@@ -66,16 +76,7 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
           const o = parseJsonObject(body as Buffer);
           const keyShop = shopOfKey(call);
           const shop = redemptionShop(o, keyShop);
-          const voucher = optString(o, 'voucher', VOUCHER_RE, `${VOUCHER_LENGTH} characters of a voucher`);
-          let record;
-          if (voucher !== null) record = await redemptions.redeem({ voucher }, shop);
-          else {
-            if (o.eventId === undefined) throw badRequest('voucher', 'or eventId is required');
-            // an event id names a win without proving the winner showed it: operators and admins only
-            if (keyShop !== null) throw forbidden('eventId: a shop key redeems by voucher only');
-            const eventId = reqString(o, 'eventId', EVENT_ID_RE, 'an event id');
-            record = await redemptions.redeem({ eventId }, shop);
-          }
+          const record = await redemptions.redeem(redeemTarget(o, keyShop), shop);
           return json('201 Created', JSON.stringify(keyShop !== null ? withoutUser(record) : record));
         } catch (err) {
           if (countsAsFailure(err)) guard.failed(who, now());
