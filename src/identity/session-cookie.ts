@@ -58,12 +58,16 @@ export class SessionCookies {
     return { user, anonymous, kind };
   }
 
-  /** the Set-Cookie header value of a session for `user`: `anon_` ids are anonymous, any other is named as `kind` says */
-  issue(user: string, kind: Exclude<SessionKind, 'anonymous'> = 'claimed'): string {
+  /**
+   * the Set-Cookie header value of a session for `user`, known as `kind` says (required, so that no
+   * caller names a user verified by default); an `anon_` id is always and only `anonymous`
+   */
+  issue(user: string, kind: SessionKind): string {
     const anonymous = user.startsWith(ANON_PREFIX);
+    if (anonymous !== (kind === 'anonymous')) throw new Error(`a session of ${anonymous ? 'an anonymous' : 'a named'} user cannot be ${kind}`);
     const days = anonymous ? ANON_DAYS : NAMED_DAYS;
     const exp = Math.floor(this.now() / 1000) + days * 86_400;
-    const payload = `${user}~${exp}~${anonymous ? 'a' : kind === 'verified' ? 'v' : 'c'}`;
+    const payload = `${user}~${exp}~${kind === 'verified' ? 'v' : kind === 'claimed' ? 'c' : 'a'}`;
     const value = `${payload}~${this.#mac(payload)}`;
     return `${SESSION_COOKIE}=${value}; Path=/; Max-Age=${days * 86_400}; HttpOnly; SameSite=Lax${this.secure ? '; Secure' : ''}`;
   }

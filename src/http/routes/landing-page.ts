@@ -111,18 +111,18 @@ export function landingRoutes(d: LandingDeps): Route[] {
       }
       const session = d.sessions.read(call.cookie);
       if (session !== null && session.kind !== 'claimed') return reply('200 OK', page(code, null));
-      return reply('200 OK', page(code, null), [['set-cookie', d.sessions.issue(newAnonymousId())]]);
+      return reply('200 OK', page(code, null), [['set-cookie', d.sessions.issue(newAnonymousId(), 'anonymous')]]);
     }
     // open mode takes an upstream id as sent; the session remembers it for GET /me
     const upstream = call.queryParam('user');
     if (upstream !== null && upstream.startsWith(ANON_PREFIX)) {
       return reply('400 Bad Request', messagePage('无效的链接 · Invalid link', '链接无效', `user: ids starting with ${ANON_PREFIX} are reserved for anonymous visitors the engine names.`));
     }
-    if (upstream !== null && ID_RE.test(upstream)) return reply('200 OK', page(code, upstream), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream)]]);
+    if (upstream !== null && ID_RE.test(upstream)) return reply('200 OK', page(code, upstream), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream, 'claimed')]]);
     const session = d.sessions.read(call.cookie);
     if (session !== null) return reply('200 OK', page(code, session.user));
     const anon = newAnonymousId();
-    return reply('200 OK', page(code, anon), [['set-cookie', d.sessions.issue(anon)]]);
+    return reply('200 OK', page(code, anon), [['set-cookie', d.sessions.issue(anon, 'anonymous')]]);
   };
   return [
     { method: 'get', pattern: '/c/:code', ip: true, handle: (call) => handle(call, call.params[0] ?? '', null) },
