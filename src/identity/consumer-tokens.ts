@@ -61,12 +61,25 @@ export class ConsumerTokens {
       if (now < hit.expMs + LEEWAY_S * 1000) return hit.user;
       this.#cache.delete(token);
     }
+    const claims = await this.claims(token);
+    if (this.#cache.size >= CACHE_MAX) {
+      // the oldest entry goes: Map keeps insertion order
+      const first = this.#cache.keys().next();
+      if (!first.done) this.#cache.delete(first.value);
+    }
+    this.#cache.set(token, { user: claims.sub, expMs: claims.exp * 1000 });
+    return claims.sub;
+  }
+
+  /** the verified claims of a token, never from the cache (a link token is checked further: src/identity/link-tokens.ts) */
+  async claims(token: string): Promise<TokenClaims> {
+    const now = this.now();
     if (token.length > 8192) throw refuse('malformed token');
     // one token, one spelling: base64url's last character carries spare bits, and a decoder (jose's
     // included) reads a changed spare bit as the same bytes; such a variant is refused, not verified
     const parts = token.split('.');
     if (parts.length !== 3 || parts.some((p) => Buffer.from(p, 'base64url').toString('base64url') !== p)) throw refuse('malformed token');
-    let payload: { sub?: unknown; exp?: unknown };
+    let payload: { sub?: unknown; exp?: unknown; iat?: unknown; jti?: unknown };
     try {
       ({ payload } = await jwtVerify(token, this.#keyFor, {
         algorithms: this.#algorithms,
@@ -82,12 +95,19 @@ export class ConsumerTokens {
     const sub = payload.sub;
     if (typeof sub !== 'string' || !ID_RE.test(sub)) throw refuse('sub must be 1-64 characters of [A-Za-z0-9_.:@-]');
     if (sub.startsWith(ANON_PREFIX)) throw refuse(`sub may not start with ${ANON_PREFIX} (reserved for anonymous visitors)`);
-    if (this.#cache.size >= CACHE_MAX) {
-      // the oldest entry goes: Map keeps insertion order
-      const first = this.#cache.keys().next();
-      if (!first.done) this.#cache.delete(first.value);
-    }
-    this.#cache.set(token, { user: sub, expMs: Number(payload.exp) * 1000 });
-    return sub;
+    return {
+      sub,
+      exp: Number(payload.exp),
+      iat: typeof payload.iat === 'number' ? payload.iat : null,
+      jti: typeof payload.jti === 'string' ? payload.jti : null,
+    };
   }
+}
+
+export interface TokenClaims {
+  readonly sub: string;
+  /** seconds since the epoch */
+  readonly exp: number;
+  readonly iat: number | null;
+  readonly jti: string | null;
 }

@@ -82,6 +82,7 @@ export const keys = {
   codeSecretFingerprint: '{meta}:code-secret:fingerprint', // hex HMAC-SHA256(CODE_SECRET, fixed text): never the secret
   eventStores: '{meta}:stores', // hash consumer name -> JSON of the SQLite event store registered under it
   eventStoreAlive: (consumer: string) => `{meta}:store:alive:${consumer}`, // store id, expires unless its engine renews it
+  usedLinkToken: (digest: string) => `{meta}:link-token:${digest}`, // a ?t= token's jti (SHA-256 with its sub), kept until the token expires: each link signs in once
 
   // --- per shard, touched by scripts
   batchStatus: (t: ShardTag) => `${t}:batch:status`, // hash batchId -> a|p|v
@@ -114,7 +115,7 @@ export const keys = {
   redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
   payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
   payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
-  pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> balance answered
+  pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> '<request hash> <balance answered>'
   shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 
   // --- per shard, aggregates the persist step keeps from the event stream (src/aggregates)

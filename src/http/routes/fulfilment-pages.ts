@@ -1,6 +1,7 @@
 // GET /v/{voucher} and GET /me (CONTRACT §4.6): pages for the winner, no script, strict CSP.
 import type { VoucherCodec } from '../../fulfilment/voucher-codec.js';
 import type { Wins } from '../../fulfilment/wins.js';
+import { winsFor, type MeViewer } from '../../fulfilment/me-viewer.js';
 import { voucherNotFoundPage, voucherPage } from '../../fulfilment/pages/voucher-page.js';
 import { mePage, meJson } from '../../fulfilment/pages/me-page.js';
 import { HTML_HEADERS, HTML_TYPE } from '../../fulfilment/pages/html.js';
@@ -9,8 +10,8 @@ import type { Route } from '../router.js';
 
 const ME_LIMIT = 100;
 
-/** `userOf`: the user of a request's Cookie header: the landing page's signed session (src/identity/session-cookie.ts) */
-export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (cookieHeader: string) => string | null): Route[] {
+/** `viewerOf`: who a request's Cookie header names: the landing page's signed session (src/identity/session-cookie.ts) */
+export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, viewerOf: (cookieHeader: string) => MeViewer | null): Route[] {
   const notFound: Reply = { status: '404 Not Found', body: voucherNotFoundPage, type: HTML_TYPE, headers: HTML_HEADERS };
   return [
     {
@@ -29,8 +30,9 @@ export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (coo
       method: 'get',
       pattern: '/me',
       async handle(call) {
-        const user = userOf(call.cookie);
-        const list = user === null ? [] : await wins.ofUser(user, ME_LIMIT);
+        const viewer = viewerOf(call.cookie);
+        const user = viewer?.user ?? null;
+        const list = viewer === null ? [] : winsFor(viewer, await wins.ofUser(viewer.user, ME_LIMIT));
         if (call.queryParam('format') === 'json') {
           return { status: '200 OK', body: meJson(user, list), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
         }

@@ -3,8 +3,11 @@
 // whose script (a served file: the CSP allows no inline script) runs the scan through POST /v1/scans,
 // so link previews and crawlers that only fetch the page never consume a code.
 // The visitor (CONTRACT §4.4) is kept in a signed session cookie: in `verified` mode the user of a
-// consumer token given once as ?t= (then the page redirects to itself without it), else an anonymous
-// id the engine makes up; in `open` mode ?user= is taken as sent.
+// consumer token given once as ?t= (fresh and used once: src/identity/link-tokens.ts; then the page
+// redirects to itself without it), else an anonymous id the engine makes up; a ?t= for another user
+// than the browser's verified session keeps that session (a link must not move a visitor's wins to the
+// link maker's account). In `open` mode ?user= is taken as sent (but never an `anon_` id: those are the
+// engine's to make) and the session remembers it as merely claimed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../errors.js';
@@ -12,10 +15,10 @@ import type { BatchStore } from '../../batches/batch-store.js';
 import type { Batch } from '../../batches/batch.js';
 import type { CodeCodec } from '../../codes/code-codec.js';
 import { canonicalCode } from '../../codes/code-codec.js';
-import type { ConsumerTokens } from '../../identity/consumer-tokens.js';
+import type { LinkTokens } from '../../identity/link-tokens.js';
 import type { IdentityMode } from '../../identity/scan-identity.js';
 import type { SessionCookies } from '../../identity/session-cookie.js';
-import { newAnonymousId } from '../../identity/anonymous.js';
+import { ANON_PREFIX, newAnonymousId } from '../../identity/anonymous.js';
 import type { ScanGuard } from '../../limits/scan-guard.js';
 import { PROJECT_ROOT } from '../../paths.js';
 import { ID_RE } from '../../validation/json-fields.js';
@@ -27,7 +30,7 @@ export interface LandingDeps {
   codec: CodeCodec;
   batches: BatchStore;
   mode: IdentityMode;
-  tokens: ConsumerTokens | null;
+  links: LinkTokens | null;
   sessions: SessionCookies;
   guard: ScanGuard;
   trustProxy: number;
@@ -91,28 +94,35 @@ export function landingRoutes(d: LandingDeps): Route[] {
     if (d.mode === 'verified') {
       const token = call.queryParam('t');
       if (token !== null) {
-        if (d.tokens === null) return reply('401 Unauthorized', messagePage('无法登录 · Sign-in failed', '无法确认您的身份', 'Sign-in is not configured on this engine.'));
+        if (d.links === null) return reply('401 Unauthorized', messagePage('无法登录 · Sign-in failed', '无法确认您的身份', 'Sign-in is not configured on this engine.'));
         let user: string;
         try {
-          user = await d.tokens.verify(token);
+          user = await d.links.accept(token);
         } catch (err) {
+          if (err instanceof ApiError && err.code === 'unavailable') return reply('503 Service Unavailable', messagePage('请稍后再试 · Try again', '暂时无法登录，请稍后再试', 'Sign-in is unavailable for a moment: please try again.'));
           const why = err instanceof ApiError ? err.message : 'consumer token: invalid';
           return reply('401 Unauthorized', messagePage('无法登录 · Sign-in failed', '无法确认您的身份', why.replace(/[<>&"]/g, '')));
         }
-        // the token leaves the address bar (and history, and Referer) at once
-        return { status: '302 Found', body: '', headers: [...SECURITY_HEADERS, ['location', call.url], ['set-cookie', d.sessions.issue(user)]] };
+        // the token leaves the address bar (and history, and Referer) at once; a browser signed in as
+        // someone else stays so (the link is spent either way)
+        const held = d.sessions.read(call.cookie);
+        const keep = held !== null && held.kind === 'verified' && held.user !== user;
+        return { status: '302 Found', body: '', headers: [...SECURITY_HEADERS, ['location', call.url], ...(keep ? [] : [['set-cookie', d.sessions.issue(user, 'verified')] as const])] };
       }
       const session = d.sessions.read(call.cookie);
-      if (session !== null) return reply('200 OK', page(code, null));
-      return reply('200 OK', page(code, null), [['set-cookie', d.sessions.issue(newAnonymousId())]]);
+      if (session !== null && session.kind !== 'claimed') return reply('200 OK', page(code, null));
+      return reply('200 OK', page(code, null), [['set-cookie', d.sessions.issue(newAnonymousId(), 'anonymous')]]);
     }
     // open mode takes an upstream id as sent; the session remembers it for GET /me
     const upstream = call.queryParam('user');
-    if (upstream !== null && ID_RE.test(upstream)) return reply('200 OK', page(code, upstream), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream)]]);
+    if (upstream !== null && upstream.startsWith(ANON_PREFIX)) {
+      return reply('400 Bad Request', messagePage('无效的链接 · Invalid link', '链接无效', `user: ids starting with ${ANON_PREFIX} are reserved for anonymous visitors the engine names.`));
+    }
+    if (upstream !== null && ID_RE.test(upstream)) return reply('200 OK', page(code, upstream), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream, 'claimed')]]);
     const session = d.sessions.read(call.cookie);
     if (session !== null) return reply('200 OK', page(code, session.user));
     const anon = newAnonymousId();
-    return reply('200 OK', page(code, anon), [['set-cookie', d.sessions.issue(anon)]]);
+    return reply('200 OK', page(code, anon), [['set-cookie', d.sessions.issue(anon, 'anonymous')]]);
   };
   return [
     { method: 'get', pattern: '/c/:code', ip: true, handle: (call) => handle(call, call.params[0] ?? '', null) },
