@@ -300,6 +300,19 @@ describe('payouts', () => {
     expect(paidList.body.payouts.map((p: { eventId: string }) => p.eventId)).not.toContain(ids[2]);
     const pendingNow = await fx.engine.api('GET', '/v1/payouts?state=pending&limit=1000');
     expect(pendingNow.body.payouts.map((p: { eventId: string }) => p.eventId)).not.toContain(ids[1]);
+    // without a state: every payout once, in id order, paged across the states' indexes
+    const everyPayout: { eventId: string; state: string }[] = [];
+    for (let after: string | null = null; ; ) {
+      const p = await fx.engine.api('GET', `/v1/payouts?limit=2${after ? `&after=${after}` : ''}`);
+      everyPayout.push(...p.body.payouts);
+      if (p.body.next === null) break;
+      after = p.body.next;
+    }
+    const listedIds = everyPayout.map((p) => p.eventId);
+    expect(listedIds).toEqual([...new Set(listedIds)].sort());
+    const mine = everyPayout.filter((p) => ids.some((id) => p.eventId === id || p.eventId === `${id}-clerk`));
+    expect(mine).toHaveLength(10);
+    expect(mine.filter((p) => p.state === 'paid').map((p) => p.eventId).sort()).toEqual([ids[0], ids[1]].sort());
 
     await waitForBacklog(fx.engine);
     const events = (await allEvents(fx.engine)).filter((e) => e.type === 'payout' && (e.eventId === ids[0] || e.eventId === ids[1]));

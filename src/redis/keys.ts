@@ -62,7 +62,8 @@ export function shareOf(total: number, index: number, count: number): number {
   return Math.floor(total / count) + (index >= count - (total % count) ? 1 : 0);
 }
 
-export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
+export type PayoutIndex = 'pending' | 'paid' | 'failed';
+export const PAYOUT_STATES: readonly PayoutIndex[] = ['pending', 'paid', 'failed'];
 
 /** `${tag}:cp:${campaignId}:`, the start of every key of one campaign in one shard */
 export const campaignPrefix = (t: ShardTag, campaignId: string): string => `${t}:cp:${campaignId}:`;
@@ -114,7 +115,7 @@ export const keys = {
   redemptionsByTime: (t: ShardTag) => `${t}:redemptions:at`, // sorted set eventId by redemption time (ms)
   redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
   payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
-  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
+  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout; each payout in one
   pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> '<request hash> <balance answered>'
   shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 
