@@ -62,6 +62,7 @@ import { ScanIdentity } from './identity/scan-identity.js';
 import { sessionKey } from './identity/session-key.js';
 import { ScanGuard } from './limits/scan-guard.js';
 import { keyRoutes } from './http/routes/key-routes.js';
+import { openApiRoutes } from './http/routes/openapi-route.js';
 import { lockDataDir } from './startup/data-dir-lock.js';
 import { StartedParts } from './startup/started-parts.js';
 import { checkCodeSecretFingerprint } from './startup/code-secret-fingerprint.js';
@@ -221,6 +222,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
+      ...openApiRoutes(),
       ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
     ],
     operators,
