@@ -5,7 +5,7 @@ import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { CampaignStore } from '../campaigns/campaign-store.js';
 import { phaseOf } from '../campaigns/campaign.js';
-import type { OutboxGauges } from '../events/dcrm-metrics.js';
+import type { OutboxGauges } from '../dcrm/dcrm-metrics.js';
 import { FIGURE_OF, zeroFigures, type Figures } from './scan-figures.js';
 import { utcMinute } from './scan-report-source.js';
 import { dayInZone } from './zone-day.js';
