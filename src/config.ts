@@ -2,7 +2,10 @@
 // touches process.env, so a malformed value stops start-up here, with one line naming the variable.
 import { readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { publicTokenKeys, secretTokenKey, type TokenKey } from './identity/token-keys.js';
+import { ConfigError } from './config/config-error.js';
+import { publicTokenKeys, secretTokenKey, type TokenKey } from './config/token-keys.js';
+
+export { ConfigError };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -62,12 +65,6 @@ export interface Config {
   readonly movePauseMs: number;
   /** events waiting in Redis for SQLite beyond which /healthz answers 503 (persistence cannot keep up or is stalled) */
   readonly backlogLimit: number;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
-    super(`${variable}: ${detail}`);
-  }
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -5,7 +5,7 @@ import { readConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { MissingPrerequisite } from './redis/embedded-redis.js';
 import { serve } from './engine.js';
-import { StartupRefused } from './startup/startup-refused.js';
+import { StartupRefused } from './startup-refused.js';
 
 async function main(): Promise<void> {
   let config: Config;

@@ -6,7 +6,7 @@ import { errors, jwtVerify, type JWSHeaderParameters } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { ID_RE } from '../validation/json-fields.js';
-import type { TokenKey } from './token-keys.js';
+import type { TokenKey } from '../config/token-keys.js';
 import { ANON_PREFIX } from './anonymous.js';
 
 export const LEEWAY_S = 60;
