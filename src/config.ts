@@ -55,21 +55,17 @@ export interface Config {
   readonly persistLingerMs: number;
   /** whether the first start on an empty DATA_DIR creates the demo batch and campaign */
   readonly demo: boolean;
-  /** added to the wall clock: lets tests move the engine to another day (0 in production) */
-  readonly clockOffsetMs: number;
   /** SCANLOT_SHARDS: null = what the deployment recorded, or one per primary on its first start */
   readonly shards: number | null;
   /** scans being answered at once, beyond which a scan is refused with 503 at once (bounded memory under overload) */
   readonly maxInflightScans: number;
-  /** test hook SCANLOT_TEST_MOVE_PAUSE_MS: the bucket mover sleeps this long between take and give (0 in production) */
-  readonly movePauseMs: number;
   /** events waiting in Redis for SQLite beyond which /healthz answers 503 (persistence cannot keep up or is stalled) */
   readonly backlogLimit: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
-function intVar(env: Env, name: string, def: number, min: number, max: number): number {
+export function intVar(env: Env, name: string, def: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
@@ -78,7 +74,7 @@ function intVar(env: Env, name: string, def: number, min: number, max: number): 
   return n;
 }
 
-function signedIntVar(env: Env, name: string): number {
+export function signedIntVar(env: Env, name: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return 0;
   if (!/^-?\d{1,15}$/.test(raw)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
@@ -205,10 +201,8 @@ export function readConfig(env: Env = process.env): Config {
     reclaimIdleMs: intVar(env, 'SCANLOT_RECLAIM_IDLE_MS', 30_000, 100, 3_600_000),
     persistLingerMs: intVar(env, 'SCANLOT_PERSIST_LINGER_MS', 50, 0, 1_000),
     demo: boolVar(env, 'SCANLOT_DEMO', true),
-    clockOffsetMs: signedIntVar(env, 'SCANLOT_CLOCK_OFFSET_MS'),
     shards: env.SCANLOT_SHARDS === undefined || env.SCANLOT_SHARDS === '' ? null : intVar(env, 'SCANLOT_SHARDS', 1, 1, 64),
     maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),
     backlogLimit: intVar(env, 'SCANLOT_BACKLOG_LIMIT', 100_000, 1, 1_000_000_000),
-    movePauseMs: intVar(env, 'SCANLOT_TEST_MOVE_PAUSE_MS', 0, 0, 600_000),
   });
 }
