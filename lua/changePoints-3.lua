@@ -1,6 +1,6 @@
 --[[
   changePoints: credits or spends a member's points, at most once per idempotency key, never below
-  zero, and writes the change's event, in one atomic step (CONTRACT §4.6, guarantee 6). The scan
+  zero, and writes the change's event, in one atomic step. The scan
   script credits points wins on the same field with HINCRBY.
 
   KEYS (all of the member's home shard)

@@ -22,7 +22,7 @@ export interface Config {
   readonly publicBaseUrl: string;
   readonly dcrmUrl: string | null;
   readonly dcrmSecret: string | null;
-  /** events per DCRM request, at most 500 (CONTRACT §5) */
+  /** events per DCRM request, at most 500 */
   readonly dcrmBatchSize: number;
   /** how long a partial batch waits for more events before it is sent */
   readonly dcrmLingerMs: number;
@@ -36,7 +36,7 @@ export interface Config {
   readonly dcrmPoisonAttempts: number;
   /** proxies in front of the engine whose X-Forwarded-For entries are trusted (0: the TCP peer is the client) */
   readonly trustProxy: number;
-  /** CONTRACT §4.4: `open` takes a scan's user as sent; `verified` requires a token, gateway key or session */
+  /** `open` takes a scan's user as sent; `verified` requires a token, gateway key or session */
   readonly identity: 'open' | 'verified';
   /** keys of consumer JWTs (empty when none is configured) */
   readonly userTokenKeys: readonly TokenKey[];

@@ -1,4 +1,4 @@
-// API keys (CONTRACT §4.4) on two engines sharing one Redis: created over HTTP and the CLI, stored only
+// API keys on two engines sharing one Redis: created over HTTP and the CLI, stored only
 // as hashes, listed with lastUsedAt, and a revocation refused by the other engine within 1 s, also when
 // the pub/sub message never arrives (the version counter is re-read every second).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Pacing (CONTRACT §4.6, guarantee 6): ten campaign days on the shared clock (its shift moves the whole
+// Pacing: ten campaign days on the shared clock (its shift moves the whole
 // deployment through them), traffic varying tenfold from day to day. A guaranteed perDay 1 prize is won
 // exactly once a day, by the first scan after its unit's release moment, never before it, at moments
 // spread over the day; a plain perDay 1 prize is never won more often than released.

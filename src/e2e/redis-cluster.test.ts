@@ -1,5 +1,5 @@
 // The engine on a real three-primary Redis Cluster (REDIS_CLUSTER, SCANLOT_SHARDS by default one per
-// primary): guarantee 7 (CONTRACT §6, §8). One campaign's codes, stock, budget and daily caps spread over
+// primary): limits stay exact when one campaign spreads over shards. One campaign's codes, stock, budget and daily caps spread over
 // three shards on three primaries, and still: caps exact under concurrency, per-user and per-IP limits
 // exact across shards, one consumption per code, stock held by one shard won through the others, a
 // primary killed and restarted under load, two engines side by side.

@@ -1,4 +1,4 @@
-// Who may do what (CONTRACT §4.4): every route of the contract with every role, over real HTTP to a real
+// Who may do what: every route of the contract with every role, over real HTTP to a real
 // engine on a real Redis. A role that covers a route gets the route's success status; a valid key of
 // another role gets 403 forbidden; no credential or an unknown one gets 401.
 import { beforeAll, describe, expect, it } from 'vitest';

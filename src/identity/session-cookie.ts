@@ -1,4 +1,4 @@
-// The landing page's session (CONTRACT §4.4): the user it was opened with (a verified token's `sub`, or
+// The landing page's session: the user it was opened with (a verified token's `sub`, or
 // an anonymous id the engine made up), its expiry and an HMAC over both, in an HttpOnly, SameSite=Lax
 // cookie. Anything that does not verify is ignored: the visitor gets a new anonymous id, never the id
 // written in the cookie.

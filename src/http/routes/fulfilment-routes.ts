@@ -1,4 +1,4 @@
-// Redemptions, their report, payouts and points (CONTRACT §4.6).
+// Redemptions, their report, payouts and points.
 import { badRequest } from '../../errors.js';
 import type { Redemptions } from '../../fulfilment/redemptions.js';
 import type { Payouts } from '../../fulfilment/payouts.js';
