@@ -13,7 +13,8 @@ export async function fetchChecked(url: string, method: string, token: string | 
   const r = await fetch(url, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    // a string or bytes are sent as they are (malformed input on purpose); anything else as JSON
+    body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
   });
   const text = await r.text();
   let parsed: unknown = text;
