@@ -13,7 +13,7 @@ let batchId: number;
 const fx = useEngine();
 
 beforeAll(async () => {
-  batchId = (await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 1000 })).body.batchId;
+  batchId = (await fx.client.createBatch({ sku: uniqueSku(), size: 1000 })).batchId;
 });
 
 const ALLOWED = new Set([200, 201, 400, 401, 404, 409, 413]);

@@ -74,6 +74,11 @@ export class OpenApiCheck {
     }
     let response = operation.responses?.[String(a.status)] ?? operation.responses?.default;
     let responsePointer = ['paths', path, method, 'responses', operation.responses?.[String(a.status)] ? String(a.status) : 'default'];
+    const anyRoute = (this.#doc['x-any-route-responses'] as Record<string, ResponseObject> | undefined)?.[String(a.status)];
+    if (response === undefined && anyRoute !== undefined) {
+      response = anyRoute;
+      responsePointer = ['x-any-route-responses', String(a.status)];
+    }
     if (response === undefined) throw new Error(`OpenAPI: ${where}: status ${a.status} is not documented for ${method.toUpperCase()} ${path} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`);
     const ref = (response as { $ref?: string }).$ref;
     if (ref !== undefined) {
