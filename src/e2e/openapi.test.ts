@@ -2,6 +2,7 @@
 // (src/testing/openapi-check.ts) refuses an answer that the document does not describe.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
+import { TEST_TOKEN } from '../testing/engine-process.js';
 import { readOpenApiDocument, type OpenApiDocument } from '../openapi/openapi-document.js';
 import { OpenApiCheck } from '../testing/openapi-check.js';
 
@@ -9,7 +10,7 @@ const fx = useEngine();
 
 /** the same request as a test helper makes, unchecked, so the test can check it against another document */
 async function raw(method: string, path: string, body?: unknown): Promise<{ method: string; url: string; status: number; contentType: string; body: unknown }> {
-  const r = await fetch(fx.engine.url + path, { method, headers: { authorization: 'Bearer test-admin-token-0123456789', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(fx.engine.url + path, { method, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await r.text();
   return { method, url: path, status: r.status, contentType: r.headers.get('content-type') ?? '', body: JSON.parse(text) };
 }
@@ -36,6 +37,15 @@ describe('the OpenAPI document', () => {
     const paths = changed.paths as Record<string, { get: { responses: Record<string, unknown> } }>;
     delete paths['/v1/batches/{id}']?.get.responses['404'];
     expect(() => new OpenApiCheck(changed).check(missing)).toThrow(/status 404 is not documented for GET \/v1\/batches\/\{id\}/);
+  });
+
+  it('takes the answers any route may give from x-any-route-responses (the router refuses a malformed path escape)', async () => {
+    const malformed = await raw('GET', '/v1/members/%ZZ');
+    expect(malformed.status).toBe(400);
+    new OpenApiCheck().check(malformed);
+    const without = structuredClone(readOpenApiDocument());
+    delete without['x-any-route-responses'];
+    expect(() => new OpenApiCheck(without).check(malformed)).toThrow(/status 400 is not documented for GET \/v1\/members\/\{user\}/);
   });
 
   it('lets a route it does not describe through, unless strict (SCANLOT_OPENAPI_STRICT=1)', async () => {
