@@ -9,7 +9,7 @@ let batchId: number;
 const fx = useEngine();
 
 beforeAll(async () => {
-  batchId = (await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 })).body.batchId;
+  batchId = (await fx.client.createBatch({ size: 10 })).batchId;
 });
 
 /** the bytes as sent, the answer checked against docs/openapi.yaml */
