@@ -1,5 +1,5 @@
 --[[
-  setPayout: moves a payout to paid or failed and writes its event, in one atomic step (CONTRACT §4.6).
+  setPayout: moves a payout to paid or failed and writes its event, in one atomic step.
   State machine: pending -> paid | failed, failed -> paid (a failed transfer retried); paid is final.
   The same state again changes nothing and writes no event (idempotent retries of a payment system).
 

@@ -26,6 +26,11 @@ export type AggregateOp =
 /** The parsed event JSON (CONTRACT §5): `id`, `type`, `at` always; the rest per type. */
 export type StoredEvent = { readonly id: string; readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;
 
+/** The time of an event in ms: read once where its stream entry was read (scan events: `atMs`), else parsed from `at`. */
+export function eventTime(e: StoredEvent): number {
+  return typeof e.atMs === 'number' ? e.atMs : Date.parse(e.at);
+}
+
 /** What a source may ask of the persist step besides the event itself. */
 export interface AggregateContext {
   /** the calendar day "YYYY-MM-DD" of an instant in the campaign's time zone; null for an unknown campaign */

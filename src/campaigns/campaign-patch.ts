@@ -1,4 +1,4 @@
-// The input of PATCH /v1/campaigns/{id} (CONTRACT §4.5): a state change, a later end, top-ups.
+// The input of PATCH /v1/campaigns/{id}: a state change, a later end, top-ups.
 import { badRequest } from '../errors.js';
 import { asObject, reqString, type JsonObject } from '../validation/json-fields.js';
 import type { Campaign, CampaignState } from './campaign.js';

@@ -85,9 +85,9 @@ describe('a transfer between shards cut by kill -9', () => {
     const redis = fx.redis.client;
     const sku = uniqueSku();
     const cid = `scanmove-${sku}`;
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 30 });
-    const batchId = b.body.batchId as number;
-    expect((await fx.engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]))).status).toBe(201);
+    const b = await fx.client.createBatch({ sku, size: 30 });
+    const batchId = b.batchId;
+    await fx.client.createLiveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]);
     const buckets = async (): Promise<number[]> => Promise.all(TAGS.map(async (t) => Number(await redis.hget(`${t}:cp:${cid}:state`, 's:g'))));
     const [first, second] = Array.from({ length: 30 }, (_, s) => s).filter((s) => (s + batchId) % 3 === 0) as [number, number];
     expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, first), user: 'a' })).body.outcome).toBe('won');

@@ -1,4 +1,4 @@
-// Prizes that reach people (CONTRACT §4.6) through the real engine, Redis and HTTP: redemption exactly
+// Prizes that reach people through the real engine, Redis and HTTP: redemption exactly
 // once under concurrency, the voucher page and /me, the redemption report, payouts and their state
 // machine, points never below zero, the shop scan rate board, and the new campaign fields.
 import { describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe('redemptions made before vouchers', () => {
 describe('vouchers', () => {
   const vouchers = new VoucherCodec(Buffer.from(TEST_SECRET, 'hex'), 'x');
 
-  /** A won gift event as the scan script writes it with its voucher (CONTRACT §4.6), put on the stream. */
+  /** A won gift event as the scan script writes it with its voucher, put on the stream. */
   async function wonGift(user: string, prizeName: string): Promise<{ eventId: string; voucher: string; url: string }> {
     const eventId = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
     const v = vouchers.voucherOf(eventId);

@@ -196,11 +196,6 @@ function readScanEntry(f: readonly string[]): EventRow | null {
   return { event, body };
 }
 
-/** The time of an event in ms: read once where the entry was read (scan events), else parsed from `at`. */
-export function eventTime(e: StoredEvent): number {
-  return typeof e.atMs === 'number' ? e.atMs : Date.parse(e.at);
-}
-
 /**
  * The stored form of a stream entry. Scan events as the scan script writes them are read without
  * parsing the whole event (the persist step's cost per event, see bench:persist): their `event` holds the

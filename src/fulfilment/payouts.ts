@@ -1,4 +1,4 @@
-// Payouts (CONTRACT §4.6): one per cash win, created pending by the payout source, listed over every
+// Payouts: one per cash win, created pending by the payout source, listed over every
 // shard, moved to paid or failed by the setPayout script (which writes the payout event).
 import { conflict, notFound } from '../errors.js';
 import type { EventIds } from '../scan/event-ids.js';

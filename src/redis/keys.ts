@@ -106,7 +106,7 @@ export const keys = {
   boardArrivals: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}board:arrivals`, // counter ordering leaderboard arrivals
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
 
-  // --- fulfilment (CONTRACT §4.6), in the shard of the win's event. Aggregates (written by the persist
+  // --- fulfilment, in the shard of the win's event. Aggregates (written by the persist
   // step from events, see src/fulfilment/*-source.ts) unless marked "script"
   wins: (t: ShardTag) => `${t}:wins`, // hash eventId -> win JSON {eventId,user,campaignId,prize,at}
   userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // sorted set eventId by win time (ms)

@@ -1,4 +1,4 @@
-// GET /v/{voucher} and GET /me (CONTRACT §4.6): pages for the winner, no script, strict CSP.
+// GET /v/{voucher} and GET /me: pages for the winner, no script, strict CSP.
 import type { VoucherCodec } from '../../fulfilment/voucher-codec.js';
 import type { Wins } from '../../fulfilment/wins.js';
 import { winsFor, type MeViewer } from '../../fulfilment/me-viewer.js';
