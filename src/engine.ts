@@ -218,7 +218,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
       // GET /me: the user of the signed session cookie (a tampered one is nobody)
       ...fulfilmentPages(vouchers, wins, (cookie) => sessions.read(cookie)?.user ?? null),
-      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
+      ...auditRoutes(new Auditor(redis, campaigns, consumer, { storeId: registration.storeId, path: config.sqlitePath }, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
       ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
