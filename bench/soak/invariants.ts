@@ -94,6 +94,13 @@ export async function checkInvariants(d: SoakDeployment, ledger: Ledger, request
   const delivered = d.receiver.acceptedCopies();
   const scans = ledger.scans;
 
+  // 0. every answer is one the contract allows: a 200 with its event, a 404 for a forged code, a 503
+  const wellFormed = check();
+  for (const a of scans) {
+    wellFormed.checked++;
+    if (a.status === 200 ? a.eventId === null || a.outcome === null : a.status !== 404 && a.status !== 503) wellFormed.fail(`code ${a.batchId}:${a.serial} answered ${a.status}${a.status === 200 ? ' without an event' : ''}`);
+  }
+
   // 1. every 200 answer: exactly one event, in exactly one store, delivered to the receiver
   const answered = check();
   let duplicateDeliveries = 0;
@@ -184,6 +191,7 @@ export async function checkInvariants(d: SoakDeployment, ledger: Ledger, request
 
   const strip = (i: Invariant & { fail?: unknown }): Invariant => ({ checked: i.checked, violations: i.violations, examples: i.examples, ...(i.notes ? { notes: i.notes } : {}) });
   const invariants: Record<string, Invariant> = {
+    answersWellFormed: strip(wellFormed),
     answeredEventOnceStoredAndDelivered: strip(answered),
     deliveriesSigned: strip(signatures),
     codeConsumedOnce: strip(consumedOnce),
