@@ -109,7 +109,8 @@ describe('BucketMover.pull', () => {
 
   it('makes up the rest from the next shards when the richest has not enough, and answers 0 when none has any', async () => {
     await setStock([0, 2, 1]);
-    const mover = new BucketMover(redis.client, Date.now);
+    // each pull here stands for a scan that did not take the units the pull before brought: no reservation
+    const mover = new BucketMover(redis.client, Date.now, { reserveMs: 0 });
     expect(await mover.pull(stock(), S0, 3)).toBe(3);
     expect(await stocks()).toEqual([3, 0, 0]);
     expect(await mover.pull(stock(), S1, 4)).toBe(3);
@@ -173,6 +174,66 @@ describe('BucketMover.pull', () => {
   });
 });
 
+describe('pulls of two engines into different shards at once', () => {
+  it('leave the units a pull brought to the scan that asked: the other pull does not take them back, until the reservation lapses', async () => {
+    await setStock([0, 0, 1]);
+    const a = new BucketMover(redis.client, Date.now, { reserveMs: 400 });
+    const b = new BucketMover(second, Date.now, { reserveMs: 400 });
+    // engine A's scan on {s0} found its bucket empty and pulls the last unit
+    expect(await a.pull(stock(), S0, 1)).toBe(1);
+    expect(await stocks()).toEqual([1, 0, 0]);
+    // engine B's scan on {s1} pulls before A's scan ran again: without the reservation it took the unit,
+    // A's scan pulled it back, and so on until both scans had pulled MAX_PULLS times and answered out of stock
+    expect(await b.pull(stock(), S1, 1)).toBe(0);
+    expect(await stocks()).toEqual([1, 0, 0]);
+    expect(await openCount()).toBe(0);
+    // a scan that did not take the unit (it drew another prize) leaves it to the others once the reservation lapsed
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await b.pull(stock(), S1, 1)).toBe(1);
+    expect(await stocks()).toEqual([0, 1, 0]);
+  });
+
+  it('a reservation holds back only what the scan asked for: the rest of a rich shard can still be pulled', async () => {
+    await setStock([0, 0, 9]);
+    const a = new BucketMover(redis.client, Date.now);
+    const b = new BucketMover(second, Date.now);
+    // the first source gives half of what it has: {s0} holds 5, one of them reserved for A's scan
+    expect(await a.pull(stock(), S0, 1)).toBe(5);
+    expect(await b.pull(stock(), S1, 1)).toBeGreaterThan(0);
+    expect((await stocks()).reduce((x, y) => x + y, 0)).toBe(9);
+  });
+});
+
+describe('the given hashes of transfers', () => {
+  it('lose the ids of closed transfers once closed for a while; an id whose transfer is still open stays', async () => {
+    let now = 1_000_000;
+    const mover = new BucketMover(redis.client, () => now, { givenKeptMs: 60_000 });
+    await setStock([0, 4, 0]);
+    expect(await mover.pull(stock(), S0, 1)).toBe(2);
+    // a transfer given but not closed: its engine died before the close
+    await runTakeUnits(redis.client, S1, id, bucketPlace(stock(), S1), 'open1', { to: S2, field: 's:p', day: '', units: 1, at: now });
+    expect(await runGiveUnits(redis.client, S2, id, { key: keys.campaignState(S2, id), field: 's:p', ttlS: 0 }, 1, 'open1')).toBe('given');
+    const givenIds = async (): Promise<string[]> => (await Promise.all(TAGS.map((t) => redis.client.hkeys(keys.campaignGiven(t, id))))).flat().sort();
+    expect(await givenIds()).toHaveLength(2);
+    // a repair leaving young transfers alone: the closed one is marked, nothing is deleted yet
+    expect((await mover.repair(3_600_000)).givenPruned).toBe(0);
+    expect(await givenIds()).toHaveLength(2);
+    now += 61_000;
+    expect((await mover.repair(3_600_000)).givenPruned).toBe(1);
+    expect(await givenIds()).toEqual(['open1']);
+    // the open one's give is still idempotent: a repair gives it once more as 'given before' and closes it
+    const repaired = await mover.repair(0);
+    expect(repaired.transfers).toEqual([expect.objectContaining({ to: S2, units: 1, result: 'given before' })]);
+    expect(await stocks()).toEqual([2, 1, 1]);
+    now += 61_000;
+    await mover.repair(0);
+    now += 61_000;
+    expect((await mover.repair(0)).givenPruned).toBe(1);
+    expect(await givenIds()).toEqual([]);
+    expect(await stocks()).toEqual([2, 1, 1]);
+  });
+});
+
 describe('BucketMover.evenOut', () => {
   it("gives every shard its share of what all of them hold, stock and budget alike", async () => {
     await setStock([0, 1, 13]);
@@ -203,7 +264,7 @@ describe('a crash between take and give, and repair', () => {
     expect(report.transfers).toEqual([{ campaignId: id, field: 's:p', day: '', from: S1, to: S0, units: 4, result: 'given' }]);
     expect(await stocks()).toEqual([5, 2, 3]);
     expect(await mover.inTransfer(id)).toEqual(new Map());
-    expect(await mover.repair()).toEqual({ campaigns: 0, moves: 0, units: 0, transfers: [] });
+    expect(await mover.repair()).toEqual({ campaigns: 0, moves: 0, units: 0, transfers: [], givenPruned: 0 });
     expect(await stocks()).toEqual([5, 2, 3]);
   });
 
