@@ -23,18 +23,15 @@ const faultLines = {
       ctx.strokeStyle = '#c0392b';
       ctx.fillStyle = '#c0392b';
       ctx.font = (10 * devicePixelRatio) + 'px sans-serif';
-      for (const f of data.faults) {
+      data.faults.forEach((f, i) => {
         const x = Math.round(u.valToPos(f.at / 1000, 'x', true));
         ctx.beginPath();
         ctx.moveTo(x, u.bbox.top);
         ctx.lineTo(x, u.bbox.top + u.bbox.height);
         ctx.stroke();
-        ctx.save();
-        ctx.translate(x + 3 * devicePixelRatio, u.bbox.top + 4 * devicePixelRatio);
-        ctx.rotate(Math.PI / 2);
-        ctx.fillText(f.kind, 0, 0);
-        ctx.restore();
-      }
+        // labels on four rows, so that faults close together stay readable
+        ctx.fillText(f.kind, x + 3 * devicePixelRatio, u.bbox.top + (10 + (i % 4) * 11) * devicePixelRatio);
+      });
       ctx.restore();
     }],
   },
