@@ -66,6 +66,7 @@ interface StoredEvent {
   batch_id: number | null;
   serial: number | null;
   outcome: string | null;
+  at: string;
 }
 
 export async function checkInvariants(d: SoakDeployment, ledger: Ledger, requestsPerCode: ReadonlyMap<string, number>): Promise<InvariantReport> {
@@ -73,17 +74,19 @@ export async function checkInvariants(d: SoakDeployment, ledger: Ledger, request
   const storesOf = new Map<string, number>();
   const firstScans = new Map<string, string[]>();
   const wonIds = new Set<string>();
+  const firstAt = new Map<string, string>();
   const stores: StoreFigures[] = [];
   for (const [k, e] of d.engines.entries()) {
     const path = join(e.dataDir, 'scanlot.db');
     const db = new Database(path, { readonly: true });
     let events = 0;
-    for (const ev of db.prepare<[], StoredEvent>('SELECT id, type, batch_id, serial, outcome FROM events').iterate()) {
+    for (const ev of db.prepare<[], StoredEvent>('SELECT id, type, batch_id, serial, outcome, at FROM events').iterate()) {
       events++;
       storesOf.set(ev.id, (storesOf.get(ev.id) ?? 0) + 1);
       if (ev.type === 'scan' && ev.outcome !== null && FIRST.has(ev.outcome) && ev.batch_id !== null && ev.serial !== null) {
         const key = codeKey(ev.batch_id, ev.serial);
         firstScans.set(key, [...(firstScans.get(key) ?? []), ev.id]);
+        firstAt.set(key, ev.at);
         if (ev.outcome === 'won') wonIds.add(ev.id);
       }
     }
@@ -139,8 +142,10 @@ export async function checkInvariants(d: SoakDeployment, ledger: Ledger, request
     unavailable.checked++;
     const [b, s] = code.split(':').map(Number) as [number, number];
     const bit = await d.redis.client.getbit(keys.seen(shardTag(b, s), b), seenBit(s));
-    if (bit !== 0) unavailable.fail(`code ${code} answered 503 but consumed`);
-    if (firstScans.has(code)) unavailable.fail(`code ${code} answered 503 but has event ${firstScans.get(code)?.[0]}`);
+    // when each 503 came, from which engine, and how long after its request was due: which fault it met
+    const when = as.map((a) => `engine ${a.engine} at ${(a.at / 1000).toFixed(1)} s after ${a.latencyMs} ms`).join(', ');
+    if (bit !== 0) unavailable.fail(`code ${code} answered 503 (${when}) but consumed`);
+    if (firstScans.has(code)) unavailable.fail(`code ${code} answered 503 (${when}) but has event ${firstScans.get(code)?.[0]} at ${firstAt.get(code) ?? '?'} (shared clock)`);
   }
 
   // 3. repeat answers agree with the first scan's event

@@ -10,6 +10,8 @@ export interface ScanAnswer {
   user: string;
   /** HTTP status */
   status: number;
+  /** ms from when the request was due (or sent, for probes) to its answer */
+  latencyMs: number;
   eventId: string | null;
   outcome: string | null;
   reason: string | null;
@@ -49,6 +51,7 @@ export class Ledger {
   }
 
   record(a: ScanAnswer, latencyMs: number): void {
+    a.latencyMs = Math.round(latencyMs);
     this.scans.push(a);
     if (a.status === 200 && a.outcome === 'won' && a.prizeKind !== null && a.eventId !== null) {
       const list = this.#winsByKind.get(a.prizeKind) ?? [];
@@ -88,7 +91,7 @@ interface ScanBody {
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The fields of a scan answer the invariants use; a body that is not JSON leaves them null. */
-export function readScanAnswer(base: Omit<ScanAnswer, 'eventId' | 'outcome' | 'reason' | 'originalEventId' | 'prizeId' | 'prizeKind'>, body: Buffer | string): ScanAnswer {
+export function readScanAnswer(base: Omit<ScanAnswer, 'latencyMs' | 'eventId' | 'outcome' | 'reason' | 'originalEventId' | 'prizeId' | 'prizeKind'>, body: Buffer | string): ScanAnswer {
   let b: ScanBody = {};
   try {
     b = JSON.parse(body.toString()) as ScanBody;
@@ -97,6 +100,7 @@ export function readScanAnswer(base: Omit<ScanAnswer, 'eventId' | 'outcome' | 'r
   }
   return {
     ...base,
+    latencyMs: 0,
     eventId: str(b.eventId),
     outcome: str(b.outcome),
     reason: str(b.reason),
