@@ -104,6 +104,11 @@ export async function checkInvariants(d: SoakDeployment, ledger: Ledger, request
     if (a.status === 200 ? a.eventId === null || a.outcome === null : a.status !== 404 && a.status !== 503) wellFormed.fail(`code ${a.batchId}:${a.serial} answered ${a.status}${a.status === 200 ? ' without an event' : ''}`);
   }
 
+  // an answer naming another code than its request's: the engine answered out of step (or twice)
+  const matching = check();
+  for (const a of scans) if (a.answeredCode !== null) matching.checked++;
+  for (const m of ledger.mismatched) matching.fail(m);
+
   // 1. every 200 answer: exactly one event, in exactly one store, delivered to the receiver
   const answered = check();
   let duplicateDeliveries = 0;
@@ -197,6 +202,7 @@ export async function checkInvariants(d: SoakDeployment, ledger: Ledger, request
   const strip = (i: Invariant & { fail?: unknown }): Invariant => ({ checked: i.checked, violations: i.violations, examples: i.examples, ...(i.notes ? { notes: i.notes } : {}) });
   const invariants: Record<string, Invariant> = {
     answersWellFormed: strip(wellFormed),
+    answersMatchRequests: strip(matching),
     answeredEventOnceStoredAndDelivered: strip(answered),
     deliveriesSigned: strip(signatures),
     codeConsumedOnce: strip(consumedOnce),

@@ -10,6 +10,8 @@ export interface ScanAnswer {
   user: string;
   /** HTTP status */
   status: number;
+  /** the code the answer names ("batchId:serial"), when it names one */
+  answeredCode: string | null;
   /** ms from when the request was due (or sent, for probes) to its answer */
   latencyMs: number;
   eventId: string | null;
@@ -31,6 +33,8 @@ export class Ledger {
   readonly scans: ScanAnswer[] = [];
   /** requests that got no answer (connection closed by a dying engine, or the run ended first) */
   unanswered = 0;
+  /** answers whose `code` is not the code of the request they came back for (an answer out of step) */
+  readonly mismatched: string[] = [];
   readonly #seconds = new Map<number, SecondCounts>();
   readonly #winsByKind = new Map<string, ScanAnswer[]>();
   /** 201 answers per won event redeemed */
@@ -52,6 +56,9 @@ export class Ledger {
 
   record(a: ScanAnswer, latencyMs: number): void {
     a.latencyMs = Math.round(latencyMs);
+    if (a.answeredCode !== null && a.batchId >= 0 && a.answeredCode !== `${a.batchId}:${a.serial}`) {
+      this.mismatched.push(`engine ${a.engine} at ${(a.at / 1000).toFixed(1)} s: asked ${a.batchId}:${a.serial}, answered ${a.answeredCode} (${a.status})`);
+    }
     this.scans.push(a);
     if (a.status === 200 && a.outcome === 'won' && a.prizeKind !== null && a.eventId !== null) {
       const list = this.#winsByKind.get(a.prizeKind) ?? [];
@@ -81,6 +88,7 @@ export class Ledger {
 }
 
 interface ScanBody {
+  code?: { batchId?: unknown; serial?: unknown } | null;
   eventId?: unknown;
   outcome?: unknown;
   reason?: unknown;
@@ -91,15 +99,18 @@ interface ScanBody {
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The fields of a scan answer the invariants use; a body that is not JSON leaves them null. */
-export function readScanAnswer(base: Omit<ScanAnswer, 'latencyMs' | 'eventId' | 'outcome' | 'reason' | 'originalEventId' | 'prizeId' | 'prizeKind'>, body: Buffer | string): ScanAnswer {
+export function readScanAnswer(base: Omit<ScanAnswer, 'answeredCode' | 'latencyMs' | 'eventId' | 'outcome' | 'reason' | 'originalEventId' | 'prizeId' | 'prizeKind'>, body: Buffer | string): ScanAnswer {
   let b: ScanBody = {};
   try {
     b = JSON.parse(body.toString()) as ScanBody;
   } catch {
     /* not JSON: counted by status alone */
   }
+  const answeredBatch = typeof b.code?.batchId === 'number' ? b.code.batchId : null;
+  const answeredSerial = typeof b.code?.serial === 'number' ? b.code.serial : null;
   return {
     ...base,
+    answeredCode: answeredBatch === null || answeredSerial === null ? null : `${answeredBatch}:${answeredSerial}`,
     latencyMs: 0,
     eventId: str(b.eventId),
     outcome: str(b.outcome),
