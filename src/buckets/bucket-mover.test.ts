@@ -109,8 +109,7 @@ describe('BucketMover.pull', () => {
 
   it('makes up the rest from the next shards when the richest has not enough, and answers 0 when none has any', async () => {
     await setStock([0, 2, 1]);
-    // each pull here stands for a scan that did not take the units the pull before brought: no reservation
-    const mover = new BucketMover(redis.client, Date.now, { reserveMs: 0 });
+    const mover = new BucketMover(redis.client, Date.now);
     expect(await mover.pull(stock(), S0, 3)).toBe(3);
     expect(await stocks()).toEqual([3, 0, 0]);
     expect(await mover.pull(stock(), S1, 4)).toBe(3);
@@ -171,36 +170,6 @@ describe('BucketMover.pull', () => {
     expect(q.reduce((a, b) => a + b, 0)).toBe(9);
     for (const n of q) expect(n).toBeGreaterThanOrEqual(0);
     expect(await openCount()).toBe(0);
-  });
-});
-
-describe('pulls of two engines into different shards at once', () => {
-  it('leave the units a pull brought to the scan that asked: the other pull does not take them back, until the reservation lapses', async () => {
-    await setStock([0, 0, 1]);
-    const a = new BucketMover(redis.client, Date.now, { reserveMs: 400 });
-    const b = new BucketMover(second, Date.now, { reserveMs: 400 });
-    // engine A's scan on {s0} found its bucket empty and pulls the last unit
-    expect(await a.pull(stock(), S0, 1)).toBe(1);
-    expect(await stocks()).toEqual([1, 0, 0]);
-    // engine B's scan on {s1} pulls before A's scan ran again: without the reservation it took the unit,
-    // A's scan pulled it back, and so on until both scans had pulled MAX_PULLS times and answered out of stock
-    expect(await b.pull(stock(), S1, 1)).toBe(0);
-    expect(await stocks()).toEqual([1, 0, 0]);
-    expect(await openCount()).toBe(0);
-    // a scan that did not take the unit (it drew another prize) leaves it to the others once the reservation lapsed
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await b.pull(stock(), S1, 1)).toBe(1);
-    expect(await stocks()).toEqual([0, 1, 0]);
-  });
-
-  it('a reservation holds back only what the scan asked for: the rest of a rich shard can still be pulled', async () => {
-    await setStock([0, 0, 9]);
-    const a = new BucketMover(redis.client, Date.now);
-    const b = new BucketMover(second, Date.now);
-    // the first source gives half of what it has: {s0} holds 5, one of them reserved for A's scan
-    expect(await a.pull(stock(), S0, 1)).toBe(5);
-    expect(await b.pull(stock(), S1, 1)).toBeGreaterThan(0);
-    expect((await stocks()).reduce((x, y) => x + y, 0)).toBe(9);
   });
 });
 

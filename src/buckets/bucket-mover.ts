@@ -17,14 +17,10 @@ import { pruneGiven } from './given-transfers.js';
 export interface BucketMoverOptions {
   /** test hook (SCANLOT_TEST_MOVE_PAUSE_MS): sleep between take and give, so a test can kill the engine mid-transfer */
   pauseBetweenTakeAndGiveMs?: number;
-  /** how long units a pull brought stay out of other pulls' reach, for the scan that asked for them */
-  reserveMs?: number;
   /** how long a closed transfer's id stays in the target's `given` hash (src/buckets/given-transfers.ts) */
   givenKeptMs?: number;
 }
 
-/** long enough for the scan that asked for a pull to run again on the units it brought */
-const RESERVE_MS = 2_000;
 /** far longer than a repair takes between reading an open transfer and giving it */
 const GIVEN_KEPT_MS = 10 * 60_000;
 
@@ -107,22 +103,12 @@ export class BucketMover {
   }
 
   async #pull(ref: BucketRef, target: ShardTag, need: number): Promise<number> {
-    // The units this pull brings are for the scan that asked: until it ran again, another engine's pull
-    // into another shard must not take them (both would pass them back and forth and both scans would
-    // answer out of stock with the units still there). Reserved before any unit moves, so a pull that
-    // sees them in this shard sees the reservation too; it expires by itself.
-    const reserveMs = this.options.reserveMs ?? RESERVE_MS;
-    if (reserveMs > 0) {
-      const reservation = keys.campaignPullReserved(target, ref.campaignId, bucketPlace(ref, target).field, dayOf(ref));
-      await this.redis.incrby(reservation, need);
-      await this.redis.pexpire(reservation, reserveMs);
-    }
     // a pull before this one (or another engine's) may have brought the units already: the scan goes again
     const here = await this.#available(ref, target);
     if (here >= need) return need;
     need -= Math.max(0, here);
     const others = ALL_SHARDS.filter((t) => t !== target);
-    const available = await Promise.all(others.map((t) => this.#spare(ref, t)));
+    const available = await Promise.all(others.map((t) => this.#available(ref, t)));
     const sources = others.map((shard, i) => ({ shard, available: available[i] as number })).filter((s) => s.available > 0);
     sources.sort((a, b) => b.available - a.available);
     let moved = 0;
@@ -141,14 +127,6 @@ export class BucketMover {
     if (place.winsField === '') return Number((await this.redis.hget(place.key, place.field)) ?? 0);
     const [moved, wins] = await this.redis.hmget(place.key, place.field, place.winsField);
     return place.base + Number(moved ?? 0) - Number(wins ?? 0);
-  }
-
-  /** what a shard can give to a pull: what it has less what pulls into it reserved for their scans (read after, see #pull) */
-  async #spare(ref: BucketRef, shard: ShardTag): Promise<number> {
-    const available = await this.#available(ref, shard);
-    if (available <= 0) return available;
-    const reserved = Number((await this.redis.get(keys.campaignPullReserved(shard, ref.campaignId, bucketPlace(ref, shard).field, dayOf(ref)))) ?? 0);
-    return available - reserved;
   }
 
   /** take (retrying with what is left when a concurrent take was first), give, close; returns units moved */

@@ -97,7 +97,6 @@ export const keys = {
   campaignDay: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}day:${day}`, // w:<prize> wins that day (prizes with dailyCap)
   campaignMoves: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}moves`, // hash transferId -> JSON of a bucket transfer taken from this shard and not yet closed (src/buckets)
   campaignGiven: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}given`, // hash transferId -> units given into this shard, or closed:<ms> once its transfer closed (makes a give idempotent; pruned a while after the close: see src/buckets/given-transfers.ts)
-  campaignPullReserved: (t: ShardTag, campaignId: string, field: string, day: string) => `${campaignPrefix(t, campaignId)}reserved:${field}:${day}`, // units a pull into this shard brought for the scan waiting on them: other pulls leave them there for a moment (expires)
   campaignClerk: (t: ShardTag, campaignId: string, clerk: string) => `${campaignPrefix(t, campaignId)}clerk:${clerk}`, // w:<prize> rebates of the clerk
   ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${campaignPrefix(t, campaignId)}ip:${ip}:${minute}`, // scans from one IP in one minute
   board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}`, // sorted set, see ackEvents' rank op
