@@ -56,6 +56,9 @@ export async function runSoak(opts: SoakOptions, log: (line: string) => void = (
   const runMs = opts.minutes * 60_000;
   log(`starting ${opts.engines} engines on ${opts.cluster ? 'a three-primary Redis Cluster' : 'one Redis'}`);
   const d = await startDeployment({ engines: opts.engines, cluster: opts.cluster });
+  // stopped in `finally` too: a fault that never recovers throws, and the run must still end
+  let stopSampling: () => void = () => undefined;
+  let stopOperations: () => Promise<void> = async () => undefined;
   try {
     const e0 = d.engines[0] as TestEngine;
     const sku = `soak-${opts.seed}-${Date.now().toString(36)}`;
@@ -81,8 +84,10 @@ export async function runSoak(opts: SoakOptions, log: (line: string) => void = (
     const ledger = new Ledger(Date.now());
     const startedAt = new Date().toISOString();
     const timeline = startTimeline(d, ledger);
+    stopSampling = () => timeline.stop();
     const load = startScanLoad(d.engines, ledger, { batchId: batch.batchId as number, batchSize, rate, seconds: runMs / 1000, seed: opts.seed });
     const operations = startOperations(d.engines, ledger, rnd);
+    stopOperations = () => operations.stop();
     let probeSerial = 0;
     const faults: FaultRecord[] = [];
     await runFaults(
@@ -148,6 +153,8 @@ export async function runSoak(opts: SoakOptions, log: (line: string) => void = (
       timeline: timeline.samples,
     };
   } finally {
+    stopSampling();
+    await stopOperations();
     await d.stop();
   }
 }

@@ -21,8 +21,17 @@ async function engine(redis: TestRedis, consumer: string): Promise<TestEngine> {
   return e;
 }
 
+/** GET, once more after a connection reset: a pooled keep-alive connection may be closed by the engine while idle during the CLI runs */
+async function get(e: TestEngine, path: string): Promise<{ status: number; body: any }> {
+  try {
+    return await e.api('GET', path);
+  } catch {
+    return e.api('GET', path);
+  }
+}
+
 async function eventsIn(e: TestEngine): Promise<number> {
-  const r = await e.api('GET', '/v1/audit');
+  const r = await get(e, '/v1/audit');
   return (r.body.read as { storeId: string; events: number }[]).find((s) => s.storeId === r.body.store)?.events ?? 0;
 }
 
@@ -61,7 +70,7 @@ describe('the audit of two engines on one Redis', () => {
       expect(cli.out).toMatch(/\* engine-b\s/);
       expect(cli.out).toContain('audit clean');
     }
-    const report = (await a.api('GET', `/v1/audit?campaign=${cid}`)).body;
+    const report = (await get(a, `/v1/audit?campaign=${cid}`)).body;
     expect(report.ok).toBe(true);
     expect(report.note).toBeNull();
     expect(report.unreached).toEqual([]);
@@ -69,7 +78,7 @@ describe('the audit of two engines on one Redis', () => {
     expect(report.read.reduce((n: number, s: { events: number }) => n + s.events, 0)).toBeGreaterThanOrEqual(400);
 
     // b stops cleanly and its file goes elsewhere: a's audit cannot count b's events, and says whose they are
-    const bStore = (await b.api('GET', '/v1/audit')).body.store as string;
+    const bStore = (await get(b, '/v1/audit')).body.store as string;
     await b.kill('SIGTERM');
     renameSync(join(b.dataDir, 'scanlot.db'), join(b.dataDir, 'moved.db'));
     const missing = runAuditCli(a);
@@ -78,7 +87,7 @@ describe('the audit of two engines on one Redis', () => {
     expect(missing.out).toContain(`store ${bStore} (engine-b at `);
     expect(missing.out).toContain(`could not read ${bStore}`);
     expect(missing.out).toContain(`no file at ${join(b.dataDir, 'scanlot.db')}`);
-    const body = (await a.api('GET', '/v1/audit')).body;
+    const body = (await get(a, '/v1/audit')).body;
     expect(body.unreached).toEqual([expect.objectContaining({ storeId: bStore, consumers: ['engine-b'], alive: false })]);
     expect(body.note).toContain(`miss the events of 1 of 2 event stores: ${bStore}`);
   });
