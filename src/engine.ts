@@ -235,7 +235,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       // GET /me: the user of the signed session cookie (a tampered one is nobody); voucher codes only for
       // a user the session knows (verified, or the engine's anonymous id), never for a merely claimed id
       ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie))),
-      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
+      ...auditRoutes(new Auditor(redis, campaigns, consumer, { storeId: registration.storeId, path: config.sqlitePath }, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
       ...openApiRoutes(),

@@ -1,7 +1,7 @@
 // Prizes that reach people through the real engine, Redis and HTTP: redemption exactly
 // once under concurrency, the voucher page and /me, the redemption report, payouts and their state
 // machine, points never below zero, the shop scan rate board, and the new campaign fields.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,9 @@ import { deploymentShards } from '../testing/shards.js';
 import { keys } from '../redis/keys.js';
 
 const fx = useEngine({ dcrm: { listen: true } });
+// a second engine's event store stays until the end: the audit reads every store of the deployment
+const otherDir = mkdtempSync(join(tmpdir(), 'scanlot-other-'));
+afterAll(() => rmSync(otherDir, { recursive: true, force: true }));
 
 async function batch(body: Record<string, unknown>): Promise<number> {
   const r = await fx.engine.api('POST', '/v1/batches', body);
@@ -440,7 +443,7 @@ describe('campaign fields of §4.6', () => {
 
 describe('the whole deployment', () => {
   it('a second engine on the same Redis redeems a win the first answered, and lists its payouts and redemptions', async () => {
-    const other = await startEngine({ redisUrl: fx.redis.url });
+    const other = await startEngine({ redisUrl: fx.redis.url, dataDir: otherDir });
     try {
       const sku = uniqueSku();
       const id = await batch({ sku, size: 24 });

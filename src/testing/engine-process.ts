@@ -23,6 +23,8 @@ export interface TestEngine {
   dataDir: string;
   codec: CodeCodec;
   output(): string;
+  /** the engine's process id while it runs, null when it is down */
+  pid(): number | null;
   /** POST/PUT/GET JSON with the admin token */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   scan(body: Record<string, unknown>): Promise<{ status: number; body: any }>;
@@ -87,6 +89,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<TestEngine>
     dataDir,
     codec: new CodeCodec(Buffer.from(TEST_SECRET, 'hex')),
     output: () => out,
+    pid: () => (child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
     api: request,
     scan: (body) => request('POST', '/v1/scans', body),
     kill,
