@@ -1,5 +1,5 @@
 // The event as it travels: written into the shard's Redis stream, read back by the persist worker,
-// stored in SQLite and delivered to the DCRM as the JSON of CONTRACT §5. Both sides live here.
+// stored in SQLite and delivered to the DCRM as the event JSON of docs/dcrm.md. Both sides live here.
 //
 // A scan event is written in two parts. The engine knows most of it before the draw and builds that
 // part once, as a JSON fragment without braces (`scanEventHead`); the scan script appends it unchanged
