@@ -86,6 +86,25 @@ describe('prizes as the scan answers them', () => {
     expect((await fx.engine.api('POST', '/v1/redemptions', { voucher: expected, shop: 's_v' })).status).toBe(409);
   });
 
+  it("a clerk's coupon carries a voucher of its own, redeemed once", async () => {
+    const sku = uniqueSku();
+    const id = await batch({ sku, size: 10 });
+    await campaign(liveCampaign(`clk-${sku}`, sku, [
+      { id: 'n', name: 'Nothing much', kind: 'points', probability: 0, amount: 1 },
+      { id: 'kc', name: 'Clerk coupon', kind: 'coupon', for: 'clerk', probability: 1, stock: 5 },
+    ]));
+    const scan = await scanCode(id, 0, { user: 'buyer-clk', clerk: 'k_coupon' });
+    expect(scan.body.outcome).toBe('lost');
+    await waitForBacklog(fx.engine);
+    const event = (await allEvents(fx.engine)).find((e) => e.id === scan.body.eventId);
+    const voucher = event.clerkPrize.voucher.code as string;
+    expect(voucher).toBe(new VoucherCodec(Buffer.from(TEST_SECRET, 'hex'), 'x').voucherOf(`${scan.body.eventId}-clerk`).code);
+    const r = await fx.engine.api('POST', '/v1/redemptions', { voucher, shop: 's_k' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ eventId: `${scan.body.eventId}-clerk`, voucher, shop: 's_k', prize: { id: 'kc' } });
+    expect((await fx.engine.api('POST', '/v1/redemptions', { voucher, shop: 's_k' })).status).toBe(409);
+  });
+
   it('pointsBoost multiplies a points prize by the member level; a cash prize has no voucher', async () => {
     const sku = uniqueSku();
     const id = await batch({ sku, size: 10 });

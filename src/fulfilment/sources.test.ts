@@ -44,6 +44,20 @@ describe('win source', () => {
     ]);
     expect(winSource(scan({ outcome: 'lost', prize: null }), '{s0}', ctx)).toEqual([]);
   });
+
+  it("the clerk's coupon is a win of the clerk's, <eventId>-clerk, indexed by its voucher (whatever the scanner drew)", () => {
+    const coupon = { id: 'c', name: 'C', kind: 'coupon', amount: null, voucher: { code: 'VK', url: 'https://x/v/VK' } };
+    for (const outcome of ['won', 'lost']) {
+      const ops = winSource(scan({ outcome, prize: outcome === 'won' ? { id: 'p', name: 'P', kind: 'points', amount: 5 } : null, clerk: 'k7', clerkPrize: coupon }), '{s0}', ctx);
+      const clerkOps = ops.filter((o) => ('field' in o && o.field === 'e1-clerk') || ('member' in o && o.member === 'e1-clerk') || ('value' in o && o.value === 'e1-clerk'));
+      expect(clerkOps).toEqual([
+        expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1-clerk' }),
+        { kind: 'zadd', key: '{s0}:user:k7:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: 'e1-clerk' },
+        { kind: 'hsetnx', key: '{s0}:vouchers', field: 'VK', value: 'e1-clerk' },
+      ]);
+      expect(JSON.parse((clerkOps[0] as { value: string }).value)).toMatchObject({ eventId: 'e1-clerk', user: 'k7', prize: { id: 'c', kind: 'coupon' } });
+    }
+  });
 });
 
 describe('redemption and shop-rate sources', () => {
