@@ -4,6 +4,7 @@
 // without touching Redis). Users: many, a few of them hot. Seeded, so every run sends the same mix.
 import { CodeCodec } from '../src/codes/code-codec.js';
 import { ALPHABET } from '../src/codes/crockford.js';
+import { mulberry32 as prng } from './seeded-random.js';
 
 export interface Mix {
   /** shares of the three kinds; they need not sum to 1 */
@@ -43,17 +44,6 @@ export interface BodySet {
   forged: number;
 }
 
-/** mulberry32: small, fast, seeded; good enough to shuffle a request mix */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const body = (code: string, user: string): Buffer => Buffer.from(`{"code":"${code}","user":"${user}"}`);
 

@@ -13,18 +13,8 @@ import type { SoakOptions } from './options.js';
 import type { SoakResult } from './soak-result.js';
 import { startTimeline } from './timeline.js';
 import { probe, startOperations, startScanLoad } from './traffic.js';
+import { mulberry32 as prng } from '../seeded-random.js';
 
-/** mulberry32, seeded: the fault order and times, the operations' picks */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

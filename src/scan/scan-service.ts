@@ -23,6 +23,7 @@ import type { RedisFaults } from './redis-faults.js';
 import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
 import { HomeLimits, type HeldLimits } from './home-limits.js';
 import { parsePrizeRef } from './code-record.js';
+import { BoxCopies } from './box-copies.js';
 import { placeLimit } from './limit-placement.js';
 import { releasedBy } from '../campaigns/pacing.js';
 import type { LimitsBatcher } from './limits-batcher.js';
@@ -90,6 +91,7 @@ export class ScanService {
   /** per compiled campaign (a changed definition is a new object) and shard */
   readonly #inShard = new WeakMap<CompiledCampaign, Map<ShardTag, CampaignInShard>>();
   readonly #batcher: ScanBatcher;
+  readonly #boxCopies: BoxCopies;
   readonly #limits: HomeLimits;
   /** campaign|prize|kind|day -> until when a pull is pointless */
   readonly #exhausted = new Map<string, { until: number; released: number | null }>();
@@ -111,6 +113,7 @@ export class ScanService {
     private readonly puller: UnitPuller | null,
   ) {
     this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs, clock.now);
+    this.#boxCopies = new BoxCopies(redis, (err) => this.faults.failed(err));
     this.#limits = new HomeLimits(limitsBatcher);
     // a top-up makes units appear: a prize remembered as out may be won again at once
     campaigns.onTopUp((id) => {
@@ -314,17 +317,12 @@ export class ScanService {
 
   /**
    * A box's items may live in every shard and read the box's shop there: its first scan wrote the record
-   * in its own shard, the others get a copy. Should this fail, the items of that box in the other shards
-   * miss the shop (their scans are still decided). The box is opened either way: its answer stands, the
-   * fault is logged and counted.
+   * in its own shard, the others get a copy (src/scan/box-copies.ts: a copy that fails is tried again
+   * until it lands). The box is opened either way: its answer stands.
    */
   async #shareBox(tag: ShardTag, batchId: number, serial: number, req: ScanRequest, now: number): Promise<void> {
     const fields = ['shop', req.shop ?? '', 'at', String(now), ...(req.lat !== null && req.lng !== null ? ['lat', String(req.lat), 'lng', String(req.lng)] : [])];
-    try {
-      await Promise.all(ALL_SHARDS.filter((t) => t !== tag).map((t) => this.redis.hset(keys.box(t, batchId, serial), ...fields)));
-    } catch (err) {
-      this.faults.failed(err);
-    }
+    await this.#boxCopies.copy(ALL_SHARDS.filter((t) => t !== tag), batchId, serial, fields);
   }
 
   /**

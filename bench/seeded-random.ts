@@ -1,0 +1,12 @@
+// mulberry32: a small, fast, seeded generator of numbers in [0, 1). Not for anything secret: it makes
+// the bench's request mix and the soak's fault schedule repeatable from a seed.
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
