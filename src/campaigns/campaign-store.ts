@@ -66,6 +66,12 @@ function scopesOverlap(a: Campaign, b: Campaign, batchSku: (id: number) => strin
   return a.scope.batchIds.some((id) => skusB.has(batchSku(id) ?? ''));
 }
 
+/** who made a change: the credential's id and the name its owner gave it */
+export interface Who {
+  id: string;
+  name: string;
+}
+
 export interface PrizeLive {
   stockLeft: number | null;
   budgetLeft: number | null;
@@ -166,15 +172,16 @@ export class CampaignStore {
   /** A paused campaign still covers its codes: the scan script answers campaign_paused; an ended one does not. */
   coverFor(batch: Batch, now: number): CompiledCampaign | null {
     const byBatch = this.#byBatch.get(batch.batchId);
-    if (byBatch) for (const c of byBatch) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended') return c;
+    // a draft covers nothing until it is published
+    if (byBatch) for (const c of byBatch) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended' && c.def.state !== 'draft') return c;
     const bySku = this.#bySku.get(batch.sku);
-    if (bySku) for (const c of bySku) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended') return c;
+    if (bySku) for (const c of bySku) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended' && c.def.state !== 'draft') return c;
     return null;
   }
 
   /** A campaign covering the batch whose start or end lies within `ms` of `now` (not live at `now`). */
   nearEdge(batch: Batch, now: number, ms: number): CompiledCampaign | null {
-    const near = (c: CompiledCampaign): boolean => Math.abs(now - c.def.startsAtMs) <= ms || Math.abs(now - c.def.endsAtMs) <= ms;
+    const near = (c: CompiledCampaign): boolean => c.def.state !== 'draft' && (Math.abs(now - c.def.startsAtMs) <= ms || Math.abs(now - c.def.endsAtMs) <= ms);
     for (const c of this.#byBatch.get(batch.batchId) ?? []) if (near(c)) return c;
     for (const c of this.#bySku.get(batch.sku) ?? []) if (near(c)) return c;
     return null;
@@ -200,7 +207,7 @@ export class CampaignStore {
   async #checkNoOverlap(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<void> {
     const skus = new Map<number, string | undefined>();
     for (const c of this.#byId.values()) {
-      if (c.def.id === def.id || c.def.endsAtMs <= this.now() || c.def.state === 'ended') continue;
+      if (c.def.id === def.id || c.def.endsAtMs <= this.now() || c.def.state === 'ended' || c.def.state === 'draft') continue;
       for (const id of [...c.def.scope.batchIds, ...def.scope.batchIds]) if (!skus.has(id)) skus.set(id, await batchSku(id));
       if (scopesOverlap(def, c.def, (id) => skus.get(id))) throw conflict(`scope overlaps live campaign ${c.def.id}`);
     }
@@ -210,22 +217,69 @@ export class CampaignStore {
     return this.#locked(async () => {
       await this.loadAll();
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
-      await this.#checkNoOverlap(def, batchSku);
+      // a draft covers no code: its scope is checked when it is published
+      if (def.state !== 'draft') await this.#checkNoOverlap(def, batchSku);
       // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to
       // them; one for every shard, whose parts of the released units must add up
-      const seed = randomBytes(16).toString('hex');
-      for (const [i, t] of ALL_SHARDS.entries()) {
-        // each shard's bucket holds its part of the stock and budget: the parts sum to the totals
-        const init: string[] = [];
-        for (const p of def.prizes) {
-          if (p.stock !== null) init.push(`s:${p.id}`, String(shareOf(p.stock, i, ALL_SHARDS.length)));
-          if (p.budget !== null) init.push(`b:${p.id}`, String(shareOf(p.budget, i, ALL_SHARDS.length)));
-        }
-        init.push('seed', seed);
-        await this.redis.hset(keys.campaignState(t, def.id), ...init);
-      }
+      await this.#fillBuckets(def, randomBytes(16).toString('hex'));
       return this.#publish(def);
     });
+  }
+
+  /**
+   * Each shard's bucket holds its part of the stock and budget: the parts sum to the totals. A draft's
+   * buckets are filled too (nothing can be won from them) so that the audit finds every campaign's units,
+   * and filled again from scratch when a draft's prizes change.
+   */
+  async #fillBuckets(def: Campaign, seed: string): Promise<void> {
+    for (const [i, t] of ALL_SHARDS.entries()) {
+      const init: string[] = [];
+      for (const p of def.prizes) {
+        if (p.stock !== null) init.push(`s:${p.id}`, String(shareOf(p.stock, i, ALL_SHARDS.length)));
+        if (p.budget !== null) init.push(`b:${p.id}`, String(shareOf(p.budget, i, ALL_SHARDS.length)));
+      }
+      init.push('seed', seed);
+      await this.redis.hset(keys.campaignState(t, def.id), ...init);
+    }
+  }
+
+  /** A draft's edit (any field) or its publication (the scope overlap is checked then), with its event. */
+  async #patchDraft(id: string, patch: CampaignPatch, who: Who, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+    return this.#locked(async () => {
+      await this.loadAll();
+      const c = this.#byId.get(id);
+      if (!c) throw notFound(`campaign ${id}`);
+      if (c.def.state !== 'draft') throw conflict(`campaign ${id} is no longer a draft`);
+      const next: Campaign = { ...(patch.definition ?? c.def) };
+      if (patch.state === 'live') {
+        delete next.state;
+        await this.#checkNoOverlap(next, batchSku);
+      }
+      if (JSON.stringify(next.prizes) !== JSON.stringify(c.def.prizes)) {
+        const seed = (await this.redis.hget(keys.campaignState(ALL_SHARDS[0] as string, id), 'seed')) ?? randomBytes(16).toString('hex');
+        for (const t of ALL_SHARDS) await this.redis.del(keys.campaignState(t, id));
+        await this.#fillBuckets(next, seed);
+      }
+      const change: Record<string, unknown> = {};
+      // `published`: the moment the campaign began to cover codes (the audit's window starts there)
+      if (patch.state === 'live') Object.assign(change, { state: 'live', published: true });
+      if (patch.fields.length > 0) change.fields = patch.fields;
+      await this.#recordChange(id, { state: patch.state, endsAt: null, prizes: [], definition: null, fields: [] }, who, change);
+      return this.#publish(next);
+    });
+  }
+
+  /** The change's event, with the live state, in one script call on the first shard; the state on the others. */
+  async #recordChange(id: string, patch: CampaignPatch, who: Who, change: Record<string, unknown>): Promise<void> {
+    const now = this.now();
+    const event = JSON.stringify({ id: this.#ids.next(now), type: 'campaign', at: new Date(now).toISOString(), campaignId: id, who: who.id, whoName: who.name, change });
+    const [first, ...others] = ALL_SHARDS as [string, ...string[]];
+    // the event and the top-ups go to one shard (stock lives whole in one shard today); state and end to every shard
+    if ((await runPatchCampaign(this.redis, first, id, patch, event)) === 'ended') throw conflict(`campaign ${id} has ended`);
+    for (const t of others) {
+      if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
+      if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
+    }
   }
 
   /** Stores a new or changed definition and tells every engine (they re-read it within a second). */
@@ -243,7 +297,8 @@ export class CampaignStore {
    * then the definition under {meta} that the engines' caches follow. A later end is checked for
    * overlap under the creation lock.
    */
-  async patch(id: string, patch: CampaignPatch, who: string, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+  async patch(id: string, patch: CampaignPatch, who: Who, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+    if (this.#byId.get(id)?.def.state === 'draft') return this.#patchDraft(id, patch, who, batchSku);
     const apply = async (): Promise<CompiledCampaign> => {
       // a later end is checked against every campaign, as creation is: read them all first
       if (patch.endsAt !== null) await this.loadAll();
@@ -251,32 +306,28 @@ export class CampaignStore {
       const c = this.#byId.get(id);
       if (!c) throw notFound(`campaign ${id}`);
       if (c.def.state === 'ended') throw conflict(`campaign ${id} has ended`);
-      const next: Campaign = { ...c.def };
+      if (c.def.state === 'draft') throw conflict(`campaign ${id} is a draft: try again`);
+      // the page's look (page, theme, animation) comes as a whole new definition; the draw is unchanged
+      const next: Campaign = { ...(patch.definition ?? c.def) };
       if (patch.state !== null) next.state = patch.state;
       if (patch.endsAt !== null) {
         next.endsAt = patch.endsAt.text;
         next.endsAtMs = patch.endsAt.ms;
         await this.#checkNoOverlap(next, batchSku);
       }
-      const now = this.now();
       const change: Record<string, unknown> = {};
       if (patch.state !== null) change.state = patch.state;
       if (patch.endsAt !== null) change.endsAt = patch.endsAt.text;
       if (patch.prizes.length > 0) change.prizes = patch.prizes;
-      const event = JSON.stringify({ id: this.#ids.next(now), type: 'campaign', at: new Date(now).toISOString(), campaignId: id, who, change });
-      const [first, ...others] = ALL_SHARDS as [string, ...string[]];
-      // the event and the top-ups go to one shard (stock lives whole in one shard today); state and end to every shard
-      if ((await runPatchCampaign(this.redis, first, id, patch, event)) === 'ended') throw conflict(`campaign ${id} has ended`);
-      for (const t of others) {
-        if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
-        if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
-      }
+      if (patch.fields.length > 0) change.fields = patch.fields;
+      await this.#recordChange(id, patch, who, change);
+      const redefined = patch.state !== null || patch.endsAt !== null || patch.definition !== null;
       if (patch.prizes.length > 0) {
         // units that a scan elsewhere may have been told are out: every engine hears of them now
         for (const l of this.#toppedUp) l(id);
-        if (patch.state === null && patch.endsAt === null) await this.redis.publish(keys.definitionsChannel, `campaign:${id}`);
+        if (!redefined) await this.redis.publish(keys.definitionsChannel, `campaign:${id}`);
       }
-      if (patch.state === null && patch.endsAt === null) return c;
+      if (!redefined) return c;
       return this.#publish(next);
     };
     return patch.endsAt !== null ? this.#locked(apply) : apply();

@@ -11,7 +11,7 @@ import { json } from '../http-call.js';
 import type { HttpCall } from '../http-call.js';
 import type { Route } from '../router.js';
 
-const PHASES: readonly (CampaignPhase | 'all')[] = ['scheduled', 'live', 'paused', 'ended', 'all'];
+const PHASES: readonly (CampaignPhase | 'all')[] = ['draft', 'scheduled', 'live', 'paused', 'ended', 'all'];
 
 function campaignIdParam(call: HttpCall): string {
   const raw = decodeURIComponent(call.params[0] ?? '');
@@ -45,9 +45,10 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
       body: true,
       async handle(call, body) {
         const id = campaignIdParam(call);
-        const who = actorOf(call);
+        // the key's id (stable) and the name staff gave it (what the change log shows)
+        const who = { id: actorOf(call), name: call.credential?.name ?? actorOf(call) };
         const c = await campaigns.require(id);
-        const patch = parseCampaignPatch(parseJsonObject(body as Buffer), c.def);
+        const patch = parseCampaignPatch(parseJsonObject(body as Buffer), c.def, now());
         const changed = await campaigns.patch(id, patch, who, async (bid) => (await batches.get(bid))?.sku);
         return json('200 OK', await detail(changed));
       },
