@@ -179,6 +179,17 @@ export class CampaignStore {
     return null;
   }
 
+  /**
+   * The campaign whose brand a page about this batch shows: the one covering it now, else the latest
+   * published one that names it (ended or scheduled), else none. Not on the scan path.
+   */
+  brandFor(batch: Batch, now: number): CompiledCampaign | null {
+    const cover = this.coverFor(batch, now);
+    if (cover) return cover;
+    const named = [...(this.#byBatch.get(batch.batchId) ?? []), ...(this.#bySku.get(batch.sku) ?? [])].filter((c) => c.def.state !== 'draft');
+    return named.sort((a, b) => b.def.startsAtMs - a.def.startsAtMs)[0] ?? null;
+  }
+
   /** A campaign covering the batch whose start or end lies within `ms` of `now` (not live at `now`). */
   nearEdge(batch: Batch, now: number, ms: number): CompiledCampaign | null {
     const near = (c: CompiledCampaign): boolean => c.def.state !== 'draft' && (Math.abs(now - c.def.startsAtMs) <= ms || Math.abs(now - c.def.endsAtMs) <= ms);
