@@ -72,6 +72,18 @@ export interface Who {
   name: string;
 }
 
+/** 操作日志: every creation and change of a campaign, newest first, for the whole deployment (capped) */
+export const CHANGE_LOG_KEY = '{meta}:campaign:changes';
+const CHANGE_LOG_MAX = 10_000;
+
+export interface ChangeEntry {
+  at: string;
+  campaignId: string;
+  who: string;
+  whoName: string;
+  change: Record<string, unknown>;
+}
+
 export interface PrizeLive {
   stockLeft: number | null;
   budgetLeft: number | null;
@@ -98,6 +110,11 @@ export class CampaignStore {
   readonly #byBatch = new Map<number, CompiledCampaign[]>();
 
   constructor(private readonly redis: RedisClient, private readonly now: () => number) {}
+
+  /** the Redis the campaigns live in: reports that read the win records use it too */
+  get redisClient(): RedisClient {
+    return this.redis;
+  }
 
   #seenVersion: string | null = null;
   /** told when a campaign's stock or budget may have grown (a top-up here, or announced by another engine) */
@@ -224,8 +241,8 @@ export class CampaignStore {
     }
   }
 
-  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
-    return this.#locked(async () => {
+  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>, who: Who | null = null): Promise<CompiledCampaign> {
+    const created = await this.#locked(async () => {
       await this.loadAll();
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
       // a draft covers no code: its scope is checked when it is published
@@ -235,6 +252,25 @@ export class CampaignStore {
       await this.#fillBuckets(def, randomBytes(16).toString('hex'));
       return this.#publish(def);
     });
+    if (who !== null) await this.#logChange({ at: new Date(this.now()).toISOString(), campaignId: def.id, who: who.id, whoName: who.name, change: { created: true, state: def.state ?? 'live' } });
+    return created;
+  }
+
+  async #logChange(entry: ChangeEntry): Promise<void> {
+    await this.redis.lpush(CHANGE_LOG_KEY, JSON.stringify(entry));
+    await this.redis.ltrim(CHANGE_LOG_KEY, 0, CHANGE_LOG_MAX - 1);
+  }
+
+  /** the change log, newest first: of one campaign or of all */
+  async changeLog(campaignId: string | null, limit: number): Promise<ChangeEntry[]> {
+    const raw = await this.redis.lrange(CHANGE_LOG_KEY, 0, CHANGE_LOG_MAX - 1);
+    const out: ChangeEntry[] = [];
+    for (const r of raw) {
+      const e = JSON.parse(r) as ChangeEntry;
+      if (campaignId === null || e.campaignId === campaignId) out.push(e);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   /**
@@ -291,6 +327,7 @@ export class CampaignStore {
       if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
       if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
     }
+    await this.#logChange({ at: new Date(now).toISOString(), campaignId: id, who: who.id, whoName: who.name, change });
   }
 
   /** Stores a new or changed definition and tells every engine (they re-read it within a second). */

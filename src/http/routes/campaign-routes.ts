@@ -58,9 +58,9 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
       pattern: '/v1/campaigns',
       roles: ['operator'],
       body: true,
-      async handle(_call, body) {
+      async handle(call, body) {
         const def = parseCampaignInput(parseJsonObject(body as Buffer), now());
-        const c = await campaigns.create(def, async (id) => (await batches.get(id))?.sku);
+        const c = await campaigns.create(def, async (id) => (await batches.get(id))?.sku, { id: actorOf(call), name: call.credential?.name ?? actorOf(call) });
         const live = await campaigns.live(c);
         return json('201 Created', JSON.stringify({ ...publicCampaign(c.def), live: Object.fromEntries(live) }));
       },
