@@ -101,6 +101,7 @@ export interface CampaignListItem {
   state: CampaignPhase;
   startsAt: string;
   endsAt: string;
+  timezone: string;
   scope: Campaign['scope'];
 }
 
@@ -172,7 +173,7 @@ export class CampaignStore {
     for (const { def } of this.#byId.values()) {
       const phase = phaseOf(def, now);
       if (state !== 'all' && phase !== state) continue;
-      out.push({ id: def.id, name: def.name, state: phase, startsAt: def.startsAt, endsAt: def.endsAt, scope: def.scope });
+      out.push({ id: def.id, name: def.name, state: phase, startsAt: def.startsAt, endsAt: def.endsAt, timezone: def.timezone, scope: def.scope });
     }
     return out.sort((a, b) => (a.startsAt < b.startsAt ? 1 : a.startsAt > b.startsAt ? -1 : a.id.localeCompare(b.id)));
   }

@@ -17,6 +17,16 @@ import { DAY_RE, dayInZone } from '../../reports/zone-day.js';
 import { formatTime } from '../../fulfilment/pages/page-language.js';
 import type { Wins } from '../../fulfilment/wins.js';
 
+function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** what the newer reports read besides the scan aggregates */
 export interface MoreReports {
   wins: Wins;
@@ -135,8 +145,10 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
       method: 'get',
       pattern: '/v1/overview',
       roles: ['operator'],
-      async handle() {
-        return json('200 OK', JSON.stringify(await overview.read()));
+      async handle(call) {
+        const tz = call.queryParam('timezone') ?? 'UTC';
+        if (!isTimeZone(tz)) throw badRequest('timezone', 'must be an IANA time zone');
+        return json('200 OK', JSON.stringify(await overview.read(tz)));
       },
     },
   ];
