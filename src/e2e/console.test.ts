@@ -235,6 +235,18 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.click(`${row} [data-test=void]`);
     await waitText(`${row} [data-test=batch-status]`, (t) => t.includes('void'));
     expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.status).toBe('void');
+    // a box batch linked to its item batch, units per box
+    await page.select('select[name=kind]', 'box');
+    await fill('input[name=sku]', `${sku}-box`);
+    await fill('input[name=size]', '10');
+    await page.waitForSelector(`select[name=itemBatch] option[value="${batchId}"]`);
+    await page.select('select[name=itemBatch]', String(batchId));
+    await fill('input[name=perBox]', '24');
+    await page.click('[data-test=create-batch]');
+    expect(await waitText('[data-test=batch-done]', (t) => t.includes(`${sku}-box`))).toContain('批次已创建');
+    const boxBatch = ((await fx.engine.api('GET', '/v1/batches')).body.batches as { sku: string; contains: unknown }[]).find((x) => x.sku === `${sku}-box`);
+    expect(boxBatch?.contains).toEqual({ batchId, perBox: 24 });
+    await page.waitForFunction(() => (document.querySelector('[data-test=batch-list]')?.textContent ?? '').includes('× 24'));
     await shoot('batches');
 
     // reports: the table and the per-day chart; the CSV's totals equal /stats
