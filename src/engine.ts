@@ -54,6 +54,7 @@ import { shopRateBoard } from './fulfilment/shop-rate.js';
 import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
 import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
 import { EventReports } from './reports/event-reports.js';
+import { ChinaPlaces } from './reports/china-places.js';
 import { createDemo } from './demo.js';
 import { ApiKeyStore, KEYS_MESSAGE } from './identity/api-key-store.js';
 import { OperatorAuth } from './identity/operator-auth.js';
@@ -222,7 +223,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
-      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now, { wins, events: new EventReports(db) }),
+      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now, { wins, events: new EventReports(db), places: new ChinaPlaces() }),
     ],
     operators,
     config.host,

@@ -54,6 +54,16 @@ describe('brand reports', () => {
     const part = (t: string): string => nowHour.find((p) => p.type === t)!.value;
     expect(hours.body.hours).toContainEqual({ hour: `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:00`, scans: 10, firstScans: 10, won: 10 });
 
+    // by province and city of the scan's position (Guangzhou twice, Chengdu once; the ten above had none)
+    for (const [s, lat, lng] of [[20, 23.13, 113.26], [21, 23.12, 113.3], [22, 30.66, 104.06]] as const) {
+      await fx.engine.scan({ code: fx.engine.codec.encode(batchId, s), user: `geo_${s}`, lat, lng });
+    }
+    const places = await eventually(() => fx.engine.api('GET', `/v1/reports/places?campaign=${id}`), (r) => r.body.places.reduce((a: number, p: { scans: number }) => a + p.scans, 0) === 13);
+    expect(places.body.source).toMatch(/GeoNames/);
+    const byProvince = Object.fromEntries(places.body.places.map((p: { provinceZh: string; scans: number }) => [p.provinceZh, p.scans]));
+    expect(byProvince).toEqual({ 未定位: 10, 广东: 2, 四川: 1 });
+    expect(places.body.places.find((p: { provinceZh: string }) => p.provinceZh === '广东').city).toMatch(/Guangzhou/);
+
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { state: 'paused' }, as)).status).toBe(200);
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { prizes: [{ id: 'cup', addStock: 5 }] })).status).toBe(200);
     const changes = (await fx.engine.api('GET', `/v1/reports/changes?campaign=${id}`)).body.changes;

@@ -288,6 +288,10 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     const nextYear = String(new Date().getUTCFullYear() + 1);
     expect(await page.$eval('[data-test=hour-chart] .u-axis', (e) => e.textContent ?? '')).not.toContain(nextYear);
     await shoot('reports-hours');
+    await page.click('[data-test=report-places]');
+    await page.click('[data-test=run-report]');
+    await page.waitForSelector('[data-test=place-report]');
+    await shoot('reports-places');
     await page.click('[data-test=report-changes]');
     await page.click('[data-test=run-report]');
     expect(await waitText('[data-test=change-log]', (t) => t.includes('发布上线'))).toContain('ADMIN_TOKEN');
@@ -312,7 +316,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     // hostile names were rendered as text everywhere: nothing ran, no element was made of them
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(pageErrors).toEqual([]);
-    for (const f of ['signin', 'overview', 'campaigns', 'campaign-detail', 'campaign-form-error', 'campaign-draft', 'batches', 'reports', 'reports-winners', 'reports-hours', 'reports-changes', 'operations']) {
+    for (const f of ['signin', 'overview', 'campaigns', 'campaign-detail', 'campaign-form-error', 'campaign-draft', 'batches', 'reports', 'reports-winners', 'reports-hours', 'reports-places', 'reports-changes', 'operations']) {
       for (const s of SIZES) expect(existsSync(join(SHOTS, `${f}-${s.name}.png`))).toBe(true);
     }
   });

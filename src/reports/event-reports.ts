@@ -19,6 +19,11 @@ const hourLabel = (fmt: Intl.DateTimeFormat, ms: number): string => {
 export class EventReports {
   constructor(private readonly db: Db) {}
 
+  /** scans by province and city (see scansByPlace) */
+  byPlace(locate: Parameters<typeof scansByPlace>[1], campaignId: string, fromMs: number, toMs: number): PlaceRow[] {
+    return scansByPlace(this.db, locate, campaignId, fromMs, toMs);
+  }
+
   /** scans of a campaign in [fromMs, toMs) by hour of its zone: grouped by UTC hour in SQL, labelled in the zone */
   byHour(campaignId: string, timeZone: string, fromMs: number, toMs: number): HourRow[] {
     const rows = this.db
@@ -40,4 +45,37 @@ export class EventReports {
     }
     return [...out.values()];
   }
+}
+
+export interface PlaceRow {
+  province: string;
+  provinceZh: string;
+  city: string;
+  scans: number;
+  firstScans: number;
+  won: number;
+}
+
+/** scans of a campaign in [fromMs, toMs) by province and city of their position (nearest known place) */
+export function scansByPlace(db: Db, locate: (lat: number, lng: number) => { province: string; provinceZh: string; city: string } | null, campaignId: string, fromMs: number, toMs: number): PlaceRow[] {
+  // positions rounded to about a kilometre in SQL: far fewer rows to locate than scans
+  const rows = db
+    .prepare<[string, string, string], { lat: number | null; lng: number | null; scans: number; first: number; won: number }>(
+      `SELECT round(json_extract(body, '$.lat'), 2) AS lat, round(json_extract(body, '$.lng'), 2) AS lng, count(*) AS scans,
+              sum(outcome IN ('won', 'lost', 'verified')) AS first, sum(outcome = 'won') AS won
+         FROM events WHERE type = 'scan' AND campaign_id = ? AND at >= ? AND at < ? GROUP BY 1, 2`,
+    )
+    .all(campaignId, new Date(fromMs).toISOString(), new Date(toMs).toISOString());
+  const out = new Map<string, PlaceRow>();
+  for (const r of rows) {
+    const where = r.lat === null || r.lng === null ? null : locate(r.lat, r.lng);
+    const place = where ?? (r.lat === null ? { province: 'no position', provinceZh: '未定位', city: '' } : { province: 'elsewhere', provinceZh: '境外或未知', city: '' });
+    const key = `${place.province}\u0000${place.city}`;
+    const row = out.get(key) ?? { ...place, scans: 0, firstScans: 0, won: 0 };
+    row.scans += r.scans;
+    row.firstScans += r.first;
+    row.won += r.won;
+    out.set(key, row);
+  }
+  return [...out.values()].sort((a, b) => b.scans - a.scans || a.province.localeCompare(b.province) || a.city.localeCompare(b.city));
 }

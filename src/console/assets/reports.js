@@ -9,7 +9,7 @@ import { inZone } from './zoned-time.js';
 
 const DIMENSIONS = ['day', 'sku', 'shop', 'region', 'batch'];
 const FIGURES = ['scans', 'firstScans', 'won', 'spend', 'diverted'];
-const KINDS = [['scans', T.reports], ['prizes', T.byPrize], ['winners', T.winners], ['hours', T.byHour], ['changes', T.changeLog]];
+const KINDS = [['scans', T.reports], ['prizes', T.byPrize], ['winners', T.winners], ['hours', T.byHour], ['places', T.byPlace], ['changes', T.changeLog]];
 const WIN_STATE = { open: '未使用 open', redeemed: '已核销 redeemed', pending: '发放中 pending', paid: '已发放 paid', failed: '发放失败 failed', credited: '已到账 credited' };
 
 function describeChange(c) {
@@ -57,6 +57,7 @@ export function Reports() {
       } else if (kind === 'prizes') setData(await api('GET', `/v1/reports/prizes?campaign=${encodeURIComponent(q.campaign)}`));
       else if (kind === 'winners') setData(await api('GET', `/v1/reports/winners?campaign=${encodeURIComponent(q.campaign)}`));
       else if (kind === 'hours') setData(await api('GET', `/v1/reports/hours?${params({})}`));
+      else if (kind === 'places') setData(await api('GET', `/v1/reports/places?${params({})}`));
       else setData(await api('GET', `/v1/reports/changes?campaign=${encodeURIComponent(q.campaign)}&limit=500`));
     } catch (err) {
       setError(err);
@@ -81,7 +82,7 @@ export function Reports() {
       <div class="grid">
         <label class="field"><span>${T.campaign}</span><select name="campaign" value=${q.campaign} onChange=${(e) => setQ({ ...q, campaign: e.currentTarget.value })}>
           ${campaigns.map((c) => html`<option value=${c.id}>${c.name} (${c.id})</option>`)}</select></label>
-        ${kind === 'scans' || kind === 'hours' ? html`
+        ${kind === 'scans' || kind === 'hours' || kind === 'places' ? html`
         <label class="field"><span>${T.from} (${zone})</span><input name="from" type="date" value=${q.from} onInput=${(e) => setQ({ ...q, from: e.currentTarget.value })} /></label>
         <label class="field"><span>${T.to} (${zone})</span><input name="to" type="date" value=${q.to} onInput=${(e) => setQ({ ...q, to: e.currentTarget.value })} /></label>` : null}
       </div>
@@ -112,6 +113,10 @@ export function Reports() {
       <${Chart} xs=${data.hours.map((h) => Date.parse(`${h.hour.replace(' ', 'T')}:00Z`) / 1000)} ys=${data.hours.map((h) => h.scans)} label=${T.scans} test="hour-chart" step=${3600} bars=${true} />
       <div class="scroll"><table data-test="hour-table"><thead><tr><th>${T.when}</th><th>${T.scans}</th><th>${T.firstScans}</th><th>${T.won}</th></tr></thead>
       <tbody>${data.hours.map((h) => html`<tr><td>${h.hour}</td><td>${fmt(h.scans)}</td><td>${fmt(h.firstScans)}</td><td>${fmt(h.won)}</td></tr>`)}</tbody></table></div>` : null}
+    ${kind === 'places' && data?.places ? html`<p class="muted">${T.storeNote} · ${T.placeSource}: ${data.source}</p><div class="scroll"><table data-test="place-report">
+      <thead><tr><th>${T.province}</th><th>${T.city}</th><th>${T.scans}</th><th>${T.firstScans}</th><th>${T.won}</th></tr></thead>
+      <tbody>${data.places.map((p) => html`<tr><td>${p.provinceZh}${p.province !== p.provinceZh ? ` ${p.province}` : ''}</td><td>${p.city || '—'}</td><td>${fmt(p.scans)}</td><td>${fmt(p.firstScans)}</td><td>${fmt(p.won)}</td></tr>`)}
+        ${data.places.length === 0 ? html`<tr><td colspan="5">${T.none}</td></tr>` : null}</tbody></table></div>` : null}
     ${kind === 'changes' && data?.changes ? html`<div class="scroll"><table class="stack" data-test="change-log">
       <thead><tr><th>${T.when} (${zone})</th><th>${T.who}</th><th>${T.campaign}</th><th>${T.what}</th></tr></thead>
       <tbody>${data.changes.map((c) => html`<tr><td data-label=${T.when}>${inZone(c.at, zone)}</td><td data-label=${T.who} data-test="change-who">${c.whoName}</td><td data-label=${T.campaign}>${c.campaignId}</td><td data-label=${T.what}>${describeChange(c.change)}</td></tr>`)}

@@ -16,6 +16,8 @@ import { csvOf, type CsvColumn } from '../../reports/report-csv.js';
 import { DAY_RE, dayInZone } from '../../reports/zone-day.js';
 import { formatTime } from '../../fulfilment/pages/page-language.js';
 import type { Wins } from '../../fulfilment/wins.js';
+import type { ChinaPlaces } from '../../reports/china-places.js';
+import { CampaignDay } from '../../campaigns/campaign-day.js';
 
 function isTimeZone(tz: string): boolean {
   if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(tz)) return false;
@@ -31,6 +33,7 @@ function isTimeZone(tz: string): boolean {
 export interface MoreReports {
   wins: Wins;
   events: EventReports;
+  places: ChinaPlaces;
 }
 
 async function campaignParam(call: HttpCall, campaigns: CampaignStore): Promise<CompiledCampaign> {
@@ -70,9 +73,15 @@ function dayRange(call: HttpCall, c: CompiledCampaign, now: number): { from: str
   if (!DAY_RE.test(from) || !Number.isFinite(Date.parse(from))) throw badRequest('from', 'must be a date YYYY-MM-DD');
   if (!DAY_RE.test(to) || !Number.isFinite(Date.parse(to))) throw badRequest('to', 'must be a date YYYY-MM-DD');
   if (to < from) throw badRequest('to', 'must not be before from');
-  // the zone's offset at each end (a day of a DST change is off by its hour at most: the query widens by a day)
-  const fromMs = Date.parse(`${from}T00:00:00Z`) - 14 * 3_600_000;
-  const toMs = Date.parse(`${to}T00:00:00Z`) + 86_400_000 + 14 * 3_600_000;
+  // the zone's midnights: walk the zone's days from half a day before each date's UTC midnight
+  const days = new CampaignDay(tz);
+  const startOf = (day: string): { start: number; end: number } => {
+    let b = days.bounds(Date.parse(`${day}T00:00:00Z`) - 14 * 3_600_000);
+    while (b.day < day.replaceAll('-', '')) b = days.bounds(b.end);
+    return b;
+  };
+  const fromMs = startOf(from).start;
+  const toMs = startOf(to).end;
   return { from, to, fromMs, toMs };
 }
 
@@ -108,6 +117,17 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
         const r = dayRange(call, c, now());
         const rows = more.events.byHour(c.def.id, c.def.timezone, r.fromMs, r.toMs).filter((h) => h.hour.slice(0, 10) >= r.from && h.hour.slice(0, 10) <= r.to);
         return json('200 OK', JSON.stringify({ campaign: c.def.id, timezone: c.def.timezone, from: r.from, to: r.to, store: 'this engine', hours: rows }));
+      },
+    },
+    {
+      method: 'get',
+      pattern: '/v1/reports/places',
+      roles: ['operator'],
+      async handle(call) {
+        const c = await campaignParam(call, campaigns);
+        const r = dayRange(call, c, now());
+        const rows = more.events.byPlace((lat, lng) => more.places.locate(lat, lng), c.def.id, r.fromMs, r.toMs);
+        return json('200 OK', JSON.stringify({ campaign: c.def.id, from: r.from, to: r.to, store: 'this engine', source: more.places.source, places: rows }));
       },
     },
     {
