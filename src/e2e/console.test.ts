@@ -171,6 +171,15 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect(await textOf('[data-test=done]')).toContain('草稿已保存');
     expect(await textOf('[data-test=budget-coupon]')).toBe('¥100.00');
     expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 499), user: 'u0' })).body).toMatchObject({ outcome: 'verified', campaignId: null });
+    // a draft can still be edited: the form comes back filled in (yuan, %, times in its zone)
+    await page.click('[data-test=edit-draft]');
+    await page.waitForSelector('input[name="prizes.1.budget"]');
+    expect(await page.$eval('input[name="prizes.1.budget"]', (i) => (i as HTMLInputElement).value)).toBe('100');
+    expect(await page.$eval('input[name="prizes.0.probability"]', (i) => (i as HTMLInputElement).value)).toBe('100');
+    await fill('input[name="prizes.1.budget"]', '150');
+    await page.click('[data-test=save-draft]');
+    await waitText('[data-test=budget-coupon]', (t) => t === '¥150.00');
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes[1].budget).toBe(15_000);
     await shoot('campaign-draft');
     await page.click('[data-test=publish]');
     await waitText('[data-test=campaign-state]', (t) => t.includes('live'));
@@ -206,7 +215,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.select('select[name=prize]', 'coupon');
     await fill('input[name=addBudget]', '100');
     await page.click('[data-test=top-up]');
-    await waitText('[data-test=budget-coupon]', (t) => t === '¥200.00');
+    await waitText('[data-test=budget-coupon]', (t) => t === '¥250.00');
     // a later end picked in the campaign's zone (Asia/Shanghai), shown in it
     const later = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now() + 60 * 86_400_000);
     await fill('input[name=endsAt]', `${later}T20:30`);

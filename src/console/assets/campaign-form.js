@@ -69,6 +69,11 @@ export function toCampaign(v, prizes) {
       const out = { id: p.id || `p${i + 1}`, name: p.name, kind: p.kind, probability: Number((Number(p.probability) / 100).toFixed(6)) };
       if (p.kind === 'cash' && p.amount !== '') out.amount = fenOf(p.amount);
       if (p.kind === 'points' && p.amount !== '') out.amount = Number(p.amount);
+      // what the form has no field for (an amount range, an hourly release, a guarantee) is kept as it was
+      if (p.amount === '' && p.keep?.amount) out.amount = p.keep.amount;
+      if (p.perDay === '' && p.keep?.release) out.release = p.keep.release;
+      if (p.keep?.guaranteed) out.guaranteed = p.keep.guaranteed;
+      if (p.keep?.for) out.for = p.keep.for;
       if (p.kind === 'cash' && p.budget !== '') out.budget = fenOf(p.budget);
       for (const k of ['stock', 'dailyCap', 'perUserCap']) if (p[k] !== '') out[k] = intOrNull(p[k]);
       if (p.perDay !== '') out.release = { perDay: Number(p.perDay) };
@@ -143,9 +148,35 @@ function initial() {
   };
 }
 
-export function CampaignForm({ onSaved }) {
-  const [v, setV] = useState(initial);
-  const [prizes, setPrizes] = useState(TEMPLATES['red-packet'].prizes);
+const text = (n) => (n === null || n === undefined ? '' : String(n));
+const pct = (p) => String(Number((p * 100).toFixed(4)));
+const yuanText = (fen) => (fen === null || fen === undefined ? '' : String(Number((fen / 100).toFixed(2))));
+
+/** a draft as the API answers it -> the form's values (fen to yuan, 0-1 to %, times in its zone) */
+export function fromCampaign(c) {
+  const page = c.page ?? {};
+  const v = {
+    id: c.id, name: c.name, timezone: c.timezone, startsAt: isoToZoned(c.startsAt, c.timezone), endsAt: isoToZoned(c.endsAt, c.timezone),
+    skus: c.scope.skus.join(', '), batchIds: c.scope.batchIds.join(', '),
+    userScansPerDay: text(c.limits.userScansPerDay), userWinsPerDay: text(c.limits.userWinsPerDay), ipScansPerMinute: text(c.limits.ipScansPerMinute),
+    geofence: c.geofence, levelBoost: Object.entries(c.levelBoost ?? {}).map(([k, f]) => `${k}:${f}`).join(', '),
+    brand: page.brand ?? '', productName: page.productName ?? '', logoUrl: page.logoUrl ?? '', color: page.color ?? '', hotline: page.hotline ?? '',
+    ctaText: page.cta?.text ?? '', ctaUrl: page.cta?.url ?? '', theme: c.theme ?? 'default', animation: c.animation ?? 'plain',
+  };
+  const prizes = c.prizes.map((p) => row({
+    id: p.id, kind: p.kind, name: p.name, probability: pct(p.probability),
+    amount: typeof p.amount === 'number' ? (p.kind === 'cash' ? yuanText(p.amount) : String(p.amount)) : '',
+    budget: yuanText(p.budget), stock: text(p.stock), dailyCap: text(p.dailyCap), perUserCap: text(p.perUserCap),
+    perDay: p.release?.perDay ? String(p.release.perDay) : '', claim: p.claim ?? '', redeemBy: p.redeemBy ?? '',
+    keep: { amount: typeof p.amount === 'object' ? p.amount : null, release: p.release?.perHour ? p.release : null, guaranteed: p.guaranteed ?? null, for: p.for !== 'consumer' ? p.for : null },
+  }));
+  return { v, prizes };
+}
+
+/** `draft`: a draft to edit (saved by PATCH); without it, a new campaign */
+export function CampaignForm({ onSaved, draft = null }) {
+  const [v, setV] = useState(() => (draft ? fromCampaign(draft).v : initial()));
+  const [prizes, setPrizes] = useState(() => (draft ? fromCampaign(draft).prizes : TEMPLATES['red-packet'].prizes));
   const [errors, setErrors] = useState({});
   const [error, setError] = useState(null);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
@@ -163,6 +194,11 @@ export function CampaignForm({ onSaved }) {
     if (Object.keys(found).length > 0) return;
     try {
       const body = toCampaign(v, prizes);
+      if (draft) {
+        delete body.id;
+        onSaved(await api('PATCH', `/v1/campaigns/${encodeURIComponent(draft.id)}`, body), 'draft');
+        return;
+      }
       if (state === 'draft') body.state = 'draft';
       onSaved(await api('POST', '/v1/campaigns', body), state);
     } catch (err) {
@@ -174,12 +210,12 @@ export function CampaignForm({ onSaved }) {
   const select = (name, options, labels = {}) => html`<select name=${name} value=${v[name]} onChange=${set(name)}>${options.map((o) => html`<option value=${o}>${labels[o] ?? o}</option>`)}</select>`;
   const cell = (i, k, label, extra = {}) => html`<${Field} name=${`prizes.${i}.${k}`} label=${label} errors=${errors}><input name=${`prizes.${i}.${k}`} value=${prizes[i][k]} onInput=${setPrize(i, k)} ...${extra} /><//>`;
   return html`<form class="panel" onSubmit=${(e) => { e.preventDefault(); save('draft'); }} data-test="campaign-form" novalidate>
-    <h2>${T.newCampaign}</h2>
+    <h2>${draft ? T.editDraft : T.newCampaign}</h2>
     <div class="templates" data-test="templates"><span class="muted">${T.startFrom}</span>
       ${Object.entries(TEMPLATES).map(([name, t]) => html`<button type="button" onClick=${() => useTemplate(name)} data-test=${`template-${name}`}>${t.label}</button>`)}</div>
     <${ErrorLine} error=${error} />
     <div class="grid">
-      <${Field} name="id" label=${T.id} errors=${errors}>${input('id', 'text', { placeholder: 'spring-2027' })}<//>
+      <${Field} name="id" label=${T.id} errors=${errors}>${input('id', 'text', { placeholder: 'spring-2027', readonly: draft !== null })}<//>
       <${Field} name="name" label=${T.name} errors=${errors}>${input('name')}<//>
       <${Field} name="timezone" label=${T.timezone} errors=${errors}>${select('timezone', ZONES)}<//>
       <${Field} name="startsAt" label=${`${T.startsAt} (${v.timezone})`} errors=${errors}>${input('startsAt', 'datetime-local')}<//>
@@ -230,6 +266,6 @@ export function CampaignForm({ onSaved }) {
       <${Field} name="animation" label=${T.animation} errors=${errors}>${select('animation', ANIMATIONS, T.animations)}<//>
     </div>
     <button type="submit" data-test="save-draft">${T.saveDraft}</button>
-    <button type="button" class="secondary" onClick=${() => save('live')} data-test="create-live">${T.createLive}</button>
+    ${draft ? null : html`<button type="button" class="secondary" onClick=${() => save('live')} data-test="create-live">${T.createLive}</button>`}
   </form>`;
 }

@@ -42,6 +42,7 @@ export function CampaignDetail({ id }) {
   });
   const [newEnd, setNewEnd] = useState('');
   const [top, setTop] = useState(EMPTY_TOP);
+  const [editing, setEditing] = useState(false);
   if (!c) return html`<section><${ErrorLine} error=${error} /><p>${T.loading}</p></section>`;
   const patch = async (body, message) => {
     setActionError(null);
@@ -79,7 +80,8 @@ export function CampaignDetail({ id }) {
     ${done ? html`<p class="done" role="status" data-test="done">${done}</p>` : null}
     <${ErrorLine} error=${error ?? actionError} />
     <div class="actions">
-      ${draft ? html`<button class="primary" onClick=${() => window.confirm(T.confirmPublish) && patch({ state: 'live' }, T.published)} data-test="publish">${T.publish}</button>` : null}
+      ${draft ? html`<button class="primary" onClick=${() => window.confirm(T.confirmPublish) && patch({ state: 'live' }, T.published)} data-test="publish">${T.publish}</button>
+        <button onClick=${() => setEditing(!editing)} data-test="edit-draft">${T.editDraft}</button>` : null}
       ${!draft && c.state === 'paused' ? html`<button onClick=${() => patch({ state: 'live' }, T.resumed)} data-test="resume" disabled=${final}>${T.resume}</button>` : null}
       ${!draft && c.state !== 'paused' ? html`<button onClick=${() => patch({ state: 'paused' }, T.paused)} data-test="pause" disabled=${final}>${T.pause}</button>` : null}
       ${!draft ? html`<button class="danger" onClick=${() => window.confirm(T.confirmEnd) && patch({ state: 'ended' }, T.ended)} data-test="end" disabled=${final}>${T.end}</button>` : null}
@@ -91,6 +93,7 @@ export function CampaignDetail({ id }) {
         <td data-test=${`budget-${p.id}`}>${p.budgetLeft === null ? '—' : yuan(p.budgetLeft)}</td>
         <td>${fmt(p.won)}</td><td>${fmt(p.wonToday)}</td><td>${fmt(p.toppedUp.stock)} / ${yuan(p.toppedUp.budget)}</td></tr>`)}</tbody>
     </table></div>
+    ${draft && editing ? html`<${CampaignForm} draft=${c} onSaved=${async () => { setEditing(false); await reload(); setDone(T.draftSaved); }} />` : null}
     ${draft ? null : html`<div class="two">
       <form class="panel" onSubmit=${extend}>
         <h3>${T.extend}</h3>

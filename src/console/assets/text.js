@@ -80,6 +80,7 @@ export const T = {
   saveDraft: '保存草稿 Save draft',
   createLive: '创建并上线 Create live',
   publish: '发布上线 Publish',
+  editDraft: '编辑草稿 Edit draft',
   confirmPublish: '发布后活动立即覆盖其范围内的码，确定发布？ Publishing makes the campaign cover its codes now. Publish?',
   published: '已发布上线 Published',
   draftSaved: '草稿已保存，可继续编辑后发布 Draft saved: edit it, then publish',
