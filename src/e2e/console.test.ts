@@ -226,6 +226,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await shoot('campaign-detail');
     await goto('#/campaigns', '[data-test=campaign-link]');
     expect(await textOf('[data-test=campaign-list]')).toContain(HOSTILE);
+    expect(await textOf('[data-test=campaign-list]')).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     await shoot('campaigns');
 
     // batches: create through the form, void after the confirmation, export with progress
@@ -256,6 +257,8 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     const boxBatch = ((await fx.engine.api('GET', '/v1/batches')).body.batches as { sku: string; contains: unknown }[]).find((x) => x.sku === `${sku}-box`);
     expect(boxBatch?.contains).toEqual({ batchId, perBox: 24 });
     await page.waitForFunction(() => (document.querySelector('[data-test=batch-list]')?.textContent ?? '').includes('× 24'));
+    // times in the operator's zone, never raw ISO text
+    expect(await textOf('[data-test=batch-list]')).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     await shoot('batches');
 
     // reports: the table and the per-day chart; the CSV's totals equal /stats

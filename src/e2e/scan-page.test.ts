@@ -134,6 +134,14 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(again.prize).toContain('您的奖品：定制保温杯');
     expect(again.prize).toContain('未使用');
 
+    // "my prizes": the brand, the state, until when and where to redeem, the time in the campaign's zone
+    const mine = await buyer(`${fx.engine.url}/me`, 'me-open');
+    const meText = await mine.page.$eval('#wins', (e) => e.textContent ?? '');
+    expect(meText).toContain(HOSTILE);
+    expect(meText).toContain('未使用 · 兑奖截止 2099年12月31日');
+    expect(meText).toContain('到任一门店出示兑奖码领取');
+    expect(meText).not.toMatch(/\d{4}-\d\d-\d\dT/);
+
     const voucher = voucherHref.split('/v/')[1]!;
     expect((await fx.engine.api('POST', '/v1/redemptions', { voucher, shop: 's_west_lake' })).status).toBe(201);
     const redeemed = await buyer(`${fx.engine.url}/c/${code}`, 'gift-repeat-redeemed');

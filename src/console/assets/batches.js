@@ -2,6 +2,7 @@
 import { api, download } from './api.js';
 import { T, STATE_TEXT } from './text.js';
 import { ErrorLine, fmt, html, useEffect, useState } from './ui.js';
+import { inZone, operatorZone } from './zoned-time.js';
 
 export function Batches() {
   const [batches, setBatches] = useState([]);
@@ -42,10 +43,10 @@ export function Batches() {
     <h1>${T.batches}</h1>
     <${ErrorLine} error=${error} />
     <div class="scroll"><table class="stack" data-test="batch-list">
-      <thead><tr><th>${T.id}</th><th>${T.sku}</th><th>${T.size}</th><th>${T.kind}</th><th>${T.status}</th><th>${T.created}</th><th></th></tr></thead>
+      <thead><tr><th>${T.id}</th><th>${T.sku}</th><th>${T.size}</th><th>${T.kind}</th><th>${T.status}</th><th>${T.created} (${operatorZone.get()})</th><th></th></tr></thead>
       <tbody>${batches.map((b) => html`<tr data-batch=${b.batchId}>
         <td data-label=${T.id}>${b.batchId}</td><td data-label=${T.sku}>${b.sku}</td><td data-label=${T.size}>${fmt(b.size)}</td><td data-label=${T.kind}>${b.kind === 'box' ? `${T.kindBox}${b.contains ? ` ⊃ #${b.contains.batchId} × ${b.contains.perBox}` : ''}` : T.kindItem}</td>
-        <td data-label=${T.status} data-test="batch-status">${STATE_TEXT[b.status] ?? b.status}</td><td data-label=${T.created}>${b.createdAt}</td>
+        <td data-label=${T.status} data-test="batch-status">${STATE_TEXT[b.status] ?? b.status}</td><td data-label=${T.created}>${inZone(b.createdAt, operatorZone.get())}</td>
         <td class="row-actions">
           ${b.status === 'pending' ? html`<button onClick=${() => act(b, 'activate')} data-test="activate">${T.activate}</button>` : null}
           ${b.status !== 'void' ? html`<button class="danger" onClick=${() => act(b, 'void')} data-test="void">${T.void}</button>` : null}

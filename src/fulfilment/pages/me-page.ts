@@ -41,10 +41,13 @@ export function mePage(wins: readonly WinState[], points: number | null, lang: L
     const name = stateName(s);
     const brand = view.page.brand === undefined ? '' : `<span class="muted">${esc(view.page.brand)}</span><br>`;
     const state = s.redemption ? w.redeemedAt(s.redemption.shop, formatTime(s.redemption.at, view.timeZone, lang)) : w.state[name];
-    const until = name === 'open' && view.prizes[s.win.prize.id]?.redeemBy ? ` · ${w.redeemBy} ${view.prizes[s.win.prize.id]?.redeemBy}` : '';
+    const prizeView = view.prizes[s.win.prize.id];
+    const until = name === 'open' && prizeView?.redeemBy ? ` · ${w.redeemBy} ${prizeView.redeemBy}` : '';
+    // where and how to redeem: the prize's own words, else the usual way for a voucher
+    const claim = name === 'open' ? `<br><span class="muted claim">${esc(prizeView?.claim ?? w.showInShop)}</span>` : '';
     const url = s.win.prize.voucher?.url;
     const link = name === 'open' && url ? `<br><a href="${esc(url)}">${w.openVoucher}</a>` : '';
-    return `<li>${brand}<strong>${esc(prizeLine(w, s.win.prize))}</strong><br><span class="muted">${esc(w.wonAt(formatTime(s.win.at, view.timeZone, lang)))}</span><br><span class="state-${name}">${esc(state + until)}</span>${link}</li>`;
+    return `<li>${brand}<strong>${esc(prizeLine(w, s.win.prize))}</strong><br><span class="muted">${esc(w.wonAt(formatTime(s.win.at, view.timeZone, lang)))}</span><br><span class="state-${name}">${esc(state + until)}</span>${claim}${link}</li>`;
   });
   const balance = points === null || points === 0 ? '' : `<p id="points">${w.points}: <strong>${points}</strong></p>`;
   return page(w.myPrizes, `<div class="card"><h1>${w.myPrizes}</h1>${balance}${items.length === 0 ? `<p class="muted">${w.noPrizes}</p>` : `<ul id="wins">${items.join('')}</ul>`}</div>`, lang);
