@@ -93,6 +93,8 @@ export interface PrizeLive {
   toppedUp: { stock: number; budget: number };
   /** a paced prize's units released by now (null: not paced) */
   released?: number | null;
+  /** of those, the units released today (the campaign zone's day) */
+  releasedToday?: number;
 }
 
 export interface CampaignListItem {
@@ -414,8 +416,14 @@ export class CampaignStore {
       }
     }
     const now = this.now();
+    const paced = { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart };
+    // released before today (the campaign zone's day) began: the rest is today's release
+    const beforeToday = c.day.bounds(now).start - 1;
     for (const p of c.def.prizes) {
-      if (p.release) (out.get(p.id) as PrizeLive).released = releasedBy(now, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, seed);
+      if (!p.release) continue;
+      const l = out.get(p.id) as PrizeLive;
+      l.released = releasedBy(now, p, paced, seed);
+      l.releasedToday = (l.released ?? 0) - (beforeToday < c.def.startsAtMs ? 0 : (releasedBy(beforeToday, p, paced, seed) ?? 0));
     }
     return out;
   }

@@ -39,6 +39,14 @@ describe('brand reports', () => {
     expect(cup).toMatchObject({ stock: 100, stockLeft: 100 - cup.won, wonToday: cup.won });
     expect(prizes.body.today).toBe(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now()));
 
+    expect(red.releasedToday).toBe(1000);
+    // a paced prize of a campaign that began three days ago: 4 days released in all, one of them today
+    const older = `rep-old-${sku}`;
+    const olderSku = `${sku}-old`;
+    expect((await fx.engine.api('POST', '/v1/campaigns', { ...liveCampaign(older, olderSku, [{ id: 'r', name: 'R', kind: 'gift', probability: 0.1, release: { perDay: 5 } }]), startsAt: new Date(Date.now() - 3 * 86_400_000).toISOString() })).status).toBe(201);
+    const olderPrize = (await fx.engine.api('GET', `/v1/reports/prizes?campaign=${older}`)).body.prizes[0];
+    expect([olderPrize.released, olderPrize.releasedToday]).toEqual([20, 5]);
+
     const winners = await eventually(() => fx.engine.api('GET', `/v1/reports/winners?campaign=${id}`), (r) => r.body.winners.length === 10);
     expect(winners.body.winners).toHaveLength(10);
     expect(winners.body.winners.filter((w: { kind: string }) => w.kind === 'gift').every((w: { voucher: string; state: string }) => /^[0-9A-Z]{20}$/.test(w.voucher) && w.state === 'open')).toBe(true);

@@ -1,5 +1,5 @@
 // A campaign's prizes side by side: wins in total and today (the campaign zone's day), stock and budget
-// left, money spent, and for paced prizes the units released so far (today's paced release).
+// left, money spent, and for paced prizes the units released so far and today (today's paced release).
 import type { CampaignStore, CompiledCampaign, PrizeLive } from '../campaigns/campaign-store.js';
 import { dayInZone } from './zone-day.js';
 
@@ -19,6 +19,8 @@ export interface PrizeRow {
   dailyCap: number | null;
   release: { perDay: number } | { perHour: number } | null;
   released: number | null;
+  /** units released today, the campaign zone's day (paced prizes) */
+  releasedToday: number | null;
 }
 
 export async function prizeReport(campaigns: CampaignStore, c: CompiledCampaign, now: number): Promise<{ campaign: string; timezone: string; today: string; prizes: PrizeRow[] }> {
@@ -41,6 +43,7 @@ export async function prizeReport(campaigns: CampaignStore, c: CompiledCampaign,
       dailyCap: p.dailyCap,
       release: p.release ?? null,
       released: l.released ?? null,
+      releasedToday: l.releasedToday ?? null,
     };
   });
   return { campaign: c.def.id, timezone: c.def.timezone, today: dayInZone(now, c.def.timezone), prizes };

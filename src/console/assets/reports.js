@@ -101,7 +101,7 @@ export function Reports() {
     ${kind === 'prizes' && data?.prizes ? html`<p class="muted">${T.today}: ${data.today} (${data.timezone})</p><div class="scroll"><table data-test="prize-report">
       <thead><tr><th>${T.prize}</th><th>${T.kind}</th><th>${T.probabilityPct}</th><th>${T.won}</th><th>${T.wonToday}</th><th>${T.released}</th><th>${T.stockLeft}</th><th>${T.spentYuan}</th><th>${T.budget}</th></tr></thead>
       <tbody>${data.prizes.map((p) => html`<tr data-prize=${p.id}><td>${p.name}</td><td>${T.kinds[p.kind] ?? p.kind}</td><td>${(p.probability * 100).toFixed(4).replace(/\.?0+$/, '')}%</td>
-        <td data-test=${`prize-won-${p.id}`}>${fmt(p.won)}</td><td>${fmt(p.wonToday)}</td><td>${p.released === null ? '—' : fmt(p.released)}</td><td>${fmt(p.stockLeft)}</td>
+        <td data-test=${`prize-won-${p.id}`}>${fmt(p.won)}</td><td>${fmt(p.wonToday)}</td><td data-test=${`prize-released-${p.id}`}>${p.releasedToday === null ? '—' : fmt(p.releasedToday)}</td><td>${fmt(p.stockLeft)}</td>
         <td data-test=${`prize-spent-${p.id}`}>${p.spent === null ? '—' : yuan(p.spent)}</td><td>${p.budget === null ? '—' : yuan(p.budget)}</td></tr>`)}</tbody></table></div>` : null}
     ${kind === 'winners' && data?.winners ? html`<div class="scroll"><table class="stack" data-test="winner-list">
       <thead><tr><th>${T.when} (${data.timezone})</th><th>${T.user}</th><th>${T.prize}</th><th>${T.amountYuan}</th><th>${T.voucher}</th><th>${T.state}</th></tr></thead>
