@@ -55,6 +55,7 @@ import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
 import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
 import { EventReports } from './reports/event-reports.js';
 import { ChinaPlaces } from './reports/china-places.js';
+import { SkuPages } from './campaigns/sku-pages.js';
 import { createDemo } from './demo.js';
 import { ApiKeyStore, KEYS_MESSAGE } from './identity/api-key-store.js';
 import { OperatorAuth } from './identity/operator-auth.js';
@@ -202,6 +203,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
     repairTimer.unref();
     started.add('transfer repair timer', () => clearInterval(repairTimer));
   }
+  const skuPages = new SkuPages(redis, now);
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);
   metrics.gauge('scanlot_limit_script_calls', 'holdLimits script calls this engine sent (user, clerk and IP limits kept on another shard than the code)', () => limitsBatcher.calls);
@@ -209,12 +211,12 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
     [
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
-      ...campaignRoutes(campaigns, batches, now),
+      ...campaignRoutes(campaigns, batches, now, skuPages),
       ...memberRoutes(members),
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit, faults),
       ...dcrmRoutes(outbox),
-      ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now, campaigns }),
+      ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
       ...keyRoutes(apiKeys),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),

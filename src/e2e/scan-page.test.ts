@@ -243,6 +243,30 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
   });
 });
 
+describe('a SKU\'s own look', () => {
+  it('shows on its codes without a campaign, and beneath a campaign\'s own settings', async () => {
+    const sku = uniqueSku();
+    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 5 })).body.batchId as number;
+    const bad = await fx.engine.api('PUT', `/v1/skus/${sku}/page`, { theme: 'halloween' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('theme');
+    const put = await fx.engine.api('PUT', `/v1/skus/${sku}/page`, { page: { brand: 'SKU 品牌', productName: '茉莉花茶', hotline: '400-100-2000' }, theme: 'store-anniversary', animation: 'wheel' });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await fx.engine.api('GET', `/v1/skus/${sku}/page`)).body).toMatchObject({ sku, page: { brand: 'SKU 品牌' }, theme: 'store-anniversary' });
+    const page = async (serial: number): Promise<string> => (await fetch(`${fx.engine.url}/c/${fx.engine.codec.encode(batchId, serial)}`)).text();
+    const alone = await page(1);
+    expect(alone).toContain('<strong id="brand-name">SKU 品牌</strong>');
+    expect(alone).toContain('class="theme-store-anniversary"');
+    expect(alone).toContain('400-100-2000');
+    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`skulook-${sku}`, sku, [], { page: { brand: 'Campaign 品牌' } }));
+    const covered = await page(2);
+    expect(covered).toContain('<strong id="brand-name">Campaign 品牌</strong>');
+    expect(covered).toContain('<span id="product">茉莉花茶</span>');
+    expect(covered).toContain('class="theme-store-anniversary"');
+    expect(covered).toContain('"animation":"wheel"');
+  });
+});
+
 describe('scan page headers', () => {
   it('a brand logo adds only its origin to img-src; the page varies by Accept-Language', async () => {
     const sku = uniqueSku();

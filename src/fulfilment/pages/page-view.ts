@@ -25,7 +25,14 @@ export interface PageView {
   prizes: Record<string, PrizeView>;
 }
 
-export function pageViewOf(def: Campaign | null, lang: Lang): PageView {
+/** a SKU's own look, beneath the campaign's settings */
+export interface BaseLook {
+  page: PageSettings;
+  theme: string;
+  animation: string;
+}
+
+export function pageViewOf(def: Campaign | null, lang: Lang, base: BaseLook | null = null): PageView {
   const timeZone = def?.timezone ?? DEFAULT_TIME_ZONE;
   // a Map first, then an object of own properties: a prize id may be any allowed string
   const prizes = new Map<string, PrizeView>();
@@ -36,9 +43,10 @@ export function pageViewOf(def: Campaign | null, lang: Lang): PageView {
     lang,
     timeZone,
     campaign: def === null ? null : { id: def.id, name: def.name },
-    page: def?.page ?? {},
-    theme: def?.theme ?? 'default',
-    animation: def?.animation ?? 'plain',
+    // the campaign's settings over the SKU's, field by field; a campaign's default look leaves the SKU's
+    page: { ...(base?.page ?? {}), ...(def?.page ?? {}) },
+    theme: def?.theme !== undefined && def.theme !== 'default' ? def.theme : (base?.theme ?? 'default'),
+    animation: def?.animation !== undefined && def.animation !== 'plain' ? def.animation : (base?.animation ?? 'plain'),
     prizes: Object.fromEntries(prizes),
   };
 }

@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../errors.js';
 import { CAMPAIGN_ID_RE, parseCampaignInput, phaseOf, publicCampaign, type CampaignPhase } from '../../campaigns/campaign.js';
 import { parseCampaignPatch } from '../../campaigns/campaign-patch.js';
 import { actorOf } from '../actor.js';
+import { parseSkuLook, type SkuPages } from '../../campaigns/sku-pages.js';
 import type { CampaignStore, CompiledCampaign } from '../../campaigns/campaign-store.js';
 import type { BatchStore } from '../../batches/batch-store.js';
 import { parseJsonObject } from '../../validation/json-fields.js';
@@ -19,7 +20,15 @@ function campaignIdParam(call: HttpCall): string {
   return raw;
 }
 
-export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, now: () => number): Route[] {
+const SKU_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function skuParam(call: HttpCall): string {
+  const raw = decodeURIComponent(call.params[0] ?? '');
+  if (!SKU_RE.test(raw)) throw notFound(`sku ${raw}`);
+  return raw;
+}
+
+export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, now: () => number, skuPages: SkuPages): Route[] {
   /** the definition, its state now, and each prize's live counters and top-ups */
   const detail = async (c: CompiledCampaign): Promise<string> => {
     const live = await campaigns.live(c);
@@ -27,6 +36,30 @@ export function campaignRoutes(campaigns: CampaignStore, batches: BatchStore, no
     return JSON.stringify({ ...publicCampaign(c.def), state: phaseOf(c.def, now()), prizes });
   };
   return [
+    {
+      // a product's scan-page look, whatever campaign covers it (a campaign's own settings go over it)
+      method: 'put',
+      pattern: '/v1/skus/:sku/page',
+      roles: ['operator'],
+      body: true,
+      async handle(call, body) {
+        const sku = skuParam(call);
+        const look = parseSkuLook(parseJsonObject(body as Buffer));
+        await skuPages.set(sku, look);
+        return json('200 OK', JSON.stringify({ sku, ...look }));
+      },
+    },
+    {
+      method: 'get',
+      pattern: '/v1/skus/:sku/page',
+      roles: ['operator'],
+      async handle(call) {
+        const sku = skuParam(call);
+        const look = await skuPages.get(sku);
+        if (look === null) throw notFound(`page settings of sku ${sku}`);
+        return json('200 OK', JSON.stringify({ sku, ...look }));
+      },
+    },
     {
       method: 'get',
       pattern: '/v1/campaigns',

@@ -18,6 +18,7 @@ import type { SessionCookies } from '../../identity/session-cookie.js';
 import { newAnonymousId } from '../../identity/anonymous.js';
 import type { ScanGuard } from '../../limits/scan-guard.js';
 import type { CampaignStore } from '../../campaigns/campaign-store.js';
+import type { SkuPages } from '../../campaigns/sku-pages.js';
 import { pageLanguage, type Lang } from '../../fulfilment/pages/page-language.js';
 import { logoOrigin, pageViewOf, viewJson, type PageView } from '../../fulfilment/pages/page-view.js';
 import { PROJECT_ROOT } from '../../paths.js';
@@ -37,6 +38,8 @@ export interface LandingDeps {
   now: () => number;
   /** the campaign whose brand, theme and prize texts the page shows */
   campaigns: CampaignStore;
+  /** the SKU's own look, beneath the campaign's */
+  skuPages: SkuPages;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -123,7 +126,13 @@ export function landingRoutes(d: LandingDeps): Route[] {
       return reply('404 Not Found', notFoundPage(lang));
     }
     const code = canonicalCode(codeParam);
-    const view = pageViewOf(d.campaigns.brandFor(batch, d.now())?.def ?? null, lang);
+    let skuLook = null;
+    try {
+      skuLook = await d.skuPages.get(batch.sku);
+    } catch {
+      // Redis away for a moment: the page goes on without the SKU's look (the scan itself will say more)
+    }
+    const view = pageViewOf(d.campaigns.brandFor(batch, d.now())?.def ?? null, lang, skuLook);
     const logo = logoOrigin(view);
     const branded = (status: string, body: string, extra: readonly (readonly [string, string])[] = []): Reply => ({ status, body, type: HTML, headers: [['content-security-policy', csp(logo)], ...OTHER_HEADERS, ...extra] });
     if (d.mode === 'verified') {
