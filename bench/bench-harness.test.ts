@@ -35,6 +35,10 @@ const CONTRACT_NUMBERS = [
   'commonRate.rate',
   ...(['scan', 'floor', 'uwsHello'] as const).flatMap((s) => [`commonRate.${s}.p50Ms`, `commonRate.${s}.p99Ms`, `commonRate.${s}.p999Ms`]),
   'scanDuringExport.p99Ms',
+  // the cost-per-scan work: CPU by thread, memory per consumed code
+  'cpuUsPerScanRedis',
+  ...(['main', 'persist', 'dcrm', 'other'] as const).flatMap((t) => [`cpuUsPerScanByThread.${t}`, `baselines.floor.cpuUsPerRequestByThread.${t}`]),
+  'redisBytesPerConsumedCode',
 ] as const;
 
 function at(obj: unknown, path: string): unknown {
@@ -58,7 +62,8 @@ describe('npm run bench', () => {
     const out = join(dir, 'latest.json');
     const run = await runBench('run-bench', ['--duration', '2', '--connections', '10', '--quick', '--out', out], 110_000);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('Targets (issue 12)');
+    expect(run.stdout).toContain('Targets (cost per scan)');
+    expect(run.stdout).toContain('engine CPU per scan by thread');
     expect(run.stdout).toContain('At one common rate');
 
     const results: unknown = JSON.parse(readFileSync(out, 'utf8'));
@@ -79,6 +84,12 @@ describe('npm run bench', () => {
     expect(at(results, 'forgedCheck.scriptCalls')).toBe(0);
     expect(at(results, 'forgedCheck.otherCommands')).toEqual({});
     expect((at(results, 'forgedCheck.status') as Record<string, number>)['404']).toBe(at(results, 'forgedCheck.requests'));
+    // the named worker threads are found: the engine's persist worker and the floor's did work
+    expect(at(results, 'cpuUsPerScanByThread.persist') as number).toBeGreaterThan(0);
+    expect(at(results, 'cpuUsPerScanByThread.main') as number).toBeGreaterThan(0);
+    expect(at(results, 'baselines.floor.cpuUsPerRequestByThread.persist') as number).toBeGreaterThan(0);
+    // fresh codes were consumed, and each left something in Redis (its record at least)
+    expect(at(results, 'redisBytesPerConsumedCode') as number).toBeGreaterThan(0);
   }, 120_000);
 });
 

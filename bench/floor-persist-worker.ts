@@ -6,6 +6,10 @@
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { workerData } from 'node:worker_threads';
+import { nameThisThread, THREAD_NAMES } from '../src/metrics/thread-name.js';
+
+// named like the engine's persist thread: the bench splits both servers' CPU by thread alike
+nameThisThread(THREAD_NAMES.persist);
 
 interface FloorPersistData {
   redisUrl: string;

@@ -1,7 +1,8 @@
 // CPU time and memory of a process, read from /proc (Linux). utime+stime of /proc/<pid>/stat cover every
 // thread of the process (worker threads included); they are in clock ticks (`getconf CLK_TCK`).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { THREAD_NAMES } from '../src/metrics/thread-name.js';
 
 let ticksPerSecond: number | null = null;
 
@@ -27,6 +28,57 @@ export function cpuMicros(pid: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1_000_000) / clockTicksPerSecond();
+}
+
+/** The threads of a process the bench tells apart: the main thread, the persist and DCRM workers, the rest. */
+export type ThreadRole = 'main' | 'persist' | 'dcrm' | 'other';
+export type CpuByThread = Record<ThreadRole, number>;
+
+const ROLE_OF_NAME: Readonly<Record<string, ThreadRole>> = { [THREAD_NAMES.persist]: 'persist', [THREAD_NAMES.dcrm]: 'dcrm' };
+
+function ticksOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/**
+ * CPU µs so far of the main thread and of each thread named by src/metrics/thread-name.ts; `other` is the
+ * rest of the process's total (unnamed threads: V8's, libuv's, and threads that already ended).
+ */
+export function cpuMicrosByThread(pid: number): CpuByThread {
+  const us = (ticks: number): number => (ticks * 1_000_000) / clockTicksPerSecond();
+  const out: CpuByThread = { main: 0, persist: 0, dcrm: 0, other: 0 };
+  let named = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let role: ThreadRole | undefined;
+    let ticks: number;
+    try {
+      role = Number(tid) === pid ? 'main' : ROLE_OF_NAME[readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()];
+      if (role === undefined) continue;
+      ticks = ticksOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+    } catch {
+      continue; // the thread ended while it was read
+    }
+    out[role] += us(ticks);
+    named += us(ticks);
+  }
+  out.other = cpuMicros(pid) - named;
+  return out;
+}
+
+/** The CPU of one process over a stretch of time, split by thread (see cpuMicrosByThread). */
+export class ThreadCpuWindow {
+  readonly #start: CpuByThread;
+  constructor(private readonly pid: number) {
+    this.#start = cpuMicrosByThread(pid);
+  }
+
+  /** µs per role since the start; a named thread that ended inside the window moves its time into `other` */
+  stop(): CpuByThread {
+    const end = cpuMicrosByThread(this.pid);
+    const d = (r: ThreadRole): number => end[r] - this.#start[r];
+    return { main: d('main'), persist: d('persist'), dcrm: d('dcrm'), other: d('other') };
+  }
 }
 
 /** Sum of cpuMicros over several processes. */

@@ -55,6 +55,12 @@ export function formatResults(r: BenchResults): string {
     `CPU per scan: engine ${num(r.cpuUsPerScanEngine, 1)} µs + redis ${num(r.cpuUsPerScanRedis, 1)} µs = ${num(r.cpuUsPerScan, 1)} µs` +
       ` (uWS hello ${num(r.cpuUsPerHello, 1)} µs, node:http hello ${num(r.cpuUsPerNodeHttpHello, 1)} µs)`,
   );
+  const t = r.cpuUsPerScanByThread;
+  const ft = r.baselines.floor.cpuUsPerRequestByThread;
+  out.push(
+    `engine CPU per scan by thread: main ${num(t.main, 1)}, persist ${num(t.persist, 1)}, dcrm ${num(t.dcrm, 1)}, other ${num(t.other, 1)} µs` +
+      (ft ? ` (floor per request: main ${num(ft.main, 1)}, persist ${num(ft.persist, 1)}, other ${num(ft.other, 1)} µs)` : ''),
+  );
   const perCall = r.scansPerRedisCall > 0 ? r.scansPerRedisCall : 1;
   const inner = Object.entries(r.redisCommandsDuringScan)
     .filter(([name]) => !['evalsha', 'eval'].includes(name))
@@ -78,6 +84,7 @@ export function formatResults(r: BenchResults): string {
       [`Redis commands of ${int(r.forgedCheck.requests)} forged scans`, String(r.forgedCheck.scriptCalls + Object.values(r.forgedCheck.otherCommands).reduce((a, b) => a + b, 0))],
       [`Redis bytes per code (${int(r.bigBatch.size)}-code batch)`, num(r.redisBytesPerCode, 4)],
       ['  … after scanning its last code once', num(r.redisBytesPerCodeAfterTouch, 4)],
+      ['Redis bytes per consumed code (scan run, stream drained)', num(r.redisBytesPerConsumedCode, 1)],
       [`export codes/s (${int(r.export.codes)} codes, csv)`, int(r.export.codesPerSec)],
       ['  … engine RSS growth during it (MB)', num(r.export.rssGrowthMb, 1)],
       ['persist events/s (scan run start to backlog 0)', int(r.persist.eventsPerSec)],
@@ -86,7 +93,7 @@ export function formatResults(r: BenchResults): string {
   );
   out.push('');
   out.push(
-    table('Targets (issue 12)', [
+    table('Targets (cost per scan)', [
       ['target', 'wanted', 'measured', ''],
       ...r.targets.map((t) => [t.name, t.target, t.actual, t.met === null ? '?' : t.met ? 'met' : 'MISSED']),
     ]),

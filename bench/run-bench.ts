@@ -13,7 +13,7 @@ import { errorsOf, runLoad, type LoadResult } from './load.js';
 import { runPaced } from './open-loop.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { CpuWindow } from './proc-stats.js';
+import { CpuWindow, ThreadCpuWindow, type CpuByThread } from './proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
 import { checkTargets, type BenchResults, type PacedRun, type ServerRun } from './results.js';
 import { formatResults, writeJson } from './report.js';
@@ -62,6 +62,11 @@ async function waitDrained(engine: EngineProcess, timeoutMs: number): Promise<nu
     if (Date.now() > until) throw new Error(`event backlog not persisted within ${timeoutMs / 1000} s`);
     await sleep(50);
   }
+}
+
+function perRequest(us: CpuByThread, requests: number): CpuByThread {
+  const d = Math.max(1, requests);
+  return { main: us.main / d, persist: us.persist / d, dcrm: us.dcrm / d, other: us.other / d };
 }
 
 async function registerBatch(engine: EngineProcess, sku: string, size: number): Promise<number> {
@@ -131,17 +136,23 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   const forgedBodies = factory.make(opts.forgedRequests, FORGED_ONLY);
 
   // --- baselines: same settings, same bodies; the servers stay up for the common-rate runs
-  const baseline = async (name: string, script: string, env: Record<string, string> = {}, withRedis = false): Promise<{ run: ServerRun; server: ServerProcess }> => {
+  /** `drained`: for a server that persists, resolves once what it was sent is stored (its CPU window closes then, as the scan run's does) */
+  const baseline = async (name: string, script: string, env: Record<string, string> = {}, withRedis = false, drained?: () => Promise<void>): Promise<{ run: ServerRun; server: ServerProcess }> => {
     log(`${name}: ${opts.duration} s`);
     const server = await ServerProcess.start(name, script, env);
     cleanup.add(() => server.stop());
     if (warmupBodies) await runLoad(server.url, SCAN_PATH, warmupBodies.bodies, { ...load, duration: warmupS });
+    if (drained) await drained();
     const pids = withRedis && redisPid !== null ? [server.pid, redisPid] : [server.pid];
     const cpu = new CpuWindow(pids);
+    const threads = new ThreadCpuWindow(server.pid);
     const r = await runLoad(server.url, SCAN_PATH, mainBodies.bodies, load);
+    if (drained) await drained();
+    const byThread = threads.stop();
     const { perPid, otherCores } = cpu.stop();
     const cpuUs = (perPid[0] ?? 0) + (withRedis ? (perPid[1] ?? 0) : 0);
-    return { run: serverRun(r, ['200'], cpuUs, otherCores), server };
+    const run = serverRun(r, ['200'], cpuUs, otherCores);
+    return { run: drained ? { ...run, cpuUsPerRequestByThread: perRequest(byThread, r.requests) } : run, server };
   };
   const uwsServer = await baseline('uWS hello', 'hello-uws');
   const uws = uwsServer.run;
@@ -151,10 +162,13 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   // the floor on the engine's own Redis (its keys are its own), persisting into a SQLite file of its own
   const floorDir = mkdtempSync(join(tmpdir(), 'scanlot-bench-floor-'));
   cleanup.add(async () => rmSync(floorDir, { recursive: true, force: true }));
-  const floorServer = await baseline('floor (call per turn + SQLite)', 'floor-server', { REDIS_URL: engine.redisUrl(), FLOOR_MODE: 'turn', FLOOR_PERSIST: '1', FLOOR_DB: join(floorDir, 'floor.db') }, true);
+  // the floor's CPU window closes once its worker stored every event, as the scan run's does
+  const floorDrained = async (): Promise<void> => {
+    const until = Date.now() + 60_000;
+    while ((await probe.redis.xlen(FLOOR_STREAM)) > 0 && Date.now() < until) await sleep(50);
+  };
+  const floorServer = await baseline('floor (call per turn + SQLite)', 'floor-server', { REDIS_URL: engine.redisUrl(), FLOOR_MODE: 'turn', FLOOR_PERSIST: '1', FLOOR_DB: join(floorDir, 'floor.db') }, true, floorDrained);
   const floor = floorServer.run;
-  const floorDrained = Date.now() + 60_000;
-  while ((await probe.redis.xlen(FLOOR_STREAM)) > 0 && Date.now() < floorDrained) await sleep(50);
 
   // --- forged codes never reach Redis
   log(`forged codes only: ${opts.forgedRequests} requests`);
@@ -189,14 +203,18 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   log(`scans: ${opts.duration} s`);
   const outcomesBefore = await outcomeCounts(engine, campaignId);
   const sBefore = await probe.commandStats();
+  const memBeforeScans = await probe.usedMemory();
   const cpu = new CpuWindow(enginePids);
+  const engineThreads = new ThreadCpuWindow(engine.pid);
   const runStart = performance.now();
   const scanRun = await runLoad(engine.url, SCAN_PATH, mainBodies.bodies, load);
   const runEnd = performance.now();
   await sleep(200); // answers in flight when autocannon stopped
   const backlogAtEnd = await engine.backlog();
   const drained = await waitDrained(engine, 300_000);
+  const engineByThread = engineThreads.stop();
   const { perPid, otherCores } = cpu.stop();
+  const memAfterScans = await probe.usedMemory();
   const engineCpu = perPid[0] ?? 0;
   const redisCpu = redisPid === null ? null : (perPid[1] ?? 0);
   const sDiff = diffCommandStats(sBefore, await probe.commandStats());
@@ -274,6 +292,8 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
     commonRate: { rate, scan: commonScan, floor: commonFloor, uwsHello: commonHello },
     scanDuringExport: underExport,
     cpuUsPerScanEngine: engineCpu / scanRun.requests,
+    cpuUsPerScanByThread: perRequest(engineByThread, scanRun.requests),
+    redisBytesPerConsumedCode: sent.fresh === 0 ? 0 : (memAfterScans - memBeforeScans) / sent.fresh,
     cpuUsPerScanRedis: redisCpu === null ? null : redisCpu / scanRun.requests,
     cpuUsPerHello: uws.cpuUsPerRequest,
     cpuUsPerNodeHttpHello: node.cpuUsPerRequest,

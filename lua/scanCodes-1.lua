@@ -46,7 +46,7 @@
       clock or 2.5 s behind it, every belief of the call may be wrong (campaigns near an edge are named
       only within 3 s of the estimate), and every scan is answered `stale`
     3..9 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
-      code record (+ batchId:serial), member (+ user), anonymous visitor (+ user), box
+      code records (+ batchId:bucket, see below), member (+ user), anonymous visitor (+ user), box
       (+ boxBatchId:boxSerial), clock shift key
     10 MessagePack array of the campaigns the scans name, each an array:
         1 key prefix of the campaign (+ state, day:<day>, clerk:<clerk>, ip:<ip>:<minute>)
@@ -84,10 +84,19 @@
         22.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount;
            after those the level map and the clerk point to, one per guaranteed prize of the audience
     12 this shard's index (0-based)  13 the number of shards
+    14 key prefix of the code records written before the bucketed records (+ batchId:serial, a hash
+       u t e o p n per code): read only by a repeat whose code has no bucketed record
+
+  Code records (src/scan/code-record.ts reads them): a consumed code's record is one field of a hash
+  that holds 64 codes of a batch in this shard (bucket = bit // 64, field = bit % 64, bit as in the
+  seen bitmap), so small records share a key and stay a listpack: no key, no field names per code.
+  Its value: count|firstAtMs|outcome char (w won, l lost, v verified)|eventId|user|prize, prize '' or
+  campaignId|prizeId|amount (the engine rebuilds the prize's JSON from its definition).
 
   Returns one string, values joined by \31: the shared clock's ms, then 10 values per scan:
     outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
-    originalPrizeJSON, '1' when the clerk won the clerk's prize (else '')
+    original prize (campaignId|prizeId|amount, '' none; or its JSON, from a record written before the
+    bucketed records), '1' when the clerk won the clerk's prize (else '')
     outcome: won | lost | verified | repeat | blocked | stale | expired | short | error
     reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted | user_daily_limit
              | ip_limit | geofence | no_position | campaign_paused | batch_pending | batch_void
@@ -114,7 +123,10 @@ if refuse then
   return table.concat(out, '\31')
 end
 
-local statusKey, seenPrefix, codePrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local statusKey, seenPrefix, recordPrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+-- read-only, shared by the scans that need nothing else: a member's own fields; no capped prize's wins
+local MEMBER_FIELDS, NO_CAP_WINS = {'blocked', 'level'}, {}
+local OUTCOME_CHAR, OUTCOME_OF = {won = 'w', lost = 'l', verified = 'v'}, {w = 'won', l = 'lost', v = 'verified'}
 local shard, shards = tonumber(ARGV[12]), tonumber(ARGV[13])
 local campaigns = cmsgpack.unpack(ARGV[10])
 local minute = string.format('%d', math.floor(now / 60000))
@@ -176,12 +188,29 @@ local function km(lat1, lng1, lat2, lng2)
   return 12742 * math.asin(math.min(1, math.sqrt(a)))
 end
 
+-- Names built once per call rather than once per scan (each concatenation is a new Lua string, hashed
+-- byte by byte): the campaign's keys and its fields in a user's hash, each prize's fields.
+local function prepare(cb)
+  local cid = cb[14]
+  cb.stateKey, cb.dayKey = cb[1] .. 'state', cb[1] .. 'day:' .. cb[5]
+  cb.fDay, cb.fScans, cb.fWins = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
+  cb.memberFields, cb.anonFields = {'blocked', 'level', cb.fDay, cb.fScans, cb.fWins}, {cb.fDay, cb.fScans, cb.fWins}
+  for _, spec in ipairs(cb[13]) do
+    local id = spec[1]
+    -- numbers travel as decimal strings: converted once here, compared as numbers below
+    spec[4], spec[5], spec[7] = tonumber(spec[4]), tonumber(spec[5]), tonumber(spec[7])
+    spec.fStock, spec.fBudget, spec.fPaced, spec.fPacedIn = 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id
+    spec.fWon, spec.fCapIn, spec.fUserWins = 'w:' .. id, 'c:' .. id, 'w:' .. cid .. ':' .. id
+  end
+end
+
 -- whether campaign i is live by this clock, and whether it is paused (read once per call)
 local function liveness(i)
   local live = campaignLive[i]
   if live == nil then
     local cb = campaigns[i]
-    local st = redis.call('HMGET', cb[1] .. 'state', 'state', 'end', 'seed')
+    prepare(cb)
+    local st = redis.call('HMGET', cb.stateKey, 'state', 'end', 'seed')
     local endMs = tonumber(st[2]) or tonumber(cb[3])
     live = st[1] ~= 'ended' and now >= tonumber(cb[2]) and now < endMs
     campaignLive[i] = live
@@ -235,14 +264,14 @@ end
 local function bucketBlocker(spec, amount, dayKey)
   local left
   if spec[2] == '1' or spec[3] == '1' or spec[6] ~= '' then
-    left = redis.call('HMGET', c[1] .. 'state', 's:' .. spec[1], 'b:' .. spec[1], 'p:' .. spec[1], 'pa:' .. spec[1])
+    left = redis.call('HMGET', c.stateKey, spec.fStock, spec.fBudget, spec.fPaced, spec.fPacedIn)
     if spec[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock', nil, 's' end
     -- a paced prize with no released unit left is out of stock for now
     if spec[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(spec)) + (tonumber(left[4]) or 0) then return 'out_of_stock', nil, 'p' end
   end
   local dailyCap = tonumber(spec[4])
   if dailyCap > 0 then
-    local day = redis.call('HMGET', dayKey, 'w:' .. spec[1], 'c:' .. spec[1])
+    local day = redis.call('HMGET', dayKey, spec.fWon, spec.fCapIn)
     if (tonumber(day[1]) or 0) >= share(dailyCap) + (tonumber(day[2]) or 0) then return 'daily_cap', nil, 'd' end
   end
   if spec[3] == '1' and (tonumber(left[2]) or 0) < amount then return 'budget', nil, 'b' end
@@ -269,12 +298,12 @@ end
 local function awardPrize(spec, amount, dayKey, left)
   if left then
     local w = {}
-    if spec[2] == '1' then w[#w + 1], w[#w + 2] = 's:' .. spec[1], int(tonumber(left[1]) - 1) end
-    if spec[3] == '1' then w[#w + 1], w[#w + 2] = 'b:' .. spec[1], int(tonumber(left[2]) - amount) end
-    if spec[6] ~= '' then w[#w + 1], w[#w + 2] = 'p:' .. spec[1], int((tonumber(left[3]) or 0) + 1) end
-    redis.call('HSET', c[1] .. 'state', unpack(w))
+    if spec[2] == '1' then w[#w + 1], w[#w + 2] = spec.fStock, int(tonumber(left[1]) - 1) end
+    if spec[3] == '1' then w[#w + 1], w[#w + 2] = spec.fBudget, int(tonumber(left[2]) - amount) end
+    if spec[6] ~= '' then w[#w + 1], w[#w + 2] = spec.fPaced, int((tonumber(left[3]) or 0) + 1) end
+    redis.call('HSET', c.stateKey, unpack(w))
   end
-  if tonumber(spec[4]) > 0 then dayIncr(dayKey, 'w:' .. spec[1]) end
+  if spec[4] > 0 then dayIncr(dayKey, spec.fWon) end
 end
 
 local function scanOne()
@@ -320,7 +349,7 @@ local function scanOne()
   userKey = (anon and anonPrefix or memberPrefix) .. user
   local level, day, scansToday = 0, nil, 0
   local userRefusal = ''
-  winsToday, capWins, perDayHere, winsPerDayHere = 0, {}, 0, 0
+  winsToday, capWins, perDayHere, winsPerDayHere = 0, NO_CAP_WINS, 0, 0
   if c then
     perDayHere = (userPre == 'L' or string.sub(c[16], 1, 1) == 's') and tonumber(c[8]) or 0
     winsPerDayHere = (userPre == 'L' or string.sub(c[16], 2, 2) == 's') and tonumber(c[9]) or 0
@@ -333,21 +362,25 @@ local function scanOne()
     grants = string.sub(pre, 5)
     -- the day limits split over the shards are counted here all the same
     if perDayHere > 0 or winsPerDayHere > 0 then
-      local v = redis.call('HMGET', userKey, 'd:' .. c[14], 'us:' .. c[14], 'uw:' .. c[14])
+      local v = redis.call('HMGET', userKey, c.fDay, c.fScans, c.fWins)
       if v[1] == c[5] then scansToday, winsToday = tonumber(v[2]) or 0, tonumber(v[3]) or 0 end
     end
   elseif c or not anon then
-    local fields = anon and {} or {'blocked', 'level'}
-    local base = #fields
-    local cid
+    -- the fields every scan of the campaign reads (built once per call), and a copy with the user's
+    -- wins of each chosen prize with a perUserCap (the clerk's prize counts in the clerk's hash, not here)
+    local fields = not c and MEMBER_FIELDS or (anon and c.anonFields or c.memberFields)
+    local base = anon and 0 or 2
     if c then
-      cid = c[14]
-      fields[base + 1], fields[base + 2], fields[base + 3] = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
-      -- the clerk's prize counts in the clerk's hash, not here
       local clerkAt = 22 + 3 * ((tonumber(s[19]) or 0) - 1)
       for at = 22, #s, 3 do
         local spec = c[13][tonumber(s[at])]
-        if at ~= clerkAt and tonumber(spec[5]) > 0 then fields[#fields + 1] = 'w:' .. cid .. ':' .. spec[1] end
+        if at ~= clerkAt and spec[5] > 0 then
+          if capWins == NO_CAP_WINS then
+            capWins = {}
+            fields = {unpack(fields)}
+          end
+          fields[#fields + 1] = spec.fUserWins
+        end
       end
     end
     local v = redis.call('HMGET', userKey, unpack(fields))
@@ -377,14 +410,15 @@ local function scanOne()
   -- the scanner's choice: its level's draw, or a guaranteed prize with a released unit pending
   local choice = tonumber(string.sub(s[18], level + 1, level + 1)) or 0
   if c then
-    dayKey = c[1] .. 'day:' .. c[5]
+    dayKey = c.dayKey
     -- a prize out in this shard's bucket that the engine may pull units of: before anything is written,
     -- the scan is answered `short` and sent again once units moved here (a guaranteed unit released in
     -- another shard's part included)
     local canShort = s[21] ~= '' and userRefusal == '' and not campaignPaused[ci]
     local unseen
-    local function short(g)
-      if not canShort or string.sub(s[21], g, g) ~= '1' then return nil end
+    -- (a closure only when a pull is possible: with one shard, or none to pull, no scan builds it)
+    local short = canShort and function(g)
+      if string.sub(s[21], g, g) ~= '1' then return nil end
       local spec, _, amount = chosen(g)
       local _, _, kind = prizeBlocker(g, spec, amount, dayKey)
       if not kind or not userAllows(g, spec) then return nil end
@@ -399,11 +433,11 @@ local function scanOne()
           choice = g
           break
         end
-        local pull = short(g)
+        local pull = short and short(g)
         if pull then return pull end
       end
     end
-    if choice > 0 then
+    if choice > 0 and short then
       local pull = short(choice)
       if pull then return pull end
     end
@@ -434,7 +468,7 @@ local function scanOne()
     if perDay > 0 then
       -- counted before the check, like the IP limit: a scan refused further down still counts
       scansToday = scansToday + 1
-      userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday)}
+      userWrites = {c.fDay, c[5], c.fScans, int(scansToday), c.fWins, int(winsToday)}
       if scansToday > perDay then return blocked('user_daily_limit') end
     end
     if c[12] == '1' and lat == '' then return blocked('no_position') end
@@ -447,20 +481,32 @@ local function scanOne()
   end
 
   -- 2. consume the code; it was consumed before: a repeat
-  local codeKey = codePrefix .. batchId .. ':' .. serial
+  local recordKey, recordField = recordPrefix .. batchId .. ':' .. math.floor(bit / 64), bit % 64
   if redis.call('SETBIT', seenKey, bit, 1) == 1 then
     flushUser()
-    local count = redis.call('HINCRBY', codeKey, 'n', 1)
-    local rec = redis.call('HMGET', codeKey, 'u', 't', 'e', 'o', 'p')
-    emit('repeat', '', '', count, '')
-    if rec[1] == user then
-      return {'repeat', '', count, rec[2] or nowText, 1, '', rec[3] or '', rec[4] or '', rec[5] or ''}
+    local rec = redis.call('HGET', recordKey, recordField)
+    if rec then
+      local n, rest = string.match(rec, '^(%d+)(.*)$')
+      local count = tonumber(n) + 1
+      redis.call('HSET', recordKey, recordField, count .. rest)
+      emit('repeat', '', '', count, '')
+      local firstAt, o, e, u, prize = string.match(rest, '^|(%d*)|(%a?)|([^|]*)|([^|]*)|(.*)$')
+      if u == user then return {'repeat', '', count, firstAt, 1, '', e, OUTCOME_OF[o] or '', prize} end
+      return {'repeat', '', count, firstAt, 0, '', '', '', ''}
     end
-    return {'repeat', '', count, rec[2] or nowText, 0, '', '', '', ''}
+    -- consumed before the records were bucketed: its own hash
+    local codeKey = ARGV[14] .. batchId .. ':' .. serial
+    local count = redis.call('HINCRBY', codeKey, 'n', 1)
+    local old = redis.call('HMGET', codeKey, 'u', 't', 'e', 'o', 'p')
+    emit('repeat', '', '', count, '')
+    if old[1] == user then
+      return {'repeat', '', count, old[2] or nowText, 1, '', old[3] or '', old[4] or '', old[5] or ''}
+    end
+    return {'repeat', '', count, old[2] or nowText, 0, '', '', '', ''}
   end
 
   -- 3. first scan: the scanner's draw, then the clerk's
-  local outcome, reason, prizeJson, clerkJson = 'verified', '', '', ''
+  local outcome, reason, prizeJson, clerkJson, prizeRef = 'verified', '', '', '', ''
   if c then
     if choice == 0 then
       outcome, reason = 'lost', 'no_prize'
@@ -471,19 +517,19 @@ local function scanOne()
       if reason ~= '' then
         outcome = 'lost'
       else
-        outcome, prizeJson = 'won', json
+        outcome, prizeJson, prizeRef = 'won', json, c[14] .. '|' .. spec[1] .. '|' .. amount
         awardPrize(spec, amount, dayKey, left)
         local n = #userWrites
         if winsPerDayHere > 0 then
           if n == 0 then
-            userWrites = {'d:' .. c[14], c[5], 'us:' .. c[14], int(scansToday), 'uw:' .. c[14], int(winsToday + 1)}
+            userWrites = {c.fDay, c[5], c.fScans, int(scansToday), c.fWins, int(winsToday + 1)}
             n = 6
           else
             userWrites[6] = int(winsToday + 1)
           end
         end
         if not grants and tonumber(spec[5]) > 0 then
-          userWrites[n + 1], userWrites[n + 2] = 'w:' .. c[14] .. ':' .. spec[1], int((capWins[spec[1]] or 0) + 1)
+          userWrites[n + 1], userWrites[n + 2] = spec.fUserWins, int((capWins[spec[1]] or 0) + 1)
         end
       end
     end
@@ -492,18 +538,18 @@ local function scanOne()
       local clerkKey = c[1] .. 'clerk:' .. s[9]
       -- the clerk's wins of a capped prize: counted here, or reserved on the clerk's home shard
       local here = clerkPre == '-' and tonumber(spec[5]) > 0
-      local wins = here and (tonumber(redis.call('HGET', clerkKey, 'w:' .. spec[1])) or 0) or (clerkPre == '0' and math.huge or 0)
+      local wins = here and (tonumber(redis.call('HGET', clerkKey, spec.fWon)) or 0) or (clerkPre == '0' and math.huge or 0)
       local why, left = prizeBlocker(clerkChoice, spec, amount, dayKey, wins)
       if why == '' then
         awardPrize(spec, amount, dayKey, left)
-        if here then redis.call('HINCRBY', clerkKey, 'w:' .. spec[1], 1) end
+        if here then redis.call('HINCRBY', clerkKey, spec.fWon, 1) end
         clerkJson = json
       end
     end
   end
 
   flushUser()
-  redis.call('HSET', codeKey, 'u', user, 't', nowText, 'e', s[4], 'o', outcome, 'p', prizeJson, 'n', 1)
+  redis.call('HSET', recordKey, recordField, '1|' .. nowText .. '|' .. OUTCOME_CHAR[outcome] .. '|' .. s[4] .. '|' .. user .. '|' .. prizeRef)
   if s[7] == 'box' then
     local boxKey = boxPrefix .. batchId .. ':' .. serial
     redis.call('HSET', boxKey, 'shop', shop, 'at', nowText)

@@ -41,6 +41,8 @@ export interface Config {
   readonly userTokenAudience: string | null;
   /** invalid codes per client IP per minute before 429 */
   readonly forgedPerMinute: number;
+  /** failed redemptions (unknown voucher, already redeemed, bad input) per credential per minute before 429 */
+  readonly redeemFailuresPerMinute: number;
   /** repeats of one consumed code per minute answered from Redis; beyond, 429 in process */
   readonly repeatsPerMinute: number;
   readonly logLevel: LogLevel;
@@ -202,6 +204,7 @@ export function readConfig(env: Env = process.env): Config {
     trustProxy: intVar(env, 'TRUST_PROXY', 0, 0, 16),
     ...identityVars(env),
     forgedPerMinute: intVar(env, 'SCANLOT_FORGED_PER_MINUTE', 60, 1, 1_000_000),
+    redeemFailuresPerMinute: intVar(env, 'SCANLOT_REDEEM_FAILURES_PER_MINUTE', 20, 1, 1_000_000),
     repeatsPerMinute: intVar(env, 'SCANLOT_REPEATS_PER_MINUTE', 30, 1, 1_000_000),
     logLevel: logLevelRaw as LogLevel,
     consumerName: env.SCANLOT_CONSUMER && env.SCANLOT_CONSUMER !== '' ? env.SCANLOT_CONSUMER : `engine-${port}`,

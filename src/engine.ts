@@ -56,12 +56,15 @@ import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
 import { EventReports } from './reports/event-reports.js';
 import { ChinaPlaces } from './reports/china-places.js';
 import { SkuPages } from './campaigns/sku-pages.js';
+import { viewerOf } from './fulfilment/me-viewer.js';
 import { createDemo } from './demo.js';
 import { ApiKeyStore, KEYS_MESSAGE } from './identity/api-key-store.js';
 import { OperatorAuth } from './identity/operator-auth.js';
 import { ConsumerTokens } from './identity/consumer-tokens.js';
 import { SessionCookies } from './identity/session-cookie.js';
 import { ScanIdentity } from './identity/scan-identity.js';
+import { RedemptionGuard } from './limits/redemption-guard.js';
+import { LinkTokens } from './identity/link-tokens.js';
 import { sessionKey } from './identity/session-key.js';
 import { ScanGuard } from './limits/scan-guard.js';
 import { keyRoutes } from './http/routes/key-routes.js';
@@ -216,12 +219,20 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit, faults),
       ...dcrmRoutes(outbox),
-      ...landingRoutes({ codec, batches, mode: config.identity, tokens, sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
+      ...landingRoutes({ codec, batches, mode: config.identity, links: tokens === null ? null : new LinkTokens(tokens, redis, now), sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
       ...keyRoutes(apiKeys),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
-      ...fulfilmentRoutes(redis, new Redemptions(redis, wins, vouchers, fulfilmentIds, now), new Payouts(redis, fulfilmentIds, now), new Points(redis, fulfilmentIds, now)),
-      // GET /me: the user of the signed session cookie (a tampered one is nobody)
-      ...fulfilmentPages(vouchers, wins, (cookie) => sessions.read(cookie)?.user ?? null, { campaigns, pointsOf: async (user) => (await members.get(user)).points, now, publicBaseUrl: config.publicBaseUrl }),
+      ...fulfilmentRoutes(
+        redis,
+        new Redemptions(redis, wins, vouchers, fulfilmentIds, now),
+        new Payouts(redis, fulfilmentIds, now),
+        new Points(redis, fulfilmentIds, now),
+        new RedemptionGuard(config.redeemFailuresPerMinute),
+        now,
+      ),
+      // GET /me: the user of the signed session cookie (a tampered one is nobody); voucher codes only for
+      // a user the session knows (verified, or the engine's anonymous id), never for a merely claimed id
+      ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie)), { campaigns, pointsOf: async (user) => (await members.get(user)).points, now, publicBaseUrl: config.publicBaseUrl }),
       ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),

@@ -1,15 +1,16 @@
 // Campaign figures no scan decision reads, derived from the scan events as they are stored: outcome
-// counts (the campaign's stats), wins per prize and per prize and day, members' wins and points, and the
+// counts (the campaign's stats), wins per prize and per prize and day, members' points, and the
 // shop and clerk leaderboards. The scan script keeps only what decides (stock, budget, capped counters).
 // These lag the answers by one persist step (the linger, about 50-100 ms).
 //
-// With several shards, a member's wins and points go to the member's home shard (homeShard(user)),
+// With several shards, a member's points go to the member's home shard (homeShard(user)),
 // where points are spent (lua/changePoints-3.lua): forwarded there when the event's shard is another
 // (src/events/forward-ops.ts). Leaderboards stay in the event's shard, merged on read
 // (src/campaigns/leaderboard.ts); each shard also keeps the time of each member's latest counted scan
 // there, which orders ties across shards.
 import { ALL_SHARDS, homeShard, keys, type ShardTag } from '../redis/keys.js';
 import type { AggregateContext, AggregateOp, StoredEvent } from './aggregate-op.js';
+import { eventTime } from '../events/event-format.js';
 
 interface PrizeRef {
   id?: unknown;
@@ -34,15 +35,16 @@ export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateCon
   const user = typeof e.user === 'string' ? e.user : '';
   const prize = e.prize as PrizeRef | null;
   if (outcome === 'won' && prize && typeof prize.id === 'string' && user !== '' && !user.startsWith('anon_')) {
-    const member = keys.member(homeShard(user), user);
-    ops.push({ kind: 'hincrby', key: member, field: 'wins', by: 1 });
-    if (prize.kind === 'points' && typeof prize.amount === 'number') ops.push({ kind: 'hincrby', key: member, field: 'points', by: prize.amount });
+    // points are spent (a decision): they live on the member's home shard. The member's wins are the
+    // win records' index (src/fulfilment/win-source.ts): no counter of their own
+    if (prize.kind === 'points' && typeof prize.amount === 'number') ops.push({ kind: 'hincrby', key: keys.member(homeShard(user), user), field: 'points', by: prize.amount });
   }
   if (typeof campaignId !== 'string') return ops;
   const stats = keys.campaignStats(tag, campaignId);
   ops.push({ kind: 'hincrby', key: stats, field: statsField.outcome(outcome, typeof e.reason === 'string' ? e.reason : null), by: 1 });
   if (e.diverted === true) ops.push({ kind: 'hincrby', key: stats, field: 'diverted', by: 1 });
-  const day = ctx.campaignDay(campaignId, Date.parse(e.at));
+  const at = eventTime(e);
+  const day = ctx.campaignDay(campaignId, at);
   for (const p of [outcome === 'won' ? prize : null, e.clerkPrize as PrizeRef | null]) {
     if (!p || typeof p.id !== 'string') continue;
     ops.push({ kind: 'hincrby', key: stats, field: statsField.won(p.id), by: 1 });
@@ -50,7 +52,6 @@ export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateCon
   }
   if (FIRST_SCANS.has(outcome)) {
     const counter = keys.boardArrivals(tag, campaignId);
-    const at = Date.parse(e.at);
     for (const by of ['shop', 'clerk'] as const) {
       const member = e[by];
       if (typeof member !== 'string') continue;

@@ -80,6 +80,8 @@ describe('API keys', () => {
     const created = (await a.api('POST', '/v1/keys', { role: 'printer', name: 'to-revoke' })).body;
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await asKey(b, created.key, '/v1/batches/999')).status).toBe(404);
+    // used on the revoking engine too: a secret that authenticated is remembered, and forgotten at revocation
+    expect((await asKey(a, created.key, '/v1/batches/999')).status).toBe(404);
     expect((await a.api('DELETE', `/v1/keys/${created.id}`)).status).toBe(204);
     expect(await msUntilRefused(b, created.key)).toBeLessThan(1_000);
     expect((await asKey(a, created.key)).status).toBe(401);
@@ -90,6 +92,7 @@ describe('API keys', () => {
     const created = (await a.api('POST', '/v1/keys', { role: 'printer', name: 'silent-revoke' })).body;
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await asKey(b, created.key, '/v1/batches/999')).status).toBe(404);
+    expect((await asKey(a, created.key, '/v1/batches/999')).status).toBe(404);
     // what a revocation writes, without its PUBLISH
     await client.multi().hdel(keys.apiKeys, created.id).incr(keys.apiKeyVersion).exec();
     // the counter is re-read every second; allow one period plus the time of a request

@@ -3,7 +3,7 @@
 // the cause; random and mutated tokens are never accepted; a member's id without its token draws
 // nothing for the member; the session cookie cannot be turned into another user.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +32,9 @@ const rsCodec = new CodeCodec(Buffer.from(RS_SECRET, 'hex'));
 const now = (): number => Math.floor(Date.now() / 1000);
 const hsKey = new TextEncoder().encode(HS_SECRET);
 
+/** as the brand's login gateway mints them: fresh (iat now) and unique (a random jti), unless the claims say otherwise */
 function hsToken(claims: JWTPayload, opts: { iss?: string | null; aud?: string | null; exp?: number | null } = {}): Promise<string> {
-  let t = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' });
+  let t = new SignJWT({ iat: now(), jti: randomUUID(), ...claims }).setProtectedHeader({ alg: 'HS256' });
   if (opts.iss !== null) t = t.setIssuer(opts.iss ?? ISS);
   if (opts.aud !== null) t = t.setAudience(opts.aud ?? AUD);
   if (opts.exp !== null) t = t.setExpirationTime(opts.exp ?? now() + 600);
@@ -194,7 +195,7 @@ describe('verified mode: who a scan is for', () => {
     expect(r.status).toBe(302);
     expect(r.headers.get('location')).toBe(`/c/${code}`);
     const cookie = r.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^scanlot_session=wx_vip~\d+~[A-Za-z0-9_-]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(/^scanlot_session=wx_vip~\d+~v~[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
     const scan = await scanAs(hs.engine.url, { code }, { cookie: cookie.split(';')[0] as string });
     expect(scan.body.outcome).toBe('won'); // level 9: the session is the verified member
 
@@ -209,10 +210,12 @@ describe('verified mode: who a scan is for', () => {
   it.skipIf(!CHROMIUM)('in Chromium: ?t= signs the member in, the page scans as the member and warns another visitor', async () => {
     const code = hsCode();
     const member = await renderPage(`${hs.engine.url}/c/${code}?t=${await hsToken({ sub: 'wx_vip' })}`);
-    expect(member).toContain('Genuine product · first scan');
-    expect(member).toContain('You won: Points'); // level 9: the boosted draw always wins
+    // Chromium from the command line asks for en-US: the page answers in English
+    expect(member).toContain('Genuine product');
+    expect(member).toContain('checked for the first time');
+    expect(member).toMatch(/You won.*Points/s); // level 9: the boosted draw always wins
     const stranger = await renderPage(`${hs.engine.url}/c/${code}`);
-    expect(stranger).toContain('谨防假冒');
+    expect(stranger).toContain('Beware of counterfeits');
     expect(stranger).toContain('may be counterfeit');
   });
 
@@ -221,18 +224,19 @@ describe('verified mode: who a scan is for', () => {
     const page = await fetch(`${hs.engine.url}/c/${code}`);
     const anon = (page.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const [, value] = anon.split('=') as [string, string];
-    const [id, exp, mac] = value.split('~') as [string, string, string];
+    const [id, exp, kind, mac] = value.split('~') as [string, string, string, string];
     const vipPage = await fetch(`${hs.engine.url}/c/${code}?t=${await hsToken({ sub: 'wx_vip' })}`, { redirect: 'manual' });
     const vipCookie = (vipPage.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const otherEngine = await fetch(`${rs.engine.url}/c/${rsCodec.encode(rsBatch, 1)}`);
     const otherEngineCookie = (otherEngine.headers.get('set-cookie') ?? '').split(';')[0] as string;
     expect(otherEngineCookie).toMatch(/^scanlot_session=anon_/);
-    const vipMac = vipCookie.split('~')[2] as string;
+    const vipMac = vipCookie.split('~')[3] as string;
     const tampered = [
-      `scanlot_session=wx_vip~${exp}~${mac}`, // edited id
-      `scanlot_session=${id}~${exp}~${mac.slice(0, -2)}${mac.endsWith('AA') ? 'BB' : 'AA'}`, // edited MAC
-      `scanlot_session=${id}~${Number(exp) + 1000}~${mac}`, // edited expiry
-      `scanlot_session=wx_vip~${exp}~${vipMac}`, // another cookie's MAC
+      `scanlot_session=wx_vip~${exp}~${kind}~${mac}`, // edited id
+      `scanlot_session=wx_vip~${exp}~v~${mac}`, // edited id and kind
+      `scanlot_session=${id}~${exp}~${kind}~${mac.slice(0, -2)}${mac.endsWith('AA') ? 'BB' : 'AA'}`, // edited MAC
+      `scanlot_session=${id}~${Number(exp) + 1000}~${kind}~${mac}`, // edited expiry
+      `scanlot_session=wx_vip~${exp}~v~${vipMac}`, // another cookie's MAC
       otherEngineCookie, // a cookie of another deployment (another secret)
     ];
     for (const cookie of tampered) {

@@ -71,7 +71,7 @@ describe('landing page over plain HTTP', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/html');
     const cookie = r.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^scanlot_session=anon_[A-Za-z0-9_-]+~\d+~[A-Za-z0-9_-]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(/^scanlot_session=anon_[A-Za-z0-9_-]+~\d+~a~[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
     const again = await fetch(`${fx.engine.url}/c/${code}`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(again.headers.get('set-cookie')).toBeNull();
     expect(await again.text()).toContain(cookie.split(';')[0]!.split('=')[1]!.split('~')[0]);

@@ -48,7 +48,8 @@ describe('three shards', () => {
       expect(await fx.redis.client.bitcount(`${t}:seen:${batchId}`)).toBe(10);
       const serial = range(30).find((s) => (s + batchId) % S === k)!;
       expect(await fx.redis.client.getbit(`${t}:seen:${batchId}`, Math.floor(serial / S))).toBe(1);
-      expect(await fx.redis.client.exists(`${t}:code:${batchId}:${serial}`)).toBe(1);
+      // its record: field bit % 64 of the shard's bucket ⌊bit / 64⌋ of the batch
+      expect(await fx.redis.client.hexists(`${t}:rec:${batchId}:0`, String(Math.floor(serial / S)))).toBe(1);
     }
   });
 

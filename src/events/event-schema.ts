@@ -56,6 +56,18 @@ export function openEventDb(path: string, opts: { readonly?: boolean } = {}): Db
   return db;
 }
 
-/** The insert of one event; a second insert of the same id changes nothing. */
-export const INSERT_EVENT = `INSERT INTO events (id, type, at, batch_id, serial, user, campaign_id, outcome, prize_id, body)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
+/** Columns bound per event by the inserts below, in their order. */
+export const INSERT_COLUMNS = 10;
+
+/**
+ * The insert of `rows` events in one statement (one call from JavaScript into SQLite for many rows: the
+ * persist step's cost per event, see bench:persist); an event whose id is stored already changes nothing.
+ */
+export function insertEventsSql(rows: number): string {
+  const one = `(${Array(INSERT_COLUMNS).fill('?').join(', ')})`;
+  return `INSERT INTO events (id, type, at, batch_id, serial, user, campaign_id, outcome, prize_id, body)
+  VALUES ${Array(rows).fill(one).join(', ')} ON CONFLICT (id) DO NOTHING`;
+}
+
+/** The insert of one event. */
+export const INSERT_EVENT = insertEventsSql(1);

@@ -8,13 +8,16 @@
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { ALL_SHARDS, keys, useShards, type ShardTag } from '../redis/keys.js';
-import { INSERT_EVENT, openEventDb, type Db } from './event-schema.js';
+import { INSERT_COLUMNS, INSERT_EVENT, insertEventsSql, openEventDb, type Db } from './event-schema.js';
 import { columnsOf, MalformedEvent, readEntry, type EventRow } from './event-format.js';
 import { ackEvents } from './ack-events-call.js';
 import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
 import type { AggregateContext, AggregateOp, StoredEvent } from '../aggregates/aggregate-op.js';
 import { AGGREGATE_SOURCES } from '../aggregates/sources.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
+import { nameThisThread, THREAD_NAMES } from '../metrics/thread-name.js';
+
+nameThisThread(THREAD_NAMES.persist);
 
 export interface PersistTask {
   target: RedisTarget;
@@ -49,14 +52,29 @@ const ACK_SLICE = 64;
 let redis: Promise<RedisClient> | null = null;
 const stores = new Map<string, (rows: readonly EventRow[]) => number>();
 
+/** events per INSERT statement: 320 bound values, far below SQLite's limit of 32,766 */
+const ROWS_PER_INSERT = 32;
+
 function inserter(path: string): (rows: readonly EventRow[]) => number {
   let insert = stores.get(path);
   if (insert) return insert;
   const db: Db = openEventDb(path);
-  const stmt = db.prepare(INSERT_EVENT);
+  const many = db.prepare(insertEventsSql(ROWS_PER_INSERT));
+  const one = db.prepare(INSERT_EVENT);
+  const values: unknown[] = new Array(ROWS_PER_INSERT * INSERT_COLUMNS);
   insert = db.transaction((rows: readonly EventRow[]) => {
     let n = 0;
-    for (const r of rows) n += stmt.run(...columnsOf(r.event), r.body).changes;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      let v = 0;
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) {
+        const r = rows[j] as EventRow;
+        for (const c of columnsOf(r.event)) values[v++] = c;
+        values[v++] = r.body;
+      }
+      n += many.run(values).changes;
+    }
+    for (; i < rows.length; i++) n += one.run(...columnsOf((rows[i] as EventRow).event), (rows[i] as EventRow).body).changes;
     return n;
   });
   stores.set(path, insert);

@@ -38,6 +38,7 @@ export async function redemptionReport(redis: RedisClient, q: RedemptionQuery): 
 }
 
 const CSV_COLUMNS = ['redemptionId', 'at', 'shop', 'eventId', 'voucher', 'user', 'campaignId', 'prizeId', 'prizeName', 'prizeKind', 'amount'] as const;
+type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 function csvCell(v: string | number | null): string {
   if (v === null) return '';
@@ -47,12 +48,33 @@ function csvCell(v: string | number | null): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function redemptionCsv(report: RedemptionReport): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of report.redemptions) {
-    lines.push(
-      [r.redemptionId, r.at, r.shop, r.eventId, r.voucher, r.user, r.campaignId, r.prize.id, r.prize.name, r.prize.kind, r.prize.amount].map(csvCell).join(','),
-    );
+function cellOf(r: RedemptionRecord, c: CsvColumn): string | number | null {
+  switch (c) {
+    case 'prizeId': return r.prize.id;
+    case 'prizeName': return r.prize.name;
+    case 'prizeKind': return r.prize.kind;
+    case 'amount': return r.prize.amount;
+    default: return r[c];
   }
+}
+
+/** `withUsers`: false for a shop's own report, which never names the winners */
+export function redemptionCsv(report: RedemptionReport, withUsers = true): string {
+  const columns = withUsers ? CSV_COLUMNS : CSV_COLUMNS.filter((c) => c !== 'user');
+  const lines = [columns.join(',')];
+  for (const r of report.redemptions) lines.push(columns.map((c) => csvCell(cellOf(r, c))).join(','));
   return lines.join('\r\n') + '\r\n';
+}
+
+/** A redemption as a shop may see it: everything but the winner's user id. */
+export type ShopRedemption = Omit<RedemptionRecord, 'user'>;
+
+export function withoutUser(r: RedemptionRecord): ShopRedemption {
+  const { user: _user, ...rest } = r;
+  return rest;
+}
+
+/** The report as a shop key reads it: no user ids. */
+export function shopReport(report: RedemptionReport): Omit<RedemptionReport, 'redemptions'> & { redemptions: ShopRedemption[] } {
+  return { ...report, redemptions: report.redemptions.map(withoutUser) };
 }

@@ -1,5 +1,6 @@
 // Redemption (CONTRACT §4.6): a won gift or coupon handed over at a shop, exactly once, with its event.
-// The win is found by voucher or by event id; the hand-over is decided by the redeemWin script (HSETNX
+// The win is found by voucher (at once: an unknown voucher is 404 without waiting for the persist step)
+// or, for operators, by event id (waiting out the persist lag); the hand-over is decided by the redeemWin script (HSETNX
 // on the win's event id + XADD of the redemption event), so of any number of concurrent attempts
 // exactly one succeeds.
 import { conflict, notFound } from '../errors.js';
@@ -52,6 +53,6 @@ export class Redemptions {
   async #find(target: RedeemTarget): Promise<FoundWin | null> {
     if ('eventId' in target) return this.wins.byEventId(target.eventId);
     const voucher = this.vouchers.parse(target.voucher);
-    return voucher === null ? null : this.wins.byVoucher(voucher);
+    return voucher === null ? null : this.wins.byVoucherNow(voucher);
   }
 }

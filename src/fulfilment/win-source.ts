@@ -4,6 +4,7 @@
 import type { AggregateOp, AggregateSource } from '../aggregates/aggregate-op.js';
 import { keys } from '../redis/keys.js';
 import { asWonPrize, type WinRecord } from './win-record.js';
+import { eventTime } from '../events/event-format.js';
 
 export const winSource: AggregateSource = (event, tag) => {
   if (event.type !== 'scan' || event.outcome !== 'won' || typeof event.user !== 'string') return [];
@@ -18,7 +19,7 @@ export const winSource: AggregateSource = (event, tag) => {
   };
   const ops: AggregateOp[] = [
     { kind: 'hsetnx', key: keys.wins(tag), field: event.id, value: JSON.stringify(win) },
-    { kind: 'zadd', key: keys.userWins(tag, event.user), score: Date.parse(event.at), member: event.id },
+    { kind: 'zadd', key: keys.userWins(tag, event.user), score: eventTime(event), member: event.id },
   ];
   if (prize.voucher) ops.push({ kind: 'hsetnx', key: keys.vouchers(tag), field: prize.voucher.code, value: event.id });
   return ops;

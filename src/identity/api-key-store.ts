@@ -75,11 +75,23 @@ export class ApiKeyStore {
     }
     this.#byHash = byHash;
     this.#version = version;
+    this.#generation++;
   }
+
+  /** +1 at every reload: what a caller remembered of the keys before holds only while it is unchanged */
+  get generation(): number {
+    return this.#generation;
+  }
+  #generation = 0;
 
   async reloadIfChanged(): Promise<void> {
     const version = (await this.redis.get(keys.apiKeyVersion)) ?? '0';
     if (version !== this.#version) await this.reload();
+  }
+
+  /** records a use of a key authenticated earlier in this generation (its lastUsedAt) */
+  touch(id: string): void {
+    this.#used.set(id, this.now());
   }
 
   /** the key a bearer secret belongs to, from memory; null when unknown or revoked */
@@ -110,6 +122,7 @@ export class ApiKeyStore {
   async revoke(id: string): Promise<boolean> {
     const replies = await this.redis.multi().hdel(keys.apiKeys, id).hdel(keys.apiKeyLastUsed, id).incr(keys.apiKeyVersion).publish(keys.definitionsChannel, KEYS_MESSAGE).exec();
     for (const [hash, r] of this.#byHash) if (r.id === id) this.#byHash.delete(hash);
+    this.#generation++;
     this.#used.delete(id);
     const removed = replies?.[0]?.[1];
     return removed === 1;

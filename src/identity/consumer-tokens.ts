@@ -8,6 +8,7 @@ import { ApiError } from '../errors.js';
 import { ID_RE } from '../validation/json-fields.js';
 import type { TokenKey } from './token-keys.js';
 import { ANON_PREFIX } from './anonymous.js';
+import { verifyHs256, type FastPathRules } from './hs256-fast-path.js';
 
 export const LEEWAY_S = 60;
 const CACHE_MAX = 10_000;
@@ -42,8 +43,14 @@ export class ConsumerTokens {
   readonly #algorithms: string[];
   readonly #cache = new Map<string, { user: string; expMs: number }>();
 
+  /** an HS256 key is configured: plainly valid HS256 tokens are checked in process (hs256-fast-path.ts) */
+  readonly #hs256: boolean;
+  readonly #rules: FastPathRules;
+
   constructor(private readonly settings: TokenSettings, private readonly now: () => number) {
     this.#algorithms = [...new Set(settings.keys.map((k) => k.alg))];
+    this.#hs256 = settings.keys.some((k) => k.alg === 'HS256');
+    this.#rules = { issuer: settings.issuer, audience: settings.audience, leewayS: LEEWAY_S };
   }
 
   #keyFor = (header: JWSHeaderParameters): KeyObject => {
@@ -61,33 +68,57 @@ export class ConsumerTokens {
       if (now < hit.expMs + LEEWAY_S * 1000) return hit.user;
       this.#cache.delete(token);
     }
-    if (token.length > 8192) throw refuse('malformed token');
-    // one token, one spelling: base64url's last character carries spare bits, and a decoder (jose's
-    // included) reads a changed spare bit as the same bytes; such a variant is refused, not verified
-    const parts = token.split('.');
-    if (parts.length !== 3 || parts.some((p) => Buffer.from(p, 'base64url').toString('base64url') !== p)) throw refuse('malformed token');
-    let payload: { sub?: unknown; exp?: unknown };
-    try {
-      ({ payload } = await jwtVerify(token, this.#keyFor, {
-        algorithms: this.#algorithms,
-        ...(this.settings.issuer !== null ? { issuer: this.settings.issuer } : {}),
-        ...(this.settings.audience !== null ? { audience: this.settings.audience } : {}),
-        requiredClaims: ['exp', 'sub'],
-        clockTolerance: LEEWAY_S,
-        currentDate: new Date(now),
-      }));
-    } catch (err) {
-      throw refuse(causeOf(err));
-    }
-    const sub = payload.sub;
-    if (typeof sub !== 'string' || !ID_RE.test(sub)) throw refuse('sub must be 1-64 characters of [A-Za-z0-9_.:@-]');
-    if (sub.startsWith(ANON_PREFIX)) throw refuse(`sub may not start with ${ANON_PREFIX} (reserved for anonymous visitors)`);
+    const claims = await this.claims(token);
     if (this.#cache.size >= CACHE_MAX) {
       // the oldest entry goes: Map keeps insertion order
       const first = this.#cache.keys().next();
       if (!first.done) this.#cache.delete(first.value);
     }
-    this.#cache.set(token, { user: sub, expMs: Number(payload.exp) * 1000 });
-    return sub;
+    this.#cache.set(token, { user: claims.sub, expMs: claims.exp * 1000 });
+    return claims.sub;
   }
+
+  /** the verified claims of a token, never from the cache (a link token is checked further: src/identity/link-tokens.ts) */
+  async claims(token: string): Promise<TokenClaims> {
+    const now = this.now();
+    if (token.length > 8192) throw refuse('malformed token');
+    // one token, one spelling: base64url's last character carries spare bits, and a decoder (jose's
+    // included) reads a changed spare bit as the same bytes; such a variant is refused, not verified
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts.some((p) => Buffer.from(p, 'base64url').toString('base64url') !== p)) throw refuse('malformed token');
+    let payload: { sub?: unknown; exp?: unknown; iat?: unknown; jti?: unknown };
+    const fast = this.#hs256 ? verifyHs256(parts as [string, string, string], this.settings.keys, this.#rules, now) : null;
+    if (fast !== null) payload = fast;
+    else {
+      try {
+        ({ payload } = await jwtVerify(token, this.#keyFor, {
+          algorithms: this.#algorithms,
+          ...(this.settings.issuer !== null ? { issuer: this.settings.issuer } : {}),
+          ...(this.settings.audience !== null ? { audience: this.settings.audience } : {}),
+          requiredClaims: ['exp', 'sub'],
+          clockTolerance: LEEWAY_S,
+          currentDate: new Date(now),
+        }));
+      } catch (err) {
+        throw refuse(causeOf(err));
+      }
+    }
+    const sub = payload.sub;
+    if (typeof sub !== 'string' || !ID_RE.test(sub)) throw refuse('sub must be 1-64 characters of [A-Za-z0-9_.:@-]');
+    if (sub.startsWith(ANON_PREFIX)) throw refuse(`sub may not start with ${ANON_PREFIX} (reserved for anonymous visitors)`);
+    return {
+      sub,
+      exp: Number(payload.exp),
+      iat: typeof payload.iat === 'number' ? payload.iat : null,
+      jti: typeof payload.jti === 'string' ? payload.jti : null,
+    };
+  }
+}
+
+export interface TokenClaims {
+  readonly sub: string;
+  /** seconds since the epoch */
+  readonly exp: number;
+  readonly iat: number | null;
+  readonly jti: string | null;
 }

@@ -14,6 +14,8 @@ export interface ScanCaller {
   cookie: string;
 }
 
+export const reservedAnon = (): ApiError => badRequest('user', `ids starting with ${ANON_PREFIX} are reserved for anonymous visitors the engine names`);
+
 const JWT_SHAPE = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 export class ScanIdentity {
@@ -24,22 +26,26 @@ export class ScanIdentity {
     private readonly sessions: SessionCookies,
   ) {}
 
-  /** `open` mode: the `user` field, required */
-  openUser(bodyUser: string | null): string {
+  /**
+   * `open` mode: the `user` field, required. An `anon_` id is the engine's to make: it is taken only from
+   * the landing page's own browser, whose session cookie carries that very id; a caller naming one is 400.
+   */
+  openUser(bodyUser: string | null, cookie: string): string {
     if (bodyUser === null) throw badRequest('user', 'is required');
+    if (bodyUser.startsWith(ANON_PREFIX) && this.sessions.read(cookie)?.user !== bodyUser) throw reservedAnon();
     return bodyUser;
   }
 
   /** the scan's user; `bodyUser` is the request's `user` field (null when absent) */
   async userOf(caller: ScanCaller, bodyUser: string | null): Promise<string> {
-    if (this.mode === 'open') return this.openUser(bodyUser);
+    if (this.mode === 'open') return this.openUser(bodyUser, caller.cookie);
     const bearer = OperatorAuth.bearer(caller.authorization);
     if (bearer !== null) {
       const credential = this.operators.authenticate(caller.authorization);
       if (credential !== null) {
         if (credential.role !== 'gateway' && credential.role !== 'admin') throw forbidden(`the role ${credential.role} cannot scan for a user`);
         if (bodyUser === null) throw badRequest('user', 'is required with a gateway key');
-        if (bodyUser.startsWith(ANON_PREFIX)) throw badRequest('user', `ids starting with ${ANON_PREFIX} are reserved for anonymous visitors`);
+        if (bodyUser.startsWith(ANON_PREFIX)) throw reservedAnon();
         return bodyUser;
       }
       if (!JWT_SHAPE.test(bearer) || this.tokens === null) throw new ApiError('unauthorized', 'unknown or revoked credential');
@@ -48,7 +54,8 @@ export class ScanIdentity {
       return sub;
     }
     const session = this.sessions.read(caller.cookie);
-    if (session !== null) {
+    // a session of a merely claimed id (made in open mode) proves nothing here
+    if (session !== null && session.kind !== 'claimed') {
       if (bodyUser !== null && bodyUser !== session.user) throw badRequest('user', 'differs from the session user');
       return session.user;
     }

@@ -1,6 +1,8 @@
 // Members as the DCRM pushes them (level, blocked) and as scans credit them (points, wins).
 // Level and blocked are written to every shard, because the scan script reads them next to the code;
-// points and wins live in the member's home shard (homeShard(user), see src/aggregates/campaign-figures.ts).
+// points live in the member's home shard (homeShard(user), see src/aggregates/campaign-figures.ts); wins
+// are counted where the win records index them (the user's wins in each shard, src/fulfilment/win-source.ts),
+// so a win costs no counter of its own.
 import { badRequest } from '../errors.js';
 import { ALL_SHARDS, homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
@@ -86,7 +88,9 @@ export class MemberStore {
   }
 
   async get(user: string): Promise<Member> {
-    const [level, blocked, points, wins] = await this.redis.hmget(keys.member(homeShard(user), user), 'level', 'blocked', 'points', 'wins');
-    return { user, level: Number(level ?? 0), blocked: blocked === '1', points: Number(points ?? 0), wins: Number(wins ?? 0) };
+    const [level, blocked, points] = await this.redis.hmget(keys.member(homeShard(user), user), 'level', 'blocked', 'points');
+    // one command per shard: on a cluster they live in different slots
+    const wins = (await Promise.all(ALL_SHARDS.map((t) => this.redis.zcard(keys.userWins(t, user))))).reduce((a, b) => a + b, 0);
+    return { user, level: Number(level ?? 0), blocked: blocked === '1', points: Number(points ?? 0), wins };
   }
 }

@@ -82,11 +82,13 @@ export const keys = {
   codeSecretFingerprint: '{meta}:code-secret:fingerprint', // hex HMAC-SHA256(CODE_SECRET, fixed text): never the secret
   eventStores: '{meta}:stores', // hash consumer name -> JSON of the SQLite event store registered under it
   eventStoreAlive: (consumer: string) => `{meta}:store:alive:${consumer}`, // store id, expires unless its engine renews it
+  usedLinkToken: (digest: string) => `{meta}:link-token:${digest}`, // a ?t= token's jti (SHA-256 with its sub), kept until the token expires: each link signs in once
 
   // --- per shard, touched by scripts
   batchStatus: (t: ShardTag) => `${t}:batch:status`, // hash batchId -> a|p|v
   seen: (t: ShardTag, batchId: number) => `${t}:seen:${batchId}`, // bitmap, bit = serial consumed
-  code: (t: ShardTag, batchId: number, serial: number) => `${t}:code:${batchId}:${serial}`, // record of a scanned code
+  codeRecords: (t: ShardTag, batchId: number, bucket: number) => `${t}:rec:${batchId}:${bucket}`, // hash: the records of up to CODE_RECORDS_PER_KEY consumed codes (src/scan/code-record.ts)
+  legacyCode: (t: ShardTag, batchId: number, serial: number) => `${t}:code:${batchId}:${serial}`, // a code's record as written before the bucketed records: read on a repeat only
   member: (t: ShardTag, user: string) => `${t}:member:${user}`, // hash level, blocked, points, wins; the user's campaign counters (see scanCodes)
   anonCounters: (t: ShardTag, user: string) => `${t}:anon:${user}`, // an anonymous visitor's campaign counters (no member record)
   events: (t: ShardTag) => `${t}:events`, // stream of events
@@ -113,7 +115,7 @@ export const keys = {
   redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
   payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
   payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
-  pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> balance answered
+  pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> '<request hash> <balance answered>'
   shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 
   // --- per shard, aggregates the persist step keeps from the event stream (src/aggregates)
@@ -126,18 +128,27 @@ export const keys = {
 
 /**
  * The per-shard prefixes the scan script completes (in this order, see lua/scanCodes-1.lua "ARGV 2..8"):
- * batch status hash (whole name), seen bitmap + batchId, code record + batchId:serial, member + user,
+ * batch status hash (whole name), seen bitmap + batchId, code records + batchId:bucket, member + user,
  * anonymous visitor + user, box + boxBatchId:boxSerial, clock shift (whole name).
  */
 export const scanKeyPrefixes = (t: ShardTag): readonly string[] => [
   keys.batchStatus(t),
   keys.seen(t, 0).slice(0, -1),
-  keys.code(t, 0, 0).slice(0, -3),
+  keys.codeRecords(t, 0, 0).slice(0, -3),
   keys.member(t, ''),
   keys.anonCounters(t, ''),
   keys.box(t, 0, 0).slice(0, -3),
   keys.clockShift(t),
 ];
+
+/** Consumed codes of one batch and shard whose records share a hash: field = seen bit % this, key by seen bit // this. */
+export const CODE_RECORDS_PER_KEY = 64;
+
+/** The hash and field of a consumed code's record (see lua/scanCodes-1.lua "Code records"). */
+export function codeRecordOf(batchId: number, serial: number): { key: string; field: string } {
+  const bit = seenBit(serial);
+  return { key: keys.codeRecords(shardTag(batchId, serial), batchId, Math.floor(bit / CODE_RECORDS_PER_KEY)), field: String(bit % CODE_RECORDS_PER_KEY) };
+}
 
 /** The fields of a user's hash that count one campaign's limits for that user (see scanCodes). */
 export const userCampaignFields = {

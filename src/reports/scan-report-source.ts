@@ -10,6 +10,7 @@
 import type { AggregateOp, AggregateSource } from '../aggregates/aggregate-op.js';
 import { keys } from '../redis/keys.js';
 import { FIELD_OF, FIGURES, figuresOfScan } from './scan-figures.js';
+import { eventTime } from '../events/event-format.js';
 
 const MINUTE = 60_000;
 /** the overview reads the last hour: a UTC day's minutes are kept two days after their last scan */
@@ -32,7 +33,7 @@ export function utcMinute(atMs: number): { day: string; minute: number } {
 
 export const scanReportSource: AggregateSource = (event, tag, ctx) => {
   if (event.type !== 'scan') return [];
-  const atMs = Date.parse(event.at);
+  const atMs = eventTime(event);
   if (!Number.isFinite(atMs)) return [];
   const figures = figuresOfScan(event);
   const ops: AggregateOp[] = [];

@@ -15,10 +15,13 @@ export interface AnswerContext {
   /** ISO text of a time in ms */
   iso(ms: number): string;
   decidedAt: number;
+  /** JSON of the first scan's prize for a repeat by the same user ('' none): the reply holds a reference to it */
+  originalPrizeJson: string;
 }
 
 export function scanAnswer(r: ScanReply, x: AnswerContext): string {
-  const [outcome, reason, count, firstAt, sameUser, prizeJson, origEventId, origOutcome, origPrizeJson] = r;
+  const [outcome, reason, count, firstAt, sameUser, prizeJson, origEventId, origOutcome] = r;
+  const origPrizeJson = x.originalPrizeJson;
   const firstMs = Number(firstAt);
   const scan =
     outcome === 'blocked'

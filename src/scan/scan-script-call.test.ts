@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { LUA_DIR } from '../paths.js';
-import { keys, userCampaignFields } from '../redis/keys.js';
+import { codeRecordOf, keys, userCampaignFields } from '../redis/keys.js';
+import { parseCodeRecord } from './code-record.js';
 import { loadScript, runScript } from '../redis/scripts.js';
 import { readEntry } from '../events/event-format.js';
 import { campaignStatic, readReply, ScanCall, type ScanArgs } from './scan-script-call.js';
@@ -24,9 +25,9 @@ describe('scan script header', () => {
     const campaigns = header.slice(header.indexOf('    10 MessagePack array of the campaigns'), header.indexOf('    11 MessagePack array of scans'));
     const scans = header.slice(header.indexOf('    11 MessagePack array of scans'), header.indexOf('  Returns'));
     expect(Math.max(...numberedItems(campaigns.split('\n').slice(1).join('\n')))).toBe(16);
-    expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual([...Array.from({ length: 22 }, (_, i) => i + 1), 12, 13]);
+    expect(numberedItems(scans.split('\n').slice(1).join('\n'))).toEqual([...Array.from({ length: 22 }, (_, i) => i + 1), 12, 13, 14]);
     expect(scans).toMatch(/22\.\. chosen prizes, 3 values each/);
-    expect(scans).toMatch(/12 this shard's index \(0-based\)  13 the number of shards/);
+    expect(scans).toMatch(/12 this shard's index \(0-based\)  13 the number of shards\n    14 key prefix of the code records written before/);
   });
 });
 
@@ -65,7 +66,10 @@ describe('one call on a real Redis', () => {
 
     const day = keys.campaignDay(t, 'cp', '20270301');
     expect(await redis.client.getbit(keys.seen(t, 7), 41)).toBe(1);
-    expect(await redis.client.hgetall(keys.code(t, 7, 41))).toEqual({ u: 'u_1', t: String(reply.now), e: 'ev1', o: 'won', p: '{"id":"g"}', n: '1' });
+    // the code's record: one field of its batch's bucket, the prize as a reference to the campaign's definition
+    const rec = codeRecordOf(7, 41);
+    expect(rec).toEqual({ key: keys.codeRecords(t, 7, 0), field: '41' });
+    expect(parseCodeRecord((await redis.client.hget(rec.key, rec.field)) ?? '')).toEqual({ count: 1, firstAt: reply.now, outcome: 'won', eventId: 'ev1', user: 'u_1', prize: { campaignId: 'cp', prizeId: 'g', amount: 0 } });
     // the campaign's day hash: wins of the prize with a dailyCap; the user's counters in the user's hash
     expect(await redis.client.hgetall(day)).toEqual({ 'w:g': '1' });
     const f = userCampaignFields;
@@ -93,6 +97,21 @@ describe('one call on a real Redis', () => {
     const wrote = (await redis.client.getbit(keys.seen(t, 9), serial)) === 1 || (await redis.client.xlen(keys.events(t))) !== before;
     return { outcome: reply.scans[0]?.[0], wrote };
   }
+
+  it('a repeat of a code consumed before the records were bucketed reads its own hash, and counts there', async () => {
+    const t = '{s0}';
+    await redis.client.hset(keys.batchStatus(t), '11', 'a');
+    await redis.client.setbit(keys.seen(t, 11), 5, 1);
+    await redis.client.hset(keys.legacyCode(t, 11, 5), 'u', 'old_user', 't', '1700000000000', 'e', 'ev-old', 'o', 'won', 'p', '{"id":"g"}', 'n', '3');
+    const call = new ScanCall(t, keys.events(t));
+    call.add({
+      batchId: 11, serial: 5, user: 'old_user', eventId: 'ev-new', head: '"id":"ev-new"', campaign: null, kind: 'item', shop: '', clerk: '',
+      lat: null, lng: null, region: null, box: '', boxKm: 0, ip: '::1', levelMap: '0000000000', clerkChoice: 0, pre: '', short: '', chosen: [],
+    });
+    const reply = readReply(await runScript(redis.client, loadScript('scanCodes-1.lua'), call.take(Date.now() + 60_000, Date.now())), 1);
+    expect(reply.scans[0]).toEqual(['repeat', '', '4', '1700000000000', '1', '', 'ev-old', 'won', '{"id":"g"}', '']);
+    expect(await redis.client.exists(codeRecordOf(11, 5).key)).toBe(0);
+  });
 
   it('a call whose sender believed another time (the clock moved) is stale, whole, and writes nothing', async () => {
     expect(await refusedCall(2, Date.now() + 60_000, Date.now() - 86_400_000)).toEqual({ outcome: 'stale', wrote: false });

@@ -2,7 +2,7 @@
 // for one shard; this module writes its arguments and reads its reply, nothing else. A test
 // (scan-script-call.test.ts) holds this mirror to the script's header.
 import { MsgpackWriter } from '../redis/msgpack-writer.js';
-import { ALL_SHARDS, campaignPrefix, scanKeyPrefixes, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, campaignPrefix, keys, scanKeyPrefixes, type ShardTag } from '../redis/keys.js';
 
 /** ARGV 10 items 8-14 of one campaign in one shard: the same for every call, packed once (15 follows per call) */
 export interface CampaignStatic {
@@ -111,7 +111,10 @@ export interface ScanArgs {
 export const OUTCOMES = ['won', 'lost', 'verified', 'repeat', 'blocked', 'stale', 'expired', 'short', 'error'] as const;
 export type ScriptOutcome = (typeof OUTCOMES)[number];
 
-/** outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome, originalPrizeJSON, clerk won ('1' | '') */
+/**
+ * outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
+ * original prize (campaignId|prizeId|amount or '', see code-record.ts; JSON from a legacy record), clerk won ('1' | '')
+ */
 export type ScanReply = readonly [ScriptOutcome, string, string, string, string, string, string, string, string, string];
 export const REPLY_FIELDS = 10;
 const SEPARATOR = '\x1f';
@@ -128,9 +131,11 @@ export class ScanCall {
   readonly #prefixes: readonly string[];
   readonly #shard: string;
   readonly #shards: string;
+  readonly #legacyCodes: string;
 
   constructor(readonly tag: ShardTag, readonly stream: string) {
     this.#prefixes = scanKeyPrefixes(tag);
+    this.#legacyCodes = keys.legacyCode(tag, 0, 0).slice(0, -3);
     this.#shard = String(ALL_SHARDS.indexOf(tag));
     this.#shards = String(ALL_SHARDS.length);
   }
@@ -204,7 +209,7 @@ export class ScanCall {
   take(deadline: number, believedNow: number): (string | Buffer)[] {
     this.#scans.setArrayLength(this.#scansHead, this.count);
     this.#campaigns.setArrayLength(this.#campaignsHead, this.#campaignIndex.size);
-    const args = [this.stream, String(deadline), String(believedNow), ...this.#prefixes, this.#campaigns.take(), this.#scans.take(), this.#shard, this.#shards];
+    const args = [this.stream, String(deadline), String(believedNow), ...this.#prefixes, this.#campaigns.take(), this.#scans.take(), this.#shard, this.#shards, this.#legacyCodes];
     this.#scansHead = this.#scans.reserveArray();
     this.#campaignsHead = this.#campaigns.reserveArray();
     this.#campaignIndex.clear();

@@ -22,6 +22,7 @@ import { IsoTime } from './iso-time.js';
 import type { RedisFaults } from './redis-faults.js';
 import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
 import { HomeLimits, type HeldLimits } from './home-limits.js';
+import { parsePrizeRef } from './code-record.js';
 import { placeLimit } from './limit-placement.js';
 import { releasedBy } from '../campaigns/pacing.js';
 import type { LimitsBatcher } from './limits-batcher.js';
@@ -77,6 +78,8 @@ const PACED_MARGIN_MS = 2_000;
 interface CampaignInShard {
   readonly static: CampaignStatic;
   readonly specOf: ReadonlyMap<string, number>;
+  /** the campaign id as JSON, for the answer */
+  readonly idJson: string;
 }
 
 export class ScanService {
@@ -214,8 +217,9 @@ export class ScanService {
       if (isBox && reply[2] === '1' && outcome !== 'blocked' && ALL_SHARDS.length > 1) await this.#shareBox(tag, batchId, serial, req, now);
       const body = scanAnswer(reply, {
         eventId, batchId, serial, codeTail: batchJson.codeTail,
-        campaignJson: campaign ? JSON.stringify(campaign.def.id) : 'null',
+        campaignJson: campaign && belief ? belief.inShard.idJson : 'null',
         at: this.#iso.text(now), iso: (ms) => this.#iso.text(ms), decidedAt: now,
+        originalPrizeJson: outcome === 'repeat' ? this.#originalPrizeJson(reply[8], reply[6]) : '',
       });
       return { body, outcome, reason: reply[1] };
     }
@@ -388,14 +392,32 @@ export class ScanService {
     return a === null ? null : typeof a === 'number' ? a : a.min === a.max ? a.min : randomInt(a.min, a.max + 1);
   }
 
-  /** A gift or coupon carries its voucher, derived from the win's event id (CONTRACT §4.6). */
   #chosen(c: CompiledCampaign, inShard: CampaignInShard, p: Prize, amount: number | null, eventId: string): ChosenPrize {
+    return { spec: inShard.specOf.get(p.id)!, json: this.#prizeJson(c, p, amount, eventId), amount: amount ?? 0 };
+  }
+
+  /** The prize's JSON in an answer. A gift or coupon carries its voucher, derived from the win's event id. */
+  #prizeJson(c: CompiledCampaign, p: Prize, amount: number | null, eventId: string): string {
     let json = c.prizeJsonHead.get(p.id)! + (amount === null ? 'null' : String(amount));
     if (p.kind === 'gift' || p.kind === 'coupon') {
       const v = this.vouchers.voucherOf(eventId);
       json += `,"voucher":{"code":"${v.code}","url":${JSON.stringify(v.url)}}`;
     }
-    return { spec: inShard.specOf.get(p.id)!, json: `${json}}`, amount: amount ?? 0 };
+    return `${json}}`;
+  }
+
+  /**
+   * The JSON the first scan answered for its prize, from the code record's reference to it (a legacy
+   * record holds the JSON itself). A campaign this engine has not loaded yet names the prize alone.
+   */
+  #originalPrizeJson(original: string, originalEventId: string): string {
+    if (original === '' || original.startsWith('{')) return original;
+    const ref = parsePrizeRef(original);
+    if (ref === null) return '';
+    const c = this.campaigns.get(ref.campaignId);
+    const p = c?.def.prizes.find((x) => x.id === ref.prizeId);
+    if (c === undefined || p === undefined) return `{"id":${JSON.stringify(ref.prizeId)},"amount":${ref.amount}}`;
+    return this.#prizeJson(c, p, p.amount === null ? null : ref.amount, originalEventId);
   }
 
   #inShardOf(c: CompiledCampaign, tag: ShardTag): CampaignInShard {
@@ -422,6 +444,7 @@ export class ScanService {
       s = {
         static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes),
         specOf: new Map(d.prizes.map((p, i) => [p.id, i + 1])),
+        idJson: JSON.stringify(d.id),
       };
       byTag.set(tag, s);
     }

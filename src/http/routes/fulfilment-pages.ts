@@ -4,6 +4,7 @@ import type { CampaignStore } from '../../campaigns/campaign-store.js';
 import type { VoucherCodec } from '../../fulfilment/voucher-codec.js';
 import type { Wins } from '../../fulfilment/wins.js';
 import { isExpired, voucherNotFoundPage, voucherPage, voucherQrSvg } from '../../fulfilment/pages/voucher-page.js';
+import { winsFor, type MeViewer } from '../../fulfilment/me-viewer.js';
 import { mePage, meJson } from '../../fulfilment/pages/me-page.js';
 import { HTML_HEADERS, HTML_TYPE, htmlHeadersFor } from '../../fulfilment/pages/html.js';
 import { pageLanguage, type Lang } from '../../fulfilment/pages/page-language.js';
@@ -22,8 +23,8 @@ export interface FulfilmentPageDeps {
   publicBaseUrl: string;
 }
 
-/** `userOf`: the user of a request's Cookie header: the landing page's signed session (src/identity/session-cookie.ts) */
-export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (cookieHeader: string) => string | null, d: FulfilmentPageDeps): Route[] {
+/** `viewerOf`: who a request's Cookie header names: the landing page's signed session (src/identity/session-cookie.ts) */
+export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, viewerOf: (cookieHeader: string) => MeViewer | null, d: FulfilmentPageDeps): Route[] {
   const notFound = (lang: Lang): Reply => ({ status: '404 Not Found', body: voucherNotFoundPage(lang), type: HTML_TYPE, headers: HTML_HEADERS });
   const viewOf = (campaignId: string | null, lang: Lang): PageView => pageViewOf(campaignId === null ? null : (d.campaigns.get(campaignId)?.def ?? null), lang);
   return [
@@ -60,8 +61,9 @@ export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, userOf: (coo
       language: true,
       async handle(call) {
         const lang = pageLanguage(call.acceptLanguage);
-        const user = userOf(call.cookie);
-        const list = user === null ? [] : await wins.ofUser(user, ME_LIMIT);
+        const viewer = viewerOf(call.cookie);
+        const user = viewer?.user ?? null;
+        const list = viewer === null ? [] : winsFor(viewer, await wins.ofUser(viewer.user, ME_LIMIT));
         const points = user === null ? null : await d.pointsOf(user);
         if (call.queryParam('format') === 'json') {
           return { status: '200 OK', body: meJson(user, list, points), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };

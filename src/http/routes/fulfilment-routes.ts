@@ -1,13 +1,14 @@
 // Redemptions, their report, payouts and points (CONTRACT §4.6).
-import { badRequest } from '../../errors.js';
-import type { Redemptions } from '../../fulfilment/redemptions.js';
+import { ApiError, badRequest, forbidden } from '../../errors.js';
+import type { RedemptionGuard } from '../../limits/redemption-guard.js';
+import type { RedeemTarget, Redemptions } from '../../fulfilment/redemptions.js';
 import type { Payouts } from '../../fulfilment/payouts.js';
 import type { Points } from '../../fulfilment/points.js';
-import { redemptionCsv, redemptionReport } from '../../fulfilment/redemption-report.js';
+import { redemptionCsv, redemptionReport, shopReport, withoutUser } from '../../fulfilment/redemption-report.js';
 import { redemptionShop, reportShop } from '../../fulfilment/shop-scope.js';
 import { VOUCHER_LENGTH } from '../../fulfilment/voucher-codec.js';
 import type { RedisClient } from '../../redis/scripts.js';
-import { ID_RE, ID_WHAT, optString, parseJsonObject, reqInt, reqString } from '../../validation/json-fields.js';
+import { ID_RE, ID_WHAT, optString, parseJsonObject, reqInt, reqString, type JsonObject } from '../../validation/json-fields.js';
 import { json, type HttpCall } from '../http-call.js';
 import type { Route } from '../router.js';
 import { EVENT_ID_RE } from '../../scan/event-ids.js';
@@ -42,23 +43,45 @@ function limitParam(call: HttpCall): number {
 /** the shop of the caller's `shop` key; null for operator and admin credentials */
 const shopOfKey = (call: HttpCall): string | null => (call.credential?.role === 'shop' ? call.credential.shop : null);
 
-export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, payouts: Payouts, points: Points): Route[] {
+/**
+ * what a failed redemption is: a voucher or event that is nobody's win (what guessing produces). Not
+ * counted: 409 (the voucher was real, and a till retrying a redemption it made must not lock the shop
+ * out) and 400 (input that is no voucher at all costs the engine nothing and finds nothing).
+ */
+const countsAsFailure = (err: unknown): boolean => err instanceof ApiError && err.code === 'not_found';
+
+/** the win a redemption names: its voucher, or (operators and admins only) its event id */
+function redeemTarget(o: JsonObject, keyShop: string | null): RedeemTarget {
+  const voucher = optString(o, 'voucher', VOUCHER_RE, `${VOUCHER_LENGTH} characters of a voucher`);
+  if (voucher !== null) return { voucher };
+  if (o.eventId === undefined) throw badRequest('voucher', 'or eventId is required');
+  // an event id names a win without proving the winner showed up with it: never from a shop
+  if (keyShop !== null) throw forbidden('eventId: a shop key redeems by voucher only');
+  return { eventId: reqString(o, 'eventId', EVENT_ID_RE, 'an event id') };
+}
+
+export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, payouts: Payouts, points: Points, guard: RedemptionGuard, now: () => number): Route[] {
   return [
     {
       method: 'post',
       pattern: '/v1/redemptions',
-      // a shop key redeems for its own shop (no `shop` field needed)
+      // a shop key redeems for its own shop (no `shop` field needed), by voucher only, and is never told
+      // the winner's user id; failures are limited per credential (guessing costs the guesser)
       roles: ['operator', 'shop'],
       body: true,
       async handle(call, body) {
-        const o = parseJsonObject(body as Buffer);
-        const keyShop = shopOfKey(call);
-        const shop = redemptionShop(o, keyShop);
-        const voucher = optString(o, 'voucher', VOUCHER_RE, `${VOUCHER_LENGTH} characters of a voucher`);
-        if (voucher !== null) return json('201 Created', JSON.stringify(await redemptions.redeem({ voucher }, shop)));
-        if (o.eventId === undefined) throw badRequest('voucher', 'or eventId is required');
-        const eventId = reqString(o, 'eventId', EVENT_ID_RE, 'an event id');
-        return json('201 Created', JSON.stringify(await redemptions.redeem({ eventId }, shop)));
+        const who = call.credential?.id ?? '';
+        guard.before(who, now());
+        try {
+          const o = parseJsonObject(body as Buffer);
+          const keyShop = shopOfKey(call);
+          const shop = redemptionShop(o, keyShop);
+          const record = await redemptions.redeem(redeemTarget(o, keyShop), shop);
+          return json('201 Created', JSON.stringify(keyShop !== null ? withoutUser(record) : record));
+        } catch (err) {
+          if (countsAsFailure(err)) guard.failed(who, now());
+          throw err;
+        }
       },
     },
     {
@@ -76,8 +99,10 @@ export function fulfilmentRoutes(redis: RedisClient, redemptions: Redemptions, p
         const toMs = instant(call, 'to', 8.64e15);
         if (toMs <= fromMs) throw badRequest('to', 'must be after from');
         const report = await redemptionReport(redis, { shop, fromMs, toMs });
-        if (format === 'csv') return { status: '200 OK', body: redemptionCsv(report), type: 'text/csv; charset=utf-8' };
-        return json('200 OK', JSON.stringify(report));
+        // a shop's report never names the winners
+        const forShop = shopOfKey(call) !== null;
+        if (format === 'csv') return { status: '200 OK', body: redemptionCsv(report, !forShop), type: 'text/csv; charset=utf-8' };
+        return json('200 OK', JSON.stringify(forShop ? shopReport(report) : report));
       },
     },
     {

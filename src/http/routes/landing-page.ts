@@ -3,8 +3,11 @@
 // whose script (a served file: the CSP allows no inline script) runs the scan through POST /v1/scans,
 // so link previews and crawlers that only fetch the page never consume a code.
 // The visitor (CONTRACT §4.4) is kept in a signed session cookie: in `verified` mode the user of a
-// consumer token given once as ?t= (then the page redirects to itself without it), else an anonymous
-// id the engine makes up; in `open` mode ?user= is taken as sent.
+// consumer token given once as ?t= (fresh and used once: src/identity/link-tokens.ts; then the page
+// redirects to itself without it), else an anonymous id the engine makes up; a ?t= for another user
+// than the browser's verified session keeps that session (a link must not move a visitor's wins to the
+// link maker's account). In `open` mode ?user= is taken as sent (but never an `anon_` id: those are the
+// engine's to make) and the session remembers it as merely claimed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../errors.js';
@@ -12,10 +15,10 @@ import type { BatchStore } from '../../batches/batch-store.js';
 import type { Batch } from '../../batches/batch.js';
 import type { CodeCodec } from '../../codes/code-codec.js';
 import { canonicalCode } from '../../codes/code-codec.js';
-import type { ConsumerTokens } from '../../identity/consumer-tokens.js';
+import type { LinkTokens } from '../../identity/link-tokens.js';
 import type { IdentityMode } from '../../identity/scan-identity.js';
 import type { SessionCookies } from '../../identity/session-cookie.js';
-import { newAnonymousId } from '../../identity/anonymous.js';
+import { ANON_PREFIX, newAnonymousId } from '../../identity/anonymous.js';
 import type { ScanGuard } from '../../limits/scan-guard.js';
 import type { CampaignStore } from '../../campaigns/campaign-store.js';
 import type { SkuPages } from '../../campaigns/sku-pages.js';
@@ -31,7 +34,7 @@ export interface LandingDeps {
   codec: CodeCodec;
   batches: BatchStore;
   mode: IdentityMode;
-  tokens: ConsumerTokens | null;
+  links: LinkTokens | null;
   sessions: SessionCookies;
   guard: ScanGuard;
   trustProxy: number;
@@ -59,8 +62,8 @@ const SECURITY_HEADERS: readonly (readonly [string, string])[] = [['content-secu
 const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const T = {
-  zh: { title: '正品验证', checking: '正在验证…', code: '防伪码', hotline: '品牌热线', mine: '我的奖品', invalidTitle: '无效的码', invalid: '未查到此码，产品可能不是正品', invalidNext: '请勿购买或使用，并向购买渠道或品牌方核实。', busyTitle: '请稍后再试', busy: '暂时无法验证，请稍后再试', tooMany: '请求过多，请一分钟后再试', signIn: '无法确认您的身份，请重新扫码' },
-  en: { title: 'Product check', checking: 'Checking…', code: 'Code', hotline: 'Brand hotline', mine: 'My prizes', invalidTitle: 'Invalid code', invalid: 'This code is unknown: the product may not be genuine', invalidNext: 'Do not use it; check with the seller or the brand.', busyTitle: 'Try again', busy: 'The check is unavailable for a moment: please try again', tooMany: 'Too many invalid codes from this address: retry in a minute', signIn: 'We could not confirm who you are: scan the code again' },
+  zh: { title: '正品验证', checking: '正在验证…', code: '防伪码', hotline: '品牌热线', mine: '我的奖品', invalidTitle: '无效的码', invalid: '未查到此码，产品可能不是正品', invalidNext: '请勿购买或使用，并向购买渠道或品牌方核实。', busyTitle: '请稍后再试', busy: '暂时无法验证，请稍后再试', tooMany: '请求过多，请一分钟后再试', signIn: '无法确认您的身份，请重新扫码', signInBusy: '暂时无法登录，请稍后再试', invalidLinkTitle: '链接无效', invalidLink: '此链接无效，请直接扫描产品上的二维码' },
+  en: { title: 'Product check', checking: 'Checking…', code: 'Code', hotline: 'Brand hotline', mine: 'My prizes', invalidTitle: 'Invalid code', invalid: 'This code is unknown: the product may not be genuine', invalidNext: 'Do not use it; check with the seller or the brand.', busyTitle: 'Try again', busy: 'The check is unavailable for a moment: please try again', tooMany: 'Too many invalid codes from this address: retry in a minute', signIn: 'We could not confirm who you are: scan the code again', signInBusy: 'Sign-in is unavailable for a moment: please try again', invalidLinkTitle: 'Invalid link', invalidLink: 'This link is not valid: scan the QR code on the product' },
 } as const;
 
 /** the brand's header, its call to action and hotline: rendered on the server, every string as text */
@@ -138,28 +141,35 @@ export function landingRoutes(d: LandingDeps): Route[] {
     if (d.mode === 'verified') {
       const token = call.queryParam('t');
       if (token !== null) {
-        if (d.tokens === null) return reply('401 Unauthorized', messagePage(lang, t.title, t.signIn, 'Sign-in is not configured on this engine.'));
+        if (d.links === null) return reply('401 Unauthorized', messagePage(lang, t.title, t.signIn, 'Sign-in is not configured on this engine.'));
         let user: string;
         try {
-          user = await d.tokens.verify(token);
+          user = await d.links.accept(token);
         } catch (err) {
+          if (err instanceof ApiError && err.code === 'unavailable') return reply('503 Service Unavailable', messagePage(lang, t.busyTitle, t.signInBusy, ''));
           const why = err instanceof ApiError ? err.message : 'consumer token: invalid';
           return reply('401 Unauthorized', messagePage(lang, t.title, t.signIn, why.replace(/[<>&"]/g, '')));
         }
-        // the token leaves the address bar (and history, and Referer) at once
-        return { status: '302 Found', body: '', headers: [...SECURITY_HEADERS, ['location', call.url], ['set-cookie', d.sessions.issue(user)]] };
+        // the token leaves the address bar (and history, and Referer) at once; a browser signed in as
+        // someone else stays so (the link is spent either way)
+        const held = d.sessions.read(call.cookie);
+        const keep = held !== null && held.kind === 'verified' && held.user !== user;
+        return { status: '302 Found', body: '', headers: [...SECURITY_HEADERS, ['location', call.url], ...(keep ? [] : [['set-cookie', d.sessions.issue(user, 'verified')] as const])] };
       }
       const session = d.sessions.read(call.cookie);
-      if (session !== null) return branded('200 OK', page(code, null, view));
-      return branded('200 OK', page(code, null, view), [['set-cookie', d.sessions.issue(newAnonymousId())]]);
+      if (session !== null && session.kind !== 'claimed') return branded('200 OK', page(code, null, view));
+      return branded('200 OK', page(code, null, view), [['set-cookie', d.sessions.issue(newAnonymousId(), 'anonymous')]]);
     }
     // open mode takes an upstream id as sent; the session remembers it for GET /me
     const upstream = call.queryParam('user');
-    if (upstream !== null && ID_RE.test(upstream)) return branded('200 OK', page(code, upstream, view), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream)]]);
+    if (upstream !== null && upstream.startsWith(ANON_PREFIX)) {
+      return reply('400 Bad Request', messagePage(lang, t.invalidLinkTitle, t.invalidLink, `user: ids starting with ${ANON_PREFIX} are reserved for anonymous visitors the engine names.`));
+    }
+    if (upstream !== null && ID_RE.test(upstream)) return branded('200 OK', page(code, upstream, view), d.sessions.read(call.cookie)?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream, 'claimed')]]);
     const session = d.sessions.read(call.cookie);
     if (session !== null) return branded('200 OK', page(code, session.user, view));
     const anon = newAnonymousId();
-    return branded('200 OK', page(code, anon, view), [['set-cookie', d.sessions.issue(anon)]]);
+    return branded('200 OK', page(code, anon, view), [['set-cookie', d.sessions.issue(anon, 'anonymous')]]);
   };
   return [
     { method: 'get', pattern: '/c/:code', ip: true, language: true, handle: (call) => handle(call, call.params[0] ?? '', null) },

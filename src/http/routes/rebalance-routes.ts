@@ -1,5 +1,5 @@
 // Operators' actions on the per-shard buckets (src/buckets): return units stranded by a crash during a
-// transfer between shards, and even out one campaign's stock and budget buckets.
+// transfer between shards, and even out one campaign's stock and budget buckets. Admin only.
 import { notFound } from '../../errors.js';
 import type { BucketMover } from '../../buckets/bucket-mover.js';
 import type { CampaignStore } from '../../campaigns/campaign-store.js';
@@ -12,7 +12,7 @@ export function rebalanceRoutes(mover: BucketMover, campaigns: CampaignStore): R
     {
       method: 'post',
       pattern: '/v1/rebalance/repair',
-      roles: ['operator'],
+      roles: [], // admin only: moving units between shards is not an operator's routine
       async handle() {
         return json('200 OK', JSON.stringify(await mover.repair()));
       },
@@ -20,7 +20,7 @@ export function rebalanceRoutes(mover: BucketMover, campaigns: CampaignStore): R
     {
       method: 'post',
       pattern: '/v1/campaigns/:id/rebalance',
-      roles: ['operator'],
+      roles: [], // admin only: moving units between shards is not an operator's routine
       async handle(call) {
         const id = decodeURIComponent(call.params[0] ?? '');
         if (!CAMPAIGN_ID_RE.test(id)) throw notFound(`campaign ${id}`);
