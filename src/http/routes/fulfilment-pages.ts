@@ -51,7 +51,8 @@ export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, viewerOf: (c
       pattern: '/v/:voucher/qr.svg',
       async handle(call) {
         const voucher = vouchers.parse(call.params[0] ?? '');
-        if (voucher === null) return { status: '404 Not Found', body: '', headers: [['cache-control', 'no-store']] };
+        // only the code of a voucher that was won: a made-up one (even with a valid check) is 404
+        if (voucher === null || (await wins.byVoucher(voucher)) === null) return { status: '404 Not Found', body: '', headers: [['cache-control', 'no-store']] };
         return { status: '200 OK', body: await voucherQrSvg(`${d.publicBaseUrl.replace(/\/+$/, '')}/v/${voucher}`), type: 'image/svg+xml', headers: [['cache-control', 'private, max-age=3600'], ['x-content-type-options', 'nosniff']] };
       },
     },
