@@ -1,5 +1,6 @@
-// Reports read from this engine's event store (SQLite): scans by hour of the campaign's time zone. A
-// deployment of several engines with their own stores sees each store's share here (the answer says so).
+// Reports read from this engine's event store (SQLite): scans by hour of the campaign's time zone, and
+// by province and city of their position. A deployment of several engines with their own stores sees
+// each store's share here (the answer says so): no aggregate in Redis keeps hours or positions.
 import type { Db } from '../events/event-schema.js';
 
 export interface HourRow {
