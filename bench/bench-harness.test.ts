@@ -26,7 +26,7 @@ const CONTRACT_NUMBERS = [
   'export.rssGrowthMb',
   'redisBytesPerCodeAfterTouch',
   'forgedCheck.scriptCalls',
-  // issue 12 (CONTRACT §7)
+  // the performance targets (bench/README.md)
   'baselines.floor.rps',
   'baselines.floor.cpuUsPerRequest',
   'ratios.cpuScanVsUwsHello',

@@ -19,6 +19,8 @@ export interface PacedOptions {
   warmup?: number;
   /** called with each answer: ms after the start its request was due, and its latency in ms */
   onAnswer?: (dueMs: number, latencyMs: number, status: string) => void;
+  /** called with each answer's request index (into `bodies`, modulo its length), status and body (the soak checks what was answered) */
+  onReply?: (request: number, status: string, body: Buffer, latencyMs: number) => void;
 }
 
 export interface PacedResult {
@@ -93,11 +95,12 @@ export async function runPaced(baseUrl: string, path: string, bodies: readonly B
     }
   };
 
-  const complete = (c: Conn, code: string): void => {
+  const complete = (c: Conn, code: string, body: Buffer): void => {
     const i = c.inFlight;
     c.inFlight = -1;
     const latency = performance.now() - dueAt(i);
     answered++;
+    opts.onReply?.(i, code, body, latency);
     if (i >= skip) {
       latencies[recorded++] = latency;
       opts.onAnswer?.((i - skip) * interval, latency, code);
@@ -118,8 +121,9 @@ export async function runPaced(baseUrl: string, path: string, bodies: readonly B
       const size = end + 4 + length;
       if (c.pending.length < size) return;
       const code = head.slice(9, 12);
+      const body = c.pending.subarray(end + 4, size);
       c.pending = c.pending.subarray(size);
-      if (c.inFlight >= 0) complete(c, code);
+      if (c.inFlight >= 0) complete(c, code, body);
     }
   };
 

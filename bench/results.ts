@@ -1,4 +1,4 @@
-// The shape of bench/results/latest.json (CONTRACT §7 plus the figures of issues 5 and 12) and the
+// The shape of bench/results/latest.json (what the benchmark measures) and the
 // targets of the cost-per-scan work evaluated against it.
 import type { BenchOptions } from './options.js';
 import type { CommandUse } from './redis-probe.js';

@@ -1,4 +1,4 @@
-// `npm run bench` (CONTRACT §7, issues 5 and 12): the engine on an embedded Redis (or REDIS_URL) against
+// `npm run bench`: the engine on an embedded Redis (or REDIS_URL) against
 // two hello-world baselines and the floor of this stack (bench/floor-server.ts: one shared Lua call per
 // turn that consumes a code and appends its event, and a worker moving each event into SQLite), all with
 // the same autocannon settings and the same prepared request bodies; CPU per request from /proc; Redis
@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SCAN_PATH = '/v1/scans';
-/** the common rate, unless --rate says: half of the scan's maximum (CONTRACT §7) */
+/** the common rate, unless --rate says: half of the scan's maximum */
 const COMMON_RATE_SHARE = 0.5;
 /** scans of the one-at-a-time run */
 const SERIAL_SCANS = 300;

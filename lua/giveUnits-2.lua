@@ -6,8 +6,9 @@
   KEYS
     1 bucket   hash: the campaign's state hash (s:<prize>, b:<prize>) or its day hash of the transfer's
                day (c:<prize>) on this shard
-    2 given    hash transferId -> units given (campaignGiven of this shard); never pruned, since a
-               repair reading an open transfer may give it after the mover closed it
+    2 given    hash transferId -> units given (campaignGiven of this shard); an id is kept for a while
+               after its transfer closed, since a repair reading an open transfer may give it after the
+               mover closed it (src/buckets/given-transfers.ts prunes it later)
 
   ARGV
     1 field: s:<prize> | b:<prize> | c:<prize>

@@ -1,5 +1,5 @@
 --[[
-  patchCampaign: one operator change of a campaign's live state (CONTRACT §4.5), applied to one shard
+  patchCampaign: one operator change of a campaign's live state, applied to one shard
   together with its event, so that no change exists without its event and no event without its change.
 
   KEYS

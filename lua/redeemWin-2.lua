@@ -1,5 +1,5 @@
 --[[
-  redeemWin: a won gift or coupon handed over at a shop, at most once (CONTRACT §4.6, guarantee 6), and
+  redeemWin: a won gift or coupon handed over at a shop, at most once, and
   its event, in one atomic step: no redemption without its event, no event without its redemption.
 
   KEYS

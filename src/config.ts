@@ -2,7 +2,10 @@
 // touches process.env, so a malformed value stops start-up here, with one line naming the variable.
 import { readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { publicTokenKeys, secretTokenKey, type TokenKey } from './identity/token-keys.js';
+import { ConfigError } from './config/config-error.js';
+import { publicTokenKeys, secretTokenKey, type TokenKey } from './config/token-keys.js';
+
+export { ConfigError };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -19,7 +22,7 @@ export interface Config {
   readonly publicBaseUrl: string;
   readonly dcrmUrl: string | null;
   readonly dcrmSecret: string | null;
-  /** events per DCRM request, at most 500 (CONTRACT §5) */
+  /** events per DCRM request, at most 500 */
   readonly dcrmBatchSize: number;
   /** how long a partial batch waits for more events before it is sent */
   readonly dcrmLingerMs: number;
@@ -33,7 +36,7 @@ export interface Config {
   readonly dcrmPoisonAttempts: number;
   /** proxies in front of the engine whose X-Forwarded-For entries are trusted (0: the TCP peer is the client) */
   readonly trustProxy: number;
-  /** CONTRACT §4.4: `open` takes a scan's user as sent; `verified` requires a token, gateway key or session */
+  /** `open` takes a scan's user as sent; `verified` requires a token, gateway key or session */
   readonly identity: 'open' | 'verified';
   /** keys of consumer JWTs (empty when none is configured) */
   readonly userTokenKeys: readonly TokenKey[];
@@ -54,27 +57,17 @@ export interface Config {
   readonly persistLingerMs: number;
   /** whether the first start on an empty DATA_DIR creates the demo batch and campaign */
   readonly demo: boolean;
-  /** added to the wall clock: lets tests move the engine to another day (0 in production) */
-  readonly clockOffsetMs: number;
   /** SCANLOT_SHARDS: null = what the deployment recorded, or one per primary on its first start */
   readonly shards: number | null;
   /** scans being answered at once, beyond which a scan is refused with 503 at once (bounded memory under overload) */
   readonly maxInflightScans: number;
-  /** test hook SCANLOT_TEST_MOVE_PAUSE_MS: the bucket mover sleeps this long between take and give (0 in production) */
-  readonly movePauseMs: number;
   /** events waiting in Redis for SQLite beyond which /healthz answers 503 (persistence cannot keep up or is stalled) */
   readonly backlogLimit: number;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
-    super(`${variable}: ${detail}`);
-  }
-}
+export type Env = Readonly<Record<string, string | undefined>>;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function intVar(env: Env, name: string, def: number, min: number, max: number): number {
+export function intVar(env: Env, name: string, def: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
@@ -83,7 +76,7 @@ function intVar(env: Env, name: string, def: number, min: number, max: number): 
   return n;
 }
 
-function signedIntVar(env: Env, name: string): number {
+export function signedIntVar(env: Env, name: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return 0;
   if (!/^-?\d{1,15}$/.test(raw)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
@@ -211,10 +204,8 @@ export function readConfig(env: Env = process.env): Config {
     reclaimIdleMs: intVar(env, 'SCANLOT_RECLAIM_IDLE_MS', 30_000, 100, 3_600_000),
     persistLingerMs: intVar(env, 'SCANLOT_PERSIST_LINGER_MS', 50, 0, 1_000),
     demo: boolVar(env, 'SCANLOT_DEMO', true),
-    clockOffsetMs: signedIntVar(env, 'SCANLOT_CLOCK_OFFSET_MS'),
     shards: env.SCANLOT_SHARDS === undefined || env.SCANLOT_SHARDS === '' ? null : intVar(env, 'SCANLOT_SHARDS', 1, 1, 64),
     maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),
     backlogLimit: intVar(env, 'SCANLOT_BACKLOG_LIMIT', 100_000, 1, 1_000_000_000),
-    movePauseMs: intVar(env, 'SCANLOT_TEST_MOVE_PAUSE_MS', 0, 0, 600_000),
   });
 }

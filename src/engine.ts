@@ -25,8 +25,8 @@ import { Overview } from './reports/overview.js';
 import { openEventDb } from './events/event-schema.js';
 import { EventQuery } from './events/event-query.js';
 import { StreamConsumer } from './events/stream-consumer.js';
-import { DcrmOutbox } from './events/dcrm-outbox.js';
-import { registerDcrmMetrics } from './events/dcrm-metrics.js';
+import { DcrmOutbox } from './dcrm/dcrm-outbox.js';
+import { registerDcrmMetrics } from './dcrm/dcrm-metrics.js';
 import { listen } from './http/server.js';
 import { inFlight } from './http/router.js';
 import { scanRoutes } from './http/routes/scan-routes.js';
@@ -68,8 +68,10 @@ import { LinkTokens } from './identity/link-tokens.js';
 import { sessionKey } from './identity/session-key.js';
 import { ScanGuard } from './limits/scan-guard.js';
 import { keyRoutes } from './http/routes/key-routes.js';
+import { openApiRoutes } from './http/routes/openapi-route.js';
 import { lockDataDir } from './startup/data-dir-lock.js';
 import { StartedParts } from './startup/started-parts.js';
+import { NO_TEST_HOOKS, type TestHooks } from './config/test-hooks.js';
 import { checkCodeSecretFingerprint } from './startup/code-secret-fingerprint.js';
 import { demoRefusal } from './startup/demo-guard.js';
 import { eventStoreId } from './event-stores/store-identity.js';
@@ -80,10 +82,11 @@ async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   while (!cond() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
-export async function serve(config: Config, log: Logger): Promise<() => Promise<void>> {
+/** `hooks`: faults and pauses only tests set (none by default) */
+export async function serve(config: Config, log: Logger, hooks: TestHooks = NO_TEST_HOOKS): Promise<() => Promise<void>> {
   const started = new StartedParts(log);
   try {
-    return await compose(config, log, started);
+    return await compose(config, log, hooks, started);
   } catch (err) {
     await started.stopAll();
     throw err;
@@ -93,7 +96,7 @@ export async function serve(config: Config, log: Logger): Promise<() => Promise<
 /** an open transfer between shards this old was cut (crash, primary down): the engines return its units */
 const STRANDED_AFTER_MS = 60_000;
 
-async function compose(config: Config, log: Logger, started: StartedParts): Promise<() => Promise<void>> {
+async function compose(config: Config, log: Logger, hooks: TestHooks, started: StartedParts): Promise<() => Promise<void>> {
   // first, before anything in DATA_DIR is touched (the embedded redis-server's left-over cleanup included)
   const lock = lockDataDir(config.dataDir);
   started.add('DATA_DIR lock', () => lock.release());
@@ -103,15 +106,15 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   const redisUrl = embedded ? await embedded.start() : config.redisUrl;
   const target = { url: redisUrl, cluster: config.redisCluster, password: embedded ? secrets.redisPassword : null };
   const redis = await connectRedis(target, { name: 'scanlot' });
-  started.add('Redis connection', () => redis.quit());
+  started.add('Redis connection', () => redis.quit().catch(() => undefined));
   await checkCodeSecretFingerprint(redis, secrets.codeSecret, secrets.generatedCodeSecretFile);
   useShards(await placeShards(redis, config.shards));
   const subscriber = await connectRedis(target, { blocking: true, name: 'scanlot-sub' });
-  started.add('Redis subscriber', () => subscriber.quit());
+  started.add('Redis subscriber', () => subscriber.quit().catch(() => undefined));
 
   // every decision and record time follows the shared clock (Redis' TIME); the engine's own clock, skewed
   // by SCANLOT_CLOCK_OFFSET_MS in tests, only measures the time between two readings of it
-  const clock = new SharedClock(redis, config.clockOffsetMs === 0 ? Date.now : () => Date.now() + config.clockOffsetMs);
+  const clock = new SharedClock(redis, hooks.clockOffsetMs === 0 ? Date.now : () => Date.now() + hooks.clockOffsetMs);
   await clock.start(1000, (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reading the shared clock failed'));
   started.add('shared clock', () => clock.stop());
   const now = clock.now;
@@ -154,8 +157,6 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   started.add('event store registration', () => registration.stop());
   const events = new EventQuery(db);
   const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs }, log);
-  started.add('stream consumer', () => consumer.stop(0));
-  await consumer.start();
 
   const metrics = new ScanMetrics();
   const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);
@@ -182,8 +183,13 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
     log.child({ component: 'dcrm' }),
   );
   outbox.observe(registerDcrmMetrics(metrics.registry, outbox));
-  started.add('DCRM delivery', () => outbox.stop(1_000));
+  // at shutdown, after persistence drained (it starts after delivery, so it stops before it): what was
+  // just persisted can still go out if the DCRM accepts it
+  started.add('DCRM delivery', (graceful) => outbox.stop(graceful ? 5_000 : 1_000));
   outbox.start();
+  // at shutdown, the events still in Redis go to SQLite first (bounded)
+  started.add('stream consumer', (graceful) => consumer.stop(graceful ? 10_000 : 0));
+  await consumer.start();
   // fulfilment writes events of its own (redemption, payout, points) into the same streams
   const vouchers = new VoucherCodec(secrets.codeSecret, config.publicBaseUrl);
   const fulfilmentIds = new EventIds();
@@ -192,7 +198,7 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
   // after it with a second to spare for the reply's way back
   const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'), () => clock.realNow() + COMMAND_TIMEOUT_MS - 1000);
   // a shard whose bucket ran dry pulls units from the others (src/buckets)
-  const mover = new BucketMover(redis, now, { pauseBetweenTakeAndGiveMs: config.movePauseMs });
+  const mover = new BucketMover(redis, now, { pauseBetweenTakeAndGiveMs: hooks.movePauseMs });
   if (config.shards !== 1) {
     const repairTimer = setInterval(() => {
       if (ALL_SHARDS.length === 1) return;
@@ -233,9 +239,10 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
       // GET /me: the user of the signed session cookie (a tampered one is nobody); voucher codes only for
       // a user the session knows (verified, or the engine's anonymous id), never for a merely claimed id
       ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie)), { campaigns, pointsOf: async (user) => (await members.get(user)).points, now, publicBaseUrl: config.publicBaseUrl }),
-      ...auditRoutes(new Auditor(redis, db, campaigns, consumer, registration.storeId, now)),
+      ...auditRoutes(new Auditor(redis, campaigns, consumer, { storeId: registration.storeId, path: config.sqlitePath }, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
+      ...openApiRoutes(),
       ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now, { wins, events: new EventReports(db), places: new ChinaPlaces() }),
     ],
     operators,
@@ -243,7 +250,12 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
     config.port,
     log,
   );
-  started.add('HTTP server', () => server.close());
+  // at shutdown: stop accepting, refuse on kept-alive connections, answer what is in flight (bounded)
+  started.add('HTTP server', async (graceful) => {
+    server.close();
+    inFlight.draining = true;
+    if (graceful) await waitUntil(() => inFlight.count === 0, 10_000);
+  });
   log.info({ port: server.port, redis: embedded ? 'embedded' : 'external', identity: config.identity }, 'scanlot listening');
 
   const demoWanted = secrets.firstStart && config.demo;
@@ -266,25 +278,12 @@ async function compose(config: Config, log: Logger, started: StartedParts): Prom
     );
   }
 
+  // shutdown is the start-up in reverse: every part started above, last first
   let stopping: Promise<void> | null = null;
   return () =>
     (stopping ??= (async () => {
-      log.info('shutting down');
-      server.close();
-      inFlight.draining = true;
-      await waitUntil(() => inFlight.count === 0, 10_000);
-      await consumer.stop(10_000);
-      // after the drain, so what was just persisted can still go out if the DCRM accepts it
-      await outbox.stop(5_000);
-      await registration.stop();
-      clearInterval(reloadTimer);
-      await apiKeys.stop();
-      clock.stop();
-      await subscriber.quit().catch(() => undefined);
-      await redis.quit().catch(() => undefined);
-      db.close();
-      if (embedded) await embedded.stop();
-      lock.release();
+      log.info({ order: started.names }, 'shutting down');
+      await started.stopAll(true);
       log.info('stopped');
     })());
 }

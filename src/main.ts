@@ -2,15 +2,18 @@
 // SIGTERM/SIGINT. A malformed variable, a missing prerequisite or an operator mistake found at start-up
 // (StartupRefused) ends it with one line, status 1.
 import { readConfig, ConfigError, type Config } from './config.js';
+import { readTestHooks, type TestHooks } from './config/test-hooks.js';
 import { createLogger } from './log.js';
 import { MissingPrerequisite } from './redis/embedded-redis.js';
 import { serve } from './engine.js';
-import { StartupRefused } from './startup/startup-refused.js';
+import { StartupRefused } from './startup-refused.js';
 
 async function main(): Promise<void> {
   let config: Config;
+  let hooks: TestHooks;
   try {
     config = readConfig();
+    hooks = readTestHooks();
   } catch (err) {
     process.stderr.write(`scanlot: ${err instanceof ConfigError ? err.message : String(err)}\n`);
     process.exit(1);
@@ -19,7 +22,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   let stop: () => Promise<void>;
   try {
-    stop = await serve(config, log);
+    stop = await serve(config, log, hooks);
   } catch (err) {
     if (err instanceof MissingPrerequisite || err instanceof StartupRefused) {
       process.stderr.write(`scanlot: ${err.message}\n`);

@@ -23,8 +23,13 @@ export type AggregateOp =
   /** EXPIRE key seconds (figures kept for a while only, e.g. per minute); one per key and batch is applied */
   | { readonly kind: 'expire'; readonly key: string; readonly seconds: number };
 
-/** The parsed event JSON (CONTRACT §5): `id`, `type`, `at` always; the rest per type. */
+/** The parsed event JSON (docs/dcrm.md, "The events"): `id`, `type`, `at` always; the rest per type. */
 export type StoredEvent = { readonly id: string; readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;
+
+/** The time of an event in ms: read once where its stream entry was read (scan events: `atMs`), else parsed from `at`. */
+export function eventTime(e: StoredEvent): number {
+  return typeof e.atMs === 'number' ? e.atMs : Date.parse(e.at);
+}
 
 /** What a source may ask of the persist step besides the event itself. */
 export interface AggregateContext {

@@ -9,8 +9,7 @@
 // (src/campaigns/leaderboard.ts); each shard also keeps the time of each member's latest counted scan
 // there, which orders ties across shards.
 import { ALL_SHARDS, homeShard, keys, type ShardTag } from '../redis/keys.js';
-import type { AggregateContext, AggregateOp, StoredEvent } from './aggregate-op.js';
-import { eventTime } from '../events/event-format.js';
+import { eventTime, type AggregateContext, type AggregateOp, type StoredEvent } from './aggregate-op.js';
 
 interface PrizeRef {
   id?: unknown;

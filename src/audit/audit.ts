@@ -20,9 +20,10 @@
 //   window     per campaign: no scan event of the campaign outside [startsAt, endsAt) of the shared clock,
 //              and no first scan of a covered code inside it left undrawn (verified)
 //
-// The report also lists the event stores registered on this Redis. With several (engines each with its
-// own SQLite file), SQLite holds only this store's share of the stream: the report says so, and the
-// Redis-side counts are then compared with a part of the events.
+//   stores     per event store registered on this Redis: it could be read. Engines on one Redis each keep
+//              the share of the stream they consumed in their own SQLite file: the SQLite side of every
+//              check counts the events of all of them (src/audit/deployment-events.ts), and a store that
+//              could not be read is a mismatch that names it and says why.
 import type { Db } from '../events/event-schema.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
 import type { StreamConsumer } from '../events/stream-consumer.js';
@@ -32,6 +33,7 @@ import { CampaignDay } from '../campaigns/campaign-day.js';
 import { fulfilmentRows } from '../fulfilment/fulfilment-audit.js';
 import { registeredStores, type RegisteredStore } from '../event-stores/registered-stores.js';
 import { openMoves, unitsInTransfer, type OpenMoveAt } from '../buckets/open-moves.js';
+import { openDeploymentEvents, type StoreRead, type StoreUnreached } from './deployment-events.js';
 
 export interface AuditRow {
   check: string;
@@ -45,11 +47,15 @@ export interface AuditReport {
   ok: boolean;
   campaign: string | null;
   rows: AuditRow[];
-  /** the SQLite event store this engine reads from */
+  /** the SQLite event store of the engine that ran the audit */
   store: string;
   /** every event store registered on this Redis, this one included */
   stores: RegisteredStore[];
-  /** set when the SQLite counts cover only part of the events (several stores) */
+  /** the stores whose events were counted */
+  read: StoreRead[];
+  /** the stores that could not be read, and why: the SQLite counts miss their events */
+  unreached: StoreUnreached[];
+  /** set when the SQLite counts cover only part of the events (a store could not be read) */
   note: string | null;
 }
 
@@ -62,10 +68,10 @@ interface PrizeCount {
 export class Auditor {
   constructor(
     private readonly redis: RedisClient,
-    private readonly db: Db,
     private readonly campaigns: CampaignStore,
     private readonly consumer: StreamConsumer,
-    private readonly storeId: string,
+    /** this engine's own store: read even when its registration lapsed */
+    private readonly own: { storeId: string; path: string },
     /** the shared clock: which day of a campaign is today */
     private readonly now: () => number,
   ) {}
@@ -92,23 +98,29 @@ export class Auditor {
 
     await this.campaigns.loadAll();
     const selected = campaignId === null ? [...this.campaigns.all()] : [await this.campaigns.require(campaignId)];
-    await this.#codes(selected, campaignId !== null, row);
-    for (const c of selected) await this.#campaign(c, row);
     const stores = await registeredStores(this.redis);
-    const storeIds = new Set(stores.map((s) => s.storeId));
+    const deployment = openDeploymentEvents(stores, this.own);
+    try {
+      for (const s of deployment.read) row('stores', `store ${s.storeId} (${s.consumers.join(', ') || 'unregistered'} at ${s.host}:${s.path}): events read`, 'yes', 'yes');
+      for (const s of deployment.unreached) row('stores', `store ${s.storeId} (${s.consumers.join(', ') || 'unregistered'} at ${s.host}:${s.path}): events read`, 'yes', `no (${s.reason})`);
+      await this.#codes(deployment.db, selected, campaignId !== null, row);
+      for (const c of selected) await this.#campaign(deployment.db, c, row);
+    } finally {
+      deployment.close();
+    }
     const note =
-      storeIds.size > 1
-        ? `${storeIds.size} event stores share this Redis: the SQLite counts cover only this store (${this.storeId}), each store holds the share of the events its engines consumed`
+      deployment.unreached.length > 0
+        ? `the SQLite counts miss the events of ${deployment.unreached.length} of ${deployment.read.length + deployment.unreached.length} event stores: ${deployment.unreached.map((s) => s.storeId).join(', ')}`
         : null;
-    return { ok: rows.every((r) => r.ok), campaign: campaignId, rows, store: this.storeId, stores, note };
+    return { ok: rows.every((r) => r.ok), campaign: campaignId, rows, store: this.own.storeId, stores, read: deployment.read, unreached: deployment.unreached, note };
   }
 
-  async #codes(selected: CompiledCampaign[], scoped: boolean, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+  async #codes(db: Db, selected: CompiledCampaign[], scoped: boolean, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
     let batchIds: number[];
     if (scoped) {
       const ids = new Set<number>();
       for (const c of selected) {
-        const stmt = this.db.prepare<[string], { b: number }>("SELECT DISTINCT batch_id AS b FROM events WHERE campaign_id = ? AND batch_id IS NOT NULL");
+        const stmt = db.prepare<[string], { b: number }>("SELECT DISTINCT batch_id AS b FROM events WHERE campaign_id = ? AND batch_id IS NOT NULL");
         for (const r of stmt.all(c.def.id)) ids.add(r.b);
         for (const b of c.def.scope.batchIds) ids.add(b);
       }
@@ -118,7 +130,7 @@ export class Auditor {
     }
     // a code's shard is (serial + batchId) mod S (src/redis/keys.ts shardIndex)
     const shards = ALL_SHARDS.length;
-    const firsts = this.db.prepare<[number, number, number], { codes: number; events: number }>(
+    const firsts = db.prepare<[number, number, number], { codes: number; events: number }>(
       `SELECT count(DISTINCT serial) AS codes, count(*) AS events FROM events
        WHERE batch_id = ? AND outcome IN ('won', 'lost', 'verified') AND (serial + batch_id) % ? = ?`,
     );
@@ -133,7 +145,7 @@ export class Auditor {
     }
   }
 
-  async #campaign(c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+  async #campaign(db: Db, c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
     const id = c.def.id;
     const moves = await this.#settledMoves(id);
     const inTransfer = unitsInTransfer(moves);
@@ -145,7 +157,7 @@ export class Auditor {
       w.amount += amount;
       won.set(prize, w);
     };
-    const wins = this.db.prepare<[string], { user: string; at: string; prize: string; amount: number | null; clerk: string | null; clerkPrize: string | null; clerkAmount: number | null; outcome: string }>(
+    const wins = db.prepare<[string], { user: string; at: string; prize: string; amount: number | null; clerk: string | null; clerkPrize: string | null; clerkAmount: number | null; outcome: string }>(
       `SELECT user, at, outcome, prize_id AS prize, json_extract(body, '$.prize.amount') AS amount,
               json_extract(body, '$.clerk') AS clerk, json_extract(body, '$.clerkPrize.id') AS clerkPrize,
               json_extract(body, '$.clerkPrize.amount') AS clerkAmount
@@ -200,9 +212,9 @@ export class Auditor {
     }
     await fulfilmentRows(this.redis, c.def, (prizeId) => live.get(prizeId)?.won ?? 0, row);
     const stats = (await this.campaigns.stats(c)) as { scans: number };
-    const events = this.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
+    const events = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);
-    await this.#window(c, row);
+    await this.#window(db, c, row);
   }
 
   /**
@@ -241,7 +253,7 @@ export class Auditor {
     }
   }
 
-  async #window(c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+  async #window(db: Db, c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
     const id = c.def.id;
     // an operator may have moved the end (PATCH): the scan script reads it from the state hash
     let end = c.def.endsAtMs;
@@ -252,21 +264,21 @@ export class Auditor {
     const from = new Date(c.def.startsAtMs).toISOString();
     let until = new Date(end).toISOString();
     // an operator who ended the campaign ended its window: its event says when
-    const ended = this.db
+    const ended = db
       .prepare<[string], { at: string | null }>(`SELECT min(at) AS at FROM events WHERE type = 'campaign' AND campaign_id = ? AND json_extract(body, '$.change.state') = 'ended'`)
       .get(id)?.at;
     if (ended && ended < until) until = ended;
-    const outside = this.db.prepare<[string, string, string], { n: number }>("SELECT count(*) AS n FROM events WHERE type = 'scan' AND campaign_id = ? AND (at < ? OR at >= ?)").get(id, from, until)?.n ?? 0;
+    const outside = db.prepare<[string, string, string], { n: number }>("SELECT count(*) AS n FROM events WHERE type = 'scan' AND campaign_id = ? AND (at < ? OR at >= ?)").get(id, from, until)?.n ?? 0;
     row('window', `${id}: events of the campaign outside [${from}, ${until})`, 0, outside);
     // a campaign published from a draft after its start covered nothing before: its event says when
-    const published = this.db
+    const published = db
       .prepare<[string], { at: string | null }>(`SELECT min(at) AS at FROM events WHERE type = 'campaign' AND campaign_id = ? AND json_extract(body, '$.change.published') = 1`)
       .get(id)?.at;
     const drawnFrom = published && published > from ? published : from;
     const batches = JSON.stringify(c.def.scope.batchIds);
     const skus = JSON.stringify(c.def.scope.skus);
     const undrawn =
-      this.db
+      db
         .prepare<[string, string, string, string], { n: number }>(
           `SELECT count(*) AS n FROM events WHERE type = 'scan' AND outcome = 'verified' AND at >= ? AND at < ?
              AND (batch_id IN (SELECT value FROM json_each(?)) OR json_extract(body, '$.sku') IN (SELECT value FROM json_each(?)))`,

@@ -173,6 +173,36 @@ describe('BucketMover.pull', () => {
   });
 });
 
+describe('the given hashes of transfers', () => {
+  it('lose the ids of closed transfers once closed for a while; an id whose transfer is still open stays', async () => {
+    let now = 1_000_000;
+    const mover = new BucketMover(redis.client, () => now, { givenKeptMs: 60_000 });
+    await setStock([0, 4, 0]);
+    expect(await mover.pull(stock(), S0, 1)).toBe(2);
+    // a transfer given but not closed: its engine died before the close
+    await runTakeUnits(redis.client, S1, id, bucketPlace(stock(), S1), 'open1', { to: S2, field: 's:p', day: '', units: 1, at: now });
+    expect(await runGiveUnits(redis.client, S2, id, { key: keys.campaignState(S2, id), field: 's:p', ttlS: 0 }, 1, 'open1')).toBe('given');
+    const givenIds = async (): Promise<string[]> => (await Promise.all(TAGS.map((t) => redis.client.hkeys(keys.campaignGiven(t, id))))).flat().sort();
+    expect(await givenIds()).toHaveLength(2);
+    // a repair leaving young transfers alone: the closed one is marked, nothing is deleted yet
+    expect((await mover.repair(3_600_000)).givenPruned).toBe(0);
+    expect(await givenIds()).toHaveLength(2);
+    now += 61_000;
+    expect((await mover.repair(3_600_000)).givenPruned).toBe(1);
+    expect(await givenIds()).toEqual(['open1']);
+    // the open one's give is still idempotent: a repair gives it once more as 'given before' and closes it
+    const repaired = await mover.repair(0);
+    expect(repaired.transfers).toEqual([expect.objectContaining({ to: S2, units: 1, result: 'given before' })]);
+    expect(await stocks()).toEqual([2, 1, 1]);
+    now += 61_000;
+    await mover.repair(0);
+    now += 61_000;
+    expect((await mover.repair(0)).givenPruned).toBe(1);
+    expect(await givenIds()).toEqual([]);
+    expect(await stocks()).toEqual([2, 1, 1]);
+  });
+});
+
 describe('BucketMover.evenOut', () => {
   it("gives every shard its share of what all of them hold, stock and budget alike", async () => {
     await setStock([0, 1, 13]);
@@ -203,7 +233,7 @@ describe('a crash between take and give, and repair', () => {
     expect(report.transfers).toEqual([{ campaignId: id, field: 's:p', day: '', from: S1, to: S0, units: 4, result: 'given' }]);
     expect(await stocks()).toEqual([5, 2, 3]);
     expect(await mover.inTransfer(id)).toEqual(new Map());
-    expect(await mover.repair()).toEqual({ campaigns: 0, moves: 0, units: 0, transfers: [] });
+    expect(await mover.repair()).toEqual({ campaigns: 0, moves: 0, units: 0, transfers: [], givenPruned: 0 });
     expect(await stocks()).toEqual([5, 2, 3]);
   });
 

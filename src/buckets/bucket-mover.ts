@@ -12,11 +12,17 @@ import { runGiveUnits } from './give-units-script.js';
 import { runCloseMove } from './close-move-script.js';
 import { openMoves, unitsInTransfer, type PrizeInTransfer } from './open-moves.js';
 import type { OpenMove } from './open-move.js';
+import { pruneGiven } from './given-transfers.js';
 
 export interface BucketMoverOptions {
   /** test hook (SCANLOT_TEST_MOVE_PAUSE_MS): sleep between take and give, so a test can kill the engine mid-transfer */
   pauseBetweenTakeAndGiveMs?: number;
+  /** how long a closed transfer's id stays in the target's `given` hash (src/buckets/given-transfers.ts) */
+  givenKeptMs?: number;
 }
+
+/** far longer than a repair takes between reading an open transfer and giving it */
+const GIVEN_KEPT_MS = 10 * 60_000;
 
 /** one open transfer a repair found, and what it did with it */
 export interface RepairedMove {
@@ -38,6 +44,8 @@ export interface RepairReport {
   /** units that were stranded (taken, never given) and are in their target's bucket now */
   units: number;
   transfers: RepairedMove[];
+  /** ids of closed transfers deleted from the targets' `given` hashes */
+  givenPruned: number;
 }
 
 /** what evening out one bucket of a prize did */
@@ -190,12 +198,15 @@ export class BucketMover {
    * an unreachable primary strands its units for a minute or two, not until an operator notices).
    */
   async repair(minAgeMs = 0): Promise<RepairReport> {
-    const report: RepairReport = { campaigns: 0, moves: 0, units: 0, transfers: [] };
+    const report: RepairReport = { campaigns: 0, moves: 0, units: 0, transfers: [], givenPruned: 0 };
     const ids = (await this.redis.hkeys(keys.campaignDefs)).sort();
     const takenBefore = this.now() - minAgeMs;
     for (const campaignId of ids) {
+      const all = await openMoves(this.redis, campaignId);
+      // the ids of closed transfers go after a while: the hashes would grow with every pull otherwise
+      report.givenPruned += (await pruneGiven(this.redis, campaignId, new Set(all.map((m) => m.transferId)), this.now(), this.options.givenKeptMs ?? GIVEN_KEPT_MS)).pruned;
       // a transfer younger than minAgeMs is most likely still on its way: its mover gives and closes it
-      const open = (await openMoves(this.redis, campaignId)).filter((m) => m.move.at <= takenBefore);
+      const open = all.filter((m) => m.move.at <= takenBefore);
       if (open.length === 0) continue;
       report.campaigns++;
       for (const m of open) {

@@ -1,4 +1,4 @@
-// A campaign as the brand defines it (CONTRACT §4.3), and the validation of its input.
+// A campaign as the brand defines it, and the validation of its input.
 import { badRequest } from '../errors.js';
 import { MAX_BATCH_ID } from '../codes/code-codec.js';
 import { asObject, oneOf, optBool, optInt, reqInt, reqNumber, reqString, type JsonObject } from '../validation/json-fields.js';
@@ -27,7 +27,7 @@ export interface Prize {
   budget: number | null;
   dailyCap: number | null;
   perUserCap: number | null;
-  /** pacing (CONTRACT §4.6): units released per day (in the campaign time zone) or per hour from startsAt; null: all at once */
+  /** pacing: units released per day (in the campaign time zone) or per hour from startsAt; null: all at once */
   release?: Release | null;
   /** every released unit is won within its day (hour) by an eligible first scan; only with release */
   guaranteed?: boolean;
@@ -56,7 +56,7 @@ export interface Campaign {
   scope: { skus: string[]; batchIds: number[] };
   prizes: Prize[];
   levelBoost: Record<string, number>;
-  /** points prizes multiplied by level (CONTRACT §4.6), as levelBoost does odds; absent in campaigns stored before it */
+  /** points prizes multiplied by level, as levelBoost does odds; absent in campaigns stored before it */
   pointsBoost?: Record<string, number>;
   limits: Limits;
   geofence: Geofence;

@@ -1,4 +1,4 @@
-// Units of a paced prize released by a time (CONTRACT §4.6 `release`), as the scan script counts them
+// Units of a paced prize released by a time (a prize's `release`), as the scan script counts them
 // (lua/scanCodes-1.lua, `released`): the script decides with its own copy; this one answers
 // GET /v1/campaigns/{id}. perDay periods are the campaign's calendar days, perHour periods whole hours
 // from the hour startsAt falls in. Without `guaranteed` a period's units are released at its start;

@@ -1,4 +1,4 @@
-// pointsBoost (CONTRACT §4.6): a member whose level is ≥ a key has points prizes multiplied by the
+// pointsBoost: a member whose level is ≥ a key has points prizes multiplied by the
 // value of the highest such key, as levelBoost does odds. Whole points, rounded down: a balance never
 // holds a fraction of a point.
 import type { Campaign } from './campaign.js';

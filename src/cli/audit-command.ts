@@ -8,13 +8,16 @@ export function formatAudit(report: AuditReport): string {
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
   const bad = report.rows.filter((r) => !r.ok).length;
-  const stores = report.stores.map((s) => `  ${s.storeId === report.store ? '*' : ' '} ${s.consumer}  ${s.storeId}  ${s.host}:${s.path}  ${s.alive ? 'alive' : `gone (last seen ${s.seenAt})`}`);
+  const counted = new Set(report.read.map((s) => s.storeId));
+  const stores = report.stores.map((s) => `  ${counted.has(s.storeId) ? '*' : ' '} ${s.consumer}  ${s.storeId}  ${s.host}:${s.path}  ${s.alive ? 'alive' : `gone (last seen ${s.seenAt})`}`);
+  const unreached = report.unreached.map((s) => `  could not read ${s.storeId} (${s.host}:${s.path}): ${s.reason}`);
   return [
     fmt(head),
     ...lines.map(fmt),
     '',
-    'event stores registered on this Redis (* = the one counted above):',
+    'event stores registered on this Redis (* = counted above):',
     ...stores,
+    ...unreached,
     ...(report.note ? ['', `note: ${report.note}`] : []),
     '',
     bad === 0 ? `audit clean: ${report.rows.length} checks` : `audit FAILED: ${bad} of ${report.rows.length} checks mismatch`,

@@ -1,4 +1,4 @@
-// `scanlot keys create|list|revoke`: API keys over the admin API (CONTRACT §4.4).
+// `scanlot keys create|list|revoke`: API keys over the admin API.
 import { call, CliError, type CliContext } from './client.js';
 
 export async function keysCreate(ctx: CliContext): Promise<void> {

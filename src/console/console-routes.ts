@@ -1,4 +1,4 @@
-// GET /console (CONTRACT §4.5): the operator console, a page of static modules that talk to the API
+// GET /console: the operator console, a page of static modules that talk to the API
 // with the credential the operator signs in with (kept in sessionStorage, sent as a bearer header,
 // never in a URL). The page and its assets are public (they hold no data); every API call is checked.
 // Strict CSP: scripts and styles only from this origin, no inline code, no framing.

@@ -13,7 +13,7 @@ let batchId = 0;
 let serial = 0;
 
 beforeAll(async () => {
-  batchId = (await fx.engine.api('POST', '/v1/batches', { sku: GTIN, size: 100_000 })).body.batchId;
+  batchId = (await fx.client.createBatch({ sku: GTIN, size: 100_000 })).batchId;
 });
 
 const fresh = (): string => fx.engine.codec.encode(batchId, serial++);
@@ -84,8 +84,8 @@ describe('repeat floods and IP limits: 429 in process, no event', () => {
   it('scans from an IP past the campaign ipScansPerMinute: one blocked/ip_limit, then 429 until the minute ends', async () => {
     await startOfAMinute();
     const sku = uniqueSku();
-    const b = (await fx.engine.api('POST', '/v1/batches', { sku, size: 100 })).body.batchId as number;
-    expect((await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`ip-${sku}`, sku, [], { limits: { ipScansPerMinute: 3 } }))).status).toBe(201);
+    const b = (await fx.client.createBatch({ sku, size: 100 })).batchId;
+    await fx.client.createLiveCampaign(`ip-${sku}`, sku, [], { limits: { ipScansPerMinute: 3 } });
     const ip = '192.0.2.33';
     const out: string[] = [];
     for (let s = 0; s < 6; s++) {
@@ -151,7 +151,7 @@ describe('hardening', () => {
     expect(ok.body.position).toBe('required');
     expect((await fx.engine.api('GET', `/v1/campaigns/pos-${sku}`)).body.position).toBe('required');
     // the scan script's check (lead's): no position, blocked, and the code is still fresh
-    const b = (await fx.engine.api('POST', '/v1/batches', { sku, size: 5 })).body.batchId as number;
+    const b = (await fx.client.createBatch({ sku, size: 5 })).batchId;
     const code = fx.engine.codec.encode(b, 1);
     expect((await scanFrom('192.0.2.50', { code, user: 'wx_pos' })).body).toMatchObject({ outcome: 'blocked', reason: 'no_position' });
     expect((await scanFrom('192.0.2.50', { code, user: 'wx_pos', lat: 23.1, lng: 113.3 })).body.outcome).toBe('lost');

@@ -1,4 +1,4 @@
-// API keys (CONTRACT §4.4) on two engines sharing one Redis: created over HTTP and the CLI, stored only
+// API keys on two engines sharing one Redis: created over HTTP and the CLI, stored only
 // as hashes, listed with lastUsedAt, and a revocation refused by the other engine within 1 s, also when
 // the pub/sub message never arrives (the version counter is re-read every second).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { startEngine, TEST_TOKEN, type TestEngine } from '../testing/engine-process.js';
-import { fetchJson } from '../http/json-fetch.js';
+import { fetchChecked } from '../testing/checked-fetch.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { keys } from '../redis/keys.js';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const asKey = (e: TestEngine, key: string, path = '/v1/batches/1') => fetchJson(e.url + path, 'GET', key);
+const asKey = (e: TestEngine, key: string, path = '/v1/batches/1') => fetchChecked(e.url + path, 'GET', key);
 
 /** polls until the engine refuses the key; answers the milliseconds it took */
 async function msUntilRefused(e: TestEngine, key: string): Promise<number> {

@@ -1,6 +1,7 @@
 // Bad input on every route: each answered with the contract's status and error code, engine healthy after.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TOKEN } from '../testing/engine-process.js';
+import { fetchChecked, type CheckedReply } from '../testing/checked-fetch.js';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 
@@ -8,18 +9,12 @@ let batchId: number;
 const fx = useEngine();
 
 beforeAll(async () => {
-  batchId = (await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 })).body.batchId;
+  batchId = (await fx.client.createBatch({ size: 10 })).batchId;
 });
 
-async function raw(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const r = await fetch(fx.engine.url + path, { method, body: body as BodyInit | undefined, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers } });
-  const text = await r.text();
-  try {
-    return { status: r.status, body: JSON.parse(text) };
-  } catch {
-    return { status: r.status, body: text };
-  }
-}
+/** the bytes as sent, the answer checked against docs/openapi.yaml */
+const raw = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<CheckedReply> =>
+  fetchChecked(fx.engine.url + path, method, TEST_TOKEN, body, { 'content-type': 'application/json', ...headers });
 
 function expectError(r: { status: number; body: any }, status: number, code: string, field?: string): void {
   expect(r.status, JSON.stringify(r.body)).toBe(status);

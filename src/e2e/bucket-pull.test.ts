@@ -3,19 +3,13 @@
 // to a shard whose bucket is empty; nothing is created, no transfer is left open, the audit is clean.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { runAuditCli } from '../testing/audit.js';
 
 const TAGS = ['{s0}', '{s1}', '{s2}'];
-const fx = useEngine({ env: { SCANLOT_SHARDS: '3' } });
+const fx = useEngine({ shards: 3 });
 
 async function setup(prize: Record<string, unknown>): Promise<{ batchId: number; cid: string; serialsIn: (shard: number, n: number) => number[] }> {
-  const sku = uniqueSku();
-  const cid = `pull-${sku}`;
-  const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 300 });
-  expect(b.status).toBe(201);
-  expect((await fx.engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [{ id: 'g', name: 'G', probability: 1, ...prize }]))).status).toBe(201);
-  const batchId = b.body.batchId as number;
+  const { batchId, campaignId: cid } = await fx.client.batchWithLiveCampaign([{ id: 'g', name: 'G', probability: 1, ...prize }], { size: 300 });
   const serialsIn = (shard: number, n: number): number[] => Array.from({ length: 300 }, (_, s) => s).filter((s) => (s + batchId) % 3 === shard).slice(0, n);
   return { batchId, cid, serialsIn };
 }
@@ -23,9 +17,8 @@ async function setup(prize: Record<string, unknown>): Promise<{ batchId: number;
 const scanInOrder = async (batchId: number, serials: number[]): Promise<string[]> => {
   const out: string[] = [];
   for (const s of serials) {
-    const r = await fx.engine.scan({ code: fx.engine.codec.encode(batchId, s), user: `u${batchId}-${s}` });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    out.push(r.body.reason ? `${r.body.outcome}/${r.body.reason}` : r.body.outcome);
+    const r = await fx.client.scan({ code: fx.client.code(batchId, s), user: `u${batchId}-${s}` });
+    out.push(r.reason ? `${r.outcome}/${r.reason}` : r.outcome);
   }
   return out;
 };
@@ -51,7 +44,7 @@ describe('scans pull from other shards', () => {
     expect(left).toEqual([0, 0, 0]);
     const audit = runAuditCli(fx.engine, cid);
     expect(audit.status, audit.out).toBe(0);
-    expect(audit.out).toMatch(/ok\s+budget\s+pull-.*\/g: initial \+ top-ups = left \+ in transfer \+ won amounts\s+300\s+300\n/);
+    expect(audit.out).toMatch(/ok\s+budget\s+c-.*\/g: initial \+ top-ups = left \+ in transfer \+ won amounts\s+300\s+300\n/);
   });
 
   it('dailyCap 2 (shares 0, 1, 1): two codes of {s0} win today, then daily_cap; the moved cap units net to zero', async () => {
@@ -59,7 +52,7 @@ describe('scans pull from other shards', () => {
     expect(await scanInOrder(batchId, serialsIn(0, 3))).toEqual(['won', 'won', 'lost/daily_cap']);
     const audit = runAuditCli(fx.engine, cid);
     expect(audit.status, audit.out).toBe(0);
-    expect(audit.out).toMatch(/ok\s+transfer\s+pull-.*\/g: daily-cap units moved between shards on \d{8} \+ in transfer net to 0\s+0\s+0\n/);
+    expect(audit.out).toMatch(/ok\s+transfer\s+c-.*\/g: daily-cap units moved between shards on \d{8} \+ in transfer net to 0\s+0\s+0\n/);
     // the two wins came in through moved cap units: {s0}'s day hash holds +2
     const day = /on (\d{8})/.exec(audit.out)?.[1] as string;
     expect(await fx.redis.client.hget(`{s0}:cp:${cid}:day:${day}`, 'c:g')).toBe('2');

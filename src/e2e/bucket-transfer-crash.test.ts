@@ -2,7 +2,10 @@
 // taken units are stranded, never duplicated; `scanlot audit` shows them (and still balances stock with
 // them); `scanlot rebalance --repair` returns them; the audit is clean and the totals unchanged. Then
 // `scanlot rebalance CAMPAIGN` evens the buckets out.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { runAuditCli } from '../testing/audit.js';
@@ -13,6 +16,9 @@ import { shareOf } from '../redis/keys.js';
 const TAGS = ['{s0}', '{s1}', '{s2}'];
 // long enough that the kill always lands between take and give: the test waits for the open transfer, not for time
 const fx = useEngine({ env: { SCANLOT_SHARDS: '3', SCANLOT_TEST_MOVE_PAUSE_MS: '600000' } });
+// the second engine's event store stays until the end: the audit reads every store of the deployment
+const otherDir = mkdtempSync(join(tmpdir(), 'scanlot-other-'));
+afterAll(() => rmSync(otherDir, { recursive: true, force: true }));
 
 describe('a transfer between shards cut by kill -9', () => {
   it('strands units the audit shows and repair returns, without creating any', async () => {
@@ -67,7 +73,7 @@ describe('a transfer between shards cut by kill -9', () => {
     expect((await buckets()).reduce((a, n) => a + n, 0)).toBe(24);
 
     // an engine without the pause hook, on the same Redis, evens the buckets out to their shares of 24
-    const other = await startEngine({ redisUrl: fx.redis.url, env: { SCANLOT_SHARDS: '3' } });
+    const other = await startEngine({ redisUrl: fx.redis.url, dataDir: otherDir, env: { SCANLOT_SHARDS: '3' } });
     try {
       const evened = runScanlotCli(other, ['rebalance', cid]);
       expect(evened.status, evened.out).toBe(0);
@@ -85,9 +91,9 @@ describe('a transfer between shards cut by kill -9', () => {
     const redis = fx.redis.client;
     const sku = uniqueSku();
     const cid = `scanmove-${sku}`;
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 30 });
-    const batchId = b.body.batchId as number;
-    expect((await fx.engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]))).status).toBe(201);
+    const b = await fx.client.createBatch({ sku, size: 30 });
+    const batchId = b.batchId;
+    await fx.client.createLiveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]);
     const buckets = async (): Promise<number[]> => Promise.all(TAGS.map(async (t) => Number(await redis.hget(`${t}:cp:${cid}:state`, 's:g'))));
     const [first, second] = Array.from({ length: 30 }, (_, s) => s).filter((s) => (s + batchId) % 3 === 0) as [number, number];
     expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, first), user: 'a' })).body.outcome).toBe('won');

@@ -1,4 +1,4 @@
-// The campaign lifecycle an operator drives (CONTRACT §4.5): lists, pause/resume/end, a later end
+// The campaign lifecycle an operator drives: lists, pause/resume/end, a later end
 // without overlap, top-ups with their events, on two engines sharing one Redis.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { TestClient } from '../testing/test-client.js';
+import { uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { runAuditCli } from '../testing/audit.js';
 
@@ -21,12 +22,13 @@ async function setup(env: Record<string, string> = {}): Promise<{ redis: TestRed
   cleanup.push(() => engine.stop());
   const sku = uniqueSku();
   const cid = `chaos-${sku}`;
-  const b = await engine.api('POST', '/v1/batches', { sku, size: 1_000_000 });
-  await engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [
+  const client = new TestClient(engine);
+  const { batchId } = await client.createBatch({ sku, size: 1_000_000 });
+  await client.createLiveCampaign(cid, sku, [
     { id: 'g', name: 'G', kind: 'gift', probability: 0.2, stock: 300 },
     { id: 'r', name: 'R', kind: 'cash', probability: 0.3, amount: { min: 1, max: 50 }, budget: 5000 },
-  ]));
-  return { redis, engine, batchId: b.body.batchId, cid };
+  ]);
+  return { redis, engine, batchId, cid };
 }
 
 interface Load {

@@ -1,4 +1,4 @@
-// Verified consumers (CONTRACT §4.4) against real engines: one verifying HS256 tokens (with issuer and
+// Verified consumers against real engines: one verifying HS256 tokens (with issuer and
 // audience), one verifying RS256 tokens from a PEM file. Token attacks are each refused with 401 naming
 // the cause; random and mutated tokens are never accepted; a member's id without its token draws
 // nothing for the member; the session cookie cannot be turned into another user.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { startEngine } from '../testing/engine-process.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { runAuditCli } from '../testing/audit.js';
 import { waitFor } from '../testing/dcrm-receiver.js';
@@ -14,8 +14,8 @@ const delivered = (): Set<string> => new Set(fx.receiver.acceptedIds());
 describe('kill -9 of the engine under load', () => {
   it('loses no answered event and stores none twice', async () => {
     const sku = uniqueSku();
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 100_000 });
-    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`crash-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.3, stock: 500 }]));
+    const b = await fx.client.createBatch({ sku, size: 100_000 });
+    await fx.client.createLiveCampaign(`crash-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.3, stock: 500 }]);
 
     const answered: string[] = [];
     let sent = 0;
@@ -29,7 +29,7 @@ describe('kill -9 of the engine under load', () => {
         try {
           // repeats too: every tenth scan re-scans an earlier code
           const s = serial % 10 === 9 ? serial - 5 : serial;
-          const r = await fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, s), user: `u${serial % 300}` });
+          const r = await fx.engine.scan({ code: fx.engine.codec.encode(b.batchId, s), user: `u${serial % 300}` });
           if (r.status === 200) answered.push(r.body.eventId);
           else failures++;
         } catch {
@@ -71,8 +71,8 @@ describe('kill -9 of the engine under load', () => {
 
   it('another engine takes over the events a killed engine had read but not stored (XAUTOCLAIM)', async () => {
     const sku = uniqueSku();
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 10_000 });
-    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`claim-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.5, stock: 100 }]));
+    const b = await fx.client.createBatch({ sku, size: 10_000 });
+    await fx.client.createLiveCampaign(`claim-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.5, stock: 100 }]);
     // SQLite locked by another writer: the killed fx.engine's persist worker cannot commit, so what it
     // read stays pending in the consumer group under its name
     const { default: Database } = await import('better-sqlite3');
@@ -80,7 +80,7 @@ describe('kill -9 of the engine under load', () => {
     lock.exec('BEGIN IMMEDIATE');
     const answered: string[] = [];
     await Promise.all(Array.from({ length: 300 }, async (_, i) => {
-      const r = await fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, i), user: `c${i % 50}` });
+      const r = await fx.engine.scan({ code: fx.engine.codec.encode(b.batchId, i), user: `c${i % 50}` });
       if (r.status === 200) answered.push(r.body.eventId);
     }));
     await new Promise((r) => setTimeout(r, 500));

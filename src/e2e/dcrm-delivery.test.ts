@@ -3,7 +3,6 @@
 // only duplicates are whole copies of the same event.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
-import { uniqueSku } from '../testing/fixtures.js';
 import { health, persistedIds, scanRange, waitFor } from '../testing/dcrm-receiver.js';
 
 const fx = useEngine({ dcrm: { listen: true, env: { SCANLOT_DCRM_TIMEOUT_MS: '400' } } });
@@ -11,9 +10,8 @@ const fx = useEngine({ dcrm: { listen: true, env: { SCANLOT_DCRM_TIMEOUT_MS: '40
 describe('DCRM delivery', () => {
   it('500 ×3, one hang past the timeout, then 2xx: every event delivered in order, signed, duplicates only as copies', async () => {
     fx.receiver.handler = (b) => (b.n <= 3 ? 500 : b.n === 4 ? 'hang' : 200);
-    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 1500 });
-    expect(b.status).toBe(201);
-    const ids = await scanRange(fx.engine, b.body.batchId, 0, 1500, (s) => `user${s % 7}`);
+    const { batchId } = await fx.client.createBatch({ size: 1500 });
+    const ids = await scanRange(fx.engine, batchId, 0, 1500, (s) => `user${s % 7}`);
 
     await waitFor('every event at the receiver', () => fx.receiver.acceptedIds().length >= ids.length);
     const got = fx.receiver.acceptedIds();
@@ -40,7 +38,7 @@ describe('DCRM delivery', () => {
     // duplicates only by id: every copy of an event is the same event
     for (const [, copies] of fx.receiver.acceptedCopies()) expect(new Set(copies).size).toBe(1);
     const sample = JSON.parse(fx.receiver.acceptedCopies().get(ids[0] as string)?.[0] as string);
-    expect(sample).toMatchObject({ id: ids[0], type: 'scan', batchId: b.body.batchId, serial: 0, user: 'user0', outcome: 'verified' });
+    expect(sample).toMatchObject({ id: ids[0], type: 'scan', batchId, serial: 0, user: 'user0', outcome: 'verified' });
 
     // delivered in the order the events happened (SQLite seq order), hence in order per user
     expect(got).toEqual(await persistedIds(fx.engine));

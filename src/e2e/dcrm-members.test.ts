@@ -40,8 +40,8 @@ describe('PUT /v1/members (bulk)', () => {
     expect((await fx.engine.api('GET', `/v1/members/${longId(1_007)}`)).body).toMatchObject({ level: 7, blocked: true });
 
     // a member blocked by the sync is refused at its next scan
-    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 });
-    const scan = await fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, 1), user: longId(7) });
+    const b = await fx.client.createBatch({ sku: uniqueSku(), size: 10 });
+    const scan = await fx.engine.scan({ code: fx.engine.codec.encode(b.batchId, 1), user: longId(7) });
     expect(scan.body).toMatchObject({ outcome: 'blocked', reason: 'blacklisted' });
   });
 

@@ -18,8 +18,8 @@ describe('a poison event', () => {
     let acceptPoison = false;
     // until the test knows which event is poison, the DCRM is unavailable
     fx.receiver.handler = (b) => (poison === null ? 503 : b.ids.includes(poison) && !acceptPoison ? 400 : 200);
-    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 300 });
-    const ids = await scanRange(fx.engine, b.body.batchId, 0, 300, (s) => `u${s % 5}`);
+    const b = await fx.client.createBatch({ sku: uniqueSku(), size: 300 });
+    const ids = await scanRange(fx.engine, b.batchId, 0, 300, (s) => `u${s % 5}`);
     poison = ids[137] as string;
 
     await waitFor('all but the poison event delivered', () => fx.receiver.acceptedIds().length >= 299);

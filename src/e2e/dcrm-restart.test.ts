@@ -2,7 +2,6 @@
 // (not in Redis), scans are answered throughout, and once the receiver is back every event arrives.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
-import { uniqueSku } from '../testing/fixtures.js';
 import { health, scanRange, waitFor } from '../testing/dcrm-receiver.js';
 
 const fx = useEngine({ dcrm: { listen: false } });
@@ -10,9 +9,7 @@ const fx = useEngine({ dcrm: { listen: false } });
 describe('DCRM down across restarts', () => {
   it('10,000 scans, two SIGTERM restarts, receiver back: all 10,000 delivered, none lost', async () => {
     const total = 10_000;
-    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: total });
-    expect(b.status).toBe(201);
-    const batchId = b.body.batchId as number;
+    const { batchId } = await fx.client.createBatch({ size: total });
     const ids: string[] = [];
     const cuts = [0, 3334, 6667, total];
     for (let phase = 0; phase < 3; phase++) {

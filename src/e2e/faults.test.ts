@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
+import { TestClient } from '../testing/test-client.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { runAuditCli } from '../testing/audit.js';
@@ -24,11 +25,7 @@ async function redisAndEngine(env: Record<string, string> = {}): Promise<{ redis
   return { redis, engine };
 }
 
-async function batchOf(engine: TestEngine, sku: string, size = 100_000): Promise<number> {
-  const b = await engine.api('POST', '/v1/batches', { sku, size });
-  expect(b.status).toBe(201);
-  return b.body.batchId as number;
-}
+const batchOf = async (engine: TestEngine, sku: string, size = 100_000): Promise<number> => (await new TestClient(engine).createBatch({ sku, size })).batchId;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -15,8 +15,8 @@ const isBackground = (c: string): boolean => BACKGROUND.has(c.split(' ')[0]!.toL
 
 describe('forged codes', () => {
   it('answers 404 invalid_code and sends Redis no command for them', async () => {
-    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 100 });
-    const good = fx.engine.codec.encode(b.body.batchId, 5);
+    const b = await fx.client.createBatch({ sku: uniqueSku(), size: 100 });
+    const good = fx.engine.codec.encode(b.batchId, 5);
     const forged: string[] = [];
     for (let i = 0; i < good.length; i += 3) {
       const c = ALPHABET[(ALPHABET.indexOf(good[i]!) + 1) % 32]!;
@@ -24,7 +24,7 @@ describe('forged codes', () => {
     }
     forged.push(good.slice(0, -1), `https://x.example/c/${good.slice(0, -1)}Z`, 'not-a-code', '0'.repeat(24));
     // a valid code of a serial beyond the batch size is not a code of this batch either
-    forged.push(fx.engine.codec.encode(b.body.batchId, 100));
+    forged.push(fx.engine.codec.encode(b.batchId, 100));
 
     const monitor = new Redis(fx.redis.port, '127.0.0.1');
     const seen: string[] = [];
@@ -56,7 +56,7 @@ describe('draw distribution', () => {
   it('passes a chi-square test over 20,000 draws', async () => {
     const sku = uniqueSku();
     const N = 20_000;
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: N });
+    const b = await fx.client.createBatch({ sku, size: N });
     const probs = { a: 0.05, b: 0.15, c: 0.3 } as const;
     const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`dist-${sku}`, sku, [
       { id: 'a', name: 'A', kind: 'gift', probability: probs.a },
@@ -69,7 +69,7 @@ describe('draw distribution', () => {
     const batch = 200;
     for (let start = 0; start < N; start += batch) {
       const results = await Promise.all(
-        Array.from({ length: batch }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, start + i), user: `u${(start + i) % 997}` })),
+        Array.from({ length: batch }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(b.batchId, start + i), user: `u${(start + i) % 997}` })),
       );
       for (const r of results) {
         expect(r.status).toBe(200);

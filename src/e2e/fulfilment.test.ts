@@ -1,8 +1,8 @@
-// Prizes that reach people (CONTRACT §4.6) through the real engine, Redis and HTTP: redemption exactly
+// Prizes that reach people through the real engine, Redis and HTTP: redemption exactly
 // once under concurrency, the voucher page and /me, the redemption report, payouts and their state
 // machine, points never below zero, the shop scan rate board, and the new campaign fields.
 import { formatTime } from '../fulfilment/pages/page-language.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,9 @@ import { deploymentShards } from '../testing/shards.js';
 import { keys } from '../redis/keys.js';
 
 const fx = useEngine({ dcrm: { listen: true } });
+// a second engine's event store stays until the end: the audit reads every store of the deployment
+const otherDir = mkdtempSync(join(tmpdir(), 'scanlot-other-'));
+afterAll(() => rmSync(otherDir, { recursive: true, force: true }));
 
 async function batch(body: Record<string, unknown>): Promise<number> {
   const r = await fx.engine.api('POST', '/v1/batches', body);
@@ -119,7 +122,7 @@ describe('redemptions made before vouchers', () => {
 describe('vouchers', () => {
   const vouchers = new VoucherCodec(Buffer.from(TEST_SECRET, 'hex'), 'x');
 
-  /** A won gift event as the scan script writes it with its voucher (CONTRACT §4.6), put on the stream. */
+  /** A won gift event as the scan script writes it with its voucher, put on the stream. */
   async function wonGift(user: string, prizeName: string): Promise<{ eventId: string; voucher: string; url: string }> {
     const eventId = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
     const v = vouchers.voucherOf(eventId);
@@ -303,6 +306,19 @@ describe('payouts', () => {
     expect(paidList.body.payouts.map((p: { eventId: string }) => p.eventId)).not.toContain(ids[2]);
     const pendingNow = await fx.engine.api('GET', '/v1/payouts?state=pending&limit=1000');
     expect(pendingNow.body.payouts.map((p: { eventId: string }) => p.eventId)).not.toContain(ids[1]);
+    // without a state: every payout once, in id order, paged across the states' indexes
+    const everyPayout: { eventId: string; state: string }[] = [];
+    for (let after: string | null = null; ; ) {
+      const p = await fx.engine.api('GET', `/v1/payouts?limit=2${after ? `&after=${after}` : ''}`);
+      everyPayout.push(...p.body.payouts);
+      if (p.body.next === null) break;
+      after = p.body.next;
+    }
+    const listedIds = everyPayout.map((p) => p.eventId);
+    expect(listedIds).toEqual([...new Set(listedIds)].sort());
+    const mine = everyPayout.filter((p) => ids.some((id) => p.eventId === id || p.eventId === `${id}-clerk`));
+    expect(mine).toHaveLength(10);
+    expect(mine.filter((p) => p.state === 'paid').map((p) => p.eventId).sort()).toEqual([ids[0], ids[1]].sort());
 
     await waitForBacklog(fx.engine);
     const events = (await allEvents(fx.engine)).filter((e) => e.type === 'payout' && (e.eventId === ids[0] || e.eventId === ids[1]));
@@ -430,7 +446,7 @@ describe('campaign fields of §4.6', () => {
 
 describe('the whole deployment', () => {
   it('a second engine on the same Redis redeems a win the first answered, and lists its payouts and redemptions', async () => {
-    const other = await startEngine({ redisUrl: fx.redis.url });
+    const other = await startEngine({ redisUrl: fx.redis.url, dataDir: otherDir });
     try {
       const sku = uniqueSku();
       const id = await batch({ sku, size: 24 });

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { connect } from 'node:net';
 import autocannon from 'autocannon';
 import { TEST_TOKEN } from '../testing/engine-process.js';
+import { fetchChecked } from '../testing/checked-fetch.js';
 import { useEngine } from '../testing/engine-fixture.js';
 import { uniqueSku } from '../testing/fixtures.js';
 
@@ -12,18 +13,17 @@ let batchId: number;
 const fx = useEngine();
 
 beforeAll(async () => {
-  batchId = (await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 1000 })).body.batchId;
+  batchId = (await fx.client.createBatch({ sku: uniqueSku(), size: 1000 })).batchId;
 });
 
 const ALLOWED = new Set([200, 201, 400, 401, 404, 409, 413]);
 
+/** hostile bytes as sent; the answer must be one docs/openapi.yaml documents for the route (an error JSON included) */
 async function send(method: string, path: string, body: Uint8Array | string | undefined, headers: Record<string, string> = {}): Promise<number> {
-  const r = await fetch(fx.engine.url + path, { method, body: body as BodyInit | undefined, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers } });
-  const text = await r.text();
+  const r = await fetchChecked(fx.engine.url + path, method, TEST_TOKEN, body, { 'content-type': 'application/json', ...headers });
   if (r.status >= 400 && r.headers.get('content-type')?.includes('json')) {
-    const e = JSON.parse(text) as { error: { code: string; message: string } };
-    expect(typeof e.error.code).toBe('string');
-    expect(typeof e.error.message).toBe('string');
+    expect(typeof r.body.error.code).toBe('string');
+    expect(typeof r.body.error.message).toBe('string');
   }
   return r.status;
 }

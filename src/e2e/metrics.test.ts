@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../paths.js';
 import { useEngine } from '../testing/engine-fixture.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { uniqueSku } from '../testing/fixtures.js';
 
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p)) ?? null;
 const RULES = join(PROJECT_ROOT, 'ops', 'prometheus');
@@ -17,9 +17,9 @@ const fx = useEngine();
 describe('/metrics', () => {
   it('exports the engine figures, default process and Node.js metrics, and 503s by code', async () => {
     const sku = uniqueSku();
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 5 });
-    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`m-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }]));
-    await fx.engine.scan({ code: fx.engine.codec.encode(b.body.batchId, 0), user: 'u1' });
+    const b = await fx.client.createBatch({ sku, size: 5 });
+    await fx.client.createLiveCampaign(`m-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }]);
+    await fx.engine.scan({ code: fx.engine.codec.encode(b.batchId, 0), user: 'u1' });
     await fx.engine.api('GET', '/v1/campaigns/nope');
     const text = await (await fetch(`${fx.engine.url}/metrics`)).text();
     expect(text).toMatch(/^scanlot_scans_total\{outcome="won"\} 1$/m);

@@ -1,5 +1,5 @@
 // The engine on a real three-primary Redis Cluster (REDIS_CLUSTER, SCANLOT_SHARDS by default one per
-// primary): guarantee 7 (CONTRACT §6, §8). One campaign's codes, stock, budget and daily caps spread over
+// primary): limits stay exact when one campaign spreads over shards. One campaign's codes, stock, budget and daily caps spread over
 // three shards on three primaries, and still: caps exact under concurrency, per-user and per-IP limits
 // exact across shards, one consumption per code, stock held by one shard won through the others, a
 // primary killed and restarted under load, two engines side by side.
@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startCluster, type TestCluster } from '../testing/redis-cluster.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { TestClient, type PrizeInput } from '../testing/test-client.js';
+import { uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { runAuditCli } from '../testing/audit.js';
 import { runScanlotCli } from '../testing/scanlot-cli.js';
@@ -39,14 +40,13 @@ afterAll(async () => {
 
 type Reply = { status: number; body: any };
 
-async function setup(prizes: Record<string, unknown>[], extra: Record<string, unknown> = {}, size = 400): Promise<{ batchId: number; campaignId: string }> {
+async function setup(prizes: PrizeInput[], extra: Record<string, unknown> = {}, size = 400): Promise<{ batchId: number; campaignId: string }> {
   const sku = uniqueSku();
-  const b = await engine.api('POST', '/v1/batches', { sku, size });
-  expect(b.status).toBe(201);
+  const client = new TestClient(engine);
+  const { batchId } = await client.createBatch({ sku, size });
   const campaignId = `cl-${sku}`;
-  const c = await engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, prizes, extra));
-  expect(c.status, JSON.stringify(c.body)).toBe(201);
-  return { batchId: b.body.batchId, campaignId };
+  await client.createLiveCampaign(campaignId, sku, prizes, extra);
+  return { batchId, campaignId };
 }
 
 const scanSerial = (batchId: number, serial: number, user: string, via: TestEngine = engine): Promise<Reply> => via.scan({ code: via.codec.encode(batchId, serial), user });

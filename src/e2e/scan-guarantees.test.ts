@@ -1,36 +1,19 @@
 // Guarantees 1 and 2 under concurrency: caps are never exceeded, a code is consumed once.
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { waitForBacklog } from '../testing/events.js';
+import { range, tally, type PrizeInput } from '../testing/test-client.js';
 import { userCampaignFields } from '../redis/keys.js';
 
 // the in-process repeat-flood limit (30 a minute per code by default) is lifted: these tests repeat one code on purpose
 const fx = useEngine({ env: { SCANLOT_REPEATS_PER_MINUTE: '1000000' } });
 
-async function setup(prize: Record<string, unknown>, size = 400): Promise<{ batchId: number; campaignId: string }> {
-  const sku = uniqueSku();
-  const b = await fx.engine.api('POST', '/v1/batches', { sku, size });
-  expect(b.status).toBe(201);
-  const campaignId = `c-${sku}`;
-  const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, [{ id: 'p', name: 'Prize', probability: 1, ...prize }]));
-  expect(c.status).toBe(201);
-  return { batchId: b.body.batchId, campaignId };
-}
+/** a fresh batch and a live campaign of one prize `p`, won at every draw unless `prize` says otherwise */
+const setup = (prize: Omit<PrizeInput, 'id' | 'probability'> & { probability?: number }, size = 400) =>
+  fx.client.batchWithLiveCampaign([{ id: 'p', name: 'Prize', probability: 1, ...prize }], { size });
 
-async function scanAll(batchId: number, n: number, user: (i: number) => string): Promise<{ status: number; body: any }[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(batchId, i), user: user(i) })));
-}
-
-function tally(results: { status: number; body: any }[]): Record<string, number> {
-  const t: Record<string, number> = {};
-  for (const r of results) {
-    expect(r.status).toBe(200);
-    const k = r.body.reason ? `${r.body.outcome}/${r.body.reason}` : r.body.outcome;
-    t[k] = (t[k] ?? 0) + 1;
-  }
-  return t;
-}
+/** first scans of serials 0 … n-1, all at once */
+const scanAll = (batchId: number, n: number, user: (i: number) => string) => fx.client.scanAll(batchId, range(n), user);
 
 describe('prize limits under 300+ concurrent first scans', () => {
   it('stock 7: exactly 7 won, the rest lost/out_of_stock', async () => {
@@ -56,16 +39,16 @@ describe('prize limits under 300+ concurrent first scans', () => {
   it('budget with a random amount range is never exceeded', async () => {
     const { batchId, campaignId } = await setup({ kind: 'cash', amount: { min: 30, max: 200 }, budget: 2000 });
     const results = await scanAll(batchId, 320, (i) => `u${i}`);
-    const won = results.filter((r) => r.body.outcome === 'won');
-    const paid = won.reduce((a, r) => a + r.body.prize.amount, 0);
-    for (const r of won) expect(r.body.prize.amount).toBeGreaterThanOrEqual(30);
-    for (const r of won) expect(r.body.prize.amount).toBeLessThanOrEqual(200);
+    const won = results.filter((r) => r.outcome === 'won');
+    const paid = won.reduce((a, r) => a + (r.prize?.amount ?? 0), 0);
+    for (const r of won) expect(r.prize?.amount).toBeGreaterThanOrEqual(30);
+    for (const r of won) expect(r.prize?.amount).toBeLessThanOrEqual(200);
     expect(paid).toBeLessThanOrEqual(2000);
     const c = await fx.engine.api('GET', `/v1/campaigns/${campaignId}`);
     expect(c.body.prizes[0].budgetLeft).toBe(2000 - paid);
     // the rest lost on budget, and at least (2000-200)/200 wins happened before it ran dry
     expect(won.length).toBeGreaterThanOrEqual(9);
-    expect(results.filter((r) => r.body.reason === 'budget').length).toBe(320 - won.length);
+    expect(results.filter((r) => r.reason === 'budget').length).toBe(320 - won.length);
   });
 
   it('dailyCap 5: exactly 5 won today, the rest lost/daily_cap', async () => {
@@ -80,21 +63,20 @@ describe('prize limits under 300+ concurrent first scans', () => {
     const t = tally(results);
     expect(t).toEqual({ won: 8, 'lost/user_cap': 312 });
     for (let u = 0; u < 4; u++) {
-      expect(results.filter((r, i) => i % 4 === u && r.body.outcome === 'won').length).toBe(2);
+      expect(results.filter((r, i) => i % 4 === u && r.outcome === 'won').length).toBe(2);
     }
   });
 });
 
 describe('counters of members and days under concurrency', () => {
   it('4 members winning 80 times each in shared calls: every point, win and budget unit is counted once; the day hash expires', async () => {
-    const sku = uniqueSku();
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 400 });
-    const campaignId = `c-${sku}`;
     // a budget past 1e14: written back as digits, never as 1e+14, or the next HINCRBY/tonumber would break
     const budget = Number.MAX_SAFE_INTEGER - 1;
-    const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(campaignId, sku, [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7, budget, dailyCap: 1000, perUserCap: 1000 }], { limits: { userScansPerDay: 1000, userWinsPerDay: 1000 } }));
-    expect(c.status).toBe(201);
-    const t = tally(await scanAll(b.body.batchId, 320, (i) => `pm${sku}${i % 4}`));
+    const { sku, batchId, campaignId } = await fx.client.batchWithLiveCampaign(
+      [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7, budget, dailyCap: 1000, perUserCap: 1000 }],
+      { extra: { limits: { userScansPerDay: 1000, userWinsPerDay: 1000 } } },
+    );
+    const t = tally(await scanAll(batchId, 320, (i) => `pm${sku}${i % 4}`));
     expect(t).toEqual({ won: 320 });
     await waitForBacklog(fx.engine);
     for (let u = 0; u < 4; u++) {
@@ -120,31 +102,31 @@ describe('counters of members and days under concurrency', () => {
 describe('one consumption per code', () => {
   it('50 concurrent scans of one code: exactly one first scan, 49 repeats', async () => {
     const { batchId } = await setup({ kind: 'gift' });
-    const code = fx.engine.codec.encode(batchId, 3);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => fx.engine.scan({ code, user: `u${i}` })));
+    const code = fx.client.code(batchId, 3);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => fx.client.scan({ code, user: `u${i}` })));
     const t = tally(results);
     expect(t).toEqual({ won: 1, repeat: 49 });
-    const counts = results.map((r) => r.body.scan.count).sort((a, b) => a - b);
+    const counts = results.map((r) => r.scan?.count ?? 0).sort((a, b) => a - b);
     expect(counts).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    const first = results.find((r) => r.body.outcome === 'won')!;
+    const first = results.find((r) => r.outcome === 'won')!;
     const firstUserIdx = results.indexOf(first);
     // the first scanner scanning again gets the original; others do not
-    const again = await fx.engine.scan({ code, user: `u${firstUserIdx}` });
-    expect(again.body).toMatchObject({ outcome: 'repeat', scan: { count: 51, sameUser: true } });
+    const again = await fx.client.scan({ code, user: `u${firstUserIdx}` });
+    expect(again).toMatchObject({ outcome: 'repeat', scan: { count: 51, sameUser: true } });
     // the record keeps a reference to the prize: the answer rebuilds exactly what the first scan answered, voucher included
-    expect(first.body.prize).toMatchObject({ id: 'p', kind: 'gift', voucher: { code: expect.any(String) } });
-    expect(again.body.original).toEqual({ eventId: first.body.eventId, outcome: 'won', prize: first.body.prize });
-    const other = await fx.engine.scan({ code, user: 'someone-else' });
-    expect(other.body).toMatchObject({ outcome: 'repeat', scan: { count: 52, sameUser: false }, original: null });
+    expect(first.prize).toMatchObject({ id: 'p', kind: 'gift', voucher: { code: expect.any(String) } });
+    expect(again.original).toEqual({ eventId: first.eventId, outcome: 'won', prize: first.prize });
+    const other = await fx.client.scan({ code, user: 'someone-else' });
+    expect(other).toMatchObject({ outcome: 'repeat', scan: { count: 52, sameUser: false }, original: null });
   });
 
   it('a code outside any campaign is verified once, then repeat', async () => {
-    const b = await fx.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 });
-    const code = fx.engine.codec.encode(b.body.batchId, 9);
-    const first = await fx.engine.scan({ code: code.toLowerCase(), user: 'v1' });
-    expect(first.body).toMatchObject({ outcome: 'verified', reason: null, campaignId: null, prize: null, scan: { count: 1, sameUser: true }, code: { batchId: b.body.batchId, serial: 9, kind: 'item' } });
-    const second = await fx.engine.scan({ code: `https://brand.example/C/${code}`, user: 'v2' });
-    expect(second.body).toMatchObject({ outcome: 'repeat', scan: { count: 2, sameUser: false, firstAt: first.body.scan.firstAt } });
+    const { batchId } = await fx.client.createBatch({ size: 10 });
+    const code = fx.client.code(batchId, 9);
+    const first = await fx.client.scan({ code: code.toLowerCase(), user: 'v1' });
+    expect(first).toMatchObject({ outcome: 'verified', reason: null, campaignId: null, prize: null, scan: { count: 1, sameUser: true }, code: { batchId, serial: 9, kind: 'item' } });
+    const second = await fx.client.scan({ code: `https://brand.example/C/${code}`, user: 'v2' });
+    expect(second).toMatchObject({ outcome: 'repeat', scan: { count: 2, sameUser: false, firstAt: first.scan?.firstAt } });
   });
 });
 
@@ -158,21 +140,20 @@ describe('one Redis round trip per scan', () => {
   it('one at a time: one script call per scan; 300 at once: they share calls and each is answered once', async () => {
     const { batchId } = await setup({ kind: 'gift', probability: 0.5 }, 400);
     const before = await scriptCalls();
-    for (let i = 0; i < 20; i++) expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, i), user: `one${i}` })).status).toBe(200);
+    for (let i = 0; i < 20; i++) await fx.client.scan({ code: fx.client.code(batchId, i), user: `one${i}` });
     const afterSerial = await scriptCalls();
     expect(afterSerial - before).toBe(20);
 
-    const rs = await Promise.all(Array.from({ length: 300 }, (_, i) => fx.engine.scan({ code: fx.engine.codec.encode(batchId, 20 + i), user: `many${i}` })));
+    const rs = await fx.client.scanAll(batchId, range(300, 20), (i) => `many${i}`);
     const shared = (await scriptCalls()) - afterSerial;
     expect(shared).toBeGreaterThan(0);
     expect(shared).toBeLessThan(300);
     const ids = new Set<string>();
     for (const [i, r] of rs.entries()) {
-      expect(r.status).toBe(200);
       // each answer belongs to its own request: its code and a first scan by its user
-      expect(r.body.code.serial).toBe(20 + i);
-      expect(r.body.scan).toMatchObject({ count: 1, sameUser: true });
-      ids.add(r.body.eventId);
+      expect(r.code.serial).toBe(20 + i);
+      expect(r.scan).toMatchObject({ count: 1, sameUser: true });
+      ids.add(r.eventId ?? '');
     }
     expect(ids.size).toBe(300);
   });
@@ -206,8 +187,8 @@ describe('a failing scan in a shared call', () => {
     const t = tally(await scanAll(batchId, 40, (i) => `st${i}`));
     expect(t).toEqual({ won: 5, 'lost/out_of_stock': 35 });
     // written: the codes are consumed
-    const again = await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 3), user: 'st3' });
-    expect(again.body).toMatchObject({ outcome: 'repeat', scan: { count: 2, sameUser: true } });
+    const again = await fx.client.scan({ code: fx.client.code(batchId, 3), user: 'st3' });
+    expect(again).toMatchObject({ outcome: 'repeat', scan: { count: 2, sameUser: true } });
     // the persist step's counts for that key fail; the events still leave the stream
     await waitForBacklog(fx.engine, 10_000);
     expect(await fx.redis.client.get(`{s0}:cp:${campaignId}:stats`)).toBe('not a hash');

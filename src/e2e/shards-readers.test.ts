@@ -6,23 +6,14 @@
 // units between buckets is the scan path's, tested with it.)
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { uniqueSku } from '../testing/fixtures.js';
 import { waitForBacklog } from '../testing/events.js';
 import { deploymentShards } from '../testing/shards.js';
 import { keys } from '../redis/keys.js';
 
-const fx = useEngine({ env: { SCANLOT_SHARDS: '3' } });
+const fx = useEngine({ shards: 3 });
 
-async function batch(sku: string, size: number): Promise<number> {
-  const r = await fx.engine.api('POST', '/v1/batches', { sku, size });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.batchId;
-}
-
-async function campaign(body: Record<string, unknown>): Promise<void> {
-  const r = await fx.engine.api('POST', '/v1/campaigns', body);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-}
+const batch = async (sku: string, size: number): Promise<number> => (await fx.client.createBatch({ sku, size })).batchId;
 
 const scanCode = (batchId: number, serial: number, body: Record<string, unknown>) =>
   fx.engine.api('POST', '/v1/scans', { code: fx.engine.codec.encode(batchId, serial), ...body });
@@ -41,10 +32,10 @@ describe('campaign buckets and figures over three shards', () => {
     const sku = uniqueSku();
     const cid = `sh-${sku}`;
     const id = await batch(sku, 30);
-    await campaign(liveCampaign(cid, sku, [
+    await fx.client.createLiveCampaign(cid, sku, [
       { id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 31 },
       { id: 'red', name: 'Red', kind: 'cash', probability: 0, amount: 5, budget: 1000 },
-    ]));
+    ]);
     const tags = await deploymentShards(fx.redis.client);
     const states = await Promise.all(tags.map((t) => fx.redis.client.hgetall(keys.campaignState(t, cid))));
     expect(states.map((h) => Number(h['s:g']))).toEqual([10, 10, 11]);
@@ -81,7 +72,7 @@ describe('points and wins of a member over three shards', () => {
   it('points won in every shard are on the home shard, shown once and all spendable', async () => {
     const sku = uniqueSku();
     const id = await batch(sku, 10);
-    await campaign(liveCampaign(`shp-${sku}`, sku, [{ id: 'p', name: '50 points', kind: 'points', probability: 1, amount: 50 }]));
+    await fx.client.createLiveCampaign(`shp-${sku}`, sku, [{ id: 'p', name: '50 points', kind: 'points', probability: 1, amount: 50 }]);
     const user = `shp_${sku.slice(4)}`;
     await fx.engine.api('PUT', `/v1/members/${user}`, { level: 1 });
     for (let s = 0; s < 6; s++) expect((await scanCode(id, s, { user })).body.outcome).toBe('won');
@@ -102,7 +93,7 @@ describe('leaderboards over three shards', () => {
     const sku = uniqueSku();
     const id = await batch(sku, 20);
     const cid = `shl-${sku}`;
-    await campaign(liveCampaign(cid, sku, []));
+    await fx.client.createLiveCampaign(cid, sku, []);
     const shops = ['B', 'A', 'A', 'B', 'C', 'D', 'D', 'D'];
     for (const [s, shop] of shops.entries()) expect((await scanCode(id, s, { user: 'u', shop, clerk: `k${s % 2}` })).status).toBe(200);
     // A's and B's scans ran in two shards each, D's in three
@@ -133,7 +124,7 @@ describe('fulfilment over three shards', () => {
   it('/me lists wins of every shard; each voucher redeems once; the redemption report and payouts cover every shard', async () => {
     const sku = uniqueSku();
     const id = await batch(sku, 20);
-    await campaign(liveCampaign(`shf-${sku}`, sku, [{ id: 'mug', name: 'Mug', kind: 'gift', probability: 1 }]));
+    await fx.client.createLiveCampaign(`shf-${sku}`, sku, [{ id: 'mug', name: 'Mug', kind: 'gift', probability: 1 }]);
     const user = `shf_${sku.slice(4)}`;
     const wins: any[] = [];
     for (let s = 0; s < 3; s++) wins.push((await scanCode(id, s, { user })).body);
@@ -153,7 +144,7 @@ describe('fulfilment over three shards', () => {
 
     const cashSku = uniqueSku();
     const cashBatch = await batch(cashSku, 20);
-    await campaign(liveCampaign(`shc-${cashSku}`, cashSku, [{ id: 'red', name: 'Red', kind: 'cash', probability: 1, amount: 10, budget: 1000 }]));
+    await fx.client.createLiveCampaign(`shc-${cashSku}`, cashSku, [{ id: 'red', name: 'Red', kind: 'cash', probability: 1, amount: 10, budget: 1000 }]);
     const cash: string[] = [];
     for (let s = 0; s < 6; s++) cash.push((await scanCode(cashBatch, s, { user: `${user}c${s}` })).body.eventId as string);
     await waitForBacklog(fx.engine);

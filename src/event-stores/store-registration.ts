@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import { keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
-import { StartupRefused } from '../startup/startup-refused.js';
+import { StartupRefused } from '../startup-refused.js';
 import { claimStore } from './claim-store.js';
 import { releaseStore } from './release-store.js';
 import { parseStoreRecord, type StoreRecord } from './store-record.js';

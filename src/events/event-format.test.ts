@@ -8,7 +8,7 @@ const idChars = fc.constantFrom(...'abcXYZ019_.:@-'.split(''));
 const id = (max: number) => fc.string({ unit: idChars, minLength: 1, maxLength: max });
 
 describe('event format', () => {
-  it('round-trips a scan event: head + decided fields read back as the JSON of CONTRACT §5', () => {
+  it('round-trips a scan event: head + decided fields read back as the stored event JSON', () => {
     fc.assert(
       fc.property(
         fc.record({

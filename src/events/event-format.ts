@@ -1,5 +1,5 @@
 // The event as it travels: written into the shard's Redis stream, read back by the persist worker,
-// stored in SQLite and delivered to the DCRM as the JSON of CONTRACT §5. Both sides live here.
+// stored in SQLite and delivered to the DCRM as the event JSON of docs/dcrm.md. Both sides live here.
 //
 // A scan event is written in two parts. The engine knows most of it before the draw and builds that
 // part once, as a JSON fragment without braces (`scanEventHead`); the scan script appends it unchanged
@@ -194,11 +194,6 @@ function readScanEntry(f: readonly string[]): EventRow | null {
     clerkPrize: clerkValue, scanCount: Number(count), shop, diverted,
   };
   return { event, body };
-}
-
-/** The time of an event in ms: read once where the entry was read (scan events), else parsed from `at`. */
-export function eventTime(e: StoredEvent): number {
-  return typeof e.atMs === 'number' ? e.atMs : Date.parse(e.at);
 }
 
 /**

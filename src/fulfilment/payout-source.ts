@@ -22,7 +22,6 @@ function payoutOps(tag: ShardTag, event: StoredEvent, payoutId: string, user: un
   };
   return [
     { kind: 'hsetnx', key: keys.payouts(tag), field: payoutId, value: JSON.stringify(payout) },
-    { kind: 'zadd', key: keys.payoutIndex(tag, 'all'), score: 0, member: payoutId },
     { kind: 'zadd', key: keys.payoutIndex(tag, 'pending'), score: 0, member: payoutId },
   ];
 }

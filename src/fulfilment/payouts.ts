@@ -1,8 +1,8 @@
-// Payouts (CONTRACT §4.6): one per cash win, created pending by the payout source, listed over every
+// Payouts: one per cash win, created pending by the payout source, listed over every
 // shard, moved to paid or failed by the setPayout script (which writes the payout event).
 import { conflict, notFound } from '../errors.js';
 import type { EventIds } from '../scan/event-ids.js';
-import { ALL_SHARDS, keys, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, keys, PAYOUT_STATES, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { PayoutRecord, PayoutState } from './win-record.js';
 import { withinLag } from './lag.js';
@@ -19,9 +19,13 @@ export class Payouts {
   /** Payouts in id order (≈ the order of the wins), after `after`, optionally of one state. */
   async list(state: PayoutState | null, after: string | null, limit: number): Promise<PayoutPage> {
     const ids: { tag: ShardTag; id: string }[] = [];
+    // every payout is in the index of its state: all of them are the three merged (no index of its own,
+    // which would cost every cash win a write and its bytes)
     for (const tag of ALL_SHARDS) {
-      const page = await this.redis.zrangebylex(keys.payoutIndex(tag, state ?? 'all'), after === null ? '-' : `(${after}`, '+', 'LIMIT', 0, limit);
-      for (const id of page) ids.push({ tag, id });
+      for (const s of state === null ? PAYOUT_STATES : [state]) {
+        const page = await this.redis.zrangebylex(keys.payoutIndex(tag, s), after === null ? '-' : `(${after}`, '+', 'LIMIT', 0, limit);
+        for (const id of page) ids.push({ tag, id });
+      }
     }
     ids.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const chosen = ids.slice(0, limit);

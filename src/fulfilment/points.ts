@@ -1,4 +1,4 @@
-// Points spending and crediting (CONTRACT §4.6): one changePoints script call on the member's home
+// Points spending and crediting: one changePoints script call on the member's home
 // shard, never below zero, once per idempotency key (the same key with another request is 409), with a
 // points event.
 //

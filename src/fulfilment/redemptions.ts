@@ -1,4 +1,4 @@
-// Redemption (CONTRACT §4.6): a won gift or coupon handed over at a shop, exactly once, with its event.
+// Redemption: a won gift or coupon handed over at a shop, exactly once, with its event.
 // The win is found by voucher (at once: an unknown voucher is 404 without waiting for the persist step)
 // or, for operators, by event id (waiting out the persist lag); the hand-over is decided by the redeemWin script (HSETNX
 // on the win's event id + XADD of the redemption event), so of any number of concurrent attempts

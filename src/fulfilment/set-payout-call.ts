@@ -1,8 +1,8 @@
-// The TypeScript side of lua/setPayout-6.lua (see its header).
+// The TypeScript side of lua/setPayout-5.lua (see its header).
 import { keys, type ShardTag } from '../redis/keys.js';
 import { evalScript, loadScript, type RedisClient } from '../redis/scripts.js';
 
-const SCRIPT = loadScript('setPayout-6.lua');
+const SCRIPT = loadScript('setPayout-5.lua');
 
 export type SetPayoutReply =
   | { readonly kind: 'changed' | 'unchanged' | 'paid_already'; readonly record: string }
@@ -24,7 +24,6 @@ export async function setPayout(redis: RedisClient, tag: ShardTag, a: SetPayoutA
     keys.payoutIndex(tag, 'pending'),
     keys.payoutIndex(tag, 'paid'),
     keys.payoutIndex(tag, 'failed'),
-    keys.payoutIndex(tag, 'all'),
     a.payoutId,
     a.state,
     a.reference ?? '',

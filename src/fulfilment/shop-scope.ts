@@ -1,4 +1,4 @@
-// What a `shop` API key may do (CONTRACT §4.4): redeem for its own shop and read its own shop's report.
+// What a `shop` API key may do: redeem for its own shop and read its own shop's report.
 // Operators and admins name the shop.
 import { badRequest, forbidden } from '../errors.js';
 import { ID_RE, ID_WHAT, type JsonObject } from '../validation/json-fields.js';

@@ -14,9 +14,10 @@ const scan = (extra: Record<string, unknown>): StoredEvent => ({
 const cash = { id: 'red', name: 'Red', kind: 'cash', amount: 188 };
 
 describe('payout source', () => {
-  it('a cash win makes one pending payout keyed by the event id, indexed as all and pending', () => {
+  it('a cash win makes one pending payout keyed by the event id, indexed as pending (only)', () => {
     const ops = payoutSource(scan({ prize: cash }), '{s0}', ctx);
-    expect(ops.map((o) => o.kind)).toEqual(['hsetnx', 'zadd', 'zadd']);
+    expect(ops.map((o) => o.kind)).toEqual(['hsetnx', 'zadd']);
+    expect(ops[1]).toMatchObject({ key: '{s0}:payouts:pending', member: 'e1' });
     expect(ops[0]).toMatchObject({ key: '{s0}:payouts', field: 'e1' });
     expect(JSON.parse((ops[0] as { value: string }).value)).toEqual({
       eventId: 'e1', user: 'u1', amount: 188, state: 'pending', reference: null, updatedAt: '2027-03-01T08:00:00.000Z', campaignId: 'c', prizeId: 'red',

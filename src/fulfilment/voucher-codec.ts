@@ -1,4 +1,4 @@
-// Vouchers (CONTRACT §4.6): the code a winner shows in a shop, derived from the win's event id in a
+// Vouchers: the code a winner shows in a shop, derived from the win's event id in a
 // namespace of its own. 20 Crockford base32 characters = 100 bits: a 80-bit id (HMAC of the event id)
 // and a 20-bit check (HMAC of the id), each under a key derived from CODE_SECRET with its own label, so
 // a voucher is never a product code (24 characters, another key) nor the reverse, and a typed or forged

@@ -1,10 +1,9 @@
 // Aggregate source: every won scan becomes a win record (for GET /me, GET /v/{voucher} and
 // redemptions), indexed by user and, for gifts and coupons, by voucher. HSETNX/ZADD: replaying an
 // event changes nothing.
-import type { AggregateOp, AggregateSource } from '../aggregates/aggregate-op.js';
+import { eventTime, type AggregateOp, type AggregateSource } from '../aggregates/aggregate-op.js';
 import { keys } from '../redis/keys.js';
 import { asWonPrize, type WinRecord } from './win-record.js';
-import { eventTime } from '../events/event-format.js';
 
 export const winSource: AggregateSource = (event, tag) => {
   if (event.type !== 'scan' || event.outcome !== 'won' || typeof event.user !== 'string') return [];

@@ -12,12 +12,12 @@ export interface Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'del';
   pattern: string;
   /**
-   * who may call it (CONTRACT §4.4): absent, anyone; a list, admin and these roles (empty: admin only).
+   * who may call it: absent, anyone; a list, admin and these roles (empty: admin only).
    * The credential is then in call.credential.
    */
   roles?: RouteRoles;
   body?: boolean;
-  /** body size limit of this route; MAX_BODY (64 KiB, CONTRACT §4) unless a bulk admin route needs more */
+  /** body size limit of this route; MAX_BODY (64 KiB) unless a bulk admin route needs more */
   maxBody?: number;
   /** read the peer address up front (before any await) */
   ip?: boolean;

@@ -1,4 +1,4 @@
-// Anonymous visitors (CONTRACT §4.4): ids the engine makes up, reserved (no client may claim one), drawing
+// Anonymous visitors: ids the engine makes up, reserved (no client may claim one), drawing
 // at level 0 and owning no member record.
 import { randomBytes } from 'node:crypto';
 

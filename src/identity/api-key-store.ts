@@ -1,4 +1,4 @@
-// API keys (CONTRACT §4.4): a random secret shown once, stored in Redis only as its SHA-256 with the
+// API keys: a random secret shown once, stored in Redis only as its SHA-256 with the
 // key's role. Every engine keeps all keys in memory (a request never waits for Redis to authenticate);
 // a change bumps a version counter and is announced on the definitions channel, and each engine also
 // re-reads the counter every second, so a revocation is refused everywhere within 1 s even when a
@@ -102,7 +102,7 @@ export class ApiKeyStore {
     return r ?? null;
   }
 
-  /** the answer of POST /v1/keys (CONTRACT §4.4): the only time the secret is shown */
+  /** the answer of POST /v1/keys: the only time the secret is shown */
   async create(role: Role, name: string, shop: string | null): Promise<{ id: string; key: string; role: Role; name: string; shop: string | null; createdAt: string }> {
     const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
     const record: ApiKeyRecord = {

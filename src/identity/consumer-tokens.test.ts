@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { createSecretKey } from 'node:crypto';
 import { ConsumerTokens } from './consumer-tokens.js';
-import { secretTokenKey } from './token-keys.js';
+import { secretTokenKey } from '../config/token-keys.js';
 
 const SECRET = 'a-consumer-token-secret-of-32-bytes-or-more';
 

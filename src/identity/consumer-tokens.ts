@@ -1,4 +1,4 @@
-// Verifies consumer JWTs with jose (CONTRACT §4.4): the algorithm pinned to the configured keys, `exp`
+// Verifies consumer JWTs with jose: the algorithm pinned to the configured keys, `exp`
 // and `sub` required, 60 s of leeway, `iss`/`aud` when configured. Each refusal is a 401 that names the
 // cause and never echoes the token. Verified tokens are remembered (bounded, until they expire) so a
 // page that scans again with the same token costs a map lookup.
@@ -6,7 +6,7 @@ import { errors, jwtVerify, type JWSHeaderParameters } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { ID_RE } from '../validation/json-fields.js';
-import type { TokenKey } from './token-keys.js';
+import type { TokenKey } from '../config/token-keys.js';
 import { ANON_PREFIX } from './anonymous.js';
 import { verifyHs256, type FastPathRules } from './hs256-fast-path.js';
 

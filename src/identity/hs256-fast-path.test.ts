@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { jwtVerify, SignJWT } from 'jose';
 import { createSecretKey } from 'node:crypto';
 import { verifyHs256 } from './hs256-fast-path.js';
-import { secretTokenKey } from './token-keys.js';
+import { secretTokenKey } from '../config/token-keys.js';
 
 const SECRET = 'a-consumer-token-secret-of-32-bytes-or-more';
 const OTHER = 'another-token-secret-of-32-bytes-or-more!!';

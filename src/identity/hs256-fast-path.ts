@@ -5,7 +5,7 @@
 // alg/typ/kid, a claim out of range, a bad signature — returns null, and jose then decides and names the
 // cause: this path only ever accepts what jose would accept, never refuses on its own.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { TokenKey } from './token-keys.js';
+import type { TokenKey } from '../config/token-keys.js';
 
 export interface FastClaims {
   readonly sub: unknown;

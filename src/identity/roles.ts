@@ -1,4 +1,4 @@
-// The roles of CONTRACT §4.4 and what a credential is once authenticated. `admin` covers every route;
+// The roles and what a credential is once authenticated. `admin` covers every route;
 // each other role covers the routes that name it.
 export const ROLES = ['admin', 'operator', 'printer', 'dcrm', 'shop', 'gateway'] as const;
 export type Role = (typeof ROLES)[number];

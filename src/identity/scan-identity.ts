@@ -1,4 +1,4 @@
-// Who a scan is for (CONTRACT §4.4). `open`: the `user` field as sent (the demo). `verified`, in order:
+// Who a scan is for. `open`: the `user` field as sent (the demo). `verified`, in order:
 // a consumer JWT (its `sub`), a gateway key (the `user` field it speaks for), the landing page's session
 // cookie; anything else is 401.
 import { ApiError, badRequest, forbidden } from '../errors.js';

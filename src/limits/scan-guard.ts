@@ -1,4 +1,4 @@
-// In-process refusals in front of the scan script (CONTRACT §4.4 and issue 14's hardening): none of them
+// In-process refusals in front of the scan script: none of them
 // costs a Redis call or writes an event.
 // - forged codes: counted, and past `forgedPerMinute` from one IP answered 429 (valid codes from the
 //   same IP are not affected: the limit is only looked at once a code failed its MAC check);

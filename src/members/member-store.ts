@@ -22,7 +22,7 @@ export interface MemberUpdate {
   blocked: boolean | null;
 }
 
-/** anonymous visitors own no member record (CONTRACT §4.4): their ids cannot be given one */
+/** anonymous visitors own no member record: their ids cannot be given one */
 export function memberId(user: string, path: string): string {
   if (user.startsWith(ANON_PREFIX)) throw badRequest(path, `ids starting with ${ANON_PREFIX} are reserved for anonymous visitors`);
   return user;

@@ -1,4 +1,4 @@
-// Error answers by code (CONTRACT §4), for /metrics: the 503 rate an operator alerts on is
+// Error answers by code, for /metrics: the 503 rate an operator alerts on is
 // rate(scanlot_http_errors_total{code="unavailable"}). Counted where every error answer is written.
 import { Counter, type Registry } from 'prom-client';
 import type { ErrorCode } from '../errors.js';

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
+import { HASH_MAX_LISTPACK_VALUE } from './redis-settings.js';
 
 /** sun_path is 108 bytes on Linux, NUL included */
 const MAX_SOCKET_PATH = 107;
@@ -122,6 +123,9 @@ export class EmbeddedRedis {
       '--appendfsync', 'everysec',
       '--save', '',
       '--maxmemory-policy', 'noeviction',
+      // a code record (src/scan/code-record.ts) is about 100 bytes: hashes of them stay listpacks
+      // (113 bytes a record measured, 170 as a hashtable); see docs/cost.md for an external Redis
+      '--hash-max-listpack-value', String(HASH_MAX_LISTPACK_VALUE),
       '--daemonize', 'no',
       '--loglevel', 'warning',
       '--logfile', join(this.#dir, 'redis.log'),

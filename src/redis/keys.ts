@@ -62,7 +62,8 @@ export function shareOf(total: number, index: number, count: number): number {
   return Math.floor(total / count) + (index >= count - (total % count) ? 1 : 0);
 }
 
-export type PayoutIndex = 'all' | 'pending' | 'paid' | 'failed';
+export type PayoutIndex = 'pending' | 'paid' | 'failed';
+export const PAYOUT_STATES: readonly PayoutIndex[] = ['pending', 'paid', 'failed'];
 
 /** `${tag}:cp:${campaignId}:`, the start of every key of one campaign in one shard */
 export const campaignPrefix = (t: ShardTag, campaignId: string): string => `${t}:cp:${campaignId}:`;
@@ -98,14 +99,14 @@ export const keys = {
   campaignStats: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}stats`, // aggregates: outcomes, wins, see campaign-figures
   campaignDay: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}day:${day}`, // w:<prize> wins that day (prizes with dailyCap)
   campaignMoves: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}moves`, // hash transferId -> JSON of a bucket transfer taken from this shard and not yet closed (src/buckets)
-  campaignGiven: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}given`, // hash transferId -> units given into this shard (makes a give idempotent; kept: see src/buckets)
+  campaignGiven: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}given`, // hash transferId -> units given into this shard, or closed:<ms> once its transfer closed (makes a give idempotent; pruned a while after the close: see src/buckets/given-transfers.ts)
   campaignClerk: (t: ShardTag, campaignId: string, clerk: string) => `${campaignPrefix(t, campaignId)}clerk:${clerk}`, // w:<prize> rebates of the clerk
   ipMinute: (t: ShardTag, campaignId: string, ip: string, minute: number) => `${campaignPrefix(t, campaignId)}ip:${ip}:${minute}`, // scans from one IP in one minute
   board: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}`, // sorted set, see ackEvents' rank op
   boardArrivals: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}board:arrivals`, // counter ordering leaderboard arrivals
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
 
-  // --- fulfilment (CONTRACT §4.6), in the shard of the win's event. Aggregates (written by the persist
+  // --- fulfilment, in the shard of the win's event. Aggregates (written by the persist
   // step from events, see src/fulfilment/*-source.ts) unless marked "script"
   wins: (t: ShardTag) => `${t}:wins`, // hash eventId -> win JSON {eventId,user,campaignId,prize,at}
   userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // sorted set eventId by win time (ms)
@@ -114,7 +115,7 @@ export const keys = {
   redemptionsByTime: (t: ShardTag) => `${t}:redemptions:at`, // sorted set eventId by redemption time (ms)
   redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
   payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
-  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout
+  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout; each payout in one
   pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> '<request hash> <balance answered>'
   shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { keys, shareOf } from './keys.js';
 import { placeShards } from './shard-placement.js';
-import { StartupRefused } from '../startup/startup-refused.js';
+import { StartupRefused } from '../startup-refused.js';
 
 describe('shareOf', () => {
   it('splits any safe integer into parts that differ by at most one and sum to it', () => {

@@ -6,7 +6,7 @@ import calculateSlot from 'cluster-key-slot';
 import { Cluster } from 'ioredis';
 import { keys, type ShardTag } from './keys.js';
 import type { RedisClient } from './scripts.js';
-import { StartupRefused } from '../startup/startup-refused.js';
+import { StartupRefused } from '../startup-refused.js';
 
 /** the slot ranges of each primary, in the order CLUSTER SHARDS/SLOTS lists them (sorted by first slot) */
 async function primarySlotRanges(cluster: Cluster): Promise<[number, number][][]> {

@@ -5,7 +5,6 @@ import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { CampaignStore } from '../campaigns/campaign-store.js';
 import { phaseOf } from '../campaigns/campaign.js';
-import type { OutboxGauges } from '../events/dcrm-metrics.js';
 import { FIGURE_OF, zeroFigures, type Figures } from './scan-figures.js';
 import { utcMinute } from './scan-report-source.js';
 import { dayInZone } from './zone-day.js';
@@ -15,10 +14,17 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 const WINDOW = 60;
 
+/** what the overview reads of the DCRM outbox (src/dcrm/dcrm-outbox.ts), declared here: reports sit below delivery */
+export interface OutboxFigures {
+  backlog(): number;
+  oldestUndeliveredAgeS(): number;
+  deadLetterCounts(): Readonly<Record<string, number>>;
+}
+
 export interface OverviewSources {
   redis: RedisClient;
   campaigns: CampaignStore;
-  outbox: OutboxGauges;
+  outbox: OutboxFigures;
   /** forged codes answered by this engine since it started */
   forged: () => number;
   now: () => number;

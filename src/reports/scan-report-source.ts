@@ -7,10 +7,9 @@
 //     for the overview's scans per minute and today's totals, campaign or not; it expires two days
 //     after its last scan.
 // Figures that are zero are not written.
-import type { AggregateOp, AggregateSource } from '../aggregates/aggregate-op.js';
+import { eventTime, type AggregateOp, type AggregateSource } from '../aggregates/aggregate-op.js';
 import { keys } from '../redis/keys.js';
 import { FIELD_OF, FIGURES, figuresOfScan } from './scan-figures.js';
-import { eventTime } from '../events/event-format.js';
 
 const MINUTE = 60_000;
 /** the overview reads the last hour: a UTC day's minutes are kept two days after their last scan */

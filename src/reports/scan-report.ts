@@ -1,4 +1,4 @@
-// GET /v1/reports/scans (CONTRACT §4.7): the rows of a campaign's report, read from the report
+// GET /v1/reports/scans: the rows of a campaign's report, read from the report
 // aggregates of every shard (so they cover every engine of the deployment, whichever SQLite file
 // stored an event) and grouped by the chosen dimensions. sku and region are derived from the batch.
 import { badRequest } from '../errors.js';

@@ -1,4 +1,4 @@
-// The JSON answer of POST /v1/scans (CONTRACT §4.1), written as one string from the script's reply:
+// The JSON answer of POST /v1/scans (docs/openapi.yaml), written as one string from the script's reply:
 // no intermediate objects, no JSON.stringify of the whole.
 import type { ScanReply } from './scan-script-call.js';
 

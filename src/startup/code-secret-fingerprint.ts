@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
-import { StartupRefused } from './startup-refused.js';
+import { StartupRefused } from '../startup-refused.js';
 
 const FINGERPRINT_TEXT = 'scanlot code-secret fingerprint v1';
 

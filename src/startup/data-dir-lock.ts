@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StartupRefused } from './startup-refused.js';
+import { StartupRefused } from '../startup-refused.js';
 
 /** Files of the lock in DATA_DIR: not data, so a DATA_DIR holding only them is still empty. */
 export const LOCK_FILES: readonly string[] = ['lock', 'lock-journal'];

@@ -1,7 +1,7 @@
 // A DCRM on loopback for tests: node:http, verifies every signature, records every request, and answers
 // what the test's handler says (a status, or 'hang': never answer).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { verifySignature } from '../events/dcrm-signature.js';
+import { verifySignature } from '../dcrm/dcrm-signature.js';
 import { freePort } from '../redis/embedded-redis.js';
 import type { TestEngine } from './engine-process.js';
 

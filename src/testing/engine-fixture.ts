@@ -4,16 +4,21 @@ import { afterAll, beforeAll } from 'vitest';
 import { startRedis, type TestRedis } from './redis-server.js';
 import { startEngine, type TestEngine } from './engine-process.js';
 import { dcrmEnv, dcrmReceiver, type DcrmReceiver } from './dcrm-receiver.js';
+import { TestClient } from './test-client.js';
 
 export interface EngineFixture {
   redis: TestRedis;
   engine: TestEngine;
+  /** the engine's typed client: create batches and campaigns, scan, read events */
+  client: TestClient;
   /** only with the `dcrm` option */
   receiver: DcrmReceiver;
 }
 
 export interface FixtureOptions {
   aof?: boolean;
+  /** shards one campaign spreads over on the test's redis-server (SCANLOT_SHARDS); unset: the engine's default, one */
+  shards?: number;
   env?: Record<string, string>;
   /** a DCRM receiver: `listen` false leaves its port closed (the DCRM is down) until the test opens it */
   dcrm?: { listen: boolean; env?: Record<string, string> };
@@ -23,13 +28,14 @@ export function useEngine(opts: FixtureOptions = {}): EngineFixture {
   const fx = {} as EngineFixture;
   beforeAll(async () => {
     fx.redis = await startRedis({ aof: opts.aof ?? false });
-    let env = opts.env ?? {};
+    let env = { ...(opts.shards !== undefined ? { SCANLOT_SHARDS: String(opts.shards) } : {}), ...opts.env };
     if (opts.dcrm) {
       fx.receiver = await dcrmReceiver();
       if (opts.dcrm.listen) await fx.receiver.listen();
       env = { ...env, ...dcrmEnv(fx.receiver, opts.dcrm.env) };
     }
     fx.engine = await startEngine({ redisUrl: fx.redis.url, env });
+    fx.client = new TestClient(fx.engine);
   });
   afterAll(async () => {
     await fx.engine?.stop();

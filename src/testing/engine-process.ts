@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { freePort } from '../redis/embedded-redis.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { CodeCodec } from '../codes/code-codec.js';
-import { fetchJson, type JsonReply } from '../http/json-fetch.js';
+import { fetchChecked, type CheckedReply } from './checked-fetch.js';
 
 export const TEST_SECRET = 'a1'.repeat(32);
 export const TEST_TOKEN = 'test-admin-token-0123456789';
@@ -23,6 +23,8 @@ export interface TestEngine {
   dataDir: string;
   codec: CodeCodec;
   output(): string;
+  /** the engine's process id while it runs, null when it is down */
+  pid(): number | null;
   /** POST/PUT/GET JSON with the admin token */
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   scan(body: Record<string, unknown>): Promise<{ status: number; body: any }>;
@@ -70,8 +72,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<TestEngine>
   };
   await launch();
 
-  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonReply> =>
-    fetchJson(url + path, method, TEST_TOKEN, body, headers);
+  // every answer is checked against docs/openapi.yaml
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CheckedReply> =>
+    fetchChecked(url + path, method, TEST_TOKEN, body, headers);
 
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
@@ -86,6 +89,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<TestEngine>
     dataDir,
     codec: new CodeCodec(Buffer.from(TEST_SECRET, 'hex')),
     output: () => out,
+    pid: () => (child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
     api: request,
     scan: (body) => request('POST', '/v1/scans', body),
     kill,

@@ -1,7 +1,7 @@
 // Reads every persisted event through GET /v1/events, once the stream backlog has drained.
 import type { TestEngine } from './engine-process.js';
 
-export async function waitForBacklog(engine: TestEngine, ms = 60_000): Promise<void> {
+export async function waitForBacklog(engine: Pick<TestEngine, 'api' | 'output'>, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
     const h = await engine.api('GET', '/healthz');
@@ -11,7 +11,7 @@ export async function waitForBacklog(engine: TestEngine, ms = 60_000): Promise<v
   }
 }
 
-export async function allEvents(engine: TestEngine): Promise<any[]> {
+export async function allEvents(engine: Pick<TestEngine, 'api'>): Promise<any[]> {
   const out: any[] = [];
   let after: string | null = null;
   for (;;) {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { freePort } from '../redis/embedded-redis.js';
+import { HASH_MAX_LISTPACK_VALUE } from '../redis/redis-settings.js';
 
 export interface ClusterOptions {
   nodes?: number;
@@ -67,7 +68,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<TestClust
     mkdirSync(nodeDir, { recursive: true });
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--save', '', ...persistence, '--maxmemory-policy', 'noeviction'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--save', '', ...persistence, '--maxmemory-policy', 'noeviction', '--hash-max-listpack-value', String(HASH_MAX_LISTPACK_VALUE)],
       { stdio: 'ignore' },
     );
     children.set(port, child);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../redis/embedded-redis.js';
+import { HASH_MAX_LISTPACK_VALUE } from '../redis/redis-settings.js';
 
 export interface TestRedis {
   port: number;
@@ -43,7 +44,7 @@ export async function startRedis(opts: { aof?: boolean } = {}): Promise<TestRedi
   const launch = async (): Promise<void> => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', opts.aof ? 'yes' : 'no', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--hash-max-listpack-value', String(HASH_MAX_LISTPACK_VALUE)],
       { stdio: 'ignore' },
     );
     await waitReady(port);

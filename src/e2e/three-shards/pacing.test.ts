@@ -1,4 +1,5 @@
 // The pacing suite again with its engine on three shards of one redis-server: released units (and the
 // guaranteed ones) are split over the shards and pulled to where the scans are.
-process.env.SCANLOT_SHARDS = '3';
-await import('../pacing.test.js');
+import { pacingSuite } from '../suites/pacing-suite.js';
+
+pacingSuite(3);

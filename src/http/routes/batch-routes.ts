@@ -1,4 +1,4 @@
-// Code batches for packaging lines and printers (CONTRACT §4.2).
+// Code batches for packaging lines and printers.
 import { badRequest, notFound } from '../../errors.js';
 import { parseBatchInput } from '../../batches/batch.js';
 import type { BatchStore } from '../../batches/batch-store.js';

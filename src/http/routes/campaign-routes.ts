@@ -1,4 +1,4 @@
-// Campaigns (CONTRACT §4.3, §4.5): create, list, read with live counters, change (pause, resume, end,
+// Campaigns: create, list, read with live counters, change (pause, resume, end,
 // extend, top up), stats.
 import { badRequest, notFound } from '../../errors.js';
 import { CAMPAIGN_ID_RE, parseCampaignInput, phaseOf, publicCampaign, type CampaignPhase } from '../../campaigns/campaign.js';

@@ -1,7 +1,7 @@
 // Dead letters of DCRM delivery, for operators: list them, queue them for another delivery.
 import { badRequest } from '../../errors.js';
-import type { DcrmOutbox } from '../../events/dcrm-outbox.js';
-import { DEAD_LETTER_STATES, type DeadLetter, type DeadLetterState } from '../../events/dead-letters.js';
+import type { DcrmOutbox } from '../../dcrm/dcrm-outbox.js';
+import { DEAD_LETTER_STATES, type DeadLetter, type DeadLetterState } from '../../dcrm/dead-letters.js';
 import { parseJsonObject } from '../../validation/json-fields.js';
 import { json } from '../http-call.js';
 import type { Route } from '../router.js';

@@ -1,4 +1,4 @@
-// GET /v1/events: persisted events in order (CONTRACT §4.3).
+// GET /v1/events: persisted events in order.
 import { badRequest } from '../../errors.js';
 import type { EventQuery } from '../../events/event-query.js';
 import { json } from '../http-call.js';

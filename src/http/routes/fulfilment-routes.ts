@@ -1,4 +1,4 @@
-// Redemptions, their report, payouts and points (CONTRACT §4.6).
+// Redemptions, their report, payouts and points.
 import { ApiError, badRequest, forbidden } from '../../errors.js';
 import type { RedemptionGuard } from '../../limits/redemption-guard.js';
 import type { RedeemTarget, Redemptions } from '../../fulfilment/redemptions.js';

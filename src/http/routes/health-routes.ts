@@ -2,7 +2,7 @@
 import type { RedisClient } from '../../redis/scripts.js';
 import type { EventQuery } from '../../events/event-query.js';
 import type { StreamConsumer } from '../../events/stream-consumer.js';
-import type { OutboxGauges } from '../../events/dcrm-metrics.js';
+import type { OutboxGauges } from '../../dcrm/dcrm-metrics.js';
 import type { ScanMetrics } from '../../scan/scan-metrics.js';
 import type { RedisFaults } from '../../scan/redis-faults.js';
 import { json } from '../http-call.js';

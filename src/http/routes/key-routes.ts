@@ -1,4 +1,4 @@
-// API keys (CONTRACT §4.4): create, list, revoke; admin only.
+// API keys: create, list, revoke; admin only.
 import { badRequest, notFound } from '../../errors.js';
 import type { ApiKeyStore } from '../../identity/api-key-store.js';
 import { isRole, ROLES } from '../../identity/roles.js';

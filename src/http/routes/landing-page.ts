@@ -2,7 +2,7 @@
 // The server checks the MAC (a forged code gets a 404 page, no Redis call) and sends a small page
 // whose script (a served file: the CSP allows no inline script) runs the scan through POST /v1/scans,
 // so link previews and crawlers that only fetch the page never consume a code.
-// The visitor (CONTRACT §4.4) is kept in a signed session cookie: in `verified` mode the user of a
+// The visitor is kept in a signed session cookie: in `verified` mode the user of a
 // consumer token given once as ?t= (fresh and used once: src/identity/link-tokens.ts; then the page
 // redirects to itself without it), else an anonymous id the engine makes up; a ?t= for another user
 // than the browser's verified session keeps that session (a link must not move a visitor's wins to the

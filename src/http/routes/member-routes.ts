@@ -1,4 +1,4 @@
-// Members (CONTRACT §4.3), pushed by the DCRM.
+// Members, pushed by the DCRM.
 import { notFound } from '../../errors.js';
 import { memberId, parseMemberBulk, parseMemberUpdate, type MemberStore } from '../../members/member-store.js';
 import { ID_RE, parseJsonObject } from '../../validation/json-fields.js';

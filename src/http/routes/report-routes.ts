@@ -1,4 +1,4 @@
-// Reports (CONTRACT §4.7) and the console's overview, for the whole deployment.
+// Reports and the console's overview, for the whole deployment.
 import { badRequest } from '../../errors.js';
 import type { CampaignStore } from '../../campaigns/campaign-store.js';
 import { csvChunks, parseReportQuery, type ScanReports } from '../../reports/scan-report.js';

@@ -1,4 +1,4 @@
-// Leaderboards (CONTRACT §4.3, and §4.6 for by=shopRate). Redemptions moved to fulfilment-routes.ts.
+// Leaderboards: by shop, by clerk, or by shop scan rate (by=shopRate). Redemptions moved to fulfilment-routes.ts.
 import { badRequest, notFound } from '../../errors.js';
 import type { CampaignStore } from '../../campaigns/campaign-store.js';
 import type { ShopRateRow } from '../../fulfilment/shop-rate.js';

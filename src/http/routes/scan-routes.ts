@@ -1,4 +1,4 @@
-// POST /v1/scans: the consumer scan (CONTRACT §4.1), for the user ScanIdentity names (§4.4), behind the
+// POST /v1/scans: the consumer scan, for the user ScanIdentity names, behind the
 // in-process ScanGuard (forged codes, repeat floods, IPs past their limit: 429 without Redis).
 import { ApiError, badRequest, unavailable } from '../../errors.js';
 import type { ScanService } from '../../scan/scan-service.js';

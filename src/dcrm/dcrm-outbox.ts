@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
-import type { Db } from './event-schema.js';
+import type { Db } from '../events/event-schema.js';
 import { OutboxStore } from './outbox-store.js';
 import { DeadLetters, type DeadLetterState } from './dead-letters.js';
 import type { AttemptResult, DeliveryPolicy } from './dcrm-delivery.js';

@@ -2,7 +2,7 @@
 // (seq), so the only state delivery needs is how far it got — one row in `dcrm_cursor`. Nothing is
 // copied and nothing is held in memory: a DCRM that is down makes the distance between the cursor and
 // the newest event grow, on disk.
-import type { Db } from './event-schema.js';
+import type { Db } from '../events/event-schema.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS dcrm_cursor (

@@ -1,7 +1,7 @@
 // The delivery loop against a real (in-memory) SQLite outbox and a scripted receiver: order, cursor,
 // backoff on failures, splitting of a rejected batch down to the poison event, replay of dead letters.
 import { describe, expect, it } from 'vitest';
-import { openEventDb, type Db } from './event-schema.js';
+import { openEventDb, type Db } from '../events/event-schema.js';
 import { OutboxStore } from './outbox-store.js';
 import { DeadLetters } from './dead-letters.js';
 import { Deliverer, type DeliveryPolicy } from './dcrm-delivery.js';

@@ -2,7 +2,7 @@
 // ordered outbox so that one bad event does not hold back every later one, but they are never dropped:
 // the row points at the stored event, an operator lists them and queues them again (replay), and the
 // deliverer sends queued ones before new events.
-import type { Db } from './event-schema.js';
+import type { Db } from '../events/event-schema.js';
 import { ensureOutboxSchema, type OutboxEvent } from './outbox-store.js';
 
 export type DeadLetterState = 'dead' | 'queued' | 'delivered';

@@ -1,8 +1,8 @@
-// The keys consumer tokens are verified with (CONTRACT §4.4), read at start-up: an HS256 secret of at
+// The keys consumer tokens are verified with, read at start-up: an HS256 secret of at
 // least 32 bytes, or public keys (RS256, ES256 on P-256, EdDSA on Ed25519) from a JWKS file or a PEM.
 // Each key's algorithm follows from the key itself, so a token cannot choose another one.
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { ConfigError } from '../config.js';
+import { ConfigError } from './config-error.js';
 
 export type TokenAlg = 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
 

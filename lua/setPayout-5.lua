@@ -1,5 +1,5 @@
 --[[
-  setPayout: moves a payout to paid or failed and writes its event, in one atomic step (CONTRACT §4.6).
+  setPayout: moves a payout to paid or failed and writes its event, in one atomic step.
   State machine: pending -> paid | failed, failed -> paid (a failed transfer retried); paid is final.
   The same state again changes nothing and writes no event (idempotent retries of a payment system).
 
@@ -9,7 +9,7 @@
     3 pending   sorted set of pending payoutIds (score 0, lexical order)
     4 paid      sorted set of paid payoutIds
     5 failed    sorted set of failed payoutIds
-    6 all       sorted set of every payoutId (not changed here; named so every index is in the header)
+  (every payout is in exactly one of 3-5: a list of all payouts merges them, src/fulfilment/payouts.ts)
 
   ARGV
     1 payoutId  2 new state: paid | failed  3 reference ("" none)  4 now (ISO time)

@@ -1,4 +1,4 @@
-// The Scanlot-Signature header of CONTRACT §5: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`.
+// The Scanlot-Signature header of every DCRM request: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`.
 // The timestamp is inside the MAC so a receiver can refuse replays of old requests; the body is signed
 // byte for byte as sent, so it is built once and never re-serialised between signing and sending.
 import { createHmac, timingSafeEqual } from 'node:crypto';

@@ -2,7 +2,7 @@
 // sending batches never competes with the scan path for the main thread. It reports attempts and log
 // lines to the engine, which owns the metrics and the logger.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openEventDb } from './event-schema.js';
+import { openEventDb } from '../events/event-schema.js';
 import { OutboxStore } from './outbox-store.js';
 import { DeadLetters } from './dead-letters.js';
 import { createPoster } from './dcrm-http.js';

@@ -1,0 +1,43 @@
+// The short soak of the suite: two minutes, every fault kind once, fewer scans; it must end with no
+// invariant violated, and its report must be a page that draws its charts under its CSP.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSoak } from './soak/run-soak.js';
+import { FAULT_KINDS } from './soak/faults.js';
+import { soakHtml } from './soak/report-html.js';
+import { CHROMIUM, renderPage } from '../src/testing/headless-chromium.js';
+
+const out = mkdtempSync(join(tmpdir(), 'scanlot-soak-test-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('a short soak', () => {
+  it('survives every fault kind with no invariant violated, and reports it as JSON and as a page with charts', async () => {
+    const lines: string[] = [];
+    const r = await runSoak({ minutes: 2, rate: 60, engines: 2, cluster: false, seed: 3, out }, (l) => lines.push(l));
+    const summary = `${JSON.stringify({ invariants: r.invariants, audit: r.audit, faults: r.faults }, null, 1)}\n${lines.join('\n')}`;
+    expect(r.violations, summary).toBe(0);
+    expect(new Set(r.faults.map((f) => f.kind)), summary).toEqual(new Set(FAULT_KINDS));
+    for (const f of r.faults) expect(f.recoveredAfterMs).toBeGreaterThanOrEqual(0);
+    expect(r.scans).toBeGreaterThan(5_000);
+    // each invariant looked at something
+    for (const [name, i] of Object.entries(r.invariants)) expect(i.checked, name).toBeGreaterThan(0);
+    expect(r.audit).toMatchObject({ ok: true, stores: 2, unreached: [] });
+    // faults that refuse scans were seen as 503s, and those codes were checked
+    expect(r.answers.byStatus['503'] ?? 0).toBeGreaterThan(0);
+    expect(r.resources.redisBytesPerConsumedCode).not.toBeNull();
+    expect(r.timeline.length).toBeGreaterThan(100);
+
+    const html = join(out, 'soak.html');
+    writeFileSync(html, soakHtml(r));
+    expect(readFileSync(html, 'utf8')).toContain("Content-Security-Policy");
+    if (CHROMIUM) {
+      const dom = await renderPage(`file://${html}`);
+      // the page's script ran under its CSP and drew the six charts
+      expect(dom).toMatch(/<body[^>]*data-charts="6"/);
+      expect(dom).toContain('invariant violations');
+    }
+    console.log(lines.join('\n'));
+  }, 400_000);
+});

@@ -1,0 +1,130 @@
+// A typed client of one test engine, as the product is used: create a batch, a campaign, scan, read the
+// stored events. Each call expects the success status the API documents and throws with the answer
+// otherwise, so a test reads as the use it checks; every answer is also checked against
+// docs/openapi.yaml on the way (src/testing/checked-fetch.ts).
+import type { Batch, BatchKind, BatchStatus, Region } from '../batches/batch.js';
+import { liveCampaign, uniqueSku } from './fixtures.js';
+import type { TestEngine } from './engine-process.js';
+import { allEvents, waitForBacklog } from './events.js';
+
+export interface BatchRequest {
+  /** a fresh one by default, so that campaign scopes of different tests never overlap */
+  sku?: string;
+  size: number;
+  kind?: BatchKind;
+  status?: Exclude<BatchStatus, 'void'>;
+  region?: Region;
+  contains?: { batchId: number; perBox: number };
+}
+
+export type ScanOutcome = 'won' | 'lost' | 'verified' | 'repeat' | 'blocked';
+
+export interface ScanRequest {
+  code: string;
+  user?: string;
+  lat?: number;
+  lng?: number;
+  shop?: string;
+  clerk?: string;
+  device?: string;
+}
+
+export interface WonPrize {
+  id: string;
+  name: string;
+  kind: string;
+  amount?: number | null;
+  voucher?: { code: string; url: string };
+}
+
+/** the answer of POST /v1/scans (its schema: ScanAnswer in docs/openapi.yaml) */
+export interface ScanAnswer {
+  eventId: string | null;
+  outcome: ScanOutcome;
+  reason: string | null;
+  code: { batchId: number; serial: number; sku: string; kind: BatchKind };
+  campaignId: string | null;
+  prize: WonPrize | null;
+  scan: { count: number; firstAt: string | null; sameUser: boolean | null } | null;
+  original: { eventId: string; outcome: ScanOutcome; prize: WonPrize | null } | null;
+}
+
+/** a stored event (GET /v1/events): `id`, `type`, `at` always, the rest per type */
+export interface StoredEvent {
+  id: string;
+  type: string;
+  at: string;
+  [field: string]: unknown;
+}
+
+/** the prize fields a campaign definition takes; `name` is filled in when left out */
+export type PrizeInput = { id: string; name?: string; probability: number } & Record<string, unknown>;
+
+export interface CampaignSetup {
+  sku: string;
+  batchId: number;
+  campaignId: string;
+}
+
+export class TestClient {
+  constructor(readonly engine: Pick<TestEngine, 'api' | 'scan' | 'codec' | 'output'>) {}
+
+  async createBatch(req: BatchRequest): Promise<Batch> {
+    return this.#expect(201, 'POST', '/v1/batches', { ...req, sku: req.sku ?? uniqueSku() }) as Promise<Batch>;
+  }
+
+  /** a campaign live from an hour ago for 30 days over one SKU (`extra`: any other field of the definition) */
+  async createLiveCampaign(id: string, sku: string, prizes: readonly PrizeInput[], extra: Record<string, unknown> = {}): Promise<{ id: string }> {
+    const def = liveCampaign(id, sku, prizes.map((p) => ({ name: `Prize ${p.id}`, ...p })), extra);
+    return this.#expect(201, 'POST', '/v1/campaigns', def) as Promise<{ id: string }>;
+  }
+
+  /** the usual setting of a scan test: a fresh batch of `size` codes and a live campaign over its SKU */
+  async batchWithLiveCampaign(prizes: readonly PrizeInput[], opts: { size?: number; extra?: Record<string, unknown> } = {}): Promise<CampaignSetup> {
+    const sku = uniqueSku();
+    const batch = await this.createBatch({ sku, size: opts.size ?? 400 });
+    const campaignId = `c-${sku}`;
+    await this.createLiveCampaign(campaignId, sku, prizes, opts.extra);
+    return { sku, batchId: batch.batchId, campaignId };
+  }
+
+  /** the printed code of a serial */
+  code(batchId: number, serial: number): string {
+    return this.engine.codec.encode(batchId, serial);
+  }
+
+  /** a scan answered 200 */
+  async scan(req: ScanRequest): Promise<ScanAnswer> {
+    return this.#expect(200, 'POST', '/v1/scans', req) as Promise<ScanAnswer>;
+  }
+
+  /** the first scan of each serial, all at once, by `user(i)` for the i-th */
+  scanAll(batchId: number, serials: readonly number[], user: (i: number) => string): Promise<ScanAnswer[]> {
+    return Promise.all(serials.map((serial, i) => this.scan({ code: this.code(batchId, serial), user: user(i) })));
+  }
+
+  /** every stored event, once the stream has drained into SQLite */
+  async events(): Promise<StoredEvent[]> {
+    await waitForBacklog(this.engine);
+    return (await allEvents(this.engine)) as StoredEvent[];
+  }
+
+  async #expect(status: number, method: string, path: string, body?: unknown): Promise<unknown> {
+    const r = await this.engine.api(method, path, body);
+    if (r.status !== status) throw new Error(`${method} ${path}: expected ${status}, answered ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+}
+
+/** outcomes counted as `outcome` or `outcome/reason` */
+export function tally(answers: readonly ScanAnswer[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const a of answers) {
+    const k = a.reason ? `${a.outcome}/${a.reason}` : a.outcome;
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return t;
+}
+
+/** serials 0 … n-1 (from `from`) */
+export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
