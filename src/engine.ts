@@ -53,6 +53,9 @@ import { Points } from './fulfilment/points.js';
 import { shopRateBoard } from './fulfilment/shop-rate.js';
 import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
 import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
+import { EventReports } from './reports/event-reports.js';
+import { ChinaPlaces } from './reports/china-places.js';
+import { SkuPages } from './campaigns/sku-pages.js';
 import { viewerOf } from './fulfilment/me-viewer.js';
 import { createDemo } from './demo.js';
 import { ApiKeyStore, KEYS_MESSAGE } from './identity/api-key-store.js';
@@ -209,6 +212,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
     repairTimer.unref();
     started.add('transfer repair timer', () => clearInterval(repairTimer));
   }
+  const skuPages = new SkuPages(redis, now);
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);
   metrics.gauge('scanlot_limit_script_calls', 'holdLimits script calls this engine sent (user, clerk and IP limits kept on another shard than the code)', () => limitsBatcher.calls);
@@ -216,12 +220,12 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
     [
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
-      ...campaignRoutes(campaigns, batches, now),
+      ...campaignRoutes(campaigns, batches, now, skuPages),
       ...memberRoutes(members),
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit, faults),
       ...dcrmRoutes(outbox),
-      ...landingRoutes({ codec, batches, mode: config.identity, links: tokens === null ? null : new LinkTokens(tokens, redis, now), sessions, guard, trustProxy: config.trustProxy, now }),
+      ...landingRoutes({ codec, batches, mode: config.identity, links: tokens === null ? null : new LinkTokens(tokens, redis, now), sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
       ...keyRoutes(apiKeys),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(
@@ -234,12 +238,12 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ),
       // GET /me: the user of the signed session cookie (a tampered one is nobody); voucher codes only for
       // a user the session knows (verified, or the engine's anonymous id), never for a merely claimed id
-      ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie))),
+      ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie)), { campaigns, pointsOf: async (user) => (await members.get(user)).points, now, publicBaseUrl: config.publicBaseUrl }),
       ...auditRoutes(new Auditor(redis, campaigns, consumer, { storeId: registration.storeId, path: config.sqlitePath }, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
       ...openApiRoutes(),
-      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now),
+      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now, { wins, events: new EventReports(db), places: new ChinaPlaces() }),
     ],
     operators,
     config.host,

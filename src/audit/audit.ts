@@ -270,6 +270,11 @@ export class Auditor {
     if (ended && ended < until) until = ended;
     const outside = db.prepare<[string, string, string], { n: number }>("SELECT count(*) AS n FROM events WHERE type = 'scan' AND campaign_id = ? AND (at < ? OR at >= ?)").get(id, from, until)?.n ?? 0;
     row('window', `${id}: events of the campaign outside [${from}, ${until})`, 0, outside);
+    // a campaign published from a draft after its start covered nothing before: its event says when
+    const published = db
+      .prepare<[string], { at: string | null }>(`SELECT min(at) AS at FROM events WHERE type = 'campaign' AND campaign_id = ? AND json_extract(body, '$.change.published') = 1`)
+      .get(id)?.at;
+    const drawnFrom = published && published > from ? published : from;
     const batches = JSON.stringify(c.def.scope.batchIds);
     const skus = JSON.stringify(c.def.scope.skus);
     const undrawn =
@@ -278,7 +283,7 @@ export class Auditor {
           `SELECT count(*) AS n FROM events WHERE type = 'scan' AND outcome = 'verified' AND at >= ? AND at < ?
              AND (batch_id IN (SELECT value FROM json_each(?)) OR json_extract(body, '$.sku') IN (SELECT value FROM json_each(?)))`,
         )
-        .get(from, until, batches, skus)?.n ?? 0;
+        .get(drawnFrom, until, batches, skus)?.n ?? 0;
     row('window', `${id}: first scans of covered codes inside the window left undrawn`, 0, undrawn);
   }
 }

@@ -1,7 +1,9 @@
-// The input of PATCH /v1/campaigns/{id}: a state change, a later end, top-ups.
+// The input of PATCH /v1/campaigns/{id}: a state change, a later end, top-ups, the page's look; while a
+// campaign is a draft, any field (the edit is merged into the definition and checked as a new one).
 import { badRequest } from '../errors.js';
 import { asObject, reqString, type JsonObject } from '../validation/json-fields.js';
-import type { Campaign, CampaignState } from './campaign.js';
+import { campaignInput, parseCampaignInput, type Campaign, type CampaignState } from './campaign.js';
+import { parseAnimation, parsePageSettings, parseTheme } from './page-settings.js';
 
 export interface TopUp {
   id: string;
@@ -13,6 +15,28 @@ export interface CampaignPatch {
   state: CampaignState | null;
   endsAt: { text: string; ms: number } | null;
   prizes: TopUp[];
+  /** the whole new definition: a draft's edit, or a live campaign's new page settings; null: unchanged */
+  definition: Campaign | null;
+  /** the names of the fields the patch changed in the definition (for its event) */
+  fields: string[];
+}
+
+/** what a live campaign may still change about its page: none of it touches the draw */
+const LOOK_FIELDS = ['page', 'theme', 'animation'];
+
+/** A draft's edit: every field but id, merged into the definition and checked like a new campaign. */
+function parseDraftPatch(body: JsonObject, def: Campaign, now: number): CampaignPatch {
+  if (body.id !== undefined && body.id !== def.id) throw badRequest('id', 'cannot be changed');
+  let state: CampaignState | null = null;
+  if (body.state !== undefined) {
+    if (body.state !== 'draft' && body.state !== 'live') throw badRequest('state', 'of a draft must be draft or live (publish)');
+    state = body.state === 'live' ? 'live' : null;
+  }
+  const fields = Object.keys(body).filter((k) => k !== 'state' && k !== 'id');
+  if (state === null && fields.length === 0) throw badRequest('body', 'must change a field or publish the draft (state: live)');
+  const merged: JsonObject = { ...campaignInput(def), ...body, id: def.id, state: 'draft' };
+  const next: Campaign = { ...parseCampaignInput(merged, now), createdAt: def.createdAt };
+  return { state, endsAt: null, prizes: [], definition: next, fields };
 }
 
 const STATES: readonly CampaignState[] = ['live', 'paused', 'ended'];
@@ -25,11 +49,24 @@ function positiveInt(o: JsonObject, field: string, path: string): number {
 }
 
 /** Checks the patch against the campaign it changes; the overlap of a later end is checked by the store. */
-export function parseCampaignPatch(body: JsonObject, def: Campaign): CampaignPatch {
-  for (const k of Object.keys(body)) if (k !== 'state' && k !== 'endsAt' && k !== 'prizes') throw badRequest(k, 'cannot be changed (state, endsAt, prizes)');
+export function parseCampaignPatch(body: JsonObject, def: Campaign, now: number): CampaignPatch {
+  if (def.state === 'draft') return parseDraftPatch(body, def, now);
+  for (const k of Object.keys(body)) {
+    if (k !== 'state' && k !== 'endsAt' && k !== 'prizes' && !LOOK_FIELDS.includes(k)) throw badRequest(k, 'cannot be changed once published (state, endsAt, prizes, page, theme, animation)');
+  }
+  const look = Object.keys(body).filter((k) => LOOK_FIELDS.includes(k));
+  let definition: Campaign | null = null;
+  if (look.length > 0) {
+    const page = parsePageSettings(body);
+    definition = { ...def, theme: body.theme === undefined ? (def.theme ?? 'default') : parseTheme(body), animation: body.animation === undefined ? (def.animation ?? 'plain') : parseAnimation(body) };
+    if (body.page !== undefined) {
+      if (page === null) delete definition.page;
+      else definition.page = page;
+    }
+  }
   let state: CampaignState | null = null;
   if (body.state !== undefined) {
-    if (typeof body.state !== 'string' || !STATES.includes(body.state as CampaignState)) throw badRequest('state', `must be one of ${STATES.join(', ')}`);
+    if (typeof body.state !== 'string' || !STATES.includes(body.state as CampaignState) || body.state === 'draft') throw badRequest('state', `must be one of ${STATES.join(', ')}`);
     state = body.state as CampaignState;
   }
   let endsAt: CampaignPatch['endsAt'] = null;
@@ -60,6 +97,6 @@ export function parseCampaignPatch(body: JsonObject, def: Campaign): CampaignPat
       prizes.push({ id, addStock, addBudget });
     });
   }
-  if (state === null && endsAt === null && prizes.length === 0) throw badRequest('body', 'must change state, endsAt or prizes');
-  return { state, endsAt, prizes };
+  if (state === null && endsAt === null && prizes.length === 0 && definition === null) throw badRequest('body', 'must change state, endsAt, prizes or the page');
+  return { state, endsAt, prizes, definition, fields: look };
 }

@@ -6,6 +6,7 @@ import { parseCampaignInput } from './campaign.js';
 import { liveCampaign } from '../testing/fixtures.js';
 import { keys, useShards } from '../redis/keys.js';
 
+const ADMIN = { id: 'admin', name: 'admin' };
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await startRedis();
@@ -46,23 +47,23 @@ describe('CampaignStore: changed definitions', () => {
     const batch = { batchId: 1, sku: 'sku-change', size: 10, kind: 'item' as const, status: 'active' as const, region: null, contains: null, createdAt: '' };
     expect(b.coverFor(batch, Date.now())?.def.id).toBe('c-change');
 
-    await a.patch('c-change', { state: 'paused', endsAt: null, prizes: [] }, 'admin', async () => undefined);
+    await a.patch('c-change', { state: 'paused', endsAt: null, prizes: [], definition: null, fields: [] }, ADMIN, async () => undefined);
     await b.loadIfChanged();
     expect(b.list('paused').map((c) => c.id)).toEqual(['c-change']);
     // a paused campaign still covers its codes: the scan script answers campaign_paused
     expect(b.coverFor(batch, Date.now())?.def.state).toBe('paused');
 
     const later = def.endsAtMs + 86_400_000;
-    await a.patch('c-change', { state: null, endsAt: { text: new Date(later).toISOString(), ms: later }, prizes: [{ id: 'p', addStock: 2, addBudget: 0 }] }, 'admin', async () => undefined);
+    await a.patch('c-change', { state: null, endsAt: { text: new Date(later).toISOString(), ms: later }, prizes: [{ id: 'p', addStock: 2, addBudget: 0 }], definition: null, fields: [] }, ADMIN, async () => undefined);
     await b.refresh('c-change');
     expect(b.get('c-change')?.def.endsAtMs).toBe(later);
     const live = await b.live(b.get('c-change')!);
     expect(live.get('p')).toMatchObject({ stockLeft: 3, toppedUp: { stock: 2, budget: 0 } });
 
-    await a.patch('c-change', { state: 'ended', endsAt: null, prizes: [] }, 'admin', async () => undefined);
+    await a.patch('c-change', { state: 'ended', endsAt: null, prizes: [], definition: null, fields: [] }, ADMIN, async () => undefined);
     await b.refresh('c-change');
     expect(b.coverFor(batch, Date.now())).toBeNull();
-    await expect(a.patch('c-change', { state: 'live', endsAt: null, prizes: [] }, 'admin', async () => undefined)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(a.patch('c-change', { state: 'live', endsAt: null, prizes: [], definition: null, fields: [] }, ADMIN, async () => undefined)).rejects.toMatchObject({ code: 'conflict' });
     // each change is one event in the stream, with who made it
     const entries = (await redis.client.xrange('{s0}:events', '-', '+')).map(([, f]) => JSON.parse(f[1] as string) as { type: string; who: string; change: unknown });
     expect(entries.map((e) => e.change)).toEqual([{ state: 'paused' }, { endsAt: new Date(later).toISOString(), prizes: [{ id: 'p', addStock: 2, addBudget: 0 }] }, { state: 'ended' }]);

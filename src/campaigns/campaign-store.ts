@@ -66,6 +66,24 @@ function scopesOverlap(a: Campaign, b: Campaign, batchSku: (id: number) => strin
   return a.scope.batchIds.some((id) => skusB.has(batchSku(id) ?? ''));
 }
 
+/** who made a change: the credential's id and the name its owner gave it */
+export interface Who {
+  id: string;
+  name: string;
+}
+
+/** 操作日志: every creation and change of a campaign, newest first, for the whole deployment (capped) */
+export const CHANGE_LOG_KEY = '{meta}:campaign:changes';
+const CHANGE_LOG_MAX = 10_000;
+
+export interface ChangeEntry {
+  at: string;
+  campaignId: string;
+  who: string;
+  whoName: string;
+  change: Record<string, unknown>;
+}
+
 export interface PrizeLive {
   stockLeft: number | null;
   budgetLeft: number | null;
@@ -75,6 +93,8 @@ export interface PrizeLive {
   toppedUp: { stock: number; budget: number };
   /** a paced prize's units released by now (null: not paced) */
   released?: number | null;
+  /** of those, the units released today (the campaign zone's day) */
+  releasedToday?: number;
 }
 
 export interface CampaignListItem {
@@ -83,6 +103,7 @@ export interface CampaignListItem {
   state: CampaignPhase;
   startsAt: string;
   endsAt: string;
+  timezone: string;
   scope: Campaign['scope'];
 }
 
@@ -92,6 +113,11 @@ export class CampaignStore {
   readonly #byBatch = new Map<number, CompiledCampaign[]>();
 
   constructor(private readonly redis: RedisClient, private readonly now: () => number) {}
+
+  /** the Redis the campaigns live in: reports that read the win records use it too */
+  get redisClient(): RedisClient {
+    return this.redis;
+  }
 
   #seenVersion: string | null = null;
   /** told when a campaign's stock or budget may have grown (a top-up here, or announced by another engine) */
@@ -149,7 +175,7 @@ export class CampaignStore {
     for (const { def } of this.#byId.values()) {
       const phase = phaseOf(def, now);
       if (state !== 'all' && phase !== state) continue;
-      out.push({ id: def.id, name: def.name, state: phase, startsAt: def.startsAt, endsAt: def.endsAt, scope: def.scope });
+      out.push({ id: def.id, name: def.name, state: phase, startsAt: def.startsAt, endsAt: def.endsAt, timezone: def.timezone, scope: def.scope });
     }
     return out.sort((a, b) => (a.startsAt < b.startsAt ? 1 : a.startsAt > b.startsAt ? -1 : a.id.localeCompare(b.id)));
   }
@@ -166,15 +192,27 @@ export class CampaignStore {
   /** A paused campaign still covers its codes: the scan script answers campaign_paused; an ended one does not. */
   coverFor(batch: Batch, now: number): CompiledCampaign | null {
     const byBatch = this.#byBatch.get(batch.batchId);
-    if (byBatch) for (const c of byBatch) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended') return c;
+    // a draft covers nothing until it is published
+    if (byBatch) for (const c of byBatch) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended' && c.def.state !== 'draft') return c;
     const bySku = this.#bySku.get(batch.sku);
-    if (bySku) for (const c of bySku) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended') return c;
+    if (bySku) for (const c of bySku) if (now >= c.def.startsAtMs && now < c.def.endsAtMs && c.def.state !== 'ended' && c.def.state !== 'draft') return c;
     return null;
+  }
+
+  /**
+   * The campaign whose brand a page about this batch shows: the one covering it now, else the latest
+   * published one that names it (ended or scheduled), else none. Not on the scan path.
+   */
+  brandFor(batch: Batch, now: number): CompiledCampaign | null {
+    const cover = this.coverFor(batch, now);
+    if (cover) return cover;
+    const named = [...(this.#byBatch.get(batch.batchId) ?? []), ...(this.#bySku.get(batch.sku) ?? [])].filter((c) => c.def.state !== 'draft');
+    return named.sort((a, b) => b.def.startsAtMs - a.def.startsAtMs)[0] ?? null;
   }
 
   /** A campaign covering the batch whose start or end lies within `ms` of `now` (not live at `now`). */
   nearEdge(batch: Batch, now: number, ms: number): CompiledCampaign | null {
-    const near = (c: CompiledCampaign): boolean => Math.abs(now - c.def.startsAtMs) <= ms || Math.abs(now - c.def.endsAtMs) <= ms;
+    const near = (c: CompiledCampaign): boolean => c.def.state !== 'draft' && (Math.abs(now - c.def.startsAtMs) <= ms || Math.abs(now - c.def.endsAtMs) <= ms);
     for (const c of this.#byBatch.get(batch.batchId) ?? []) if (near(c)) return c;
     for (const c of this.#bySku.get(batch.sku) ?? []) if (near(c)) return c;
     return null;
@@ -200,32 +238,99 @@ export class CampaignStore {
   async #checkNoOverlap(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<void> {
     const skus = new Map<number, string | undefined>();
     for (const c of this.#byId.values()) {
-      if (c.def.id === def.id || c.def.endsAtMs <= this.now() || c.def.state === 'ended') continue;
+      if (c.def.id === def.id || c.def.endsAtMs <= this.now() || c.def.state === 'ended' || c.def.state === 'draft') continue;
       for (const id of [...c.def.scope.batchIds, ...def.scope.batchIds]) if (!skus.has(id)) skus.set(id, await batchSku(id));
       if (scopesOverlap(def, c.def, (id) => skus.get(id))) throw conflict(`scope overlaps live campaign ${c.def.id}`);
     }
   }
 
-  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
-    return this.#locked(async () => {
+  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>, who: Who | null = null): Promise<CompiledCampaign> {
+    const created = await this.#locked(async () => {
       await this.loadAll();
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
-      await this.#checkNoOverlap(def, batchSku);
+      // a draft covers no code: its scope is checked when it is published
+      if (def.state !== 'draft') await this.#checkNoOverlap(def, batchSku);
       // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to
       // them; one for every shard, whose parts of the released units must add up
-      const seed = randomBytes(16).toString('hex');
-      for (const [i, t] of ALL_SHARDS.entries()) {
-        // each shard's bucket holds its part of the stock and budget: the parts sum to the totals
-        const init: string[] = [];
-        for (const p of def.prizes) {
-          if (p.stock !== null) init.push(`s:${p.id}`, String(shareOf(p.stock, i, ALL_SHARDS.length)));
-          if (p.budget !== null) init.push(`b:${p.id}`, String(shareOf(p.budget, i, ALL_SHARDS.length)));
-        }
-        init.push('seed', seed);
-        await this.redis.hset(keys.campaignState(t, def.id), ...init);
-      }
+      await this.#fillBuckets(def, randomBytes(16).toString('hex'));
       return this.#publish(def);
     });
+    if (who !== null) await this.#logChange({ at: new Date(this.now()).toISOString(), campaignId: def.id, who: who.id, whoName: who.name, change: { created: true, state: def.state ?? 'live' } });
+    return created;
+  }
+
+  async #logChange(entry: ChangeEntry): Promise<void> {
+    await this.redis.lpush(CHANGE_LOG_KEY, JSON.stringify(entry));
+    await this.redis.ltrim(CHANGE_LOG_KEY, 0, CHANGE_LOG_MAX - 1);
+  }
+
+  /** the change log, newest first: of one campaign or of all */
+  async changeLog(campaignId: string | null, limit: number): Promise<ChangeEntry[]> {
+    const raw = await this.redis.lrange(CHANGE_LOG_KEY, 0, CHANGE_LOG_MAX - 1);
+    const out: ChangeEntry[] = [];
+    for (const r of raw) {
+      const e = JSON.parse(r) as ChangeEntry;
+      if (campaignId === null || e.campaignId === campaignId) out.push(e);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /**
+   * Each shard's bucket holds its part of the stock and budget: the parts sum to the totals. A draft's
+   * buckets are filled too (nothing can be won from them) so that the audit finds every campaign's units,
+   * and filled again from scratch when a draft's prizes change.
+   */
+  async #fillBuckets(def: Campaign, seed: string): Promise<void> {
+    for (const [i, t] of ALL_SHARDS.entries()) {
+      const init: string[] = [];
+      for (const p of def.prizes) {
+        if (p.stock !== null) init.push(`s:${p.id}`, String(shareOf(p.stock, i, ALL_SHARDS.length)));
+        if (p.budget !== null) init.push(`b:${p.id}`, String(shareOf(p.budget, i, ALL_SHARDS.length)));
+      }
+      init.push('seed', seed);
+      await this.redis.hset(keys.campaignState(t, def.id), ...init);
+    }
+  }
+
+  /** A draft's edit (any field) or its publication (the scope overlap is checked then), with its event. */
+  async #patchDraft(id: string, patch: CampaignPatch, who: Who, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+    return this.#locked(async () => {
+      await this.loadAll();
+      const c = this.#byId.get(id);
+      if (!c) throw notFound(`campaign ${id}`);
+      if (c.def.state !== 'draft') throw conflict(`campaign ${id} is no longer a draft`);
+      const next: Campaign = { ...(patch.definition ?? c.def) };
+      if (patch.state === 'live') {
+        delete next.state;
+        await this.#checkNoOverlap(next, batchSku);
+      }
+      if (JSON.stringify(next.prizes) !== JSON.stringify(c.def.prizes)) {
+        const seed = (await this.redis.hget(keys.campaignState(ALL_SHARDS[0] as string, id), 'seed')) ?? randomBytes(16).toString('hex');
+        for (const t of ALL_SHARDS) await this.redis.del(keys.campaignState(t, id));
+        await this.#fillBuckets(next, seed);
+      }
+      const change: Record<string, unknown> = {};
+      // `published`: the moment the campaign began to cover codes (the audit's window starts there)
+      if (patch.state === 'live') Object.assign(change, { state: 'live', published: true });
+      if (patch.fields.length > 0) change.fields = patch.fields;
+      await this.#recordChange(id, { state: patch.state, endsAt: null, prizes: [], definition: null, fields: [] }, who, change);
+      return this.#publish(next);
+    });
+  }
+
+  /** The change's event, with the live state, in one script call on the first shard; the state on the others. */
+  async #recordChange(id: string, patch: CampaignPatch, who: Who, change: Record<string, unknown>): Promise<void> {
+    const now = this.now();
+    const event = JSON.stringify({ id: this.#ids.next(now), type: 'campaign', at: new Date(now).toISOString(), campaignId: id, who: who.id, whoName: who.name, change });
+    const [first, ...others] = ALL_SHARDS as [string, ...string[]];
+    // the event and the top-ups go to one shard (stock lives whole in one shard today); state and end to every shard
+    if ((await runPatchCampaign(this.redis, first, id, patch, event)) === 'ended') throw conflict(`campaign ${id} has ended`);
+    for (const t of others) {
+      if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
+      if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
+    }
+    await this.#logChange({ at: new Date(now).toISOString(), campaignId: id, who: who.id, whoName: who.name, change });
   }
 
   /** Stores a new or changed definition and tells every engine (they re-read it within a second). */
@@ -243,7 +348,8 @@ export class CampaignStore {
    * then the definition under {meta} that the engines' caches follow. A later end is checked for
    * overlap under the creation lock.
    */
-  async patch(id: string, patch: CampaignPatch, who: string, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+  async patch(id: string, patch: CampaignPatch, who: Who, batchSku: (id: number) => Promise<string | undefined>): Promise<CompiledCampaign> {
+    if (this.#byId.get(id)?.def.state === 'draft') return this.#patchDraft(id, patch, who, batchSku);
     const apply = async (): Promise<CompiledCampaign> => {
       // a later end is checked against every campaign, as creation is: read them all first
       if (patch.endsAt !== null) await this.loadAll();
@@ -251,32 +357,28 @@ export class CampaignStore {
       const c = this.#byId.get(id);
       if (!c) throw notFound(`campaign ${id}`);
       if (c.def.state === 'ended') throw conflict(`campaign ${id} has ended`);
-      const next: Campaign = { ...c.def };
+      if (c.def.state === 'draft') throw conflict(`campaign ${id} is a draft: try again`);
+      // the page's look (page, theme, animation) comes as a whole new definition; the draw is unchanged
+      const next: Campaign = { ...(patch.definition ?? c.def) };
       if (patch.state !== null) next.state = patch.state;
       if (patch.endsAt !== null) {
         next.endsAt = patch.endsAt.text;
         next.endsAtMs = patch.endsAt.ms;
         await this.#checkNoOverlap(next, batchSku);
       }
-      const now = this.now();
       const change: Record<string, unknown> = {};
       if (patch.state !== null) change.state = patch.state;
       if (patch.endsAt !== null) change.endsAt = patch.endsAt.text;
       if (patch.prizes.length > 0) change.prizes = patch.prizes;
-      const event = JSON.stringify({ id: this.#ids.next(now), type: 'campaign', at: new Date(now).toISOString(), campaignId: id, who, change });
-      const [first, ...others] = ALL_SHARDS as [string, ...string[]];
-      // the event and the top-ups go to one shard (stock lives whole in one shard today); state and end to every shard
-      if ((await runPatchCampaign(this.redis, first, id, patch, event)) === 'ended') throw conflict(`campaign ${id} has ended`);
-      for (const t of others) {
-        if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
-        if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
-      }
+      if (patch.fields.length > 0) change.fields = patch.fields;
+      await this.#recordChange(id, patch, who, change);
+      const redefined = patch.state !== null || patch.endsAt !== null || patch.definition !== null;
       if (patch.prizes.length > 0) {
         // units that a scan elsewhere may have been told are out: every engine hears of them now
         for (const l of this.#toppedUp) l(id);
-        if (patch.state === null && patch.endsAt === null) await this.redis.publish(keys.definitionsChannel, `campaign:${id}`);
+        if (!redefined) await this.redis.publish(keys.definitionsChannel, `campaign:${id}`);
       }
-      if (patch.state === null && patch.endsAt === null) return c;
+      if (!redefined) return c;
       return this.#publish(next);
     };
     return patch.endsAt !== null ? this.#locked(apply) : apply();
@@ -314,8 +416,14 @@ export class CampaignStore {
       }
     }
     const now = this.now();
+    const paced = { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart };
+    // released before today (the campaign zone's day) began: the rest is today's release
+    const beforeToday = c.day.bounds(now).start - 1;
     for (const p of c.def.prizes) {
-      if (p.release) (out.get(p.id) as PrizeLive).released = releasedBy(now, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, seed);
+      if (!p.release) continue;
+      const l = out.get(p.id) as PrizeLive;
+      l.released = releasedBy(now, p, paced, seed);
+      l.releasedToday = (l.released ?? 0) - (beforeToday < c.def.startsAtMs ? 0 : (releasedBy(beforeToday, p, paced, seed) ?? 0));
     }
     return out;
   }

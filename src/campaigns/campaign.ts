@@ -2,12 +2,16 @@
 import { badRequest } from '../errors.js';
 import { MAX_BATCH_ID } from '../codes/code-codec.js';
 import { asObject, oneOf, optBool, optInt, reqInt, reqNumber, reqString, type JsonObject } from '../validation/json-fields.js';
+import { parseAnimation, parseClaim, parsePageSettings, parseRedeemBy, parseTheme, type Animation, type PageSettings, type Theme } from './page-settings.js';
 
 export type PrizeKind = 'cash' | 'points' | 'coupon' | 'gift';
 export type Audience = 'consumer' | 'shop' | 'clerk';
 export type Geofence = 'off' | 'flag' | 'block';
-/** set by PATCH; absent = live. `scheduled` and a past end are derived from the times, never stored */
-export type CampaignState = 'live' | 'paused' | 'ended';
+/**
+ * set by PATCH (or `draft` at creation); absent = live. `scheduled` and a past end are derived from the
+ * times, never stored. A draft covers no code and may still be edited; publishing makes it live.
+ */
+export type CampaignState = 'draft' | 'live' | 'paused' | 'ended';
 export type CampaignPhase = 'scheduled' | CampaignState;
 
 export interface Prize {
@@ -27,6 +31,10 @@ export interface Prize {
   release?: Release | null;
   /** every released unit is won within its day (hour) by an eligible first scan; only with release */
   guaranteed?: boolean;
+  /** how the winner claims it, shown with the win (absent: the page's default for the kind) */
+  claim?: string;
+  /** vouchers (gift, coupon) are honoured until then: a date (end of that day in the campaign's zone) or a date-time */
+  redeemBy?: string;
 }
 
 export type Release = { perDay: number } | { perHour: number };
@@ -56,6 +64,10 @@ export interface Campaign {
   position?: 'optional' | 'required';
   createdAt: string;
   state?: CampaignState;
+  /** the scan page's brand settings; absent in campaigns stored before them */
+  page?: PageSettings;
+  theme?: Theme;
+  animation?: Animation;
 }
 
 export const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -143,6 +155,8 @@ function parsePrize(value: unknown, i: number): Prize {
   const release = parseRelease(p, path);
   const guaranteed = optBool(p, 'guaranteed', `${path}.guaranteed`) ?? false;
   if (guaranteed && release === null) throw badRequest(`${path}.guaranteed`, 'needs a release (perDay or perHour)');
+  const claim = parseClaim(p, path);
+  const redeemBy = parseRedeemBy(p, path, kind);
   return {
     id,
     name,
@@ -157,6 +171,8 @@ function parsePrize(value: unknown, i: number): Prize {
     perUserCap: optInt(p, 'perUserCap', 1, Number.MAX_SAFE_INTEGER, `${path}.perUserCap`),
     // only when pacing is asked for: a prize without it reads as before
     ...(release === null ? {} : { release, guaranteed }),
+    ...(claim === null ? {} : { claim }),
+    ...(redeemBy === null ? {} : { redeemBy }),
   };
 }
 
@@ -192,6 +208,7 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     if (sum > 1_000_000) throw badRequest('prizes', `probabilities for ${audience} sum to more than 1`);
   }
 
+  const page = parsePageSettings(body);
   const levelBoost = parseLevelMap(body, 'levelBoost');
   const pointsBoost = parseLevelMap(body, 'pointsBoost');
 
@@ -218,6 +235,10 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     geofence: oneOf(body, 'geofence', ['off', 'flag', 'block'] as const, 'off'),
     position: oneOf(body, 'position', ['optional', 'required'] as const, 'optional'),
     createdAt: new Date(now).toISOString(),
+    ...(page === null ? {} : { page }),
+    theme: parseTheme(body),
+    animation: parseAnimation(body),
+    ...(oneOf(body, 'state', ['draft', 'live'] as const, 'live') === 'draft' ? { state: 'draft' as const } : {}),
   };
 }
 
@@ -237,11 +258,21 @@ export function publicCampaign(c: Campaign): JsonObject {
     geofence: c.geofence,
     position: c.position ?? 'optional',
     createdAt: c.createdAt,
+    page: c.page ?? {},
+    theme: c.theme ?? 'default',
+    animation: c.animation ?? 'plain',
   };
+}
+
+/** The fields of a campaign's input, from its definition: a draft's edit is merged into them and checked again. */
+export function campaignInput(c: Campaign): JsonObject {
+  const { createdAt: _c, ...input } = publicCampaign(c);
+  return input;
 }
 
 /** Where a campaign stands at `now`: ended (by an operator or by its end), paused, scheduled or live. */
 export function phaseOf(c: Campaign, now: number): CampaignPhase {
+  if (c.state === 'draft') return 'draft';
   if (c.state === 'ended' || now >= c.endsAtMs) return 'ended';
   if (c.state === 'paused') return 'paused';
   return now < c.startsAtMs ? 'scheduled' : 'live';

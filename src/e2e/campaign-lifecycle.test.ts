@@ -36,7 +36,7 @@ describe('lists', () => {
     await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`l-live-${sku}`, sku, []));
     await fx.engine.api('POST', '/v1/campaigns', { ...liveCampaign(`l-later-${sku}`, `${sku}-b`, []), startsAt: iso(now + DAY), endsAt: iso(now + 2 * DAY) });
     const live = await fx.engine.api('GET', '/v1/campaigns?state=live');
-    expect(live.body.campaigns).toContainEqual({ id: `l-live-${sku}`, name: `Test l-live-${sku}`, state: 'live', startsAt: expect.any(String), endsAt: expect.any(String), scope: { skus: [sku], batchIds: [] } });
+    expect(live.body.campaigns).toContainEqual({ id: `l-live-${sku}`, name: `Test l-live-${sku}`, state: 'live', startsAt: expect.any(String), endsAt: expect.any(String), timezone: 'Asia/Shanghai', scope: { skus: [sku], batchIds: [] } });
     expect(live.body.campaigns.map((c: { id: string }) => c.id)).not.toContain(`l-later-${sku}`);
     const scheduled = await other.api('GET', '/v1/campaigns?state=scheduled');
     expect(scheduled.body.campaigns.map((c: { id: string }) => c.id)).toEqual([`l-later-${sku}`]);

@@ -138,20 +138,52 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect(page.url()).not.toContain(TEST_TOKEN);
     expect(await page.evaluate(() => sessionStorage.getItem('scanlot.credential'))).toBe(TEST_TOKEN);
 
-    // create a campaign through the form: first a field error from the API's 400, then the real one
+    // create a campaign from a template: problems are shown at their fields (the console's own checks
+    // first, then the API's 400), it is saved as a draft that covers nothing, then published
     await goto('#/campaigns', '[data-test=campaign-form]');
+    await page.click('[data-test=template-open-cap]');
     await fill('input[name=id]', cid);
     await fill('input[name=name]', HOSTILE);
     await fill('input[name=skus]', sku);
-    const prizes = (probability: number): string => JSON.stringify([{ id: 'g', name: HOSTILE, kind: 'gift', probability, stock: 1 }]);
-    await fill('textarea[name=prizes]', prizes(2));
-    await page.click('[data-test=create-campaign]');
-    expect(await waitText('[data-test=error-prizes]', (t) => t.length > 0)).toMatch(/^prizes\[0\]\.probability: /);
-    expect(await page.$('[data-field=prizes].invalid')).not.toBeNull();
+    await fill('input[name="prizes.0.name"]', HOSTILE);
+    await fill('input[name="prizes.0.probability"]', '200');
+    await fill('input[name=color]', 'red');
+    await page.click('[data-test=save-draft]');
+    expect(await waitText('[data-test=error-prizes-0-probability]', (t) => t.length > 0)).toContain('0 到 100');
+    expect(await page.$('[data-field="prizes.0.probability"].invalid')).not.toBeNull();
     await shoot('campaign-form-error');
-    await fill('textarea[name=prizes]', prizes(1));
-    await page.click('[data-test=create-campaign]');
+    await fill('input[name="prizes.0.probability"]', '100');
+    await page.click('[data-test=save-draft]');
+    expect(await waitText('[data-test=error-prizes]', (t) => t.length > 0)).toContain('100%');
+    // the second row becomes a cash prize: amount and budget in yuan
+    await page.select('select[name="prizes.1.kind"]', 'cash');
+    await fill('input[name="prizes.1.name"]', '红包');
+    await fill('input[name="prizes.1.probability"]', '0');
+    await fill('input[name="prizes.1.amount"]', '1');
+    await fill('input[name="prizes.1.budget"]', '100');
+    await fill('input[name="prizes.0.stock"]', '1');
+    await page.click('[data-test=save-draft]');
+    expect(await waitText('[data-test=error-page-color]', (t) => t.length > 0)).toMatch(/page\.color: /);
+    await fill('input[name=color]', '#1d6b3a');
+    await page.click('[data-test=save-draft]');
     expect(await waitText('[data-test=campaign-name]', (t) => t.length > 0)).toBe(HOSTILE);
+    expect(await waitText('[data-test=campaign-state]', (t) => t.length > 0)).toContain('draft');
+    expect(await textOf('[data-test=done]')).toContain('草稿已保存');
+    expect(await textOf('[data-test=budget-coupon]')).toBe('¥100.00');
+    expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 499), user: 'u0' })).body).toMatchObject({ outcome: 'verified', campaignId: null });
+    // a draft can still be edited: the form comes back filled in (yuan, %, times in its zone)
+    await page.click('[data-test=edit-draft]');
+    await page.waitForSelector('input[name="prizes.1.budget"]');
+    expect(await page.$eval('input[name="prizes.1.budget"]', (i) => (i as HTMLInputElement).value)).toBe('100');
+    expect(await page.$eval('input[name="prizes.0.probability"]', (i) => (i as HTMLInputElement).value)).toBe('100');
+    await fill('input[name="prizes.1.budget"]', '150');
+    await page.click('[data-test=save-draft]');
+    await waitText('[data-test=budget-coupon]', (t) => t === '¥150.00');
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes[1].budget).toBe(15_000);
+    await shoot('campaign-draft');
+    await page.click('[data-test=publish]');
+    await waitText('[data-test=campaign-state]', (t) => t.includes('live'));
+    expect(await textOf('[data-test=done]')).toContain('已发布上线');
 
     // a scan through the API appears in the overview without reloading
     await goto('#/overview', '[data-test=today-scans]');
@@ -173,18 +205,28 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.click('[data-test=resume]');
     await waitText('[data-test=campaign-state]', (t) => t.includes('live'));
 
-    // top up: the stock shown rises
-    const stockBefore = Number(await textOf('[data-test=stock-g]'));
+    // top up: the stock shown rises; a budget typed in yuan adds that many yuan; the form resets and says what it did
+    const stockBefore = Number(await textOf('[data-test=stock-again]'));
     await fill('input[name=addStock]', '5');
     await page.click('[data-test=top-up]');
-    await waitText('[data-test=stock-g]', (t) => Number(t) === stockBefore + 5);
-    await fill('input[name=endsAt]', new Date(Date.now() + 60 * 86_400_000).toISOString());
+    await waitText('[data-test=stock-again]', (t) => Number(t) === stockBefore + 5);
+    expect(await page.$eval('input[name=addStock]', (i) => (i as HTMLInputElement).value)).toBe('');
+    expect(await textOf('[data-test=done]')).toContain('追加 库存 5');
+    await page.select('select[name=prize]', 'coupon');
+    await fill('input[name=addBudget]', '100');
+    await page.click('[data-test=top-up]');
+    await waitText('[data-test=budget-coupon]', (t) => t === '¥250.00');
+    // a later end picked in the campaign's zone (Asia/Shanghai), shown in it
+    const later = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now() + 60 * 86_400_000);
+    await fill('input[name=endsAt]', `${later}T20:30`);
     await page.click('[data-test=extend]');
-    await waitText('[data-test=campaign-ends]', (t) => Date.parse(t) > Date.now() + 59 * 86_400_000);
+    await waitText('[data-test=campaign-ends]', (t) => t === `${later} 20:30`);
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.endsAt).toBe(`${later}T20:30:00+08:00`);
     await page.waitForFunction(() => (document.querySelector('[data-test=board-shop]')?.textContent ?? '').includes('s_1'));
     await shoot('campaign-detail');
     await goto('#/campaigns', '[data-test=campaign-link]');
     expect(await textOf('[data-test=campaign-list]')).toContain(HOSTILE);
+    expect(await textOf('[data-test=campaign-list]')).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     await shoot('campaigns');
 
     // batches: create through the form, void after the confirmation, export with progress
@@ -203,6 +245,20 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.click(`${row} [data-test=void]`);
     await waitText(`${row} [data-test=batch-status]`, (t) => t.includes('void'));
     expect((await fx.engine.api('GET', `/v1/batches/${batchId}`)).body.status).toBe('void');
+    // a box batch linked to its item batch, units per box
+    await page.select('select[name=kind]', 'box');
+    await fill('input[name=sku]', `${sku}-box`);
+    await fill('input[name=size]', '10');
+    await page.waitForSelector(`select[name=itemBatch] option[value="${batchId}"]`);
+    await page.select('select[name=itemBatch]', String(batchId));
+    await fill('input[name=perBox]', '24');
+    await page.click('[data-test=create-batch]');
+    expect(await waitText('[data-test=batch-done]', (t) => t.includes(`${sku}-box`))).toContain('批次已创建');
+    const boxBatch = ((await fx.engine.api('GET', '/v1/batches')).body.batches as { sku: string; contains: unknown }[]).find((x) => x.sku === `${sku}-box`);
+    expect(boxBatch?.contains).toEqual({ batchId, perBox: 24 });
+    await page.waitForFunction(() => (document.querySelector('[data-test=batch-list]')?.textContent ?? '').includes('× 24'));
+    // times in the operator's zone, never raw ISO text
+    expect(await textOf('[data-test=batch-list]')).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     await shoot('batches');
 
     // reports: the table and the per-day chart; the CSV's totals equal /stats
@@ -216,6 +272,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await page.select('select[name=campaign]', cid);
     await page.click('[data-test=run-report]');
     await page.waitForSelector('[data-test=day-chart] canvas');
+    expect(await page.$eval('[data-test=day-chart] .u-axis', (e) => e.textContent ?? '')).not.toContain(String(new Date().getUTCFullYear() + 1));
     expect(await waitText('[data-test=total-scans]', (t) => t !== '')).toBe(String(stats.scans));
     await page.click('[data-test=download-csv]');
     const csv = (await downloaded(`scans-${cid}`)).trim().split('\n');
@@ -223,6 +280,34 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     const totals = csv.slice(1).map((l) => l.split(',').map(Number)).reduce((a, r) => a.map((x, i) => x + (r[i] ?? 0)), [0, 0, 0, 0, 0, 0]);
     expect(totals.slice(1)).toEqual([stats.scans, stats.outcomes.won + (stats.outcomes.lost ?? 0) + (stats.outcomes.verified ?? 0), stats.outcomes.won, 0, stats.diverted]);
     await shoot('reports');
+
+    // the brand's reports: winners (with a CSV export), by prize, by hour, the change log
+    await page.click('[data-test=report-winners]');
+    await page.click('[data-test=run-report]');
+    await page.waitForFunction((h) => (document.querySelector('[data-test=winner-list]')?.textContent ?? '').includes(h), {}, HOSTILE);
+    await page.click('[data-test=export-winners]');
+    const winnersCsv = (await downloaded(`winners-${cid}`)).replace(/^\uFEFF/, '').trim().split('\n');
+    expect(winnersCsv[0]).toContain('cash_yuan');
+    expect(winnersCsv).toHaveLength(1 + stats.outcomes.won);
+    await shoot('reports-winners');
+    await page.click('[data-test=report-prizes]');
+    await page.click('[data-test=run-report]');
+    expect(await waitText('[data-test=prize-won-again]', (t) => t !== '')).toBe(String(stats.prizes.again.won));
+    await page.click('[data-test=report-hours]');
+    await page.click('[data-test=run-report]');
+    await page.waitForSelector('[data-test=hour-chart] canvas');
+    // one hour of data: the axis spans hours around it, not years (nor does the one-day chart)
+    const nextYear = String(new Date().getUTCFullYear() + 1);
+    expect(await page.$eval('[data-test=hour-chart] .u-axis', (e) => e.textContent ?? '')).not.toContain(nextYear);
+    await shoot('reports-hours');
+    await page.click('[data-test=report-places]');
+    await page.click('[data-test=run-report]');
+    await page.waitForSelector('[data-test=place-report]');
+    await shoot('reports-places');
+    await page.click('[data-test=report-changes]');
+    await page.click('[data-test=run-report]');
+    expect(await waitText('[data-test=change-log]', (t) => t.includes('发布上线'))).toContain('ADMIN_TOKEN');
+    await shoot('reports-changes');
 
     // dead letters: the rejected event is listed; once the DCRM takes it, a replay delivers it
     const formBatch = ((await fx.engine.api('GET', '/v1/batches')).body.batches as { batchId: number; sku: string }[]).find((x) => x.sku === `${sku}-b`);
@@ -234,7 +319,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await goto('#/dead-letters', '[data-test=dead-letter-list]');
     const dlRow = `tr[data-dead-letter="${poison}"]`;
     await page.waitForSelector(`${dlRow} [data-test=replay]`, { timeout: 15_000 });
-    await shoot('dead-letters');
+    await shoot('operations');
     acceptPoison = true;
     await page.click(`${dlRow} [data-test=replay]`);
     await waitText(`${dlRow} [data-test=dead-letter-state]`, (t) => t.includes('delivered'), 20_000);
@@ -243,7 +328,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     // hostile names were rendered as text everywhere: nothing ran, no element was made of them
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(pageErrors).toEqual([]);
-    for (const f of ['signin', 'overview', 'campaigns', 'campaign-detail', 'campaign-form-error', 'batches', 'reports', 'dead-letters']) {
+    for (const f of ['signin', 'overview', 'campaigns', 'campaign-detail', 'campaign-form-error', 'campaign-draft', 'batches', 'reports', 'reports-winners', 'reports-hours', 'reports-places', 'reports-changes', 'operations']) {
       for (const s of SIZES) expect(existsSync(join(SHOTS, `${f}-${s.name}.png`))).toBe(true);
     }
   });

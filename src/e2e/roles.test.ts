@@ -89,6 +89,17 @@ const cases: Case[] = [
   { route: 'GET /v1/reports/winners', name: 'GET /v1/reports/winners', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/winners?campaign=${campaignId}`], ok: 200, elsewhere: true },
   { route: 'GET /v1/reports/hours', name: 'GET /v1/reports/hours', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/hours?campaign=${campaignId}`], ok: 200, elsewhere: true },
   { route: 'GET /v1/reports/changes', name: 'GET /v1/reports/changes', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/changes?campaign=${campaignId}`], ok: 200, elsewhere: true },
+  { route: 'GET /v1/reports/places', name: 'GET /v1/reports/places', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/places?campaign=${campaignId}`], ok: 200, elsewhere: true },
+  { route: 'PUT /v1/skus/:sku/page', name: 'PUT /v1/skus/{sku}/page', roles: ['admin', 'operator'], request: async () => ['PUT', `/v1/skus/${itemSku}/page`, { page: { brand: 'Roles' } }], ok: 200, elsewhere: true },
+  {
+    route: 'GET /v1/skus/:sku/page', name: 'GET /v1/skus/{sku}/page', roles: ['admin', 'operator'],
+    request: async () => {
+      expect((await fx.engine.api('PUT', `/v1/skus/${itemSku}/page`, { theme: 'mid-autumn' })).status).toBe(200);
+      return ['GET', `/v1/skus/${itemSku}/page`];
+    },
+    ok: 200,
+    elsewhere: true,
+  },
 ];
 
 /** routes anyone may call: no credential, any credential (`ok`: the answer whoever calls) */

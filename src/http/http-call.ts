@@ -32,6 +32,8 @@ export class HttpCall {
   readonly forwardedFor: string;
   readonly cookie: string;
   readonly params: string[];
+  /** the Accept-Language header, read only for the routes that ask (pages for people) */
+  acceptLanguage = '';
   /** the operator or machine credential, set by the router on routes with roles */
   credential: Credential | null = null;
   #remote: string | null = null;

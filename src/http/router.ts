@@ -21,6 +21,8 @@ export interface Route {
   maxBody?: number;
   /** read the peer address up front (before any await) */
   ip?: boolean;
+  /** read Accept-Language up front (pages for people choose their language by it) */
+  language?: boolean;
   /** the route writes its own answer (streaming); otherwise its Reply is sent */
   handle(call: HttpCall, body: Buffer | null): Promise<Reply | null> | Reply | null;
 }
@@ -70,6 +72,7 @@ export function register(app: TemplatedApp, route: Route, ctx: RouterContext): v
       call.credential = credential;
     }
     if (route.ip) call.remoteAddress();
+    if (route.language) call.acceptLanguage = req.getHeader('accept-language');
     const bodyRead = route.body ? call.readBody(route.maxBody) : null;
     const run = async (): Promise<void> => {
       inFlight.count++;

@@ -8,8 +8,10 @@ import { phaseOf } from '../campaigns/campaign.js';
 import { FIGURE_OF, zeroFigures, type Figures } from './scan-figures.js';
 import { utcMinute } from './scan-report-source.js';
 import { dayInZone } from './zone-day.js';
+import { CampaignDay } from '../campaigns/campaign-day.js';
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 const WINDOW = 60;
 
 /** what the overview reads of the DCRM outbox (src/dcrm/dcrm-outbox.ts), declared here: reports sit below delivery */
@@ -51,13 +53,22 @@ export class Overview {
     return out;
   }
 
-  async #today(now: number): Promise<Figures> {
+  /**
+   * Today's figures in `timeZone` (the operator's choice): the zone's day spans parts of two UTC days,
+   * whose minute aggregates are summed from the day's first minute to now.
+   */
+  async #today(now: number, timeZone: string): Promise<Figures> {
     const totals = zeroFigures();
-    const { day } = utcMinute(now);
-    for (const t of ALL_SHARDS) {
-      for (const [field, v] of Object.entries(await this.s.redis.hgetall(keys.minutes(t, day)))) {
-        const figure = FIGURE_OF[field.slice(field.indexOf('|') + 1)];
-        if (figure) totals[figure] += Number(v);
+    const start = new CampaignDay(timeZone).bounds(now).start;
+    for (let dayStart = Math.floor(start / DAY) * DAY; dayStart <= now; dayStart += DAY) {
+      const { day } = utcMinute(dayStart);
+      for (const t of ALL_SHARDS) {
+        for (const [field, v] of Object.entries(await this.s.redis.hgetall(keys.minutes(t, day)))) {
+          const bar = field.indexOf('|');
+          if (dayStart + Number(field.slice(0, bar)) * MINUTE < start) continue;
+          const figure = FIGURE_OF[field.slice(bar + 1)];
+          if (figure) totals[figure] += Number(v);
+        }
       }
     }
     return totals;
@@ -75,7 +86,8 @@ export class Overview {
     return totals;
   }
 
-  async read(): Promise<Record<string, unknown>> {
+  /** `timeZone`: the zone whose calendar day "today" is (checked by the route) */
+  async read(timeZone = 'UTC'): Promise<Record<string, unknown>> {
     const now = this.s.now();
     await this.s.campaigns.loadIfChanged();
     const campaigns = [];
@@ -99,7 +111,10 @@ export class Overview {
     return {
       at: new Date(now).toISOString(),
       scansPerMinute: await this.#scansPerMinute(now),
-      todayUtc: await this.#today(now),
+      timezone: timeZone,
+      today: await this.#today(now, timeZone),
+      // the UTC day, for readers of the earlier answer
+      todayUtc: await this.#today(now, 'UTC'),
       campaigns,
       forged: this.s.forged(),
       dcrm: { backlog: this.s.outbox.backlog(), lagSeconds: this.s.outbox.oldestUndeliveredAgeS(), deadLetters: this.s.outbox.deadLetterCounts() },

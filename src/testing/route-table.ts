@@ -31,21 +31,21 @@ export function engineRouteTable(): RouteInfo[] {
   const routes: Route[] = [
     ...scanRoutes({ scans: unused, identity: unused, guard: unused, trustProxy: 0, metrics: new ScanMetrics(), maxInflight: 1, now }),
     ...batchRoutes(unused, unused, 'http://localhost'),
-    ...campaignRoutes(unused, unused, now),
+    ...campaignRoutes(unused, unused, now, unused),
     ...memberRoutes(unused),
     ...eventRoutes(unused),
     ...healthRoutes(unused, unused, unused, new ScanMetrics(), unused, 0, unused),
     ...dcrmRoutes(unused),
-    ...landingRoutes({ codec: unused, batches: unused, mode: 'open', links: null, sessions: unused, guard: unused, trustProxy: 0, now }),
+    ...landingRoutes({ codec: unused, batches: unused, mode: 'open', links: null, sessions: unused, guard: unused, trustProxy: 0, now, campaigns: unused, skuPages: unused }),
     ...keyRoutes(unused),
     ...rewardRoutes(unused, unused),
     ...fulfilmentRoutes(unused, unused, unused, unused, unused, now),
-    ...fulfilmentPages(unused, unused, () => null),
+    ...fulfilmentPages(unused, unused, () => null, { campaigns: unused, pointsOf: unused, now, publicBaseUrl: 'http://localhost' }),
     ...auditRoutes(unused),
     ...rebalanceRoutes(unused, unused),
     ...consoleRoutes(),
     ...openApiRoutes(),
-    ...reportRoutes(unused, unused, unused, now),
+    ...reportRoutes(unused, unused, unused, now, unused),
   ];
   return routes.map(({ method, pattern, roles, body }) => ({ method, pattern, roles, body }));
 }

@@ -6,14 +6,14 @@ import { Overview } from './overview.js';
 import { CampaignDetail, CampaignList } from './campaigns.js';
 import { Batches } from './batches.js';
 import { Reports } from './reports.js';
-import { DeadLetters } from './dead-letters.js';
+import { Operations } from './operations.js';
 
 const PAGES = [
   ['#/overview', T.overview],
   ['#/campaigns', T.campaigns],
   ['#/batches', T.batches],
   ['#/reports', T.reports],
-  ['#/dead-letters', T.deadLetters],
+  ['#/operations', T.operations],
 ];
 
 function SignIn({ onSignedIn }) {
@@ -45,7 +45,8 @@ function page(hash) {
     case '#/campaigns': return html`<${CampaignList} />`;
     case '#/batches': return html`<${Batches} />`;
     case '#/reports': return html`<${Reports} />`;
-    case '#/dead-letters': return html`<${DeadLetters} />`;
+    case '#/operations':
+    case '#/dead-letters': return html`<${Operations} />`;
     default: return html`<${Overview} />`;
   }
 }
@@ -61,7 +62,7 @@ function App() {
     return () => { window.removeEventListener('hashchange', onHash); window.removeEventListener('scanlot:unauthorized', onUnauthorized); };
   }, []);
   if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
-  const section = hash.startsWith('#/campaigns/') ? '#/campaigns' : hash;
+  const section = hash.startsWith('#/campaigns/') ? '#/campaigns' : hash === '#/dead-letters' ? '#/operations' : hash;
   return html`<div class="layout">
     <header><span class="brand">scanlot</span>
       <nav>${PAGES.map(([href, label]) => html`<a href=${href} class=${section === href ? 'active' : ''} data-test=${`nav-${href.slice(2)}`}>${label}</a>`)}</nav>

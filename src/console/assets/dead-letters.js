@@ -16,8 +16,8 @@ export function DeadLetters() {
     }
   };
   const rows = page?.deadLetters ?? [];
-  return html`<section>
-    <h1>${T.deadLetters}</h1>
+  return html`<div>
+    <h2>${T.deadLetters}</h2>
     <${ErrorLine} error=${error ?? actionError} />
     <p>${Object.entries(page?.counts ?? {}).map(([k, n]) => html`<span class="badge">${STATE_TEXT[k] ?? k}: ${n}</span> `)}</p>
     <button onClick=${() => replay(null)} disabled=${!rows.some((d) => d.state === 'dead')} data-test="replay-all">${T.replayAll}</button>
@@ -29,5 +29,5 @@ export function DeadLetters() {
         <td>${d.state === 'dead' ? html`<button onClick=${() => replay([d.id])} data-test="replay">${T.replay}</button>` : null}</td></tr>`)}
         ${rows.length === 0 ? html`<tr><td colspan="5">${T.none}</td></tr>` : null}</tbody>
     </table></div>
-  </section>`;
+  </div>`;
 }

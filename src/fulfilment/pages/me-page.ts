@@ -1,10 +1,14 @@
 // GET /me: the session user's wins and what became of them (a voucher open or redeemed, a payout
-// pending, paid or failed, points credited), as a page, or as JSON with `?format=json`.
+// pending, paid or failed, points credited) and the points balance, as a page, or as JSON with
+// `?format=json` (the scan page reads it to show a returning buyer's prize and its state).
 import type { WinState } from '../wins.js';
 import { isRedeemable } from '../win-record.js';
-import { esc, page, prizeText } from './html.js';
+import { esc, page } from './html.js';
+import { formatTime, type Lang } from './page-language.js';
+import type { PageView } from './page-view.js';
+import { prizeLine, WORDS, type WinStateName } from './page-words.js';
 
-export type WinStateName = 'open' | 'redeemed' | 'pending' | 'paid' | 'failed' | 'credited';
+export type { WinStateName };
 
 export function stateName(s: WinState): WinStateName {
   if (isRedeemable(s.win.prize)) return s.redemption ? 'redeemed' : 'open';
@@ -12,9 +16,11 @@ export function stateName(s: WinState): WinStateName {
   return 'credited';
 }
 
-export function meJson(user: string | null, wins: readonly WinState[]): string {
+export function meJson(user: string | null, wins: readonly WinState[], points: number | null): string {
   return JSON.stringify({
     user,
+    // the balance of a signed-in visitor (the scan page shows it after a points win)
+    ...(user === null ? {} : { points }),
     wins: wins.map((s) => ({
       eventId: s.win.eventId,
       campaignId: s.win.campaignId,
@@ -27,27 +33,22 @@ export function meJson(user: string | null, wins: readonly WinState[]): string {
   });
 }
 
-const STATE_TEXT: Record<WinStateName, string> = {
-  open: '未使用 · open',
-  redeemed: '已核销 · redeemed',
-  pending: '待发放 · payout pending',
-  paid: '已发放 · paid',
-  failed: '发放失败 · payout failed',
-  credited: '已到账 · credited',
-};
-
-export function mePage(wins: readonly WinState[]): string {
+/** `viewOf`: the campaign view of a win (its zone, its brand, its prize texts) */
+export function mePage(wins: readonly WinState[], points: number | null, lang: Lang, viewOf: (campaignId: string | null) => PageView): string {
+  const w = WORDS[lang];
   const items = wins.map((s) => {
+    const view = viewOf(s.win.campaignId);
     const name = stateName(s);
-    const where = s.redemption ? ` (${esc(s.redemption.shop)}, ${esc(s.redemption.at)})` : '';
+    const brand = view.page.brand === undefined ? '' : `<span class="muted">${esc(view.page.brand)}</span><br>`;
+    const state = s.redemption ? w.redeemedAt(s.redemption.shop, formatTime(s.redemption.at, view.timeZone, lang)) : w.state[name];
+    const prizeView = view.prizes[s.win.prize.id];
+    const until = name === 'open' && prizeView?.redeemBy ? ` · ${w.redeemBy} ${prizeView.redeemBy}` : '';
+    // where and how to redeem: the prize's own words, else the usual way for a voucher
+    const claim = name === 'open' ? `<br><span class="muted claim">${esc(prizeView?.claim ?? w.showInShop)}</span>` : '';
     const url = s.win.prize.voucher?.url;
-    const link = name === 'open' && url ? ` · <a href="${esc(url)}">兑奖券 voucher</a>` : '';
-    return `<li><strong>${esc(prizeText(s.win.prize))}</strong><br><span class="en">${esc(s.win.at)} · ${STATE_TEXT[name]}${where}</span>${link}</li>`;
+    const link = name === 'open' && url ? `<br><a href="${esc(url)}">${w.openVoucher}</a>` : '';
+    return `<li>${brand}<strong>${esc(prizeLine(w, s.win.prize))}</strong><br><span class="muted">${esc(w.wonAt(formatTime(s.win.at, view.timeZone, lang)))}</span><br><span class="state-${name}">${esc(state + until)}</span>${claim}${link}</li>`;
   });
-  return page(
-    '我的奖品 · My prizes',
-    `<div class="card"><h1>我的奖品 <span class="en">My prizes</span></h1>${
-      items.length === 0 ? '<p class="en">还没有奖品 · No prizes yet.</p>' : `<ul id="wins">${items.join('')}</ul>`
-    }</div>`,
-  );
+  const balance = points === null || points === 0 ? '' : `<p id="points">${w.points}: <strong>${points}</strong></p>`;
+  return page(w.myPrizes, `<div class="card"><h1>${w.myPrizes}</h1>${balance}${items.length === 0 ? `<p class="muted">${w.noPrizes}</p>` : `<ul id="wins">${items.join('')}</ul>`}</div>`, lang);
 }

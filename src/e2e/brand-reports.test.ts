@@ -1,0 +1,87 @@
+// The reports a brand asks for: by prize (wins, stock, spend, today's paced release), the winner list
+// (中奖名单) as JSON and as CSV whose columns name their units, scans by hour of the campaign's zone,
+// and the change log (操作日志) naming the staff key that made each change.
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../testing/engine-fixture.js';
+import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+
+const fx = useEngine();
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('brand reports', () => {
+  it('by prize, winners (JSON and CSV), by hour, and the change log with key names', async () => {
+    const sku = uniqueSku();
+    const id = `rep-${sku}`;
+    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 100 })).body.batchId as number;
+    const key = (await fx.engine.api('POST', '/v1/keys', { role: 'operator', name: '王芳 (brand manager)' })).body;
+    const as = { authorization: `Bearer ${key.key}` };
+    const created = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(id, sku, [
+      { id: 'cup', name: '保温杯', kind: 'gift', probability: 0.5, stock: 100 },
+      { id: 'red', name: '红包', kind: 'cash', probability: 0.5, amount: 188, budget: 100_000, release: { perDay: 1000 } },
+    ]), as);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    for (let s = 0; s < 10; s++) expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, s), user: `u_${s}`, shop: 's_1' })).body.outcome).toBe('won');
+    const stats = (await fx.engine.api('GET', `/v1/campaigns/${id}/stats`)).body;
+
+    const prizes = await eventually(() => fx.engine.api('GET', `/v1/reports/prizes?campaign=${id}`), (r) => r.body.prizes.reduce((a: number, p: { won: number }) => a + p.won, 0) === 10);
+    const red = prizes.body.prizes.find((p: { id: string }) => p.id === 'red');
+    const cup = prizes.body.prizes.find((p: { id: string }) => p.id === 'cup');
+    expect(red.won + cup.won).toBe(10);
+    expect(red).toMatchObject({ budget: 100_000, spent: red.won * 188, budgetLeft: 100_000 - red.won * 188, release: { perDay: 1000 }, released: 1000 });
+    expect(cup).toMatchObject({ stock: 100, stockLeft: 100 - cup.won, wonToday: cup.won });
+    expect(prizes.body.today).toBe(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now()));
+
+    expect(red.releasedToday).toBe(1000);
+    // a paced prize of a campaign that began three days ago: 4 days released in all, one of them today
+    const older = `rep-old-${sku}`;
+    const olderSku = `${sku}-old`;
+    expect((await fx.engine.api('POST', '/v1/campaigns', { ...liveCampaign(older, olderSku, [{ id: 'r', name: 'R', kind: 'gift', probability: 0.1, release: { perDay: 5 } }]), startsAt: new Date(Date.now() - 3 * 86_400_000).toISOString() })).status).toBe(201);
+    const olderPrize = (await fx.engine.api('GET', `/v1/reports/prizes?campaign=${older}`)).body.prizes[0];
+    expect([olderPrize.released, olderPrize.releasedToday]).toEqual([20, 5]);
+
+    const winners = await eventually(() => fx.engine.api('GET', `/v1/reports/winners?campaign=${id}`), (r) => r.body.winners.length === 10);
+    expect(winners.body.winners).toHaveLength(10);
+    expect(winners.body.winners.filter((w: { kind: string }) => w.kind === 'gift').every((w: { voucher: string; state: string }) => /^[0-9A-Z]{20}$/.test(w.voucher) && w.state === 'open')).toBe(true);
+    const csv = await fetch(`${fx.engine.url}/v1/reports/winners?campaign=${id}&format=csv`, { headers: as });
+    expect(csv.headers.get('content-disposition')).toContain(`winners-${id}.csv`);
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('at_utc,at_local(Asia/Shanghai),user,prize_id,prize_name,kind,cash_yuan,points,voucher,state,redeemed_shop,redeemed_at_utc,event_id');
+    expect(lines).toHaveLength(11);
+    if (red.won > 0) expect(lines.some((l) => l.includes(',红包,cash,1.88,'))).toBe(true);
+
+    const hours = await eventually(() => fx.engine.api('GET', `/v1/reports/hours?campaign=${id}`), (r) => r.body.hours.reduce((a: number, h: { scans: number }) => a + h.scans, 0) === stats.scans);
+    const nowHour = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' }).formatToParts(Date.now());
+    const part = (t: string): string => nowHour.find((p) => p.type === t)!.value;
+    expect(hours.body.hours).toContainEqual({ hour: `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:00`, scans: 10, firstScans: 10, won: 10 });
+
+    // by province and city of the scan's position (Guangzhou twice, Chengdu once; the ten above had none)
+    for (const [s, lat, lng] of [[20, 23.13, 113.26], [21, 23.12, 113.3], [22, 30.66, 104.06]] as const) {
+      await fx.engine.scan({ code: fx.engine.codec.encode(batchId, s), user: `geo_${s}`, lat, lng });
+    }
+    const places = await eventually(() => fx.engine.api('GET', `/v1/reports/places?campaign=${id}`), (r) => r.body.places.reduce((a: number, p: { scans: number }) => a + p.scans, 0) === 13);
+    expect(places.body.source).toMatch(/GeoNames/);
+    const byProvince = Object.fromEntries(places.body.places.map((p: { provinceZh: string; scans: number }) => [p.provinceZh, p.scans]));
+    expect(byProvince).toEqual({ 未定位: 10, 广东: 2, 四川: 1 });
+    expect(places.body.places.find((p: { provinceZh: string }) => p.provinceZh === '广东').city).toMatch(/Guangzhou/);
+
+    expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { state: 'paused' }, as)).status).toBe(200);
+    expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { prizes: [{ id: 'cup', addStock: 5 }] })).status).toBe(200);
+    const changes = (await fx.engine.api('GET', `/v1/reports/changes?campaign=${id}`)).body.changes;
+    expect(changes.map((c: { whoName: string; change: unknown }) => [c.whoName, c.change])).toEqual([
+      ['ADMIN_TOKEN', { prizes: [{ id: 'cup', addStock: 5, addBudget: 0 }] }],
+      ['王芳 (brand manager)', { state: 'paused' }],
+      ['王芳 (brand manager)', { created: true, state: 'live' }],
+    ]);
+    expect(changes[1].who).toBe(key.id);
+    expect((await fx.engine.api('GET', '/v1/reports/changes?limit=0')).status).toBe(400);
+    expect((await fx.engine.api('GET', '/v1/reports/winners')).body.error.message).toContain('campaign');
+  });
+});

@@ -1,0 +1,285 @@
+// The scan page as a buyer meets it, in real Chromium at 390x844 (and 1280x800 for the screenshots):
+// every outcome in a buyer's words, the brand on the page, times in the campaign's time zone, Chinese
+// unless the phone asks for English, the voucher's QR code on a win, a returning buyer's prize and its
+// state, the reveal animation stopping on the server's result (skipped with reduced motion), hostile
+// names shown as text, the strict CSP kept and no console errors. Screenshots go to screenshots/scan-page/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../paths.js';
+import { useEngine } from '../testing/engine-fixture.js';
+import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { CHROMIUM } from '../testing/headless-chromium.js';
+
+const SHOTS = join(PROJECT_ROOT, 'screenshots', 'scan-page');
+const HOSTILE = '<img src=x onerror="window.__pwned=1">好茶';
+const TZ = 'Asia/Shanghai';
+let FORGED_MARK = 'no forged code yet';
+const fx = useEngine();
+let browser: Browser;
+const problems: string[] = [];
+
+const batches = new Map<string, { sku: string; batchId: number; next: number }>();
+async function batchFor(name: string, campaign: ((sku: string) => Record<string, unknown>) | null): Promise<void> {
+  const sku = uniqueSku();
+  const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 50 })).body.batchId as number;
+  if (campaign) {
+    const r = await fx.engine.api('POST', '/v1/campaigns', campaign(sku));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  }
+  batches.set(name, { sku, batchId, next: 0 });
+}
+const codeOf = (name: string): string => {
+  const b = batches.get(name)!;
+  return fx.engine.codec.encode(b.batchId, b.next++);
+};
+
+const PAGE = { brand: HOSTILE, productName: '西湖龙井 250g', color: '#1d6b3a', hotline: '400-800-1234', cta: { text: '关注品牌公众号', url: 'https://example.com/follow' } };
+const withPage = (id: string, sku: string, prizes: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> => liveCampaign(`${id}-${sku}`, sku, prizes, { page: PAGE, ...extra });
+
+beforeAll(async () => {
+  await batchFor('gift', (sku) => withPage('gift', sku, [{ id: 'cup', name: '定制保温杯', kind: 'gift', probability: 1, stock: 100, claim: '到任一门店出示兑奖码领取', redeemBy: '2099-12-31' }], { theme: 'spring-festival', animation: 'red-packet' }));
+  await batchFor('cash', (sku) => withPage('cash', sku, [{ id: 'red', name: '现金红包', kind: 'cash', probability: 1, amount: 188 }], { animation: 'wheel' }));
+  await batchFor('points', (sku) => withPage('pts', sku, [{ id: 'pts', name: '会员积分', kind: 'points', probability: 1, amount: 50 }], { animation: 'scratch', theme: 'mid-autumn' }));
+  await batchFor('lost', (sku) => withPage('lost', sku, []));
+  await batchFor('paused', (sku) => withPage('paused', sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1 }]));
+  await fx.engine.api('PATCH', `/v1/campaigns/paused-${batches.get('paused')!.sku}`, { state: 'paused' });
+  await batchFor('void', (sku) => withPage('void', sku, []));
+  await fx.engine.api('POST', `/v1/batches/${batches.get('void')!.batchId}/void`);
+  await batchFor('plain', null);
+  if (!CHROMIUM) return;
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Visit {
+  page: Page;
+  verdict: string;
+  prize: string;
+  next: string;
+}
+
+/** a buyer's phone: its own cookies (a browser context), its language, optionally reduced motion */
+async function phone(lang = 'zh-CN,zh;q=0.9', reduced = false): Promise<(url: string, shot?: string) => Promise<Visit>> {
+  const ctx = await browser.createBrowserContext();
+  return async (url, shot) => {
+    const page = await ctx.newPage();
+    await page.setViewport({ width: 390, height: 844 });
+    await page.setExtraHTTPHeaders({ 'accept-language': lang });
+    if (reduced) await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
+    page.on('pageerror', (e) => problems.push(`pageerror ${String(e)}`));
+    page.on('console', (m) => {
+      // the forged code's page is a 404 on purpose: Chromium logs that document's status as an error
+      if (m.type() === 'error' && !(m.location().url ?? '').includes(FORGED_MARK)) problems.push(`console ${m.text()} ${m.location().url ?? ''}`);
+    });
+    await page.evaluateOnNewDocument(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
+      // remembers whether a reveal cover was ever shown (it removes itself when the animation ends)
+      new MutationObserver(() => {
+        if (document.getElementById('cover')) (window as unknown as { __covered?: boolean }).__covered = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => !/正在验证|Checking/.test(document.getElementById('verdict')?.textContent ?? 'x'), { timeout: 15_000 }).catch(() => undefined);
+    // the reveal animation ends on its own (or at once with reduced motion)
+    await page.waitForFunction(() => document.getElementById('cover') === null, { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const read = (sel: string): Promise<string> => page.$eval(sel, (e) => ((e as HTMLElement).hidden ? '' : (e.textContent ?? ''))).catch(() => '');
+    if (shot) {
+      await page.screenshot({ path: join(SHOTS, `${shot}-phone.png`), fullPage: true });
+      await page.setViewport({ width: 1280, height: 800 });
+      await page.screenshot({ path: join(SHOTS, `${shot}-desktop.png`), fullPage: true });
+      await page.setViewport({ width: 390, height: 844 });
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${url} fits 390px`).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    return { page, verdict: await read('#verdict'), prize: await read('#prize'), next: await read('#next') };
+  };
+}
+
+const inZone = (iso: string, lang: 'zh' | 'en'): string =>
+  new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: TZ, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+
+describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
+  it('a gift: genuine, the prize, its voucher QR code and until when; the brand as text; a rescan shows it open, then redeemed at the shop; someone else is warned', async () => {
+    const buyer = await phone();
+    const code = codeOf('gift');
+    const won = await buyer(`${fx.engine.url}/c/${code}`, 'gift-won');
+    expect(won.verdict).toContain('正品验证通过');
+    expect(won.prize).toContain('恭喜您获得');
+    expect(won.prize).toContain('定制保温杯');
+    expect(won.prize).toContain('到任一门店出示兑奖码领取');
+    expect(won.prize).toContain('兑奖截止：2099年12月31日');
+    expect(won.prize).not.toMatch(/[a-z]+_[a-z]+/); // no reason code
+    // the QR code image loaded from the engine, and a button to the voucher page
+    expect(await won.page.$eval('img.qr', (i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    const voucherHref = await won.page.$eval('#open-voucher', (a) => (a as HTMLAnchorElement).href);
+    expect(voucherHref).toMatch(/\/v\/[0-9A-Z]{20}$/);
+    // the brand: a hostile name shown as text, the product, the call to action, the hotline
+    expect(await won.page.$eval('#brand-name', (e) => e.textContent)).toBe(HOSTILE);
+    expect(await won.page.$$eval('img', (imgs) => imgs.map((i) => i.getAttribute('src')))).not.toContain('x');
+    expect(await won.page.$eval('#product', (e) => e.textContent)).toBe('西湖龙井 250g');
+    expect(won.next).toContain('关注品牌公众号');
+    expect(won.next).toContain('400-800-1234');
+    expect(await won.page.$eval('body', (b) => b.className)).toBe('theme-spring-festival');
+    expect(await won.page.evaluate(() => document.documentElement.style.getPropertyValue('--brand'))).toBe('#1d6b3a');
+
+    const again = await buyer(`${fx.engine.url}/c/${code}`, 'gift-repeat-open');
+    expect(again.verdict).toMatch(/正品 · 您已于 .+ 查询过此码（共 2 次）/);
+    expect(again.prize).toContain('您的奖品：定制保温杯');
+    expect(again.prize).toContain('未使用');
+
+    // "my prizes": the brand, the state, until when and where to redeem, the time in the campaign's zone
+    const mine = await buyer(`${fx.engine.url}/me`, 'me-open');
+    const meText = await mine.page.$eval('#wins', (e) => e.textContent ?? '');
+    expect(meText).toContain(HOSTILE);
+    expect(meText).toContain('未使用 · 兑奖截止 2099年12月31日');
+    expect(meText).toContain('到任一门店出示兑奖码领取');
+    expect(meText).not.toMatch(/\d{4}-\d\d-\d\dT/);
+
+    const voucher = voucherHref.split('/v/')[1]!;
+    expect((await fx.engine.api('POST', '/v1/redemptions', { voucher, shop: 's_west_lake' })).status).toBe(201);
+    const redeemed = await buyer(`${fx.engine.url}/c/${code}`, 'gift-repeat-redeemed');
+    expect(redeemed.prize).toMatch(/已于 .+ 在门店 s_west_lake 核销/);
+    expect(redeemed.prize).not.toContain('未使用');
+
+    const voucherPage = await buyer(voucherHref, 'voucher-redeemed');
+    expect(await voucherPage.page.$eval('#state', (e) => e.textContent)).toMatch(/已核销.*s_west_lake/);
+
+    const stranger = await (await phone())(`${fx.engine.url}/c/${code}`, 'gift-someone-else');
+    expect(stranger.verdict).toContain('谨防假冒');
+    expect(stranger.verdict).toContain('400-800-1234');
+    expect(await stranger.page.$eval('#verdict', (e) => e.className)).toContain('fake');
+  });
+
+  it('cash says where the money goes; points show the new balance; no prize thanks the buyer', async () => {
+    const cash = await (await phone())(`${fx.engine.url}/c/${codeOf('cash')}`, 'cash-won');
+    expect(cash.prize).toContain('现金红包 ¥1.88');
+    expect(cash.prize).toContain('微信零钱');
+    expect(cash.prize).toContain('24 小时内到账');
+
+    // a member (an upstream identity) sees the new balance; an anonymous visitor learns how to collect
+    expect((await fx.engine.api('POST', '/v1/members/wx_points_fan/points', { delta: 30, reason: 'earlier', idempotencyKey: `pts-${Date.now()}` })).status).toBe(200);
+    const points = await (await phone())(`${fx.engine.url}/c/${codeOf('points')}?user=wx_points_fan`, 'points-won');
+    expect(points.prize).toContain('会员积分 +50 积分');
+    await points.page.waitForFunction(() => /当前积分余额：80/.test(document.getElementById('balance')?.textContent ?? ''), { timeout: 10_000 });
+    const anon = await (await phone())(`${fx.engine.url}/c/${codeOf('points')}`);
+    await anon.page.waitForFunction(() => /积分仅存入会员账户/.test(document.getElementById('balance')?.textContent ?? ''), { timeout: 10_000 });
+
+    const lost = await (await phone())(`${fx.engine.url}/c/${codeOf('lost')}`, 'lost');
+    expect(lost.verdict).toContain('正品验证通过');
+    expect(lost.prize).toContain('谢谢参与');
+  });
+
+  it('a paused promotion says genuine and paused (the code stays unused); a voided batch warns with the hotline; no campaign: genuine; a forged code warns', async () => {
+    const pausedCode = codeOf('paused');
+    const paused = await (await phone())(`${fx.engine.url}/c/${pausedCode}`, 'paused');
+    expect(paused.verdict).toContain('正品验证通过');
+    expect(paused.verdict).toContain('活动暂停中');
+    expect(paused.verdict).not.toContain('campaign_paused');
+    expect((await fx.engine.api('GET', `/v1/batches/${batches.get('paused')!.batchId}`)).body.scanned).toBe(0);
+
+    const voided = await (await phone())(`${fx.engine.url}/c/${codeOf('void')}`, 'void');
+    expect(voided.verdict).toContain('此码已作废');
+    expect(voided.verdict).toContain('请致电品牌热线：400-800-1234');
+    expect(voided.verdict).not.toContain('batch_void');
+
+    const plain = await (await phone())(`${fx.engine.url}/c/${codeOf('plain')}`, 'verified');
+    expect(plain.verdict).toContain('正品验证通过');
+    expect(plain.verdict).toContain('首次查询');
+
+    const good = codeOf('plain');
+    const forged = good.slice(0, 10) + (good[10] === 'A' ? 'B' : 'A') + good.slice(11);
+    FORGED_MARK = forged;
+    const fake = await (await phone())(`${fx.engine.url}/c/${forged}`, 'forged');
+    expect(await fake.page.$eval('h1', (e) => e.textContent)).toContain('产品可能不是正品');
+  });
+
+  it('English when the phone asks for it (not both languages), times in the campaign zone', async () => {
+    const code = codeOf('cash');
+    const first = await fx.engine.scan({ code, user: 'wx_en_buyer' });
+    const enPhone = await phone('en-US,en;q=0.9,zh;q=0.5');
+    const visit = await enPhone(`${fx.engine.url}/c/${code}?user=wx_en_buyer`, 'english-repeat');
+    expect(visit.verdict).toContain(`Genuine product · you first checked this code on ${inZone(first.body.scan.firstAt, 'en')} (2 checks).`);
+    expect(visit.prize).toContain('Your prize: 现金红包 ¥1.88');
+    expect(visit.verdict).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(visit.next).toContain('Brand hotline');
+    expect(visit.next).toContain('My prizes');
+    expect(visit.verdict).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    expect(await visit.page.$eval('html', (h) => h.lang)).toBe('en');
+    const zh = await (await phone())(`${fx.engine.url}/c/${codeOf('lost')}`);
+    expect(zh.verdict).not.toContain('Genuine');
+  });
+
+  it('the animation stops on the server\'s result; with reduced motion there is none', async () => {
+    const code = codeOf('cash');
+    const ctx = await browser.createBrowserContext();
+    const page = await ctx.newPage();
+    await page.setViewport({ width: 390, height: 844 });
+    await page.goto(`${fx.engine.url}/c/${code}`);
+    await page.waitForSelector('#cover.cover-wheel');
+    await new Promise((r) => setTimeout(r, 500));
+    await page.screenshot({ path: join(SHOTS, 'wheel-spinning-phone.png') });
+    await page.waitForFunction(() => document.getElementById('cover') === null, { timeout: 10_000 });
+    expect(await page.$eval('#prize-name', (e) => e.textContent)).toBe('现金红包 ¥1.88');
+    const answer = await fx.engine.scan({ code, user: 'someone' });
+    expect(answer.body.scan.count).toBe(2);
+
+    const animated = await (await phone())(`${fx.engine.url}/c/${codeOf('gift')}`);
+    expect(await animated.page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(animated.prize).toContain('定制保温杯');
+    const reducedPage = await (await phone('zh-CN', true))(`${fx.engine.url}/c/${codeOf('gift')}`);
+    expect(await reducedPage.page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBeUndefined();
+    expect(reducedPage.prize).toContain('定制保温杯');
+  });
+
+  it('kept the CSP and logged no console errors on any page', () => {
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('a SKU\'s own look', () => {
+  it('shows on its codes without a campaign, and beneath a campaign\'s own settings', async () => {
+    const sku = uniqueSku();
+    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 5 })).body.batchId as number;
+    const bad = await fx.engine.api('PUT', `/v1/skus/${sku}/page`, { theme: 'halloween' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('theme');
+    const put = await fx.engine.api('PUT', `/v1/skus/${sku}/page`, { page: { brand: 'SKU 品牌', productName: '茉莉花茶', hotline: '400-100-2000' }, theme: 'store-anniversary', animation: 'wheel' });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await fx.engine.api('GET', `/v1/skus/${sku}/page`)).body).toMatchObject({ sku, page: { brand: 'SKU 品牌' }, theme: 'store-anniversary' });
+    const page = async (serial: number): Promise<string> => (await fetch(`${fx.engine.url}/c/${fx.engine.codec.encode(batchId, serial)}`)).text();
+    const alone = await page(1);
+    expect(alone).toContain('<strong id="brand-name">SKU 品牌</strong>');
+    expect(alone).toContain('class="theme-store-anniversary"');
+    expect(alone).toContain('400-100-2000');
+    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`skulook-${sku}`, sku, [], { page: { brand: 'Campaign 品牌' } }));
+    const covered = await page(2);
+    expect(covered).toContain('<strong id="brand-name">Campaign 品牌</strong>');
+    expect(covered).toContain('<span id="product">茉莉花茶</span>');
+    expect(covered).toContain('class="theme-store-anniversary"');
+    expect(covered).toContain('"animation":"wheel"');
+  });
+});
+
+describe('scan page headers', () => {
+  it('a brand logo adds only its origin to img-src; the page varies by Accept-Language', async () => {
+    const sku = uniqueSku();
+    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 5 })).body.batchId as number;
+    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`logo-${sku}`, sku, [], { page: { brand: 'Logo Co', logoUrl: 'https://cdn.example.com/a/logo.png' } }));
+    const r = await fetch(`${fx.engine.url}/c/${fx.engine.codec.encode(batchId, 1)}`, { headers: { 'accept-language': 'en' } });
+    const csp = r.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("img-src 'self' data: https://cdn.example.com;");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toContain('unsafe');
+    expect(r.headers.get('vary')).toBe('Accept-Language');
+    const html = await r.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('src="https://cdn.example.com/a/logo.png"');
+  });
+});
