@@ -126,7 +126,8 @@ end
 local statusKey, seenPrefix, recordPrefix, memberPrefix, anonPrefix, boxPrefix = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 -- read-only, shared by the scans that need nothing else: a member's own fields; no capped prize's wins
 local MEMBER_FIELDS, NO_CAP_WINS = {'blocked', 'level'}, {}
-local OUTCOME_CHAR, OUTCOME_OF = {won = 'w', lost = 'l', verified = 'v'}, {w = 'won', l = 'lost', v = 'verified'}
+-- a record keeps the first scan's outcome as its first letter: w won, l lost, v verified
+local OUTCOME_OF = {w = 'won', l = 'lost', v = 'verified'}
 local shard, shards = tonumber(ARGV[12]), tonumber(ARGV[13])
 local campaigns = cmsgpack.unpack(ARGV[10])
 local minute = string.format('%d', math.floor(now / 60000))
@@ -189,19 +190,28 @@ local function km(lat1, lng1, lat2, lng2)
 end
 
 -- Names built once per call rather than once per scan (each concatenation is a new Lua string, hashed
--- byte by byte): the campaign's keys and its fields in a user's hash, each prize's fields.
+-- byte by byte): the campaign's keys and its fields in a user's hash; each prize's fields when a scan
+-- first chooses it (named).
 local function prepare(cb)
   local cid = cb[14]
   cb.stateKey, cb.dayKey = cb[1] .. 'state', cb[1] .. 'day:' .. cb[5]
   cb.fDay, cb.fScans, cb.fWins = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
-  cb.memberFields, cb.anonFields = {'blocked', 'level', cb.fDay, cb.fScans, cb.fWins}, {cb.fDay, cb.fScans, cb.fWins}
   for _, spec in ipairs(cb[13]) do
-    local id = spec[1]
     -- numbers travel as decimal strings: converted once here, compared as numbers below
     spec[4], spec[5], spec[7] = tonumber(spec[4]), tonumber(spec[5]), tonumber(spec[7])
-    spec.fStock, spec.fBudget, spec.fPaced, spec.fPacedIn = 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id
-    spec.fWon, spec.fCapIn, spec.fUserWins = 'w:' .. id, 'c:' .. id, 'w:' .. cid .. ':' .. id
+    spec.cid = cid
   end
+end
+
+-- a prize's field names, built the first time a scan of the call chooses it (a call of one scan builds
+-- only its own prize's)
+local function named(spec)
+  if not spec.fStock then
+    local id = spec[1]
+    spec.fStock, spec.fBudget, spec.fPaced, spec.fPacedIn = 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id
+    spec.fWon, spec.fCapIn, spec.fUserWins = 'w:' .. id, 'c:' .. id, 'w:' .. spec.cid .. ':' .. id
+  end
+  return spec
 end
 
 -- whether campaign i is live by this clock, and whether it is paused (read once per call)
@@ -223,7 +233,7 @@ end
 -- the chosen prize at index `choice` of the scan: its spec, JSON and amount
 local function chosen(choice)
   local at = 22 + 3 * (choice - 1)
-  return c[13][tonumber(s[at])], s[at + 1], tonumber(s[at + 2])
+  return named(c[13][tonumber(s[at])]), s[at + 1], tonumber(s[at + 2])
 end
 
 -- Units of a paced prize released by now: `perPeriod` for each period before this one, and in this one
@@ -368,7 +378,14 @@ local function scanOne()
   elseif c or not anon then
     -- the fields every scan of the campaign reads (built once per call), and a copy with the user's
     -- wins of each chosen prize with a perUserCap (the clerk's prize counts in the clerk's hash, not here)
-    local fields = not c and MEMBER_FIELDS or (anon and c.anonFields or c.memberFields)
+    local fields = MEMBER_FIELDS
+    if c and anon then
+      c.anonFields = c.anonFields or {c.fDay, c.fScans, c.fWins}
+      fields = c.anonFields
+    elseif c then
+      c.memberFields = c.memberFields or {'blocked', 'level', c.fDay, c.fScans, c.fWins}
+      fields = c.memberFields
+    end
     local base = anon and 0 or 2
     if c then
       local clerkAt = 22 + 3 * ((tonumber(s[19]) or 0) - 1)
@@ -379,7 +396,7 @@ local function scanOne()
             capWins = {}
             fields = {unpack(fields)}
           end
-          fields[#fields + 1] = spec.fUserWins
+          fields[#fields + 1] = named(spec).fUserWins
         end
       end
     end
@@ -549,7 +566,7 @@ local function scanOne()
   end
 
   flushUser()
-  redis.call('HSET', recordKey, recordField, '1|' .. nowText .. '|' .. OUTCOME_CHAR[outcome] .. '|' .. s[4] .. '|' .. user .. '|' .. prizeRef)
+  redis.call('HSET', recordKey, recordField, '1|' .. nowText .. '|' .. string.sub(outcome, 1, 1) .. '|' .. s[4] .. '|' .. user .. '|' .. prizeRef)
   if s[7] == 'box' then
     local boxKey = boxPrefix .. batchId .. ':' .. serial
     redis.call('HSET', boxKey, 'shop', shop, 'at', nowText)

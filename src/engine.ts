@@ -45,7 +45,7 @@ import { Auditor } from './audit/audit.js';
 import { BucketMover } from './buckets/bucket-mover.js';
 import { rebalanceRoutes } from './http/routes/rebalance-routes.js';
 import { EventIds } from './scan/event-ids.js';
-import { VoucherCodec } from './fulfilment/voucher-codec.js';
+import { VoucherCodec } from './codes/voucher-codec.js';
 import { Wins } from './fulfilment/wins.js';
 import { Redemptions } from './fulfilment/redemptions.js';
 import { Payouts } from './fulfilment/payouts.js';
@@ -54,6 +54,8 @@ import { shopRateBoard } from './fulfilment/shop-rate.js';
 import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
 import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
 import { EventReports } from './reports/event-reports.js';
+import { openDeploymentEvents } from './event-stores/deployment-events.js';
+import { registeredStores } from './event-stores/registered-stores.js';
 import { ChinaPlaces } from './reports/china-places.js';
 import { SkuPages } from './campaigns/sku-pages.js';
 import { viewerOf } from './fulfilment/me-viewer.js';
@@ -243,7 +245,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),
       ...openApiRoutes(),
-      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now, { wins, events: new EventReports(db), places: new ChinaPlaces() }),
+      ...reportRoutes(campaigns, new ScanReports(redis, (id) => batches.get(id)), new Overview({ redis, campaigns, outbox, forged: () => errorAnswers('invalid_code'), now }), now, { wins, events: new EventReports(async () => openDeploymentEvents(await registeredStores(redis), { storeId: registration.storeId, path: config.sqlitePath })), places: new ChinaPlaces() }),
     ],
     operators,
     config.host,

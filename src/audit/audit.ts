@@ -22,7 +22,7 @@
 //
 //   stores     per event store registered on this Redis: it could be read. Engines on one Redis each keep
 //              the share of the stream they consumed in their own SQLite file: the SQLite side of every
-//              check counts the events of all of them (src/audit/deployment-events.ts), and a store that
+//              check counts the events of all of them (src/event-stores/deployment-events.ts), and a store that
 //              could not be read is a mismatch that names it and says why.
 import type { Db } from '../events/event-schema.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
@@ -33,7 +33,7 @@ import { CampaignDay } from '../campaigns/campaign-day.js';
 import { fulfilmentRows } from '../fulfilment/fulfilment-audit.js';
 import { registeredStores, type RegisteredStore } from '../event-stores/registered-stores.js';
 import { openMoves, unitsInTransfer, type OpenMoveAt } from '../buckets/open-moves.js';
-import { openDeploymentEvents, type StoreRead, type StoreUnreached } from './deployment-events.js';
+import { openDeploymentEvents, type StoreRead, type StoreUnreached } from '../event-stores/deployment-events.js';
 
 export interface AuditRow {
   check: string;

@@ -76,6 +76,14 @@ describe('the audit of two engines on one Redis', () => {
     expect(report.unreached).toEqual([]);
     expect(report.read.map((s: { consumers: string[] }) => s.consumers[0]).sort()).toEqual(['engine-a', 'engine-b']);
     expect(report.read.reduce((n: number, s: { events: number }) => n + s.events, 0)).toBeGreaterThanOrEqual(400);
+    // the reports read from events count the deployment too, from either engine
+    for (const e of [a, b]) {
+      const hours = (await get(e, `/v1/reports/hours?campaign=${cid}`)).body;
+      expect(hours.stores).toEqual({ read: 2, unreached: [] });
+      expect(hours.hours.reduce((n: number, h: { scans: number }) => n + h.scans, 0)).toBe(400);
+      const places = (await get(e, `/v1/reports/places?campaign=${cid}`)).body;
+      expect(places.places.reduce((n: number, p: { scans: number }) => n + p.scans, 0)).toBe(400);
+    }
 
     // b stops cleanly and its file goes elsewhere: a's audit cannot count b's events, and says whose they are
     const bStore = (await get(b, '/v1/audit')).body.store as string;

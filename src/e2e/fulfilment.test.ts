@@ -10,7 +10,7 @@ import { useEngine } from '../testing/engine-fixture.js';
 import { startEngine, TEST_SECRET } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
-import { VoucherCodec } from '../fulfilment/voucher-codec.js';
+import { VoucherCodec } from '../codes/voucher-codec.js';
 import { runAuditCli } from '../testing/audit.js';
 import { runScanlotCli } from '../testing/scanlot-cli.js';
 import { waitFor } from '../testing/dcrm-receiver.js';

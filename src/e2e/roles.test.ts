@@ -8,7 +8,7 @@ import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { fetchJson } from '../http/json-fetch.js';
 import { ROLES, type Role } from '../identity/roles.js';
-import { VoucherCodec } from '../fulfilment/voucher-codec.js';
+import { VoucherCodec } from '../codes/voucher-codec.js';
 import { TEST_SECRET } from '../testing/engine-process.js';
 
 const fx = useEngine({ env: { LOG_LEVEL: 'info' } });

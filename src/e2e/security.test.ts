@@ -10,7 +10,7 @@ import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { waitForBacklog } from '../testing/events.js';
 import { fetchJson } from '../http/json-fetch.js';
 import { TEST_SECRET } from '../testing/engine-process.js';
-import { VoucherCodec } from '../fulfilment/voucher-codec.js';
+import { VoucherCodec } from '../codes/voucher-codec.js';
 import { EventIds } from '../scan/event-ids.js';
 
 const FAILURES_PER_MINUTE = 5;

@@ -9,7 +9,7 @@ import type { RedisClient } from '../redis/scripts.js';
 import { keys } from '../redis/keys.js';
 import { isRedeemable, type RedemptionRecord } from './win-record.js';
 import type { FoundWin, Wins } from './wins.js';
-import type { VoucherCodec } from './voucher-codec.js';
+import type { VoucherCodec } from '../codes/voucher-codec.js';
 import { redeemWin } from './redeem-win-call.js';
 
 export type RedeemTarget = { readonly voucher: string } | { readonly eventId: string };

@@ -1,7 +1,15 @@
-// Reports read from this engine's event store (SQLite): scans by hour of the campaign's time zone, and
-// by province and city of their position. A deployment of several engines with their own stores sees
-// each store's share here (the answer says so): no aggregate in Redis keeps hours or positions.
+// Reports read from the event stores (SQLite) of the whole deployment: scans by hour of the campaign's
+// time zone, and by province and city of their position. No aggregate in Redis keeps hours or
+// positions; every registered store of the deployment is attached read-only for the query
+// (src/event-stores/deployment-events.ts), and the answer names any store it could not read.
 import type { Db } from '../events/event-schema.js';
+import type { DeploymentEvents, StoreUnreached } from '../event-stores/deployment-events.js';
+
+/** which stores a report counted */
+export interface ReportStores {
+  readonly read: number;
+  readonly unreached: readonly Pick<StoreUnreached, 'storeId' | 'host' | 'path' | 'reason'>[];
+}
 
 export interface HourRow {
   /** the hour's start in the campaign's zone, "YYYY-MM-DD HH:00" */
@@ -18,34 +26,48 @@ const hourLabel = (fmt: Intl.DateTimeFormat, ms: number): string => {
 };
 
 export class EventReports {
-  constructor(private readonly db: Db) {}
+  /** `open`: the deployment's events, attached for one report and closed after it */
+  constructor(private readonly open: () => Promise<DeploymentEvents>) {}
+
+  async #over<T>(query: (db: Db) => T): Promise<{ rows: T; stores: ReportStores }> {
+    const d = await this.open();
+    try {
+      return { rows: query(d.db), stores: { read: d.read.length, unreached: d.unreached.map(({ storeId, host, path, reason }) => ({ storeId, host, path, reason })) } };
+    } finally {
+      d.close();
+    }
+  }
 
   /** scans by province and city (see scansByPlace) */
-  byPlace(locate: Parameters<typeof scansByPlace>[1], campaignId: string, fromMs: number, toMs: number): PlaceRow[] {
-    return scansByPlace(this.db, locate, campaignId, fromMs, toMs);
+  byPlace(locate: Parameters<typeof scansByPlace>[1], campaignId: string, fromMs: number, toMs: number): Promise<{ rows: PlaceRow[]; stores: ReportStores }> {
+    return this.#over((db) => scansByPlace(db, locate, campaignId, fromMs, toMs));
   }
 
   /** scans of a campaign in [fromMs, toMs) by hour of its zone: grouped by UTC hour in SQL, labelled in the zone */
-  byHour(campaignId: string, timeZone: string, fromMs: number, toMs: number): HourRow[] {
-    const rows = this.db
-      .prepare<[string, string, string], { h: string; scans: number; first: number; won: number }>(
-        `SELECT substr(at, 1, 13) AS h, count(*) AS scans,
-                sum(outcome IN ('won', 'lost', 'verified')) AS first, sum(outcome = 'won') AS won
-           FROM events WHERE type = 'scan' AND campaign_id = ? AND at >= ? AND at < ? GROUP BY h ORDER BY h`,
-      )
-      .all(campaignId, new Date(fromMs).toISOString(), new Date(toMs).toISOString());
-    const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' });
-    const out = new Map<string, HourRow>();
-    for (const r of rows) {
-      const label = hourLabel(fmt, Date.parse(`${r.h}:00:00Z`));
-      const row = out.get(label) ?? { hour: label, scans: 0, firstScans: 0, won: 0 };
-      row.scans += r.scans;
-      row.firstScans += r.first;
-      row.won += r.won;
-      out.set(label, row);
-    }
-    return [...out.values()];
+  byHour(campaignId: string, timeZone: string, fromMs: number, toMs: number): Promise<{ rows: HourRow[]; stores: ReportStores }> {
+    return this.#over((db) => hoursOf(db, campaignId, timeZone, fromMs, toMs));
   }
+}
+
+function hoursOf(db: Db, campaignId: string, timeZone: string, fromMs: number, toMs: number): HourRow[] {
+  const rows = db
+    .prepare<[string, string, string], { h: string; scans: number; first: number; won: number }>(
+      `SELECT substr(at, 1, 13) AS h, count(*) AS scans,
+              sum(outcome IN ('won', 'lost', 'verified')) AS first, sum(outcome = 'won') AS won
+         FROM events WHERE type = 'scan' AND campaign_id = ? AND at >= ? AND at < ? GROUP BY h ORDER BY h`,
+    )
+    .all(campaignId, new Date(fromMs).toISOString(), new Date(toMs).toISOString());
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' });
+  const out = new Map<string, HourRow>();
+  for (const r of rows) {
+    const label = hourLabel(fmt, Date.parse(`${r.h}:00:00Z`));
+    const row = out.get(label) ?? { hour: label, scans: 0, firstScans: 0, won: 0 };
+    row.scans += r.scans;
+    row.firstScans += r.first;
+    row.won += r.won;
+    out.set(label, row);
+  }
+  return [...out.values()];
 }
 
 export interface PlaceRow {

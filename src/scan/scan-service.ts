@@ -20,7 +20,7 @@ import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
 import type { RedisFaults } from './redis-faults.js';
-import type { VoucherCodec } from '../fulfilment/voucher-codec.js';
+import type { VoucherCodec } from '../codes/voucher-codec.js';
 import { HomeLimits, type HeldLimits } from './home-limits.js';
 import { parsePrizeRef } from './code-record.js';
 import { BoxCopies } from './box-copies.js';

@@ -127,7 +127,7 @@ export const T = {
   released: '今日已投放 Released today',
   spentYuan: '已发放 Spent',
   hourChart: '每小时扫码 Scans per hour',
-  storeNote: '按小时数据来自本引擎的事件库 Hourly figures come from this engine\'s event store',
+  storeNote: '数据来自整个部署的事件库 Figures come from every event store of the deployment',
   batchCreated: '批次已创建 Batch created',
   kindItem: '单品码 item',
   kindBox: '箱码 box',

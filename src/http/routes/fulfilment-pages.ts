@@ -1,7 +1,7 @@
 // GET /v/{voucher}, its QR code as SVG, and GET /me: pages for the winner, no script, strict CSP, in the
 // language Accept-Language asks for and the time zone of the win's campaign.
 import type { CampaignStore } from '../../campaigns/campaign-store.js';
-import type { VoucherCodec } from '../../fulfilment/voucher-codec.js';
+import type { VoucherCodec } from '../../codes/voucher-codec.js';
 import type { Wins } from '../../fulfilment/wins.js';
 import { isExpired, voucherNotFoundPage, voucherPage, voucherQrSvg } from '../../fulfilment/pages/voucher-page.js';
 import { winsFor, type MeViewer } from '../../fulfilment/me-viewer.js';

@@ -6,7 +6,7 @@ import type { Payouts } from '../../fulfilment/payouts.js';
 import type { Points } from '../../fulfilment/points.js';
 import { redemptionCsv, redemptionReport, shopReport, withoutUser } from '../../fulfilment/redemption-report.js';
 import { redemptionShop, reportShop } from '../../fulfilment/shop-scope.js';
-import { VOUCHER_LENGTH } from '../../fulfilment/voucher-codec.js';
+import { VOUCHER_LENGTH } from '../../codes/voucher-codec.js';
 import type { RedisClient } from '../../redis/scripts.js';
 import { ID_RE, ID_WHAT, optString, parseJsonObject, reqInt, reqString, type JsonObject } from '../../validation/json-fields.js';
 import { json, type HttpCall } from '../http-call.js';

@@ -115,8 +115,9 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
       async handle(call) {
         const c = await campaignParam(call, campaigns);
         const r = dayRange(call, c, now());
-        const rows = more.events.byHour(c.def.id, c.def.timezone, r.fromMs, r.toMs).filter((h) => h.hour.slice(0, 10) >= r.from && h.hour.slice(0, 10) <= r.to);
-        return json('200 OK', JSON.stringify({ campaign: c.def.id, timezone: c.def.timezone, from: r.from, to: r.to, store: 'this engine', hours: rows }));
+        const { rows, stores } = await more.events.byHour(c.def.id, c.def.timezone, r.fromMs, r.toMs);
+        const hours = rows.filter((h) => h.hour.slice(0, 10) >= r.from && h.hour.slice(0, 10) <= r.to);
+        return json('200 OK', JSON.stringify({ campaign: c.def.id, timezone: c.def.timezone, from: r.from, to: r.to, store: 'deployment', stores, hours }));
       },
     },
     {
@@ -126,8 +127,8 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
       async handle(call) {
         const c = await campaignParam(call, campaigns);
         const r = dayRange(call, c, now());
-        const rows = more.events.byPlace((lat, lng) => more.places.locate(lat, lng), c.def.id, r.fromMs, r.toMs);
-        return json('200 OK', JSON.stringify({ campaign: c.def.id, from: r.from, to: r.to, store: 'this engine', source: more.places.source, places: rows }));
+        const { rows, stores } = await more.events.byPlace((lat, lng) => more.places.locate(lat, lng), c.def.id, r.fromMs, r.toMs);
+        return json('200 OK', JSON.stringify({ campaign: c.def.id, from: r.from, to: r.to, store: 'deployment', stores, source: more.places.source, places: rows }));
       },
     },
     {

@@ -4,7 +4,7 @@
 // a voucher is never a product code (24 characters, another key) nor the reverse, and a typed or forged
 // voucher is refused in process before any Redis read (all but one in a million).
 import { createHmac } from 'node:crypto';
-import { decodeGroup, encodeGroupInto } from '../codes/crockford.js';
+import { decodeGroup, encodeGroupInto } from './crockford.js';
 
 export const VOUCHER_LENGTH = 20;
 

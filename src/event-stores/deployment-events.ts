@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Db } from '../events/event-schema.js';
-import type { RegisteredStore } from '../event-stores/registered-stores.js';
+import type { RegisteredStore } from './registered-stores.js';
 
 /** SQLite's own bound on attached databases (SQLITE_MAX_ATTACHED) */
 const MAX_STORES = 10;
