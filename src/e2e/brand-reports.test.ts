@@ -4,17 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { eventually } from '../testing/eventually.js';
 
 const fx = useEngine();
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const until = Date.now() + 15_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('brand reports', () => {
   it('by prize, winners (JSON and CSV), by hour, and the change log with key names', async () => {

@@ -4,17 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { runAuditCli } from '../testing/audit.js';
+import { eventually } from '../testing/eventually.js';
 
 const fx = useEngine();
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const PAGE = { brand: '好茶 <b>Tea</b>', productName: '龙井 250g', logoUrl: 'https://cdn.example.com/logo.png', color: '#C8102E', hotline: '400-800-1234', cta: { text: '关注公众号', url: 'https://example.com/follow' } };
 

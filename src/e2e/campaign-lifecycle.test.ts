@@ -6,6 +6,7 @@ import { useEngine } from '../testing/engine-fixture.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { runAuditCli } from '../testing/audit.js';
+import { eventually } from '../testing/eventually.js';
 
 const fx = useEngine();
 let other: TestEngine;
@@ -19,15 +20,6 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('lists', () => {
   it('lists campaigns by state and batches page by page', async () => {
