@@ -21,6 +21,8 @@ export function Chart({ xs, ys, label, test, zone = 'UTC', step = 60, bars = fal
       scales: { x: { time: true, auto: false, range }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       series: [{}, { label, stroke: '#c0392b', fill: 'rgba(192,57,43,0.12)', width: 2, ...(bars ? { paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } } : {}) }],
       axes: [{}, { size: 50 }],
+      // the x range drawn, on the element (uPlot draws its axes on the canvas): what a reader can check
+      hooks: { setScale: [(u, key) => { if (key === 'x') Object.assign(el.dataset, { xMin: String(u.scales.x.min), xMax: String(u.scales.x.max) }); }] },
     }, [xs, ys], el);
     const onResize = () => plot.current?.setSize(size());
     window.addEventListener('resize', onResize);
