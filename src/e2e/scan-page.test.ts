@@ -142,6 +142,13 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(meText).toContain('到任一门店出示兑奖码领取');
     expect(meText).not.toMatch(/\d{4}-\d\d-\d\dT/);
 
+    // the voucher page before redemption: the brand, how to claim it and until when
+    const voucherOpen = await buyer(voucherHref, 'voucher-open');
+    expect(await voucherOpen.page.$eval('header.brand strong', (e) => e.textContent)).toBe(HOSTILE);
+    expect(await voucherOpen.page.$eval('#claim', (e) => e.textContent)).toBe('到任一门店出示兑奖码领取');
+    expect(await voucherOpen.page.$eval('#redeem-by', (e) => e.textContent)).toContain('2099年12月31日');
+    expect(await voucherOpen.page.$eval('.qr svg', (e) => e.getBoundingClientRect().width)).toBeGreaterThan(100);
+
     const voucher = voucherHref.split('/v/')[1]!;
     expect((await fx.engine.api('POST', '/v1/redemptions', { voucher, shop: 's_west_lake' })).status).toBe(201);
     const redeemed = await buyer(`${fx.engine.url}/c/${code}`, 'gift-repeat-redeemed');
