@@ -24,7 +24,7 @@ import { ScanReports } from './reports/scan-report.js';
 import { Overview } from './reports/overview.js';
 import { openEventDb } from './events/event-schema.js';
 import { EventQuery } from './events/event-query.js';
-import { StreamConsumer } from './events/stream-consumer.js';
+import { StreamConsumer } from './persistence/stream-consumer.js';
 import { DcrmOutbox } from './dcrm/dcrm-outbox.js';
 import { registerDcrmMetrics } from './dcrm/dcrm-metrics.js';
 import { listen } from './http/server.js';
