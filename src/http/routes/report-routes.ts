@@ -141,7 +141,8 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
         const limitText = call.queryParam('limit') ?? '200';
         const limit = Number(limitText);
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest('limit', 'must be an integer from 1 to 10000');
-        return json('200 OK', JSON.stringify({ changes: await campaigns.changeLog(id, limit) }));
+        const { rows, stores } = await more.events.changes(id, limit);
+        return json('200 OK', JSON.stringify({ store: 'deployment', stores, changes: rows }));
       },
     },
     {
