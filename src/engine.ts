@@ -195,7 +195,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   // fulfilment writes events of its own (redemption, payout, points) into the same streams
   const vouchers = new VoucherCodec(secrets.codeSecret, config.publicBaseUrl);
   const fulfilmentIds = new EventIds();
-  const wins = new Wins(redis, events);
+  const wins = new Wins(redis, events, campaigns, vouchers);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
   const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'), () => clock.realNow() + COMMAND_TIMEOUT_MS - 1000);

@@ -93,9 +93,10 @@ export function campaignLifecycleSuite(shards?: number): void {
       // every change is an event with who made it, stored like scans
       const events = await eventually(
         async () => ((await fx.engine.api('GET', '/v1/events?limit=1000')).body.events as { type: string; campaignId: string }[]).filter((e) => e.type === 'campaign' && e.campaignId === cid),
-        (e) => e.length === 5,
+        (e) => e.length === 6,
       );
-      expect(events).toHaveLength(5);
+      expect(events).toHaveLength(6);
+      expect(events).toContainEqual(expect.objectContaining({ type: 'campaign', campaignId: cid, who: 'admin-token', change: { created: true, state: 'live', published: true } }));
       expect(events).toContainEqual(expect.objectContaining({ type: 'campaign', campaignId: cid, who: 'admin-token', change: { state: 'paused' } }));
       expect(events).toContainEqual(expect.objectContaining({ change: { prizes: [{ id: 'g', addStock: 1, addBudget: 0 }, { id: 'r', addStock: 0, addBudget: 50 }] } }));
 
