@@ -2,6 +2,7 @@
 import { badRequest } from '../errors.js';
 import { MAX_BATCH_ID } from '../codes/code-codec.js';
 import { asObject, oneOf, optBool, optInt, reqInt, reqNumber, reqString, type JsonObject } from '../validation/json-fields.js';
+import { parseStoreRules, publicStoreRules, type StoreRules } from './store-rules.js';
 import { parseAnimation, parseClaim, parsePageSettings, parseRedeemBy, parseTheme, type Animation, type PageSettings, type Theme } from './page-settings.js';
 
 export type PrizeKind = 'cash' | 'points' | 'coupon' | 'gift';
@@ -45,7 +46,7 @@ export interface Limits {
   ipScansPerMinute: number | null;
 }
 
-export interface Campaign {
+export interface Campaign extends StoreRules {
   id: string;
   name: string;
   startsAt: string;
@@ -238,6 +239,7 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     ...(page === null ? {} : { page }),
     theme: parseTheme(body),
     animation: parseAnimation(body),
+    ...parseStoreRules(body),
     ...(oneOf(body, 'state', ['draft', 'live'] as const, 'live') === 'draft' ? { state: 'draft' as const } : {}),
   };
 }
@@ -261,6 +263,7 @@ export function publicCampaign(c: Campaign): JsonObject {
     page: c.page ?? {},
     theme: c.theme ?? 'default',
     animation: c.animation ?? 'plain',
+    ...publicStoreRules(c),
   };
 }
 

@@ -18,7 +18,8 @@ function userParam(call: HttpCall): string {
  */
 export const BULK_MEMBERS_MAX_BODY = 2 * 1024 * 1024;
 
-export function memberRoutes(members: MemberStore): Route[] {
+/** `chancesOf`: the user's draw chances per campaign (src/chances), shown with the member */
+export function memberRoutes(members: MemberStore, chancesOf: (user: string) => Promise<Record<string, number>>): Route[] {
   return [
     {
       method: 'put',
@@ -47,7 +48,9 @@ export function memberRoutes(members: MemberStore): Route[] {
       pattern: '/v1/members/:user',
       roles: ['operator', 'dcrm'],
       async handle(call) {
-        return json('200 OK', JSON.stringify(await members.get(userParam(call))));
+        const user = userParam(call);
+        const [member, chances] = await Promise.all([members.get(user), chancesOf(user)]);
+        return json('200 OK', JSON.stringify({ ...member, chances }));
       },
     },
   ];
