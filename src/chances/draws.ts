@@ -165,8 +165,10 @@ export class Draws {
   async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: DrawCandidate[], head: (at: number) => string): Promise<DrawReply> {
     const tag = homeShard(user);
     const anon = user.startsWith(ANON_PREFIX);
+    // the engine's estimate of the shared clock names the day; a script that disagrees (a day's edge, a
+    // clock shift not heard yet) answers `stale` with its own time, which names it the next time
+    let now = this.now();
     for (let attempt = 0; ; attempt++) {
-      const now = this.now();
       const b = c.day.bounds(now);
       const reply = await drawChance(
         this.redis,
@@ -192,9 +194,8 @@ export class Draws {
         head(now),
       );
       if (reply.outcome !== 'stale') return this.#refuse(reply);
-      // the engine's estimate of the day was off (a day's edge, a clock shift): once more with the script's time
       if (attempt >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
-      await new Promise((res) => setTimeout(res, 50));
+      now = reply.now;
     }
   }
 
