@@ -234,7 +234,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
       ...campaignRoutes(campaigns, batches, now, skuPages),
-      ...memberRoutes(members, (user) => draws.balances(user)),
+      ...memberRoutes(members, async (user) => ({ chances: await draws.balances(user), cards: await draws.cards(user) })),
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit, faults),
       ...dcrmRoutes(outbox),

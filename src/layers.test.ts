@@ -26,7 +26,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['events'],
   ['event-stores'],
   ['scan'],
-  ['fulfilment'],
+  // the store as a place: shops, check-ins, draw chances and draws (beside the prizes that reach people)
+  ['fulfilment', 'shops', 'chances'],
   ['reports'],
   ['dcrm', 'audit'],
   ['http', 'console'],

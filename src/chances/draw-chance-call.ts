@@ -1,8 +1,8 @@
-// The TypeScript side of lua/drawChance-8.lua (see its header).
+// The TypeScript side of lua/drawChance-9.lua (see its header).
 import { keys, type ShardTag } from '../redis/keys.js';
 import { evalScript, loadScript, type RedisArg, type RedisClient } from '../redis/scripts.js';
 
-const SCRIPT = loadScript('drawChance-8.lua');
+const SCRIPT = loadScript('drawChance-9.lua');
 
 export type DrawMode = 'draw' | 'ticket' | 'reveal';
 
@@ -43,6 +43,18 @@ export interface DrawCall {
   readonly eventId: string;
   readonly ticket: string;
   readonly candidates: readonly DrawCandidate[];
+  /** the set of the draw's own choice when it is a card: its id, its cards, and the prize of the whole set */
+  readonly set: { readonly id: string; readonly cards: readonly string[]; readonly prize: DrawCandidate } | null;
+}
+
+/** a set the draw completed (集卡) */
+export interface SetCompletion {
+  readonly id: string;
+  /** how many times the user has completed it, this one included */
+  readonly completed: number;
+  /** the set prize's JSON, '' when it could not be won (reason) */
+  readonly prizeJson: string;
+  readonly reason: string;
 }
 
 export interface DrawReply {
@@ -53,6 +65,7 @@ export interface DrawReply {
   readonly prizeJson: string;
   readonly chances: number;
   readonly now: number;
+  readonly set: SetCompletion | null;
 }
 
 /** `eventHead`: the event JSON without its closing brace; the script appends the draw and the balance. */
@@ -66,6 +79,7 @@ export async function drawChance(redis: RedisClient, tag: ShardTag, d: DrawCall,
     keys.clockShift(tag),
     keys.tickets(tag),
     keys.openTickets(tag, d.user),
+    keys.cards(tag, d.user),
     d.mode,
     d.campaignId,
     d.startsAtMs,
@@ -81,11 +95,20 @@ export async function drawChance(redis: RedisClient, tag: ShardTag, d: DrawCall,
     d.ticket,
     d.user,
     d.eventId,
+    d.set === null ? '' : `${d.set.id}|${d.set.cards.join(',')}`,
   ];
-  for (const c of d.candidates) {
+  const push = (c: DrawCandidate): void => {
     args.push(c.id, c.hasStock ? '1' : '0', c.hasBudget ? '1' : '0', c.dailyCap, c.perUserCap, c.release, c.perPeriod, c.guaranteed ? '1' : '0', c.amount, c.json, c.drawn ? '1' : '0');
-  }
-  const reply = (await evalScript(redis, SCRIPT, args)) as [string, string, string, number, number];
+  };
+  if (d.set === null) args.push(...Array<string>(11).fill(''));
+  else push(d.set.prize);
+  for (const c of d.candidates) push(c);
+  const reply = (await evalScript(redis, SCRIPT, args)) as [string, string, string, number, number, string];
   if (!Array.isArray(reply) || !OUTCOMES.has(reply[0])) throw new Error(`drawChance: unknown reply ${JSON.stringify(reply)}`);
-  return { outcome: reply[0] as DrawOutcome, reason: reply[1], prizeJson: reply[2], chances: Number(reply[3]), now: Number(reply[4]) };
+  return { outcome: reply[0] as DrawOutcome, reason: reply[1], prizeJson: reply[2], chances: Number(reply[3]), now: Number(reply[4]), set: parseSet(reply[5] ?? '') };
+}
+
+function parseSet(text: string): SetCompletion | null {
+  const m = /^([^|]*)\|(\d+)\|(.*)\|([^|]*)$/s.exec(text);
+  return m === null ? null : { id: m[1] as string, completed: Number(m[2]), prizeJson: m[3] as string, reason: m[4] as string };
 }

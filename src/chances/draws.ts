@@ -15,7 +15,7 @@ import { PPM, pick } from '../campaigns/draw-table.js';
 import { ANON_PREFIX } from '../identity/anonymous.js';
 import { requestHash } from '../validation/request-hash.js';
 import { grantChances } from './grant-chances-call.js';
-import { drawChance, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
+import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
 
 export interface Grant {
   readonly user: string;
@@ -34,6 +34,8 @@ export interface DrawAnswer {
   ticket: Voucher | null;
   /** the user's draw chances left in the campaign */
   chances: number;
+  /** 集卡: the set this draw's card completed (its prize, or why not), or null */
+  set: { id: string; completed: number; prize: unknown; reason: string | null } | null;
   random: number | null;
 }
 
@@ -45,6 +47,11 @@ export interface RevealPlace {
 }
 
 const STALE_RETRIES = 3;
+
+interface Candidates {
+  readonly list: DrawCandidate[];
+  readonly set: DrawCall['set'];
+}
 
 export class Draws {
   constructor(
@@ -87,6 +94,21 @@ export class Draws {
     return out;
   }
 
+  /** the user's cards per campaign and set (集卡): `{campaignId: {setId: {card: n}}}`, and sets completed as `done` */
+  async cards(user: string): Promise<Record<string, Record<string, Record<string, number>>>> {
+    const all = await this.redis.hgetall(keys.cards(homeShard(user), user));
+    const out: Record<string, Record<string, Record<string, number>>> = {};
+    for (const [field, n] of Object.entries(all)) {
+      const [cid, a, b] = field.split('|') as [string, string, string | undefined];
+      const c = this.campaigns.get(cid);
+      // a card's set from the definition; a completion count under its set as `done`
+      const setId = b === 'done' ? a : c?.def.prizes.find((p) => p.id === a)?.set;
+      if (setId === undefined) continue;
+      ((out[cid] ??= {})[setId] ??= {})[b === 'done' ? 'done' : a] = Number(n);
+    }
+    return out;
+  }
+
   /** spends one chance: decided now, or (reveal in the shop) a sealed ticket */
   async draw(campaignId: string, user: string): Promise<DrawAnswer> {
     const c = this.campaign(campaignId);
@@ -94,7 +116,7 @@ export class Draws {
     const eventId = this.ids.next(this.now());
     const ticket = mode === 'ticket' ? this.tickets.voucherOf(eventId) : null;
     const r = randomInt(PPM);
-    const candidates = mode === 'draw' ? await this.#candidates(c, user, r, eventId) : [];
+    const candidates = mode === 'draw' ? await this.#candidates(c, user, r, eventId) : { list: [], set: null };
     const reply = await this.#run(c, user, mode, eventId, ticket?.code ?? '', candidates, (at) => this.#drawHead(eventId, at, user, c, mode === 'draw' ? r : null, ticket));
     return this.#answer(reply, eventId, c, ticket, mode === 'draw' ? r : null);
   }
@@ -162,7 +184,7 @@ export class Draws {
     );
   }
 
-  async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: DrawCandidate[], head: (at: number) => string): Promise<DrawReply> {
+  async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: Candidates, head: (at: number) => string): Promise<DrawReply> {
     const tag = homeShard(user);
     const anon = user.startsWith(ANON_PREFIX);
     // the engine's estimate of the shared clock names the day; a script that disagrees (a day's edge, a
@@ -189,7 +211,8 @@ export class Draws {
           shards: ALL_SHARDS.length,
           eventId,
           ticket,
-          candidates,
+          candidates: candidates.list,
+          set: candidates.set,
         },
         head(now),
       );
@@ -216,24 +239,28 @@ export class Draws {
       prize: reply.prizeJson === '' ? null : JSON.parse(reply.prizeJson),
       ticket,
       chances: reply.chances,
+      set: reply.set === null ? null : { id: reply.set.id, completed: reply.set.completed, prize: reply.set.prizeJson === '' ? null : JSON.parse(reply.set.prizeJson), reason: reply.set.reason === '' ? null : reply.set.reason },
       random: r,
     };
   }
 
-  /** the guaranteed prizes first, then the one r falls on for the user's level (none: no candidate) */
-  async #candidates(c: CompiledCampaign, user: string, r: number, eventId: string): Promise<DrawCandidate[]> {
-    const out: DrawCandidate[] = [];
-    for (const p of c.guaranteed.consumer) out.push(this.#candidate(c, p, 1, eventId, false));
+  /** the guaranteed prizes first, then the one r falls on for the user's level (none: no candidate); a card brings its set */
+  async #candidates(c: CompiledCampaign, user: string, r: number, eventId: string): Promise<Candidates> {
+    const list: DrawCandidate[] = [];
+    for (const p of c.guaranteed.consumer) list.push(this.#candidate(c, p, 1, eventId, false));
     const draw = c.consumer;
-    if (draw.prizes.length === 0) return out;
+    if (draw.prizes.length === 0) return { list, set: null };
     const level = user.startsWith(ANON_PREFIX) ? 0 : Math.min(9, Math.max(0, Number((await this.redis.hget(keys.member(homeShard(user), user), 'level')) ?? 0) || 0));
     const idx = pick(draw.tables[draw.tableOfLevel[level] as number]!, r);
-    if (idx >= 0) {
-      const p = draw.prizes[idx]!;
-      const m = c.pointsMultipliers !== null && p.kind === 'points' ? (c.pointsMultipliers[level] ?? 1) : 1;
-      out.push(this.#candidate(c, p, m, eventId, true));
-    }
-    return out;
+    if (idx < 0) return { list, set: null };
+    const p = draw.prizes[idx]!;
+    const m = c.pointsMultipliers !== null && p.kind === 'points' ? (c.pointsMultipliers[level] ?? 1) : 1;
+    list.push(this.#candidate(c, p, m, eventId, true));
+    const setPrize = p.set === undefined ? undefined : c.def.prizes.find((x) => x.completes === p.set);
+    if (setPrize === undefined) return { list, set: null };
+    const cards = c.def.prizes.filter((x) => x.set === p.set).map((x) => x.id);
+    // the set prize's voucher is its own: derived from the draw's event id and the set
+    return { list, set: { id: p.set!, cards, prize: this.#candidate(c, setPrize, 1, `${eventId}-set`, false) } };
   }
 
   #candidate(c: CompiledCampaign, p: Prize, multiplier: number, eventId: string, drawn: boolean): DrawCandidate {

@@ -212,3 +212,57 @@ describe('draws revealed in the shop', () => {
     expect(events).toHaveLength(2);
   });
 });
+
+describe('collect the set', () => {
+  it('the draw that completes a set wins its prize in the same step, once per completion, never beyond its stock', async () => {
+    const cid = await campaign([
+      { id: 'rat', name: 'Rat', kind: 'card', set: 'zodiac', probability: 0.5 },
+      { id: 'ox', name: 'Ox', kind: 'card', set: 'zodiac', probability: 0.5 },
+    ], { sets: [{ id: 'zodiac', prize: { id: 'zodiac-box', name: 'Zodiac box', kind: 'gift', stock: 3 } }] });
+    const users = Array.from({ length: 6 }, (_, i) => `card_user${i}`);
+    await Promise.all(users.map((user) => grant(cid, { user, count: 8, reason: 'pay', idempotencyKey: 'k' })));
+    const answers = await Promise.all(users.flatMap((user) => Array.from({ length: 8 }, () => draw(cid, user).then((a) => ({ user, a })))));
+    for (const { a } of answers) expect(a.status, JSON.stringify(a.body)).toBe(200);
+    let completions = 0;
+    let setWins = 0;
+    for (const user of users) {
+      const mine = answers.filter((x) => x.user === user).map((x) => x.a.body);
+      const rat = mine.filter((b) => b.prize?.id === 'rat').length;
+      const ox = mine.filter((b) => b.prize?.id === 'ox').length;
+      const done = mine.filter((b) => b.set !== null);
+      // once per completion: as many as the pairs the user holds, each by the draw that made the pair
+      expect(done).toHaveLength(Math.min(rat, ox));
+      for (const b of done) expect(b.set.id).toBe('zodiac');
+      expect(done.map((b) => b.set.completed).sort()).toEqual(Array.from({ length: done.length }, (_, i) => i + 1));
+      completions += done.length;
+      setWins += done.filter((b) => b.set.prize !== null).length;
+      const member = (await fx.engine.api('GET', `/v1/members/${user}`)).body;
+      expect(member.cards[cid]?.zodiac ?? {}).toEqual({ ...(rat ? { rat } : {}), ...(ox ? { ox } : {}), ...(done.length ? { done: done.length } : {}) });
+    }
+    expect(completions).toBeGreaterThan(3);
+    // the set prize: never beyond its stock, and not refused while stock was left
+    expect(setWins).toBe(3);
+    for (const { a } of answers) if (a.body.set?.prize === null) expect(a.body.set.reason).toBe('out_of_stock');
+    const live = (await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body;
+    expect(live.sets).toEqual([{ id: 'zodiac', cards: ['rat', 'ox'], prize: expect.objectContaining({ id: 'zodiac-box', stock: 3 }) }]);
+    const events = (await fx.client.events()).filter((e) => e.type === 'chance' && e.campaignId === cid && (e.draw as { set?: unknown } | undefined)?.set);
+    expect(events).toHaveLength(completions);
+  });
+
+  it('answers a bad set definition with a 400 naming the field', async () => {
+    const sku = uniqueSku();
+    const card = { id: 'rat', name: 'Rat', kind: 'card', set: 'zodiac', probability: 0.5 };
+    const bad: [Record<string, unknown>[], unknown, string][] = [
+      [[{ ...card, set: undefined }], undefined, 'prizes[0].set'],
+      [[card], undefined, 'prizes[0].set'],
+      [[card], [{ id: 'zodiac', prize: { id: 'box', name: 'Box', kind: 'card' } }], 'sets[0].prize.set'],
+      [[card], [{ id: 'zodiac' }], 'sets[0].prize'],
+      [[card], [{ id: 'zodiac', prize: { id: 'box', name: 'Box', kind: 'gift' } }, { id: 'other', prize: { id: 'box2', name: 'Box', kind: 'gift' } }], 'sets'],
+    ];
+    for (const [prizes, sets, field] of bad) {
+      const r = await fx.engine.api('POST', '/v1/campaigns', { id: `bad-${sku}`, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + DAY).toISOString(), scope: { skus: [sku] }, prizes, ...(sets ? { sets } : {}) });
+      expect(r.status, JSON.stringify([prizes, sets])).toBe(400);
+      expect(r.body.error.message.startsWith(`${field}:`), r.body.error.message).toBe(true);
+    }
+  });
+});

@@ -136,6 +136,7 @@ export const keys = {
   chanceKeys: (t: ShardTag, user: string) => `${t}:chances:${user}:keys`, // script (grantChances): hash "<campaignId>|<idempotencyKey>" -> '<request hash> <balance answered>'
   tickets: (t: ShardTag) => `${t}:tickets`, // script (drawChance): hash ticket -> 'o|<user>|<campaignId>|<eventId>' open, 'r|…|<reveal eventId>' revealed
   openTickets: (t: ShardTag, user: string) => `${t}:tickets:open:${user}`, // script (drawChance): set of the user's open tickets
+  cards: (t: ShardTag, user: string) => `${t}:cards:${user}`, // script (drawChance): hash "<campaignId>|<card>" -> cards held, "<campaignId>|<set>|done" -> sets completed
 } as const;
 
 /**

@@ -18,8 +18,8 @@ function userParam(call: HttpCall): string {
  */
 export const BULK_MEMBERS_MAX_BODY = 2 * 1024 * 1024;
 
-/** `chancesOf`: the user's draw chances per campaign (src/chances), shown with the member */
-export function memberRoutes(members: MemberStore, chancesOf: (user: string) => Promise<Record<string, number>>): Route[] {
+/** `storeOf`: what the user holds of the store as a place (draw chances, cards per set: src/chances), shown with the member */
+export function memberRoutes(members: MemberStore, storeOf: (user: string) => Promise<{ chances: Record<string, number>; cards: Record<string, unknown> }>): Route[] {
   return [
     {
       method: 'put',
@@ -49,8 +49,8 @@ export function memberRoutes(members: MemberStore, chancesOf: (user: string) => 
       roles: ['operator', 'dcrm'],
       async handle(call) {
         const user = userParam(call);
-        const [member, chances] = await Promise.all([members.get(user), chancesOf(user)]);
-        return json('200 OK', JSON.stringify({ ...member, chances }));
+        const [member, store] = await Promise.all([members.get(user), storeOf(user)]);
+        return json('200 OK', JSON.stringify({ ...member, ...store }));
       },
     },
   ];

@@ -26,6 +26,7 @@
     7 tickets     hash ticket -> 'o|<user>|<campaignId>|<issuing eventId>' open,
                   'r|<user>|<campaignId>|<issuing eventId>|<reveal eventId>' revealed
     8 open        set of the user's open tickets (a check-in at a shop reveals them)
+    9 cards       hash of the user's cards (集卡): "<cid>|<card>" -> cards held, "<cid>|<set>|done" -> sets completed
 
   ARGV
     1 mode draw|ticket|reveal  2 campaignId  3 startsAt ms  4 endsAt ms  5 day YYYYMMDD  6 day start ms
@@ -33,11 +34,18 @@
     11 the number of shards  12 event JSON head without the closing brace; the script appends
        ',"draw":{"outcome":…,"reason":…,"prize":…},"chances":<balance>}' (ticket: outcome "ticket", prize null)
     13 ticket code ('' in draw mode)  14 user  15 this event's id
-    16.. candidates, 11 values each: prize id, hasStock 0|1, hasBudget 0|1, dailyCap (0 none), perUserCap
+    16 the set of the draw's own choice when it is a card: "<setId>|<card>,<card>,…" ('' none)
+    17..27 that set's prize, as a candidate (11 values, ignored when 16 is '')
+    28.. candidates, 11 values each: prize id, hasStock 0|1, hasBudget 0|1, dailyCap (0 none), perUserCap
        (0 none), release ''|d|h, perPeriod, guaranteed 0|1, amount, prize JSON, drawn '1' (the draw's own
        choice, last) | '0' (a guaranteed prize, tried first)
 
-  Returns {outcome, reason, prize JSON, chances left, shared clock ms}
+  A won card is counted in the user's cards; when every card of its set is then held once more than the
+  sets completed so far, the set is complete (once per completion): the set's prize is won in the same
+  step when its stock, budget and caps allow (else the completion counts, without the prize).
+
+  Returns {outcome, reason, prize JSON, chances left, shared clock ms, set: '' | '<setId>|<completions>|<set
+  prize JSON or ''>|<reason the set prize was not won, or ''>'}
     outcome: won | lost | ticket | stale | not_live | paused | no_chances | no_ticket | revealed
     (revealed: the ticket was revealed before; reason holds its reveal's event id)
 ]]
@@ -49,24 +57,24 @@ local winsPerDay, shard, shards = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumbe
 local user = ARGV[14]
 local HOUR = 3600000
 
-if now < dayStart or now >= dayEnd then return {'stale', '', '', 0, now} end
+if now < dayStart or now >= dayEnd then return {'stale', '', '', 0, now, ''} end
 local st = redis.call('HMGET', KEYS[3], 'state', 'end', 'seed')
 local endMs = tonumber(st[2]) or tonumber(ARGV[4])
-if st[1] == 'ended' or now < startsAt or now >= endMs then return {'not_live', '', '', 0, now} end
-if st[1] == 'paused' then return {'paused', '', '', 0, now} end
+if st[1] == 'ended' or now < startsAt or now >= endMs then return {'not_live', '', '', 0, now, ''} end
+if st[1] == 'paused' then return {'paused', '', '', 0, now, ''} end
 local seed = st[3] or ''
 
 local balance = tonumber(redis.call('HGET', KEYS[1], cid)) or 0
 local ticket
 if mode == 'reveal' then
   ticket = redis.call('HGET', KEYS[7], ARGV[13])
-  if not ticket then return {'no_ticket', '', '', balance, now} end
+  if not ticket then return {'no_ticket', '', '', balance, now, ''} end
   local state, owner, of, issued, revealed = string.match(ticket, '^(%a)|([^|]*)|([^|]*)|([^|]*)|?(.*)$')
-  if owner ~= user or of ~= cid then return {'no_ticket', '', '', balance, now} end
-  if state == 'r' then return {'revealed', revealed, '', balance, now} end
+  if owner ~= user or of ~= cid then return {'no_ticket', '', '', balance, now, ''} end
+  if state == 'r' then return {'revealed', revealed, '', balance, now, ''} end
   ticket = issued
 elseif balance < 1 then
-  return {'no_chances', '', '', 0, now}
+  return {'no_chances', '', '', 0, now, ''}
 end
 
 local function int(n) return string.format('%d', n) end
@@ -130,10 +138,38 @@ local function award(c, left)
   redis.call('HSET', KEYS[2], unpack(uw))
 end
 
+-- 集卡: counts a won card of the draw's set; completes the set (and awards its prize) when it is now held whole
+local setDone = ''
+local function countCard(id)
+  local setId, list = string.match(ARGV[16], '^([^|]*)|(.*)$')
+  local cards, isCard = {}, false
+  for card in string.gmatch(list, '[^,]+') do
+    cards[#cards + 1] = cid .. '|' .. card
+    if card == id then isCard = true end
+  end
+  if not isCard then return '' end
+  redis.call('HINCRBY', KEYS[9], cid .. '|' .. id, 1)
+  local held = redis.call('HMGET', KEYS[9], unpack(cards))
+  local least = math.huge
+  for i = 1, #held do least = math.min(least, tonumber(held[i]) or 0) end
+  local doneField = cid .. '|' .. setId .. '|done'
+  local done = tonumber(redis.call('HGET', KEYS[9], doneField)) or 0
+  if least <= done then return '' end
+  redis.call('HSET', KEYS[9], doneField, int(done + 1))
+  local sp = {}
+  for i = 17, 27 do sp[#sp + 1] = ARGV[i] end
+  -- the card was a win of the day: the set prize is another, under the same userWinsPerDay
+  winsToday = winsToday + 1
+  local why, l = blocker(sp)
+  if why ~= '' then return setId .. '|' .. (done + 1) .. '||' .. why end
+  award(sp, l)
+  return setId .. '|' .. (done + 1) .. '|' .. sp[10] .. '|'
+end
+
 local outcome, reason, prize = 'ticket', '', ''
 if mode ~= 'ticket' then
   local candidates = {}
-  for at = 16, #ARGV, 11 do
+  for at = 28, #ARGV, 11 do
     candidates[#candidates + 1] = {ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5],
       ARGV[at + 6], ARGV[at + 7], ARGV[at + 8], ARGV[at + 9], ARGV[at + 10]}
   end
@@ -154,6 +190,7 @@ if mode ~= 'ticket' then
   if chosen then
     award(chosen, left)
     outcome, reason, prize = 'won', '', chosen[10]
+    if ARGV[16] ~= '' then setDone = countCard(chosen[1]) end
   end
 end
 
@@ -167,6 +204,12 @@ else
     redis.call('SADD', KEYS[8], ARGV[13])
   end
 end
+local setJson = ''
+if setDone ~= '' then
+  local setId, n, setPrize, why = string.match(setDone, '^([^|]*)|(%d+)|(.-)|([^|]*)$')
+  setJson = ',"set":{"id":"' .. setId .. '","completed":' .. n .. ',"prize":' .. (setPrize == '' and 'null' or setPrize) ..
+    ',"reason":' .. (why == '' and 'null' or ('"' .. why .. '"')) .. '}'
+end
 redis.call('XADD', KEYS[5], '*', 'j', ARGV[12] .. ',"draw":{"outcome":"' .. outcome .. '","reason":' ..
-  (reason == '' and 'null' or ('"' .. reason .. '"')) .. ',"prize":' .. (prize == '' and 'null' or prize) .. '},"chances":' .. balance .. '}')
-return {outcome, reason, prize, balance, now}
+  (reason == '' and 'null' or ('"' .. reason .. '"')) .. ',"prize":' .. (prize == '' and 'null' or prize) .. setJson .. '},"chances":' .. balance .. '}')
+return {outcome, reason, prize, balance, now, setDone}
