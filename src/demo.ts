@@ -24,6 +24,6 @@ export async function createDemo(batches: BatchStore, campaigns: CampaignStore, 
     },
     now,
   );
-  await campaigns.create(def, async () => undefined);
+  await campaigns.create(def, async () => undefined, { id: 'demo', name: 'demo' });
   return { batchId: batch.batchId, codes: [0, 1, 2].map((s) => codec.encode(batch.batchId, s)) };
 }

@@ -24,7 +24,7 @@ import { ScanReports } from './reports/scan-report.js';
 import { Overview } from './reports/overview.js';
 import { openEventDb } from './events/event-schema.js';
 import { EventQuery } from './events/event-query.js';
-import { StreamConsumer } from './events/stream-consumer.js';
+import { StreamConsumer } from './persistence/stream-consumer.js';
 import { DcrmOutbox } from './dcrm/dcrm-outbox.js';
 import { registerDcrmMetrics } from './dcrm/dcrm-metrics.js';
 import { listen } from './http/server.js';
@@ -201,7 +201,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   // fulfilment writes events of its own (redemption, payout, points) into the same streams
   const vouchers = new VoucherCodec(secrets.codeSecret, config.publicBaseUrl);
   const fulfilmentIds = new EventIds();
-  const wins = new Wins(redis, events);
+  const wins = new Wins(redis, events, campaigns, vouchers);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
   const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'), () => clock.realNow() + COMMAND_TIMEOUT_MS - 1000);

@@ -24,7 +24,7 @@ describe('CampaignStore.loadIfChanged', () => {
     await a.loadAll();
     await b.loadAll();
     const def = parseCampaignInput(liveCampaign('c-version', 'sku-version', [{ id: 'p', name: 'P', kind: 'gift', probability: 1 }]), Date.now());
-    await a.create(def, async () => undefined);
+    await a.create(def, async () => undefined, ADMIN);
     expect(b.get('c-version')).toBeUndefined();
 
     await b.loadIfChanged();
@@ -42,7 +42,7 @@ describe('CampaignStore: changed definitions', () => {
     const a = new CampaignStore(redis.client, Date.now);
     const b = new CampaignStore(redis.client, Date.now);
     const def = parseCampaignInput(liveCampaign('c-change', 'sku-change', [{ id: 'p', name: 'P', kind: 'gift', probability: 1, stock: 1 }]), Date.now());
-    await a.create(def, async () => undefined);
+    await a.create(def, async () => undefined, ADMIN);
     await b.loadAll();
     const batch = { batchId: 1, sku: 'sku-change', size: 10, kind: 'item' as const, status: 'active' as const, region: null, contains: null, createdAt: '' };
     expect(b.coverFor(batch, Date.now())?.def.id).toBe('c-change');
@@ -64,9 +64,9 @@ describe('CampaignStore: changed definitions', () => {
     await b.refresh('c-change');
     expect(b.coverFor(batch, Date.now())).toBeNull();
     await expect(a.patch('c-change', { state: 'live', endsAt: null, prizes: [], definition: null, fields: [] }, ADMIN, async () => undefined)).rejects.toMatchObject({ code: 'conflict' });
-    // each change is one event in the stream, with who made it
-    const entries = (await redis.client.xrange('{s0}:events', '-', '+')).map(([, f]) => JSON.parse(f[1] as string) as { type: string; who: string; change: unknown });
-    expect(entries.map((e) => e.change)).toEqual([{ state: 'paused' }, { endsAt: new Date(later).toISOString(), prizes: [{ id: 'p', addStock: 2, addBudget: 0 }] }, { state: 'ended' }]);
+    // each change, the creation included, is one event in the stream, with who made it
+    const entries = (await redis.client.xrange('{s0}:events', '-', '+')).map(([, f]) => JSON.parse(f[1] as string) as { type: string; campaignId: string; who: string; change: unknown }).filter((e) => e.campaignId === 'c-change');
+    expect(entries.map((e) => e.change)).toEqual([{ created: true, state: 'live', published: true }, { state: 'paused' }, { endsAt: new Date(later).toISOString(), prizes: [{ id: 'p', addStock: 2, addBudget: 0 }] }, { state: 'ended' }]);
     expect(entries.every((e) => e.type === 'campaign' && e.who === 'admin')).toBe(true);
   });
 });
@@ -84,7 +84,7 @@ describe('CampaignStore.create with three shards', () => {
         ]),
         Date.now(),
       );
-      const c = await store.create(def, async () => undefined);
+      const c = await store.create(def, async () => undefined, ADMIN);
       const states = await Promise.all(shards.map((t) => redis.client.hgetall(keys.campaignState(t, 'c-shares'))));
       expect(states.map((h) => Number(h['s:grand']))).toEqual([2, 2, 3]);
       expect(states.map((h) => Number(h['b:cash']))).toEqual([33, 33, 34]);

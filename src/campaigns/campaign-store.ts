@@ -72,17 +72,8 @@ export interface Who {
   name: string;
 }
 
-/** 操作日志: every creation and change of a campaign, newest first, for the whole deployment (capped) */
-export const CHANGE_LOG_KEY = '{meta}:campaign:changes';
-const CHANGE_LOG_MAX = 10_000;
-
-export interface ChangeEntry {
-  at: string;
-  campaignId: string;
-  who: string;
-  whoName: string;
-  change: Record<string, unknown>;
-}
+/** a creation's event changes no live state */
+const NO_CHANGE: CampaignPatch = { state: null, endsAt: null, prizes: [], definition: null, fields: [] };
 
 export interface PrizeLive {
   stockLeft: number | null;
@@ -244,8 +235,8 @@ export class CampaignStore {
     }
   }
 
-  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>, who: Who | null = null): Promise<CompiledCampaign> {
-    const created = await this.#locked(async () => {
+  async create(def: Campaign, batchSku: (id: number) => Promise<string | undefined>, who: Who): Promise<CompiledCampaign> {
+    return this.#locked(async () => {
       await this.loadAll();
       if (this.#byId.has(def.id)) throw conflict(`campaign ${def.id} exists`);
       // a draft covers no code: its scope is checked when it is published
@@ -253,27 +244,13 @@ export class CampaignStore {
       // the seed of the guaranteed release moments: unknown outside Redis, so nobody can time a scan to
       // them; one for every shard, whose parts of the released units must add up
       await this.#fillBuckets(def, randomBytes(16).toString('hex'));
-      return this.#publish(def);
+      const created = await this.#publish(def);
+      // the creation is an event like every change (the change log reads them); a live campaign is
+      // published now: it covers codes from this moment (or its start, if later)
+      const live = def.state !== 'draft';
+      await this.#recordChange(def.id, NO_CHANGE, who, live ? { created: true, state: 'live', published: true } : { created: true, state: 'draft' });
+      return created;
     });
-    if (who !== null) await this.#logChange({ at: new Date(this.now()).toISOString(), campaignId: def.id, who: who.id, whoName: who.name, change: { created: true, state: def.state ?? 'live' } });
-    return created;
-  }
-
-  async #logChange(entry: ChangeEntry): Promise<void> {
-    await this.redis.lpush(CHANGE_LOG_KEY, JSON.stringify(entry));
-    await this.redis.ltrim(CHANGE_LOG_KEY, 0, CHANGE_LOG_MAX - 1);
-  }
-
-  /** the change log, newest first: of one campaign or of all */
-  async changeLog(campaignId: string | null, limit: number): Promise<ChangeEntry[]> {
-    const raw = await this.redis.lrange(CHANGE_LOG_KEY, 0, CHANGE_LOG_MAX - 1);
-    const out: ChangeEntry[] = [];
-    for (const r of raw) {
-      const e = JSON.parse(r) as ChangeEntry;
-      if (campaignId === null || e.campaignId === campaignId) out.push(e);
-      if (out.length >= limit) break;
-    }
-    return out;
   }
 
   /**
@@ -330,7 +307,6 @@ export class CampaignStore {
       if (patch.state !== null) await this.redis.hset(keys.campaignState(t, id), 'state', patch.state);
       if (patch.endsAt !== null) await this.redis.hset(keys.campaignState(t, id), 'end', String(patch.endsAt.ms));
     }
-    await this.#logChange({ at: new Date(now).toISOString(), campaignId: id, who: who.id, whoName: who.name, change });
   }
 
   /** Stores a new or changed definition and tells every engine (they re-read it within a second). */

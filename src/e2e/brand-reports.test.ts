@@ -66,11 +66,12 @@ describe('brand reports', () => {
 
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { state: 'paused' }, as)).status).toBe(200);
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { prizes: [{ id: 'cup', addStock: 5 }] })).status).toBe(200);
-    const changes = (await fx.engine.api('GET', `/v1/reports/changes?campaign=${id}`)).body.changes;
+    // the change log reads the campaign events of the event stores: the creation is one of them
+    const changes = (await eventually(() => fx.engine.api('GET', `/v1/reports/changes?campaign=${id}`), (r) => r.body.changes.length === 3)).body.changes;
     expect(changes.map((c: { whoName: string; change: unknown }) => [c.whoName, c.change])).toEqual([
       ['ADMIN_TOKEN', { prizes: [{ id: 'cup', addStock: 5, addBudget: 0 }] }],
       ['王芳 (brand manager)', { state: 'paused' }],
-      ['王芳 (brand manager)', { created: true, state: 'live' }],
+      ['王芳 (brand manager)', { created: true, state: 'live', published: true }],
     ]);
     expect(changes[1].who).toBe(key.id);
     expect((await fx.engine.api('GET', '/v1/reports/changes?limit=0')).status).toBe(400);

@@ -56,10 +56,10 @@ describe('drafts', () => {
 
     const events = await eventually(
       async () => ((await fx.engine.api('GET', '/v1/events?limit=1000')).body.events as { type: string; campaignId: string }[]).filter((e) => e.type === 'campaign' && e.campaignId === id),
-      (e) => e.length === 3,
+      (e) => e.length === 4,
     );
-    expect(events.map((e) => (e as unknown as { change: unknown }).change)).toEqual([{ fields: ['name', 'prizes'] }, { state: 'live', published: true }, { fields: ['theme', 'page'] }]);
-    expect(events[1]).toMatchObject({ who: key.id, whoName: 'Li Na (marketing)' });
+    expect(events.map((e) => (e as unknown as { change: unknown }).change)).toEqual([{ created: true, state: 'draft' }, { fields: ['name', 'prizes'] }, { state: 'live', published: true }, { fields: ['theme', 'page'] }]);
+    expect(events[2]).toMatchObject({ who: key.id, whoName: 'Li Na (marketing)' });
 
     const audit = runAuditCli(fx.engine, id);
     expect(audit.status, audit.out).toBe(0);

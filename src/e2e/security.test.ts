@@ -70,13 +70,14 @@ describe('event ids', () => {
     const id = await giftCampaign(open, 40);
     const ids: string[] = [];
     for (let s = 0; s < 40; s++) ids.push((await open.engine.scan({ code: open.engine.codec.encode(id, s), user: `wx_ids${s}` })).body.eventId as string);
-    for (const e of ids) expect(e).toMatch(/^[0-9a-z]{8}[0-9a-f]{20}$/);
+    // a scan's id ends with where its code's record is (batch and serial, base 36): nothing secret
+    for (const [s, e] of ids.entries()) expect(e).toMatch(new RegExp(`^[0-9a-z]{8}[0-9a-f]{20}_${id.toString(36)}_${s.toString(36)}$`));
     // time-ordered prefix: the payout list pages by id
     const times = ids.map((e) => parseInt(e.slice(0, 8), 36));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     // the random parts share nothing: no common prefix of 6 hex characters between any two (a per-engine
     // tag or a counter would)
-    const tails = ids.map((e) => e.slice(8));
+    const tails = ids.map((e) => e.slice(8, 28));
     const heads = new Set(tails.map((t) => t.slice(0, 6)));
     expect(heads.size).toBe(tails.length);
   });

@@ -1,9 +1,10 @@
 // Reports read from the event stores (SQLite) of the whole deployment: scans by hour of the campaign's
-// time zone, and by province and city of their position. No aggregate in Redis keeps hours or
+// time zone, by province and city of their position, and the change log of the campaigns. No aggregate in Redis keeps hours or
 // positions; every registered store of the deployment is attached read-only for the query
 // (src/event-stores/deployment-events.ts), and the answer names any store it could not read.
 import type { Db } from '../events/event-schema.js';
 import type { DeploymentEvents, StoreUnreached } from '../event-stores/deployment-events.js';
+import { changeLog, type ChangeEntry } from './change-log.js';
 
 /** which stores a report counted */
 export interface ReportStores {
@@ -41,6 +42,11 @@ export class EventReports {
   /** scans by province and city (see scansByPlace) */
   byPlace(locate: Parameters<typeof scansByPlace>[1], campaignId: string, fromMs: number, toMs: number): Promise<{ rows: PlaceRow[]; stores: ReportStores }> {
     return this.#over((db) => scansByPlace(db, locate, campaignId, fromMs, toMs));
+  }
+
+  /** the change log (see changeLog) */
+  changes(campaignId: string | null, limit: number): Promise<{ rows: ChangeEntry[]; stores: ReportStores }> {
+    return this.#over((db) => changeLog(db, campaignId, limit));
   }
 
   /** scans of a campaign in [fromMs, toMs) by hour of its zone: grouped by UTC hour in SQL, labelled in the zone */

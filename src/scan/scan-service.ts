@@ -148,7 +148,7 @@ export class ScanService {
     const batchJson = this.#batchJsonOf(batch);
     let t = this.#now();
     for (let attempt = 1; ; attempt++) {
-      const eventId = this.#ids.next(t);
+      const eventId = this.#ids.forCode(t, batchId, serial);
       const belief = this.#believe(batch, tag, t);
       const campaign = belief?.live ? belief.compiled : null;
       const r = randomInt(PPM);

@@ -12,14 +12,15 @@ const FIGURES = ['scans', 'firstScans', 'won', 'spend', 'diverted'];
 const KINDS = [['scans', T.reports], ['prizes', T.byPrize], ['winners', T.winners], ['hours', T.byHour], ['places', T.byPlace], ['changes', T.changeLog]];
 const WIN_STATE = { open: '未使用 open', redeemed: '已核销 redeemed', pending: '发放中 pending', paid: '已发放 paid', failed: '发放失败 failed', credited: '已到账 credited' };
 
-function describeChange(c) {
+function describeChange(c, zone) {
   const parts = [];
+  // a campaign created live is published by its creation: one phrase says both
   if (c.created) parts.push(c.state === 'draft' ? '创建草稿 created as draft' : '创建并上线 created live');
-  if (c.published) parts.push('发布上线 published');
+  else if (c.published) parts.push('发布上线 published');
   else if (c.state === 'paused') parts.push('暂停 paused');
   else if (c.state === 'live' && !c.created) parts.push('恢复 resumed');
   else if (c.state === 'ended') parts.push('结束 ended');
-  if (c.endsAt) parts.push(`延期 extended → ${c.endsAt}`);
+  if (c.endsAt) parts.push(`延期 extended → ${inZone(c.endsAt, zone)}`);
   for (const p of c.prizes ?? []) parts.push(`追加 top-up ${p.id}${p.addStock ? ` +${p.addStock}` : ''}${p.addBudget ? ` +${yuan(p.addBudget)}` : ''}`);
   if (c.fields) parts.push(`修改 edited: ${c.fields.join(', ')}`);
   return parts.join(' · ');
@@ -119,7 +120,7 @@ export function Reports() {
         ${data.places.length === 0 ? html`<tr><td colspan="5">${T.none}</td></tr>` : null}</tbody></table></div>` : null}
     ${kind === 'changes' && data?.changes ? html`<div class="scroll"><table class="stack" data-test="change-log">
       <thead><tr><th>${T.when} (${zone})</th><th>${T.who}</th><th>${T.campaign}</th><th>${T.what}</th></tr></thead>
-      <tbody>${data.changes.map((c) => html`<tr><td data-label=${T.when}>${inZone(c.at, zone)}</td><td data-label=${T.who} data-test="change-who">${c.whoName}</td><td data-label=${T.campaign}>${c.campaignId}</td><td data-label=${T.what}>${describeChange(c.change)}</td></tr>`)}
+      <tbody>${data.changes.map((c) => html`<tr><td data-label=${T.when}>${inZone(c.at, zone)}</td><td data-label=${T.who} data-test="change-who">${c.whoName}</td><td data-label=${T.campaign}>${c.campaignId}</td><td data-label=${T.what}>${describeChange(c.change, zone)}</td></tr>`)}
         ${data.changes.length === 0 ? html`<tr><td colspan="4">${T.none}</td></tr>` : null}</tbody></table></div>` : null}
   </section>`;
 }

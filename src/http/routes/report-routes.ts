@@ -102,7 +102,7 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
       async handle(call) {
         const c = await campaignParam(call, campaigns);
         const format = formatParam(call);
-        const rows = await winnerList(campaigns.redisClient, c.def.id, (found) => more.wins.stateOf(found));
+        const rows = await winnerList(more.wins, c.def.id);
         if (format === 'json') return json('200 OK', JSON.stringify({ campaign: c.def.id, timezone: c.def.timezone, winners: rows }));
         streamBody(call, '200 OK', [['content-type', 'text/csv; charset=utf-8'], ['content-disposition', `attachment; filename="winners-${c.def.id}.csv"`]], csvOf(winnerColumns(c.def.timezone), rows));
         return null;
@@ -141,7 +141,8 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
         const limitText = call.queryParam('limit') ?? '200';
         const limit = Number(limitText);
         if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest('limit', 'must be an integer from 1 to 10000');
-        return json('200 OK', JSON.stringify({ changes: await campaigns.changeLog(id, limit) }));
+        const { rows, stores } = await more.events.changes(id, limit);
+        return json('200 OK', JSON.stringify({ store: 'deployment', stores, changes: rows }));
       },
     },
     {
