@@ -22,11 +22,13 @@ const LAYERS: readonly (readonly string[])[] = [
   ['campaigns'],
   // figures derived from events (the aggregate ops and the registry of their sources)
   ['aggregates'],
-  // the event format, queries, persistence into SQLite
+  // the event format and queries
   ['events'],
-  ['event-stores'],
+  // persistence from the Redis streams into SQLite, and the registration of each SQLite store
+  ['persistence', 'event-stores'],
   ['scan'],
-  ['fulfilment'],
+  // the store as a place: shops, check-ins, draw chances and draws (beside the prizes that reach people)
+  ['fulfilment', 'shops', 'chances'],
   ['reports'],
   ['dcrm', 'audit'],
   ['http', 'console'],

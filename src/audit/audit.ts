@@ -26,7 +26,7 @@
 //              could not be read is a mismatch that names it and says why.
 import type { Db } from '../events/event-schema.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
-import type { StreamConsumer } from '../events/stream-consumer.js';
+import type { StreamConsumer } from '../persistence/stream-consumer.js';
 import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';

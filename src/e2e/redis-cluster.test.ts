@@ -283,7 +283,7 @@ describe('a primary killed and restarted under load', () => {
       1_000_000,
     );
     // codes no campaign covers: their scans touch only their own shard (no pull, no home-shard limits)
-    const plain = (await engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 100 })).body.batchId as number;
+    const plain = (await new TestClient(engine).createBatch({ sku: uniqueSku(), size: 100 })).batchId;
     const victim = cluster.portOfKey(ALL_SHARDS[1] as string);
     const l = load(batchId, 20);
     await new Promise((r) => setTimeout(r, 1000));

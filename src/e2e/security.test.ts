@@ -33,11 +33,9 @@ type Fx = typeof open;
 
 async function giftCampaign(fx: Fx, size: number): Promise<number> {
   const sku = uniqueSku();
-  const b = await fx.engine.api('POST', '/v1/batches', { sku, size });
-  expect(b.status).toBe(201);
-  const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`sec-${uniq()}`, sku, [{ id: 'mug', name: 'Mug', kind: 'gift', probability: 1 }]));
-  expect(c.status, JSON.stringify(c.body)).toBe(201);
-  return b.body.batchId as number;
+  const { batchId } = await fx.client.createBatch({ sku, size });
+  await fx.client.createCampaign(liveCampaign(`sec-${uniq()}`, sku, [{ id: 'mug', name: 'Mug', kind: 'gift', probability: 1 }]));
+  return batchId;
 }
 
 async function shopKey(fx: Fx, shop: string): Promise<string> {
@@ -70,13 +68,14 @@ describe('event ids', () => {
     const id = await giftCampaign(open, 40);
     const ids: string[] = [];
     for (let s = 0; s < 40; s++) ids.push((await open.engine.scan({ code: open.engine.codec.encode(id, s), user: `wx_ids${s}` })).body.eventId as string);
-    for (const e of ids) expect(e).toMatch(/^[0-9a-z]{8}[0-9a-f]{20}$/);
+    // a scan's id ends with where its code's record is (batch and serial, base 36): nothing secret
+    for (const [s, e] of ids.entries()) expect(e).toMatch(new RegExp(`^[0-9a-z]{8}[0-9a-f]{20}_${id.toString(36)}_${s.toString(36)}$`));
     // time-ordered prefix: the payout list pages by id
     const times = ids.map((e) => parseInt(e.slice(0, 8), 36));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     // the random parts share nothing: no common prefix of 6 hex characters between any two (a per-engine
     // tag or a counter would)
-    const tails = ids.map((e) => e.slice(8));
+    const tails = ids.map((e) => e.slice(8, 28));
     const heads = new Set(tails.map((t) => t.slice(0, 6)));
     expect(heads.size).toBe(tails.length);
   });
@@ -231,7 +230,7 @@ describe('a prankster with a link (verified mode)', () => {
   let linkBatch = 0;
 
   it('a ?t= for another user does not replace the browser\'s verified session', async () => {
-    linkBatch = (await verified.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 })).body.batchId;
+    linkBatch = (await verified.client.createBatch({ sku: uniqueSku(), size: 10 })).batchId;
     const victim = await signIn(await linkToken('wx_link_victim'));
     expect(victim.status).toBe(302);
     const cookie = cookieOf(victim) as string;

@@ -3,7 +3,7 @@
 // points event.
 //
 // The home shard is homeShard(user): the persist step credits points won on any shard there too
-// (src/aggregates/campaign-figures.ts, forwarded by src/events/forward-ops.ts), so the whole balance is
+// (src/aggregates/campaign-figures.ts, forwarded by src/persistence/forward-ops.ts), so the whole balance is
 // in one hash and one script call decides.
 import { ApiError } from '../errors.js';
 import type { EventIds } from '../scan/event-ids.js';

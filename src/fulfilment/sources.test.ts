@@ -5,6 +5,7 @@ import { payoutSource } from './payout-source.js';
 import { winSource } from './win-source.js';
 import { redemptionSource } from './redemption-source.js';
 import { shopRateSource } from './shop-rate-source.js';
+import { EventIds, codeOfEventId } from '../scan/event-ids.js';
 
 const ctx = { campaignDay: () => '2027-03-01' };
 const scan = (extra: Record<string, unknown>): StoredEvent => ({
@@ -14,7 +15,12 @@ const scan = (extra: Record<string, unknown>): StoredEvent => ({
 const cash = { id: 'red', name: 'Red', kind: 'cash', amount: 188 };
 
 describe('payout source', () => {
-  it('a cash win makes one pending payout keyed by the event id, indexed as pending (only)', () => {
+  it('a cash win whose id names its code: only its place in the pending index (the code record holds the rest)', () => {
+    const id = new EventIds().forCode(Date.parse('2027-03-01T08:00:00.000Z'), 7, 99);
+    expect(payoutSource(scan({ id, prize: cash }), '{s0}', ctx)).toEqual([{ kind: 'zadd', key: '{s0}:payouts:pending', score: 0, member: id }]);
+  });
+
+  it('a cash win whose id names no code (from before) makes one pending payout record keyed by the event id, indexed as pending (only)', () => {
     const ops = payoutSource(scan({ prize: cash }), '{s0}', ctx);
     expect(ops.map((o) => o.kind)).toEqual(['hsetnx', 'zadd']);
     expect(ops[1]).toMatchObject({ key: '{s0}:payouts:pending', member: 'e1' });
@@ -35,14 +41,24 @@ describe('payout source', () => {
 });
 
 describe('win source', () => {
-  it('a won gift: the win record, the user index and the voucher index; a lost scan: nothing', () => {
+  it('a won gift whose id names no code (an event from before): a win record, the user index and the voucher index; a lost scan: nothing', () => {
     const ops = winSource(scan({ prize: { id: 'g', name: 'G', kind: 'gift', amount: null, voucher: { code: 'V', url: 'https://x/v/V' } } }), '{s0}', ctx);
     expect(ops).toEqual([
-      expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1' }),
       { kind: 'zadd', key: '{s0}:user:u1:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: 'e1' },
+      expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1' }),
       { kind: 'hsetnx', key: '{s0}:vouchers', field: 'V', value: 'e1' },
     ]);
     expect(winSource(scan({ outcome: 'lost', prize: null }), '{s0}', ctx)).toEqual([]);
+  });
+
+  it('a won gift whose id names its code: only the user index and the voucher index (the code record is the win)', () => {
+    const id = new EventIds().forCode(Date.parse('2027-03-01T08:00:00.000Z'), 7, 12345);
+    const ops = winSource(scan({ id, prize: { id: 'g', name: 'G', kind: 'gift', amount: null, voucher: { code: 'V', url: 'https://x/v/V' } } }), '{s0}', ctx);
+    expect(ops).toEqual([
+      { kind: 'zadd', key: '{s0}:user:u1:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: id },
+      { kind: 'hsetnx', key: '{s0}:vouchers', field: 'V', value: id },
+    ]);
+    expect(codeOfEventId(id)).toEqual({ batchId: 7, serial: 12345 });
   });
 
   it("the clerk's coupon is a win of the clerk's, <eventId>-clerk, indexed by its voucher (whatever the scanner drew)", () => {
@@ -51,11 +67,11 @@ describe('win source', () => {
       const ops = winSource(scan({ outcome, prize: outcome === 'won' ? { id: 'p', name: 'P', kind: 'points', amount: 5 } : null, clerk: 'k7', clerkPrize: coupon }), '{s0}', ctx);
       const clerkOps = ops.filter((o) => ('field' in o && o.field === 'e1-clerk') || ('member' in o && o.member === 'e1-clerk') || ('value' in o && o.value === 'e1-clerk'));
       expect(clerkOps).toEqual([
-        expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1-clerk' }),
         { kind: 'zadd', key: '{s0}:user:k7:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: 'e1-clerk' },
+        expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1-clerk' }),
         { kind: 'hsetnx', key: '{s0}:vouchers', field: 'VK', value: 'e1-clerk' },
       ]);
-      expect(JSON.parse((clerkOps[0] as { value: string }).value)).toMatchObject({ eventId: 'e1-clerk', user: 'k7', prize: { id: 'c', kind: 'coupon' } });
+      expect(JSON.parse((clerkOps[1] as { value: string }).value)).toMatchObject({ eventId: 'e1-clerk', user: 'k7', prize: { id: 'c', kind: 'coupon' } });
     }
   });
 });

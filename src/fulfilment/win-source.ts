@@ -1,25 +1,22 @@
-// Aggregate source: every won scan becomes a win record (for GET /me, GET /v/{voucher} and
-// redemptions), indexed by user and, for gifts and coupons, by voucher. The clerk's prize of a scan is
-// a win of the clerk's, `<eventId>-clerk` (its voucher is derived from that id), so a clerk's gift or
-// coupon is redeemed like anyone's. HSETNX/ZADD: replaying an event changes nothing.
+// Aggregate source: every won scan is indexed by user and, for gifts and coupons, by voucher (for GET /me,
+// GET /v/{voucher} and redemptions). The win itself is its code's record, which the scan wrote and its
+// event id names (src/fulfilment/win-of-record.ts): no record per win is kept for it. The clerk's prize of
+// a scan is a win of the clerk's, `<eventId>-clerk` (its voucher is derived from that id), kept as a win
+// record here, and so is a win whose id names no code (an event from before ids named them), so a
+// clerk's gift or coupon is redeemed like anyone's. HSETNX/ZADD: replaying an event changes nothing.
 import { eventTime, type AggregateOp, type AggregateSource, type StoredEvent } from '../aggregates/aggregate-op.js';
 import { keys, type ShardTag } from '../redis/keys.js';
+import { codeOfEventId } from '../scan/event-ids.js';
 import { asWonPrize, type WinRecord } from './win-record.js';
 
 function winOps(event: StoredEvent, tag: ShardTag, winId: string, user: unknown, rawPrize: unknown): AggregateOp[] {
   const prize = asWonPrize(rawPrize);
   if (prize === null || typeof user !== 'string' || user === '') return [];
-  const win: WinRecord = {
-    eventId: winId,
-    user,
-    campaignId: typeof event.campaignId === 'string' ? event.campaignId : null,
-    prize,
-    at: event.at,
-  };
-  const ops: AggregateOp[] = [
-    { kind: 'hsetnx', key: keys.wins(tag), field: winId, value: JSON.stringify(win) },
-    { kind: 'zadd', key: keys.userWins(tag, user), score: eventTime(event), member: winId },
-  ];
+  const ops: AggregateOp[] = [{ kind: 'zadd', key: keys.userWins(tag, user), score: eventTime(event), member: winId }];
+  if (winId !== event.id || codeOfEventId(winId) === null) {
+    const win: WinRecord = { eventId: winId, user, campaignId: typeof event.campaignId === 'string' ? event.campaignId : null, prize, at: event.at };
+    ops.push({ kind: 'hsetnx', key: keys.wins(tag), field: winId, value: JSON.stringify(win) });
+  }
   if (prize.voucher) ops.push({ kind: 'hsetnx', key: keys.vouchers(tag), field: prize.voucher.code, value: winId });
   return ops;
 }

@@ -1,10 +1,17 @@
-// Reads of the win records the win source keeps (src/fulfilment/win-source.ts), over every shard, with
-// the states that fulfilment gave them: redeemed (gift, coupon) or paid (cash).
-import { ALL_SHARDS, keys, shardTag, type ShardTag } from '../redis/keys.js';
+// Reads of wins, over every shard, with the states that fulfilment gave them: redeemed (gift, coupon) or
+// paid (cash). A consumer's win is read from its code's record, which its event id names
+// (src/fulfilment/win-of-record.ts); a clerk's win (`<eventId>-clerk`), and wins whose ids name no code
+// (from before), from the records the win source keeps (src/fulfilment/win-source.ts).
+import { ALL_SHARDS, codeRecordOf, keys, shardTag, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { EventQuery } from '../events/event-query.js';
+import { codeOfEventId } from '../scan/event-ids.js';
+import { parseCodeRecord } from '../scan/code-record.js';
+import type { VoucherCodec } from '../codes/voucher-codec.js';
 import { asWonPrize, type PayoutRecord, type RedemptionRecord, type WinRecord } from './win-record.js';
+import { winOfRecord, type CampaignDefinitions } from './win-of-record.js';
 import { withinLag } from './lag.js';
+import { pendingPayoutOf } from './pending-payout.js';
 
 const NOT_A_WIN = Symbol('not a win');
 
@@ -20,7 +27,12 @@ export interface WinState {
 }
 
 export class Wins {
-  constructor(private readonly redis: RedisClient, private readonly events: EventQuery) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly events: EventQuery,
+    private readonly campaigns: CampaignDefinitions,
+    private readonly vouchers: VoucherCodec,
+  ) {}
 
   /** The win of an event id: from the win records, else (a win from before the records, or still on its way) from the event store. */
   async byEventId(eventId: string): Promise<FoundWin | null> {
@@ -56,8 +68,8 @@ export class Wins {
     found.sort((a, b) => b.at - a.at);
     const out: WinState[] = [];
     for (const f of found.slice(0, limit)) {
-      const raw = await this.redis.hget(keys.wins(f.tag), f.eventId);
-      if (raw !== null) out.push(await this.stateOf({ tag: f.tag, win: JSON.parse(raw) as WinRecord }));
+      const win = await this.#record(f.eventId);
+      if (win !== null) out.push(await this.stateOf(win));
     }
     return out;
   }
@@ -67,14 +79,58 @@ export class Wins {
       this.redis.hget(keys.redeemed(found.tag), found.win.eventId),
       this.redis.hget(keys.payouts(found.tag), found.win.eventId),
     ]);
+    // a consumer's pending payout has no record of its own (src/fulfilment/pending-payout.ts)
+    const pending = payout === null && found.win.prize.kind === 'cash' && (await this.redis.zscore(keys.payoutIndex(found.tag, 'pending'), found.win.eventId)) !== null;
     return {
       win: found.win,
       redemption: redemption === null ? null : (JSON.parse(redemption) as RedemptionRecord),
-      payout: payout === null ? null : (JSON.parse(payout) as PayoutRecord),
+      payout: payout !== null ? (JSON.parse(payout) as PayoutRecord) : pending ? await pendingPayoutOf(this.redis, found.win.eventId) : null,
     };
   }
 
+  /**
+   * The wins of one campaign (中奖名单), at most `max`, in no order: every shard's code records (SCAN, so
+   * no long blocking call) and the win source's records, filtered by campaign.
+   */
+  async ofCampaign(campaignId: string, max: number): Promise<FoundWin[]> {
+    const out: FoundWin[] = [];
+    for (const tag of ALL_SHARDS) {
+      const prefix = keys.codeRecords(tag, 0, 0).slice(0, -3);
+      let cursor = '0';
+      do {
+        const [next, found] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        for (const key of found) {
+          const flat = await this.redis.hgetall(key);
+          for (const value of Object.values(flat)) {
+            const record = parseCodeRecord(value);
+            if (record.prize?.campaignId !== campaignId || out.length >= max) continue;
+            const win = winOfRecord(record.eventId, record, this.campaigns, this.vouchers);
+            if (win !== null) out.push({ tag, win });
+          }
+        }
+      } while (cursor !== '0');
+      cursor = '0';
+      do {
+        const [next, flat] = await this.redis.hscan(keys.wins(tag), cursor, 'COUNT', 1000);
+        cursor = next;
+        for (let i = 1; i < flat.length; i += 2) {
+          const win = JSON.parse(flat[i] as string) as WinRecord;
+          if (win.campaignId === campaignId && out.length < max) out.push({ tag, win });
+        }
+      } while (cursor !== '0');
+    }
+    return out;
+  }
+
   async #record(eventId: string): Promise<FoundWin | null> {
+    const code = codeOfEventId(eventId);
+    if (code !== null) {
+      const { key, field } = codeRecordOf(code.batchId, code.serial);
+      const value = await this.redis.hget(key, field);
+      const win = value === null ? null : winOfRecord(eventId, parseCodeRecord(value), this.campaigns, this.vouchers);
+      return win === null ? null : { tag: shardTag(code.batchId, code.serial), win };
+    }
     for (const tag of ALL_SHARDS) {
       const raw = await this.redis.hget(keys.wins(tag), eventId);
       if (raw !== null) return { tag, win: JSON.parse(raw) as WinRecord };

@@ -2,7 +2,7 @@
 // persist step's acknowledgement (ackEvents), once per key and batch, after the increments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
-import { ackEvents } from '../events/ack-events-call.js';
+import { ackEvents } from '../persistence/ack-events-call.js';
 import { MINUTES_TTL_S, scanReportSource } from './scan-report-source.js';
 
 let redis: TestRedis;

@@ -2,7 +2,7 @@
 // Asia/Shanghai's day began at 16:00 UTC the day before, so it spans two UTC days' minute aggregates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
-import { ackEvents } from '../events/ack-events-call.js';
+import { ackEvents } from '../persistence/ack-events-call.js';
 import { scanReportSource } from './scan-report-source.js';
 import { CampaignStore } from '../campaigns/campaign-store.js';
 import { Overview } from './overview.js';

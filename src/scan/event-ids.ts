@@ -14,6 +14,17 @@ export const EVENT_ID_RANDOM_CHARS = 20;
 /** ids per refill of the pool: one 10 KiB randomFillSync per 512 ids */
 const IDS_PER_POOL = 512;
 
+const SCAN_ID_RE = /^[0-9a-z]+[0-9a-f]{20}_([0-9a-z]{1,10})_([0-9a-z]{1,10})$/;
+
+/** The code whose record a scan event's id names (see EventIds.forCode); null for any other id. */
+export function codeOfEventId(eventId: string): { batchId: number; serial: number } | null {
+  const m = SCAN_ID_RE.exec(eventId);
+  if (m === null) return null;
+  const batchId = parseInt(m[1] as string, 36);
+  const serial = parseInt(m[2] as string, 36);
+  return Number.isSafeInteger(batchId) && Number.isSafeInteger(serial) ? { batchId, serial } : null;
+}
+
 export class EventIds {
   readonly #bytes = Buffer.allocUnsafe((IDS_PER_POOL * EVENT_ID_RANDOM_CHARS) / 2);
   #hex = '';
@@ -22,6 +33,15 @@ export class EventIds {
   // than all the rest of an id
   #ms = -1;
   #time = '';
+
+  /**
+   * The id of a scan's event: an id as `next` makes it, then where the scanned code's record is
+   * (`_<batch base36>_<serial base36>`), so that a win is found from its event id in the code's record
+   * (src/fulfilment/wins.ts) and no record per win is kept besides it.
+   */
+  forCode(now: number, batchId: number, serial: number): string {
+    return `${this.next(now)}_${batchId.toString(36)}_${serial.toString(36)}`;
+  }
 
   next(now: number): string {
     if (this.#at >= this.#hex.length) this.#refill();

@@ -2,7 +2,7 @@
 // asked, a DCRM receiver the engine delivers to), started before the file's tests, stopped after them.
 import { afterAll, beforeAll } from 'vitest';
 import { startRedis, type TestRedis } from './redis-server.js';
-import { startEngine, type TestEngine } from './engine-process.js';
+import { startEngine, type EngineOptions, type TestEngine } from './engine-process.js';
 import { dcrmEnv, dcrmReceiver, type DcrmReceiver } from './dcrm-receiver.js';
 import { TestClient } from './test-client.js';
 
@@ -13,6 +13,11 @@ export interface EngineFixture {
   client: TestClient;
   /** only with the `dcrm` option */
   receiver: DcrmReceiver;
+  /**
+   * another engine on the fixture's redis-server and shard count (its own data directory unless `dataDir`
+   * is given; the fixture's `env` is not carried over): the caller stops it
+   */
+  anotherEngine(opts?: Omit<EngineOptions, 'redisUrl'>): Promise<TestEngine>;
 }
 
 export interface FixtureOptions {
@@ -26,9 +31,12 @@ export interface FixtureOptions {
 
 export function useEngine(opts: FixtureOptions = {}): EngineFixture {
   const fx = {} as EngineFixture;
+  // the engines of one deployment are configured alike: each is given the fixture's shard count
+  const shardEnv: Record<string, string> = opts.shards !== undefined ? { SCANLOT_SHARDS: String(opts.shards) } : {};
+  fx.anotherEngine = (more = {}) => startEngine({ ...more, redisUrl: fx.redis.url, env: { ...shardEnv, ...more.env } });
   beforeAll(async () => {
     fx.redis = await startRedis({ aof: opts.aof ?? false });
-    let env = { ...(opts.shards !== undefined ? { SCANLOT_SHARDS: String(opts.shards) } : {}), ...opts.env };
+    let env = { ...shardEnv, ...opts.env };
     if (opts.dcrm) {
       fx.receiver = await dcrmReceiver();
       if (opts.dcrm.listen) await fx.receiver.listen();

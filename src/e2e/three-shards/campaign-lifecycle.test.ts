@@ -1,4 +1,4 @@
-// The campaign-lifecycle suite again with its engines on three shards of one redis-server: every engine process
-// it starts inherits SCANLOT_SHARDS (each test file runs in a process of its own).
-process.env.SCANLOT_SHARDS = '3';
-await import('../campaign-lifecycle.test.js');
+// The campaign-lifecycle suite again with its engines on three shards of one redis-server.
+import { campaignLifecycleSuite } from '../suites/campaign-lifecycle-suite.js';
+
+campaignLifecycleSuite(3);

@@ -1,4 +1,4 @@
-// The fulfilment suite again with its engines on three shards of one redis-server: every engine process
-// it starts inherits SCANLOT_SHARDS (each test file runs in a process of its own).
-process.env.SCANLOT_SHARDS = '3';
-await import('../fulfilment.test.js');
+// The fulfilment suite again with its engines on three shards of one redis-server.
+import { fulfilmentSuite } from '../suites/fulfilment-suite.js';
+
+fulfilmentSuite(3);

@@ -1,4 +1,4 @@
-// The marketing suite again with its engines on three shards of one redis-server: every engine process
-// it starts inherits SCANLOT_SHARDS (each test file runs in a process of its own).
-process.env.SCANLOT_SHARDS = '3';
-await import('../marketing.test.js');
+// The marketing suite again with its engines on three shards of one redis-server.
+import { marketingSuite } from '../suites/marketing-suite.js';
+
+marketingSuite(3);

@@ -1,7 +1,7 @@
 // GET /healthz and GET /metrics.
 import type { RedisClient } from '../../redis/scripts.js';
 import type { EventQuery } from '../../events/event-query.js';
-import type { StreamConsumer } from '../../events/stream-consumer.js';
+import type { StreamConsumer } from '../../persistence/stream-consumer.js';
 import type { OutboxGauges } from '../../dcrm/dcrm-metrics.js';
 import type { ScanMetrics } from '../../scan/scan-metrics.js';
 import type { RedisFaults } from '../../scan/redis-faults.js';

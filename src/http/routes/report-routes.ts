@@ -102,7 +102,7 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
       async handle(call) {
         const c = await campaignParam(call, campaigns);
         const format = formatParam(call);
-        const rows = await winnerList(campaigns.redisClient, c.def.id, (found) => more.wins.stateOf(found));
+        const rows = await winnerList(more.wins, c.def.id);
         if (format === 'json') return json('200 OK', JSON.stringify({ campaign: c.def.id, timezone: c.def.timezone, winners: rows }));
         streamBody(call, '200 OK', [['content-type', 'text/csv; charset=utf-8'], ['content-disposition', `attachment; filename="winners-${c.def.id}.csv"`]], csvOf(winnerColumns(c.def.timezone), rows));
         return null;

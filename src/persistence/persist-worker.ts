@@ -8,8 +8,8 @@
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { ALL_SHARDS, keys, useShards, type ShardTag } from '../redis/keys.js';
-import { INSERT_COLUMNS, INSERT_EVENT, insertEventsSql, openEventDb, type Db } from './event-schema.js';
-import { columnsOf, MalformedEvent, readEntry, type EventRow } from './event-format.js';
+import { INSERT_COLUMNS, INSERT_EVENT, insertEventsSql, openEventDb, type Db } from '../events/event-schema.js';
+import { columnsOf, MalformedEvent, readEntry, type EventRow } from '../events/event-format.js';
 import { ackEvents } from './ack-events-call.js';
 import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
 import type { AggregateContext, AggregateOp, StoredEvent } from '../aggregates/aggregate-op.js';
