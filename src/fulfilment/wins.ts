@@ -11,6 +11,7 @@ import type { VoucherCodec } from '../codes/voucher-codec.js';
 import { asWonPrize, type PayoutRecord, type RedemptionRecord, type WinRecord } from './win-record.js';
 import { winOfRecord, type CampaignDefinitions } from './win-of-record.js';
 import { withinLag } from './lag.js';
+import { pendingPayoutOf } from './pending-payout.js';
 
 const NOT_A_WIN = Symbol('not a win');
 
@@ -78,10 +79,12 @@ export class Wins {
       this.redis.hget(keys.redeemed(found.tag), found.win.eventId),
       this.redis.hget(keys.payouts(found.tag), found.win.eventId),
     ]);
+    // a consumer's pending payout has no record of its own (src/fulfilment/pending-payout.ts)
+    const pending = payout === null && found.win.prize.kind === 'cash' && (await this.redis.zscore(keys.payoutIndex(found.tag, 'pending'), found.win.eventId)) !== null;
     return {
       win: found.win,
       redemption: redemption === null ? null : (JSON.parse(redemption) as RedemptionRecord),
-      payout: payout === null ? null : (JSON.parse(payout) as PayoutRecord),
+      payout: payout !== null ? (JSON.parse(payout) as PayoutRecord) : pending ? await pendingPayoutOf(this.redis, found.win.eventId) : null,
     };
   }
 

@@ -16,7 +16,7 @@ import { runScanlotCli } from '../../testing/scanlot-cli.js';
 import { waitFor } from '../../testing/dcrm-receiver.js';
 import { CHROMIUM, renderPage } from '../../testing/headless-chromium.js';
 import { deploymentShards } from '../../testing/shards.js';
-import { keys } from '../../redis/keys.js';
+import { keys, type ShardTag } from '../../redis/keys.js';
 
 /** the suite, against engines whose campaigns spread over `shards` shards of one redis-server (default one) */
 export function fulfilmentSuite(shards?: number): void {
@@ -483,9 +483,10 @@ export function fulfilmentSuite(shards?: number): void {
   });
 
   describe('audit of fulfilment, and payouts across kill -9', () => {
+    /** the shard of a pending payout: a consumer's has no record, only its place in the pending index */
     async function shardHolding(payoutId: string): Promise<string> {
-      for (const t of await deploymentShards(fx.redis.client)) if ((await fx.redis.client.hexists(keys.payouts(t), payoutId)) === 1) return keys.payouts(t);
-      throw new Error(`no payout ${payoutId}`);
+      for (const t of await deploymentShards(fx.redis.client)) if ((await fx.redis.client.zscore(keys.payoutIndex(t as ShardTag, 'pending'), payoutId)) !== null) return t;
+      throw new Error(`no pending payout ${payoutId}`);
     }
 
     it('a payout per cash win after a kill -9 mid-traffic; the audit is clean, and catches a lost payout and an over-paid budget', async () => {
@@ -501,7 +502,8 @@ export function fulfilmentSuite(shards?: number): void {
         const r = await fx.client.scanSerial(id, i, { user: `fa${i % 30}` }).catch(() => null);
         if (r?.status === 200) answered.push(r.body);
       }));
-      await new Promise((r) => setTimeout(r, 150));
+      // mid-traffic: once some scans were answered (a fixed delay found none on a loaded machine)
+      for (let waited = 0; answered.length < 40 && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
       await fx.engine.kill('SIGKILL');
       await traffic;
       await fx.engine.restart();
@@ -523,20 +525,24 @@ export function fulfilmentSuite(shards?: number): void {
       expect(clean.out).toMatch(new RegExp(`payouts\\s+${cid}/cash: payouts = wins\\s+(\\d+)\\s+\\1`));
       expect(clean.out).toMatch(/redemptions\s+.*\/gift: redeemed <= won\s+yes\s+yes/);
 
-      // a payout record lost behind the engine's back (in its win's shard)
-      const payoutsKey = await shardHolding(cashWins[1]!);
-      const saved = await fx.redis.client.hget(payoutsKey, cashWins[1]!);
-      await fx.redis.client.hdel(payoutsKey, cashWins[1]!);
+      // a pending payout lost behind the engine's back (in its win's shard): a consumer's pending payout
+      // is its place in the pending index, its fields come from the code's record
+      const lostId = cashWins[1]!;
+      const tag = (await shardHolding(lostId)) as ShardTag;
+      expect(await fx.redis.client.hexists(keys.payouts(tag), lostId)).toBe(0);
+      const pendingRecord = payouts.find((p: { eventId: string }) => p.eventId === lostId);
+      expect(pendingRecord).toMatchObject({ eventId: lostId, state: 'pending', amount: 100, campaignId: cid, prizeId: 'cash' });
+      await fx.redis.client.zrem(keys.payoutIndex(tag, 'pending'), lostId);
       const lost = runAuditCli(fx.engine, cid);
       expect(lost.status).toBe(1);
       expect(lost.out).toMatch(/MISMATCH\s+payouts\s+.*payouts = wins/);
-      await fx.redis.client.hset(payoutsKey, cashWins[1]!, saved!);
       // more paid than the budget
-      await fx.redis.client.hset(payoutsKey, cashWins[1]!, JSON.stringify({ ...JSON.parse(saved!), state: 'paid', amount: 5000 }));
+      await fx.redis.client.hset(keys.payouts(tag), lostId, JSON.stringify({ ...pendingRecord, state: 'paid', amount: 5000 }));
       const over = runAuditCli(fx.engine, cid);
       expect(over.status).toBe(1);
       expect(over.out).toMatch(/MISMATCH\s+payouts\s+.*paid <= budget 1000\s+yes\s+no \(5100\)/);
-      await fx.redis.client.hset(payoutsKey, cashWins[1]!, saved!);
+      await fx.redis.client.hdel(keys.payouts(tag), lostId);
+      await fx.redis.client.zadd(keys.payoutIndex(tag, 'pending'), 0, lostId);
     });
   });
 }
