@@ -5,7 +5,7 @@
 
   KEYS
     1 bucket   hash: the campaign's state hash (s:<prize>, b:<prize>) or its day hash of the transfer's
-               day (c:<prize>) on this shard
+               day (c:<prize>) on this shard (the names: src/redis/campaign-fields.ts)
     2 given    hash transferId -> units given (campaignGiven of this shard); an id is kept for a while
                after its transfer closed, since a repair reading an open transfer may give it after the
                mover closed it (src/buckets/given-transfers.ts prunes it later)

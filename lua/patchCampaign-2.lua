@@ -5,7 +5,7 @@
   KEYS
     1 campaignState  hash: state (live|paused|ended; absent = live), end (endsAt ms; absent = the
                      definition's), s:<prize> stock left, b:<prize> budget left, ts:<prize> / tb:<prize>
-                     stock / budget topped up in total
+                     stock / budget topped up in total (the names: src/redis/campaign-fields.ts)
     2 events         the shard's event stream: the change's event is appended as one field j
 
   ARGV

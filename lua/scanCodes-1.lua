@@ -49,7 +49,10 @@
       code records (+ batchId:bucket, see below), member (+ user), anonymous visitor (+ user), box
       (+ boxBatchId:boxSerial), clock shift key
     10 MessagePack array of the campaigns the scans name, each an array:
-        1 key prefix of the campaign (+ state, day:<day>, clerk:<clerk>, ip:<ip>:<minute>)
+        1 key prefix of the campaign (+ state, day:<day>, clerk:<clerk>, ip:<ip>:<minute>); the fields
+          read and written, as src/redis/campaign-fields.ts names them: in the state hash state, end,
+          seed, s:<prize> (stock), b:<prize> (budget), p:<prize> (paced wins), pa:<prize> (released
+          units moved in/out); in the day hash w:<prize> (wins that day), c:<prize> (cap units moved in/out)
         2 startsAt ms  3 endsAt ms (the state hash's `end` overrides)
         4 '1' when the engine believed it live  5 the day the engine believed (YYYYMMDD)
         6 that day's start ms  7 its end ms

@@ -8,7 +8,8 @@
   KEYS
     1 bucket   hash: the campaign's state hash (s:<prize> stock, b:<prize> budget, pa:<prize> released
                units moved in/out, p:<prize> paced wins) or its day hash of the transfer's day
-               (c:<prize> cap units moved in/out that day, w:<prize> wins that day)
+               (c:<prize> cap units moved in/out that day, w:<prize> wins that day); the names as
+               src/redis/campaign-fields.ts has them
     2 moves    hash transferId -> JSON of the open transfer (campaignMoves of this shard)
 
   ARGV

@@ -128,7 +128,8 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   const now = clock.now;
   const codec = new CodeCodec(secrets.codeSecret);
   const batches = new BatchStore(redis, now);
-  const campaigns = new CampaignStore(redis, now);
+  // campaign events get their ids as every stored event does (the generator lives with the scan path)
+  const campaigns = new CampaignStore(redis, now, new EventIds());
   await campaigns.loadAll();
   const members = new MemberStore(redis);
   const apiKeys = new ApiKeyStore(redis, now);

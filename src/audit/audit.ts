@@ -27,6 +27,7 @@
 import type { Db } from '../events/event-schema.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
 import type { StreamConsumer } from '../persistence/stream-consumer.js';
+import { dayField, stateField } from '../redis/campaign-fields.js';
 import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
@@ -233,22 +234,22 @@ export class Auditor {
 
   async #transferRows(c: CompiledCampaign, p: CompiledCampaign['def']['prizes'][number], moves: readonly OpenMoveAt[], row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
     const subject = `${c.def.id}/${p.id}`;
-    const stranded = (prefix: 's:' | 'b:' | 'c:' | 'pa:'): number => moves.filter((m) => !m.given && m.move.field === `${prefix}${p.id}`).reduce((n, m) => n + m.move.units, 0);
+    const stranded = (field: string): number => moves.filter((m) => !m.given && m.move.field === field).reduce((n, m) => n + m.move.units, 0);
     const repair = 'npx scanlot rebalance --repair returns them';
-    if (p.stock !== null) row('transfer', `${subject}: stock units stranded between shards (${repair})`, 0, stranded('s:'));
-    if (p.budget !== null) row('transfer', `${subject}: budget stranded between shards (${repair})`, 0, stranded('b:'));
+    if (p.stock !== null) row('transfer', `${subject}: stock units stranded between shards (${repair})`, 0, stranded(stateField.stock(p.id)));
+    if (p.budget !== null) row('transfer', `${subject}: budget stranded between shards (${repair})`, 0, stranded(stateField.budget(p.id)));
     if ((p.release ?? null) !== null) {
-      row('transfer', `${subject}: released units stranded between shards (${repair})`, 0, stranded('pa:'));
+      row('transfer', `${subject}: released units stranded between shards (${repair})`, 0, stranded(stateField.pacedMoved(p.id)));
       // released units moved in and out of the shards, and those in transfer, net to zero: none was made up
-      let net = moves.filter((m) => !m.given && m.move.field === `pa:${p.id}`).reduce((n, m) => n + m.move.units, 0);
-      for (const t of ALL_SHARDS) net += Number((await this.redis.hget(keys.campaignState(t, c.def.id), `pa:${p.id}`)) ?? 0);
+      let net = moves.filter((m) => !m.given && m.move.field === stateField.pacedMoved(p.id)).reduce((n, m) => n + m.move.units, 0);
+      for (const t of ALL_SHARDS) net += Number((await this.redis.hget(keys.campaignState(t, c.def.id), stateField.pacedMoved(p.id))) ?? 0);
       row('transfer', `${subject}: released units moved between shards + in transfer net to 0`, 0, net);
     }
     if (p.dailyCap !== null) {
-      row('transfer', `${subject}: daily-cap units stranded between shards (${repair})`, 0, stranded('c:'));
+      row('transfer', `${subject}: daily-cap units stranded between shards (${repair})`, 0, stranded(dayField.capMoved(p.id)));
       const today = c.day.dayOf(this.now());
-      let net = moves.filter((m) => !m.given && m.move.field === `c:${p.id}` && m.move.day === today).reduce((n, m) => n + m.move.units, 0);
-      for (const t of ALL_SHARDS) net += Number((await this.redis.hget(keys.campaignDay(t, c.def.id, today), `c:${p.id}`)) ?? 0);
+      let net = moves.filter((m) => !m.given && m.move.field === dayField.capMoved(p.id) && m.move.day === today).reduce((n, m) => n + m.move.units, 0);
+      for (const t of ALL_SHARDS) net += Number((await this.redis.hget(keys.campaignDay(t, c.def.id, today), dayField.capMoved(p.id))) ?? 0);
       row('transfer', `${subject}: daily-cap units moved between shards on ${today} + in transfer net to 0`, 0, net);
     }
   }
@@ -258,7 +259,7 @@ export class Auditor {
     // an operator may have moved the end (PATCH): the scan script reads it from the state hash
     let end = c.def.endsAtMs;
     for (const t of ALL_SHARDS) {
-      const moved = Number(await this.redis.hget(keys.campaignState(t, id), 'end'));
+      const moved = Number(await this.redis.hget(keys.campaignState(t, id), stateField.end));
       if (moved > 0) end = moved;
     }
     const from = new Date(c.def.startsAtMs).toISOString();

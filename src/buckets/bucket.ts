@@ -1,5 +1,6 @@
 // One bucket of a campaign's prize in one shard, as the scan script keeps it (shards-spec "Bucket
 // layout"): which hash and field hold it, and what else counts towards the units it has available.
+import { dayField, stateField } from '../redis/campaign-fields.js';
 import { ALL_SHARDS, keys, shareOf, type ShardTag } from '../redis/keys.js';
 
 export type BucketKind = 'stock' | 'budget' | 'daily' | 'paced';
@@ -21,10 +22,23 @@ export interface BucketRef {
 /** the day hash lives three days from its first write, as the scan script sets it */
 export const DAY_TTL_S = 259_200;
 
-export type BucketField = `s:${string}` | `b:${string}` | `c:${string}` | `pa:${string}`;
+export type BucketField =
+  | ReturnType<typeof stateField.stock>
+  | ReturnType<typeof stateField.budget>
+  | ReturnType<typeof dayField.capMoved>
+  | ReturnType<typeof stateField.pacedMoved>;
 
 /** the prize id of a bucket field */
 export const prizeOfField = (field: string): string => field.slice(field.indexOf(':') + 1);
+
+/** which bucket a field holds (an open transfer records only the field) */
+export function kindOfField(field: string): BucketKind {
+  const prize = prizeOfField(field);
+  if (field === stateField.stock(prize)) return 'stock';
+  if (field === stateField.budget(prize)) return 'budget';
+  if (field === stateField.pacedMoved(prize)) return 'paced';
+  return 'daily';
+}
 
 /** where one bucket lives in one shard, in the terms of lua/takeUnits-2.lua's arguments */
 export interface BucketPlace {
@@ -41,10 +55,10 @@ export interface BucketPlace {
 }
 
 function fieldOf(ref: BucketRef): BucketField {
-  if (ref.kind === 'stock') return `s:${ref.prize}`;
-  if (ref.kind === 'budget') return `b:${ref.prize}`;
-  if (ref.kind === 'paced') return `pa:${ref.prize}`;
-  return `c:${ref.prize}`;
+  if (ref.kind === 'stock') return stateField.stock(ref.prize);
+  if (ref.kind === 'budget') return stateField.budget(ref.prize);
+  if (ref.kind === 'paced') return stateField.pacedMoved(ref.prize);
+  return dayField.capMoved(ref.prize);
 }
 
 export function dayOf(ref: BucketRef): string {
@@ -60,7 +74,7 @@ export function bucketPlace(ref: BucketRef, shard: ShardTag): BucketPlace {
     if (ref.released === undefined || ref.at === undefined) throw new Error('a paced bucket needs the units released and when');
     if (index < 0) throw new Error(`${shard} is not a shard of this deployment`);
     // the shard's part of the units released so far, plus units moved in, minus its paced wins
-    return { key: keys.campaignState(shard, ref.campaignId), field, base: shareOf(ref.released, index, ALL_SHARDS.length), winsField: `p:${ref.prize}`, ttlS: 0, countedAt: ref.at };
+    return { key: keys.campaignState(shard, ref.campaignId), field, base: shareOf(ref.released, index, ALL_SHARDS.length), winsField: stateField.pacedWins(ref.prize), ttlS: 0, countedAt: ref.at };
   }
   if (ref.kind !== 'daily') return { key: keys.campaignState(shard, ref.campaignId), field, base: 0, winsField: '', ttlS: 0 };
   if (index < 0) throw new Error(`${shard} is not a shard of this deployment`);
@@ -69,12 +83,12 @@ export function bucketPlace(ref: BucketRef, shard: ShardTag): BucketPlace {
     key: keys.campaignDay(shard, ref.campaignId, dayOf(ref)),
     field,
     base: shareOf(ref.dailyCap, index, ALL_SHARDS.length),
-    winsField: `w:${ref.prize}`,
+    winsField: dayField.wins(ref.prize),
     ttlS: DAY_TTL_S,
   };
 }
 
 /** the target's bucket of an open transfer, from what the take recorded (field and day) */
 export function targetPlace(campaignId: string, to: ShardTag, field: BucketField, day: string): { key: string; ttlS: number } {
-  return field.startsWith('c:') ? { key: keys.campaignDay(to, campaignId, day), ttlS: DAY_TTL_S } : { key: keys.campaignState(to, campaignId), ttlS: 0 };
+  return kindOfField(field) === 'daily' ? { key: keys.campaignDay(to, campaignId, day), ttlS: DAY_TTL_S } : { key: keys.campaignState(to, campaignId), ttlS: 0 };
 }

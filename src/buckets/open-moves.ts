@@ -4,7 +4,7 @@
 import { ALL_SHARDS, keys, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { parseOpenMove, type OpenMove } from './open-move.js';
-import { prizeOfField } from './bucket.js';
+import { kindOfField, prizeOfField } from './bucket.js';
 
 export interface OpenMoveAt {
   campaignId: string;
@@ -43,10 +43,7 @@ export function unitsInTransfer(moves: readonly OpenMoveAt[]): Map<string, Prize
     if (m.given) continue;
     const prize = prizeOfField(m.move.field);
     const p = out.get(prize) ?? { stock: 0, budget: 0, daily: 0, paced: 0 };
-    if (m.move.field.startsWith('s:')) p.stock += m.move.units;
-    else if (m.move.field.startsWith('b:')) p.budget += m.move.units;
-    else if (m.move.field.startsWith('pa:')) p.paced += m.move.units;
-    else p.daily += m.move.units;
+    p[kindOfField(m.move.field)] += m.move.units;
     out.set(prize, p);
   }
   return out;

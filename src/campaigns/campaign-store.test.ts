@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { CampaignStore } from './campaign-store.js';
+import { EventIds } from '../scan/event-ids.js';
 import { parseCampaignInput } from './campaign.js';
 import { liveCampaign } from '../testing/fixtures.js';
 import { keys, useShards } from '../redis/keys.js';
@@ -19,8 +20,8 @@ const hgetallCalls = async (): Promise<number> => Number(/cmdstat_hgetall:calls=
 
 describe('CampaignStore.loadIfChanged', () => {
   it('reads the definitions again only after a campaign was created', async () => {
-    const a = new CampaignStore(redis.client, Date.now);
-    const b = new CampaignStore(redis.client, Date.now);
+    const a = new CampaignStore(redis.client, Date.now, new EventIds());
+    const b = new CampaignStore(redis.client, Date.now, new EventIds());
     await a.loadAll();
     await b.loadAll();
     const def = parseCampaignInput(liveCampaign('c-version', 'sku-version', [{ id: 'p', name: 'P', kind: 'gift', probability: 1 }]), Date.now());
@@ -39,8 +40,8 @@ describe('CampaignStore.loadIfChanged', () => {
 
 describe('CampaignStore: changed definitions', () => {
   it('an engine that missed the message picks up a paused, extended, then ended campaign; the ended one covers no batch', async () => {
-    const a = new CampaignStore(redis.client, Date.now);
-    const b = new CampaignStore(redis.client, Date.now);
+    const a = new CampaignStore(redis.client, Date.now, new EventIds());
+    const b = new CampaignStore(redis.client, Date.now, new EventIds());
     const def = parseCampaignInput(liveCampaign('c-change', 'sku-change', [{ id: 'p', name: 'P', kind: 'gift', probability: 1, stock: 1 }]), Date.now());
     await a.create(def, async () => undefined, ADMIN);
     await b.loadAll();
@@ -76,7 +77,7 @@ describe('CampaignStore.create with three shards', () => {
     const shards = ['{s0}', '{s1}', '{s2}'];
     useShards(shards);
     try {
-      const store = new CampaignStore(redis.client, Date.now);
+      const store = new CampaignStore(redis.client, Date.now, new EventIds());
       const def = parseCampaignInput(
         liveCampaign('c-shares', 'sku-shares', [
           { id: 'grand', name: 'G', kind: 'gift', probability: 0.1, stock: 7 },

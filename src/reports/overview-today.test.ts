@@ -5,6 +5,7 @@ import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { ackEvents } from '../persistence/ack-events-call.js';
 import { scanReportSource } from './scan-report-source.js';
 import { CampaignStore } from '../campaigns/campaign-store.js';
+import { EventIds } from '../scan/event-ids.js';
 import { Overview } from './overview.js';
 
 let redis: TestRedis;
@@ -32,7 +33,7 @@ describe('overview today', () => {
     const now = Date.parse('2027-03-02T01:00:00.000Z');
     const overview = new Overview({
       redis: redis.client,
-      campaigns: new CampaignStore(redis.client, () => now),
+      campaigns: new CampaignStore(redis.client, () => now, new EventIds()),
       outbox: { backlog: () => 0, oldestUndeliveredAgeS: () => 0, deadLetterCounts: () => ({}) },
       forged: () => 0,
       now: () => now,
