@@ -15,13 +15,18 @@
     1 payoutId  2 new state: paid | failed  3 reference ("" none)  4 now (ISO time)
     5 event JSON head: '{"id":"…","type":"payout","at":"…"' (no closing brace); the script appends
       the payout's fields
+    6 the pending payout's JSON as rebuilt from its code's record (src/fulfilment/pending-payout.ts), ""
+      when there is none: a payout with no record of its own that is in the pending index is that one
 
   Returns {code, payout JSON}
     code: 1 changed (event written) | 0 already in that state (nothing written) | -1 no such payout
           (payout JSON "") | -2 refused: the payout is paid (payout JSON: the current record)
 ]]
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw then return {-1, ''} end
+if not raw then
+  if ARGV[6] == '' or not redis.call('ZSCORE', KEYS[3], ARGV[1]) then return {-1, ''} end
+  raw = ARGV[6]
+end
 local p = cjson.decode(raw)
 local to = ARGV[2]
 if p.state == to then return {0, raw} end

@@ -78,6 +78,12 @@ import { checkCodeSecretFingerprint } from './startup/code-secret-fingerprint.js
 import { demoRefusal } from './startup/demo-guard.js';
 import { eventStoreId } from './event-stores/store-identity.js';
 import { registerEventStore } from './event-stores/store-registration.js';
+import { SceneCodec } from './codes/scene-codec.js';
+import { ticketCodec } from './codes/voucher-codec.js';
+import { ShopStore } from './shops/shop-store.js';
+import { CheckIns } from './shops/check-ins.js';
+import { Draws } from './chances/draws.js';
+import { storeRoutes } from './http/routes/store-routes.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -215,6 +221,11 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
     started.add('transfer repair timer', () => clearInterval(repairTimer));
   }
   const skuPages = new SkuPages(redis, now);
+  // the store as a place: shops and scene codes, check-ins, draw chances and draws (events of their own)
+  const scenes = new SceneCodec(secrets.codeSecret, config.publicBaseUrl);
+  const shops = new ShopStore(redis, now);
+  const draws = new Draws(redis, campaigns, vouchers, ticketCodec(secrets.codeSecret, config.publicBaseUrl), fulfilmentIds, now);
+  const checkIns = new CheckIns(redis, scenes, shops, campaigns, fulfilmentIds, now);
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);
   metrics.gauge('scanlot_limit_script_calls', 'holdLimits script calls this engine sent (user, clerk and IP limits kept on another shard than the code)', () => limitsBatcher.calls);
@@ -223,12 +234,13 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
       ...campaignRoutes(campaigns, batches, now, skuPages),
-      ...memberRoutes(members),
+      ...memberRoutes(members, async (user) => ({ chances: await draws.balances(user), cards: await draws.cards(user) })),
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit, faults),
       ...dcrmRoutes(outbox),
       ...landingRoutes({ codec, batches, mode: config.identity, links: tokens === null ? null : new LinkTokens(tokens, redis, now), sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
       ...keyRoutes(apiKeys),
+      ...storeRoutes({ shops, scenes, checkIns, draws, identity }),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(
         redis,

@@ -6,6 +6,10 @@ export type ErrorCode =
   | 'invalid_code'
   | 'not_found'
   | 'conflict'
+  /** 409: a check-in at this shop on this campaign day was made before */
+  | 'already_checked_in'
+  /** 409: a draw with no draw chance left */
+  | 'no_chances'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
@@ -19,6 +23,8 @@ const STATUS: Readonly<Record<ErrorCode, string>> = {
   invalid_code: '404 Not Found',
   not_found: '404 Not Found',
   conflict: '409 Conflict',
+  already_checked_in: '409 Conflict',
+  no_chances: '409 Conflict',
   payload_too_large: '413 Payload Too Large',
   unsupported_media_type: '415 Unsupported Media Type',
   rate_limited: '429 Too Many Requests',

@@ -2,9 +2,11 @@
 import { badRequest } from '../errors.js';
 import { MAX_BATCH_ID } from '../codes/code-codec.js';
 import { asObject, oneOf, optBool, optInt, reqInt, reqNumber, reqString, type JsonObject } from '../validation/json-fields.js';
+import { parseStoreRules, publicStoreRules, type StoreRules } from './store-rules.js';
+import { checkSets, parseSets, publicSets } from './card-sets.js';
 import { parseAnimation, parseClaim, parsePageSettings, parseRedeemBy, parseTheme, type Animation, type PageSettings, type Theme } from './page-settings.js';
 
-export type PrizeKind = 'cash' | 'points' | 'coupon' | 'gift';
+export type PrizeKind = 'cash' | 'points' | 'coupon' | 'gift' | 'card';
 export type Audience = 'consumer' | 'shop' | 'clerk';
 export type Geofence = 'off' | 'flag' | 'block';
 /**
@@ -35,6 +37,10 @@ export interface Prize {
   claim?: string;
   /** vouchers (gift, coupon) are honoured until then: a date (end of that day in the campaign's zone) or a date-time */
   redeemBy?: string;
+  /** a card (集卡): the set it belongs to */
+  set?: string;
+  /** the prize of a complete set: the set's id (never drawn itself: probability 0) */
+  completes?: string;
 }
 
 export type Release = { perDay: number } | { perHour: number };
@@ -45,7 +51,7 @@ export interface Limits {
   ipScansPerMinute: number | null;
 }
 
-export interface Campaign {
+export interface Campaign extends StoreRules {
   id: string;
   name: string;
   startsAt: string;
@@ -137,12 +143,11 @@ function parseLevelMap(body: JsonObject, field: string): Record<string, number> 
   return out;
 }
 
-function parsePrize(value: unknown, i: number): Prize {
-  const path = `prizes[${i}]`;
+export function parsePrize(value: unknown, i: number, path = `prizes[${i}]`): Prize {
   const p = asObject(value, path);
   const id = notReserved(reqString(p, 'id', PRIZE_ID_RE, '1-32 characters of [A-Za-z0-9_.-]', `${path}.id`), `${path}.id`);
   const name = reqString(p, 'name', NAME_RE, '1-200 characters', `${path}.name`);
-  const kind = oneOf(p, 'kind', ['cash', 'points', 'coupon', 'gift'] as const, 'gift', `${path}.kind`);
+  const kind = oneOf(p, 'kind', ['cash', 'points', 'coupon', 'gift', 'card'] as const, 'gift', `${path}.kind`);
   if (p.kind === undefined) throw badRequest(`${path}.kind`, 'is required');
   const audience = oneOf(p, 'for', ['consumer', 'shop', 'clerk'] as const, 'consumer', `${path}.for`);
   const probability = reqNumber(p, 'probability', 0, 1, `${path}.probability`);
@@ -155,6 +160,7 @@ function parsePrize(value: unknown, i: number): Prize {
   const release = parseRelease(p, path);
   const guaranteed = optBool(p, 'guaranteed', `${path}.guaranteed`) ?? false;
   if (guaranteed && release === null) throw badRequest(`${path}.guaranteed`, 'needs a release (perDay or perHour)');
+  const set = kind === 'card' ? reqString(p, 'set', PRIZE_ID_RE, '1-32 characters of [A-Za-z0-9_.-]', `${path}.set`) : null;
   const claim = parseClaim(p, path);
   const redeemBy = parseRedeemBy(p, path, kind);
   return {
@@ -171,6 +177,7 @@ function parsePrize(value: unknown, i: number): Prize {
     perUserCap: optInt(p, 'perUserCap', 1, Number.MAX_SAFE_INTEGER, `${path}.perUserCap`),
     // only when pacing is asked for: a prize without it reads as before
     ...(release === null ? {} : { release, guaranteed }),
+    ...(set === null ? {} : { set }),
     ...(claim === null ? {} : { claim }),
     ...(redeemBy === null ? {} : { redeemBy }),
   };
@@ -197,12 +204,13 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
   if (skusRaw.length === 0 && idsRaw.length === 0) throw badRequest('scope', 'must name at least one sku or batchId');
 
   if (!Array.isArray(body.prizes) || body.prizes.length > 50) throw badRequest('prizes', 'must be an array of at most 50 prizes');
-  const prizes = body.prizes.map(parsePrize);
+  const prizes = [...body.prizes.map((p, i) => parsePrize(p, i)), ...parseSets(body, body.prizes.length, parsePrize)];
   const seen = new Set<string>();
   for (const [i, p] of prizes.entries()) {
     if (seen.has(p.id)) throw badRequest(`prizes[${i}].id`, `duplicates ${p.id}`);
     seen.add(p.id);
   }
+  checkSets(prizes);
   for (const audience of ['consumer', 'shop', 'clerk'] as const) {
     const sum = prizes.filter((p) => p.for === audience).reduce((a, p) => a + p.ppm, 0);
     if (sum > 1_000_000) throw badRequest('prizes', `probabilities for ${audience} sum to more than 1`);
@@ -238,6 +246,7 @@ export function parseCampaignInput(body: JsonObject, now: number): Campaign {
     ...(page === null ? {} : { page }),
     theme: parseTheme(body),
     animation: parseAnimation(body),
+    ...parseStoreRules(body),
     ...(oneOf(body, 'state', ['draft', 'live'] as const, 'live') === 'draft' ? { state: 'draft' as const } : {}),
   };
 }
@@ -251,7 +260,8 @@ export function publicCampaign(c: Campaign): JsonObject {
     endsAt: c.endsAt,
     timezone: c.timezone,
     scope: c.scope,
-    prizes: c.prizes.map(({ ppm: _ppm, ...p }) => p),
+    prizes: c.prizes.filter((p) => p.completes === undefined).map(({ ppm: _ppm, ...p }) => p),
+    ...publicSets(c.prizes),
     levelBoost: c.levelBoost,
     pointsBoost: c.pointsBoost ?? {},
     limits: c.limits,
@@ -261,6 +271,7 @@ export function publicCampaign(c: Campaign): JsonObject {
     page: c.page ?? {},
     theme: c.theme ?? 'default',
     animation: c.animation ?? 'plain',
+    ...publicStoreRules(c),
   };
 }
 

@@ -19,11 +19,18 @@ export class VoucherCodec {
   readonly #checkKey: Buffer;
   readonly #baseUrl: string;
 
-  constructor(codeSecret: Buffer, publicBaseUrl: string) {
+  readonly #path: string;
+
+  /**
+   * `namespace`: the label the keys are derived with, and the page path: `voucher` (/v/) by default;
+   * the sealed tickets of draws revealed in the shop are `ticket` (/t/), a namespace of their own.
+   */
+  constructor(codeSecret: Buffer, publicBaseUrl: string, namespace: { label: string; path: string } = { label: 'voucher', path: 'v' }) {
     if (codeSecret.length < 32) throw new Error('code secret must be at least 32 bytes');
-    this.#idKey = createHmac('sha256', codeSecret).update('scanlot voucher id v1').digest();
-    this.#checkKey = createHmac('sha256', codeSecret).update('scanlot voucher check v1').digest();
+    this.#idKey = createHmac('sha256', codeSecret).update(`scanlot ${namespace.label} id v1`).digest();
+    this.#checkKey = createHmac('sha256', codeSecret).update(`scanlot ${namespace.label} check v1`).digest();
     this.#baseUrl = publicBaseUrl.replace(/\/+$/, '');
+    this.#path = namespace.path;
   }
 
   /** The voucher of a win: the same event id gives the same voucher on every engine. */
@@ -35,7 +42,7 @@ export class VoucherCodec {
     const idText = out.toString('latin1', 0, 16);
     encodeCheck(this.#check(idText), out);
     const code = out.toString('latin1');
-    return { code, url: `${this.#baseUrl}/v/${code}` };
+    return { code, url: `${this.#baseUrl}/${this.#path}/${code}` };
   }
 
   /** The canonical voucher (upper case, Crockford aliases resolved) when its check holds, else null. */
@@ -71,3 +78,6 @@ function encodeCheck(check: number, out: Buffer): void {
   encodeGroupInto(check, tmp, 0);
   tmp.copy(out, 16, 4, 8);
 }
+
+/** the codec of sealed tickets (线上抽奖,线下开奖): voucher-like codes in a namespace of their own, page /t/ */
+export const ticketCodec = (codeSecret: Buffer, publicBaseUrl: string): VoucherCodec => new VoucherCodec(codeSecret, publicBaseUrl, { label: 'ticket', path: 't' });

@@ -33,6 +33,8 @@ interface Case {
   elsewhere?: true;
 }
 
+const newShop = async (): Promise<string> => (await fx.engine.api('POST', '/v1/shops', { id: `shop_${uniq()}`, name: 'Role shop' })).body.id as string;
+
 const newBatch = async (sku = uniqueSku()): Promise<number> => (await fx.engine.api('POST', '/v1/batches', { sku, size: 10 })).body.batchId as number;
 
 const cases: Case[] = [
@@ -84,6 +86,14 @@ const cases: Case[] = [
     request: async () => ['DELETE', `/v1/keys/${(await fx.engine.api('POST', '/v1/keys', { role: 'printer', name: 'to-revoke' })).body.id}`],
     ok: 204,
   },
+  // the store as a place: shops, scene codes, draw chances, reveals in the shop
+  { route: 'POST /v1/shops', name: 'POST /v1/shops', roles: ['admin', 'operator'], request: async () => ['POST', '/v1/shops', { id: `shop_${uniq()}`, name: 'Role shop' }], ok: 201 },
+  { route: 'GET /v1/shops', name: 'GET /v1/shops', roles: ['admin', 'operator'], request: async () => ['GET', '/v1/shops'], ok: 200 },
+  { route: 'GET /v1/shops/:id', name: 'GET /v1/shops/{id}', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/shops/${await newShop()}`], ok: 200 },
+  { route: 'GET /v1/shops/:id/scene-code', name: 'GET /v1/shops/{id}/scene-code', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/shops/${await newShop()}/scene-code?format=url`], ok: 200 },
+  { route: 'POST /v1/campaigns/:id/chances', name: 'POST /v1/campaigns/{id}/chances', roles: ['admin', 'operator', 'dcrm'], request: async () => ['POST', `/v1/campaigns/${campaignId}/chances`, { user: `wx_${uniq()}`, count: 1, reason: '支付有礼', idempotencyKey: uniq() }], ok: 200 },
+  // no such ticket: the role passes, the reveal itself is 404
+  { route: 'POST /v1/tickets/:ticket/reveal', name: 'POST /v1/tickets/{ticket}/reveal', roles: ['admin', 'operator', 'shop'], request: async () => ['POST', `/v1/tickets/${unknownVoucher()}/reveal?shop=s_role`], ok: 404 },
   // added by other branches of this session (reports of the pages work)
   { route: 'GET /v1/reports/prizes', name: 'GET /v1/reports/prizes', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/prizes?campaign=${campaignId}`], ok: 200, elsewhere: true },
   { route: 'GET /v1/reports/winners', name: 'GET /v1/reports/winners', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/winners?campaign=${campaignId}`], ok: 200, elsewhere: true },
@@ -118,6 +128,10 @@ const publicCases: { route: string; request: () => Promise<[string, string, unkn
   { route: 'GET /console/', request: async () => ['GET', '/console/'], ok: 200 },
   { route: 'GET /console/assets/:file', request: async () => ['GET', '/console/assets/app.js'], ok: 200 },
   { route: 'POST /v1/scans', request: async () => ['POST', '/v1/scans', { code: fx.engine.codec.encode(itemBatch, 2), user: 'wx_pub' }], ok: 200 },
+  // a scene code that is not one of ours: anyone is answered 404 invalid_code, before any Redis read
+  { route: 'POST /v1/checkins', request: async () => ['POST', '/v1/checkins', { sceneCode: '000000000000000000000000', user: 'wx_pub' }], ok: 404 },
+  // a user without draw chances: anyone is answered 409 no_chances
+  { route: 'POST /v1/draws', request: async () => ['POST', '/v1/draws', { campaignId, user: `wx_${uniq()}` }], ok: 409 },
   // added by other branches of this session
   { route: 'GET /openapi.json', request: async () => ['GET', '/openapi.json'], ok: 200, elsewhere: true },
   { route: 'GET /favicon.ico', request: async () => ['GET', '/favicon.ico'], ok: 204, elsewhere: true },

@@ -7,6 +7,7 @@ import type { Campaign } from '../campaigns/campaign.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { isRedeemable, type PayoutRecord, type RedemptionRecord } from './win-record.js';
+import { pendingPayoutsOf } from './pending-payout.js';
 
 export type AuditRowSink = (check: string, subject: string, expected: string | number, actual: string | number) => void;
 
@@ -16,8 +17,24 @@ async function values<T>(redis: RedisClient, key: (t: string) => string): Promis
   return out;
 }
 
+/** Every payout: the records, and the pending ones rebuilt from their codes' records (pending-payout.ts). */
+async function allPayouts(redis: RedisClient): Promise<PayoutRecord[]> {
+  const out: PayoutRecord[] = [];
+  for (const t of ALL_SHARDS) {
+    const recorded = new Set<string>();
+    for (const v of await redis.hvals(keys.payouts(t))) {
+      const p = JSON.parse(v) as PayoutRecord;
+      recorded.add(p.eventId);
+      out.push(p);
+    }
+    const pending = (await redis.zrange(keys.payoutIndex(t, 'pending'), 0, -1)).filter((id) => !recorded.has(id));
+    out.push(...(await pendingPayoutsOf(redis, pending)).values());
+  }
+  return out;
+}
+
 export async function fulfilmentRows(redis: RedisClient, def: Campaign, wonOf: (prizeId: string) => number, row: AuditRowSink): Promise<void> {
-  const payouts = (await values<PayoutRecord>(redis, keys.payouts)).filter((p) => p.campaignId === def.id);
+  const payouts = (await allPayouts(redis)).filter((p) => p.campaignId === def.id);
   const redemptions = (await values<RedemptionRecord>(redis, keys.redeemed)).filter((r) => r.campaignId === def.id);
   for (const p of def.prizes) {
     const subject = `${def.id}/${p.id}`;

@@ -1,15 +1,20 @@
-// Aggregate source: every cash win gets its payout record, state pending, keyed by the win's event id.
-// The win's event is written atomically by the scan script and the persist step applies these ops
-// exactly once, so a payout is never missing (even across kill -9: the event stays pending in the
-// stream until applied) and never doubled (HSETNX). A clerk's cash rebate drawn on the same scan is a
-// payout of its own, `<eventId>-clerk`.
+// Aggregate source: every cash win gets its payout, state pending, keyed by the win's event id: its place
+// in the pending index, and, when the id names no code (a clerk's cash rebate drawn on the same scan,
+// `<eventId>-clerk`, or a win from before ids named codes), its record. A consumer's pending payout is
+// rebuilt from the code's record (src/fulfilment/pending-payout.ts). The win's event is written
+// atomically by the scan script and the persist step applies these ops exactly once, so a payout is never
+// missing (even across kill -9: the event stays pending in the stream until applied) and never doubled
+// (ZADD, HSETNX).
 import type { AggregateOp, AggregateSource, StoredEvent } from '../aggregates/aggregate-op.js';
 import { keys, type ShardTag } from '../redis/keys.js';
+import { codeOfEventId } from '../scan/event-ids.js';
 import { asWonPrize, type PayoutRecord } from './win-record.js';
 
 function payoutOps(tag: ShardTag, event: StoredEvent, payoutId: string, user: unknown, rawPrize: unknown): AggregateOp[] {
   const prize = asWonPrize(rawPrize);
   if (prize === null || prize.kind !== 'cash' || prize.amount === null || typeof user !== 'string' || user === '') return [];
+  const index: AggregateOp = { kind: 'zadd', key: keys.payoutIndex(tag, 'pending'), score: 0, member: payoutId };
+  if (payoutId === event.id && codeOfEventId(payoutId) !== null) return [index];
   const payout: PayoutRecord = {
     eventId: payoutId,
     user,
@@ -20,10 +25,7 @@ function payoutOps(tag: ShardTag, event: StoredEvent, payoutId: string, user: un
     campaignId: typeof event.campaignId === 'string' ? event.campaignId : null,
     prizeId: prize.id,
   };
-  return [
-    { kind: 'hsetnx', key: keys.payouts(tag), field: payoutId, value: JSON.stringify(payout) },
-    { kind: 'zadd', key: keys.payoutIndex(tag, 'pending'), score: 0, member: payoutId },
-  ];
+  return [{ kind: 'hsetnx', key: keys.payouts(tag), field: payoutId, value: JSON.stringify(payout) }, index];
 }
 
 export const payoutSource: AggregateSource = (event, tag) => {

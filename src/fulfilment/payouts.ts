@@ -1,5 +1,6 @@
 // Payouts: one per cash win, created pending by the payout source, listed over every
-// shard, moved to paid or failed by the setPayout script (which writes the payout event).
+// shard, moved to paid or failed by the setPayout script (which writes the payout event). A consumer's
+// pending payout has no record of its own: it is rebuilt from its code's record (pending-payout.ts).
 import { conflict, notFound } from '../errors.js';
 import type { EventIds } from '../scan/event-ids.js';
 import { ALL_SHARDS, keys, PAYOUT_STATES, type ShardTag } from '../redis/keys.js';
@@ -7,6 +8,7 @@ import type { RedisClient } from '../redis/scripts.js';
 import type { PayoutRecord, PayoutState } from './win-record.js';
 import { withinLag } from './lag.js';
 import { setPayout } from './set-payout-call.js';
+import { pendingPayoutOf, pendingPayoutsOf } from './pending-payout.js';
 
 export interface PayoutPage {
   readonly payouts: PayoutRecord[];
@@ -33,7 +35,12 @@ export class Payouts {
     for (const tag of ALL_SHARDS) {
       const mine = chosen.filter((c) => c.tag === tag).map((c) => c.id);
       if (mine.length === 0) continue;
-      for (const raw of await this.redis.hmget(keys.payouts(tag), ...mine)) if (raw !== null) payouts.push(JSON.parse(raw) as PayoutRecord);
+      const raws = await this.redis.hmget(keys.payouts(tag), ...mine);
+      const rebuilt = await pendingPayoutsOf(this.redis, mine.filter((_, i) => raws[i] === null));
+      for (const [i, raw] of raws.entries()) {
+        const p = raw !== null ? (JSON.parse(raw) as PayoutRecord) : rebuilt.get(mine[i] as string);
+        if (p !== undefined) payouts.push(p);
+      }
     }
     payouts.sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
     const last = chosen[chosen.length - 1];
@@ -51,14 +58,18 @@ export class Payouts {
     const now = this.now();
     const at = new Date(now).toISOString();
     const head = `{"id":"${this.ids.next(now)}","type":"payout","at":"${at}"`;
-    const reply = await setPayout(this.redis, tag, { payoutId, state, reference, nowIso: at, eventHead: head });
+    const pending = await pendingPayoutOf(this.redis, payoutId);
+    const reply = await setPayout(this.redis, tag, { payoutId, state, reference, nowIso: at, eventHead: head, pending: pending === null ? null : JSON.stringify(pending) });
     if (reply.kind === 'missing') throw notFound(`payout ${payoutId}`);
     if (reply.kind === 'paid_already') throw conflict(`payout ${payoutId} is paid: it cannot become ${state}`);
     return JSON.parse(reply.record) as PayoutRecord;
   }
 
   async #shardOf(payoutId: string): Promise<ShardTag | null> {
-    for (const tag of ALL_SHARDS) if ((await this.redis.hexists(keys.payouts(tag), payoutId)) === 1) return tag;
+    for (const tag of ALL_SHARDS) {
+      if ((await this.redis.hexists(keys.payouts(tag), payoutId)) === 1) return tag;
+      if ((await this.redis.zscore(keys.payoutIndex(tag, 'pending'), payoutId)) !== null) return tag;
+    }
     return null;
   }
 }

@@ -15,6 +15,8 @@ export interface SetPayoutArgs {
   readonly nowIso: string;
   /** '{"id":"…","type":"payout","at":"…"' without the closing brace */
   readonly eventHead: string;
+  /** the pending payout rebuilt from its code's record, when it has one (ARGV 6) */
+  readonly pending: string | null;
 }
 
 export async function setPayout(redis: RedisClient, tag: ShardTag, a: SetPayoutArgs): Promise<SetPayoutReply> {
@@ -29,6 +31,7 @@ export async function setPayout(redis: RedisClient, tag: ShardTag, a: SetPayoutA
     a.reference ?? '',
     a.nowIso,
     a.eventHead,
+    a.pending ?? '',
   ])) as [number, string];
   if (code === -1) return { kind: 'missing' };
   return { kind: code === 1 ? 'changed' : code === 0 ? 'unchanged' : 'paid_already', record };

@@ -15,7 +15,12 @@ const scan = (extra: Record<string, unknown>): StoredEvent => ({
 const cash = { id: 'red', name: 'Red', kind: 'cash', amount: 188 };
 
 describe('payout source', () => {
-  it('a cash win makes one pending payout keyed by the event id, indexed as pending (only)', () => {
+  it('a cash win whose id names its code: only its place in the pending index (the code record holds the rest)', () => {
+    const id = new EventIds().forCode(Date.parse('2027-03-01T08:00:00.000Z'), 7, 99);
+    expect(payoutSource(scan({ id, prize: cash }), '{s0}', ctx)).toEqual([{ kind: 'zadd', key: '{s0}:payouts:pending', score: 0, member: id }]);
+  });
+
+  it('a cash win whose id names no code (from before) makes one pending payout record keyed by the event id, indexed as pending (only)', () => {
     const ops = payoutSource(scan({ prize: cash }), '{s0}', ctx);
     expect(ops.map((o) => o.kind)).toEqual(['hsetnx', 'zadd']);
     expect(ops[1]).toMatchObject({ key: '{s0}:payouts:pending', member: 'e1' });

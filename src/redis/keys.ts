@@ -125,6 +125,18 @@ export const keys = {
   aggOutbox: (t: ShardTag, to: ShardTag) => `${t}:agg:out:${to}`, // stream: ops for shard `to` derived from t's events (ackEvents appends, the persist step forwards)
   aggForwardedFrom: (t: ShardTag, from: ShardTag) => `${t}:agg:from:${from}`, // string: the last outbox entry id of shard `from` applied here (applyForwarded)
   boardLatest: (t: ShardTag, campaignId: string, by: 'shop' | 'clerk') => `${campaignPrefix(t, campaignId)}board:${by}:latest`, // hash member -> ms of its latest counted scan in this shard (ties across shards)
+
+  // --- the store as a place (src/shops, src/chances): definitions under {meta}, a user's balances and
+  // check-ins on the user's home shard, so one script call decides each
+  shops: '{meta}:shops', // hash shopId -> shop JSON (src/shops/shop.ts)
+  shopSeq: '{meta}:shop:seq', // counter: the number a new shop's scene code carries
+  shopNumbers: '{meta}:shop:numbers', // hash scene-code number -> shopId
+  checkins: (t: ShardTag, campaignId: string, day: string) => `${campaignPrefix(t, campaignId)}checkin:${day}`, // script (checkIn): hash "<user>|<shop>" -> eventId, for 3 days
+  chances: (t: ShardTag, user: string) => `${t}:chances:${user}`, // script (grantChances, drawChance, checkIn): hash campaignId -> draw chances left
+  chanceKeys: (t: ShardTag, user: string) => `${t}:chances:${user}:keys`, // script (grantChances): hash "<campaignId>|<idempotencyKey>" -> '<request hash> <balance answered>'
+  tickets: (t: ShardTag) => `${t}:tickets`, // script (drawChance): hash ticket -> 'o|<user>|<campaignId>|<eventId>' open, 'r|…|<reveal eventId>' revealed
+  openTickets: (t: ShardTag, user: string) => `${t}:tickets:open:${user}`, // script (drawChance): set of the user's open tickets
+  cards: (t: ShardTag, user: string) => `${t}:cards:${user}`, // script (drawChance): hash "<campaignId>|<card>" -> cards held, "<campaignId>|<set>|done" -> sets completed
 } as const;
 
 /**

@@ -33,7 +33,7 @@ const CALL_CEILING = 4;
 /** scans per call when the cost per scan is counted */
 const K = 10;
 /** Redis commands per persisted event, for the bench's mix of outcomes (persist step included) */
-const PERSIST_CEILING_PER_EVENT = 2.0;
+const PERSIST_CEILING_PER_EVENT = 1.85;
 
 const T = '{s0}';
 const CAMPAIGN = 'cost';

@@ -18,6 +18,7 @@ import { rebalanceRoutes } from '../http/routes/rebalance-routes.js';
 import { reportRoutes } from '../http/routes/report-routes.js';
 import { rewardRoutes } from '../http/routes/reward-routes.js';
 import { scanRoutes } from '../http/routes/scan-routes.js';
+import { storeRoutes } from '../http/routes/store-routes.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import { ScanMetrics } from '../scan/scan-metrics.js';
 
@@ -32,12 +33,13 @@ export function engineRouteTable(): RouteInfo[] {
     ...scanRoutes({ scans: unused, identity: unused, guard: unused, trustProxy: 0, metrics: new ScanMetrics(), maxInflight: 1, now }),
     ...batchRoutes(unused, unused, 'http://localhost'),
     ...campaignRoutes(unused, unused, now, unused),
-    ...memberRoutes(unused),
+    ...memberRoutes(unused, unused),
     ...eventRoutes(unused),
     ...healthRoutes(unused, unused, unused, new ScanMetrics(), unused, 0, unused),
     ...dcrmRoutes(unused),
     ...landingRoutes({ codec: unused, batches: unused, mode: 'open', links: null, sessions: unused, guard: unused, trustProxy: 0, now, campaigns: unused, skuPages: unused }),
     ...keyRoutes(unused),
+    ...storeRoutes({ shops: unused, scenes: unused, checkIns: unused, draws: unused, identity: unused }),
     ...rewardRoutes(unused, unused),
     ...fulfilmentRoutes(unused, unused, unused, unused, unused, now),
     ...fulfilmentPages(unused, unused, () => null, { campaigns: unused, pointsOf: unused, now, publicBaseUrl: 'http://localhost' }),

@@ -18,7 +18,8 @@ function userParam(call: HttpCall): string {
  */
 export const BULK_MEMBERS_MAX_BODY = 2 * 1024 * 1024;
 
-export function memberRoutes(members: MemberStore): Route[] {
+/** `storeOf`: what the user holds of the store as a place (draw chances, cards per set: src/chances), shown with the member */
+export function memberRoutes(members: MemberStore, storeOf: (user: string) => Promise<{ chances: Record<string, number>; cards: Record<string, unknown> }>): Route[] {
   return [
     {
       method: 'put',
@@ -47,7 +48,9 @@ export function memberRoutes(members: MemberStore): Route[] {
       pattern: '/v1/members/:user',
       roles: ['operator', 'dcrm'],
       async handle(call) {
-        return json('200 OK', JSON.stringify(await members.get(userParam(call))));
+        const user = userParam(call);
+        const [member, store] = await Promise.all([members.get(user), storeOf(user)]);
+        return json('200 OK', JSON.stringify({ ...member, ...store }));
       },
     },
   ];

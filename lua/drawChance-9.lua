@@ -1,0 +1,215 @@
+--[[
+  drawChance: one draw of a campaign's consumer prizes outside a product scan (抽奖机会), in one atomic
+  step on the user's home shard, under the rules a first scan's draw obeys (lua/scanCodes-1.lua, whose
+  decision this script repeats for one draw): stock, budget, dailyCap, perUserCap, userWinsPerDay and
+  paced releases (a guaranteed prize whose released unit is pending goes to this draw whatever it drew).
+  The campaign's buckets read are the home shard's part (with several shards, this shard's share of the
+  total plus units moved in), as a scan in this shard reads them.
+
+  Three modes:
+    draw    spend one chance and decide now: the event says what was won
+    ticket  spend one chance and decide nothing (线上抽奖,线下开奖): a sealed ticket is recorded open
+    reveal  decide an open ticket, once, when it is presented in a shop (no chance spent: its ticket's was)
+
+  Time is this Redis' clock plus the clock-shift key, as for scans. The engine names the campaign day it
+  believes; a draw outside that day is answered `stale` without a write, for the engine to send again.
+
+  KEYS (all of the user's home shard)
+    1 chances     hash campaignId -> draw chances left
+    2 user        the user's hash (a member's, or an anonymous visitor's counters): d:<cid> the day the
+                  counters are of, us:<cid> scans, uw:<cid> wins that day, w:<cid>:<prize> wins of a prize
+                  with a perUserCap (the fields the scan script keeps)
+    3 state       the campaign's state hash: state, end, seed, s:/b:/p:/pa:<prize>
+    4 day         the campaign's day hash: w:<prize> wins that day, c:<prize> cap units moved in
+    5 events      the event stream
+    6 clock shift (absent: none)
+    7 tickets     hash ticket -> 'o|<user>|<campaignId>|<issuing eventId>' open,
+                  'r|<user>|<campaignId>|<issuing eventId>|<reveal eventId>' revealed
+    8 open        set of the user's open tickets (a check-in at a shop reveals them)
+    9 cards       hash of the user's cards (集卡): "<cid>|<card>" -> cards held, "<cid>|<set>|done" -> sets completed
+
+  ARGV
+    1 mode draw|ticket|reveal  2 campaignId  3 startsAt ms  4 endsAt ms  5 day YYYYMMDD  6 day start ms
+    7 day end ms  8 day index since the first day  9 userWinsPerDay (0: none)  10 this shard's index
+    11 the number of shards  12 event JSON head without the closing brace; the script appends
+       ',"draw":{"outcome":…,"reason":…,"prize":…},"chances":<balance>}' (ticket: outcome "ticket", prize null)
+    13 ticket code ('' in draw mode)  14 user  15 this event's id
+    16 the set of the draw's own choice when it is a card: "<setId>|<card>,<card>,…" ('' none)
+    17..27 that set's prize, as a candidate (11 values, ignored when 16 is '')
+    28.. candidates, 11 values each: prize id, hasStock 0|1, hasBudget 0|1, dailyCap (0 none), perUserCap
+       (0 none), release ''|d|h, perPeriod, guaranteed 0|1, amount, prize JSON, drawn '1' (the draw's own
+       choice, last) | '0' (a guaranteed prize, tried first)
+
+  A won card is counted in the user's cards; when every card of its set is then held once more than the
+  sets completed so far, the set is complete (once per completion): the set's prize is won in the same
+  step when its stock, budget and caps allow (else the completion counts, without the prize).
+
+  Returns {outcome, reason, prize JSON, chances left, shared clock ms, set: '' | '<setId>|<completions>|<set
+  prize JSON or ''>|<reason the set prize was not won, or ''>'}
+    outcome: won | lost | ticket | stale | not_live | paused | no_chances | no_ticket | revealed
+    (revealed: the ticket was revealed before; reason holds its reveal's event id)
+]]
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) + (tonumber(redis.call('GET', KEYS[6])) or 0)
+local mode, cid = ARGV[1], ARGV[2]
+local startsAt, dayStart, dayEnd, dayIndex = tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local winsPerDay, shard, shards = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local user = ARGV[14]
+local HOUR = 3600000
+
+if now < dayStart or now >= dayEnd then return {'stale', '', '', 0, now, ''} end
+local st = redis.call('HMGET', KEYS[3], 'state', 'end', 'seed')
+local endMs = tonumber(st[2]) or tonumber(ARGV[4])
+if st[1] == 'ended' or now < startsAt or now >= endMs then return {'not_live', '', '', 0, now, ''} end
+if st[1] == 'paused' then return {'paused', '', '', 0, now, ''} end
+local seed = st[3] or ''
+
+local balance = tonumber(redis.call('HGET', KEYS[1], cid)) or 0
+local ticket
+if mode == 'reveal' then
+  ticket = redis.call('HGET', KEYS[7], ARGV[13])
+  if not ticket then return {'no_ticket', '', '', balance, now, ''} end
+  local state, owner, of, issued, revealed = string.match(ticket, '^(%a)|([^|]*)|([^|]*)|([^|]*)|?(.*)$')
+  if owner ~= user or of ~= cid then return {'no_ticket', '', '', balance, now, ''} end
+  if state == 'r' then return {'revealed', revealed, '', balance, now, ''} end
+  ticket = issued
+elseif balance < 1 then
+  return {'no_chances', '', '', 0, now, ''}
+end
+
+local function int(n) return string.format('%d', n) end
+local function share(total)
+  return math.floor(total / shards) + (shard >= shards - total % shards and 1 or 0)
+end
+
+-- units of a paced prize released by now (lua/scanCodes-1.lua `released`, for the day or hour of now)
+local function released(release, perPeriod, guaranteed, id)
+  local n = perPeriod
+  local periodStart, periodLen, index
+  if release == 'd' then
+    periodStart, periodLen, index = dayStart, dayEnd - dayStart, dayIndex
+  else
+    local first = math.floor(startsAt / HOUR) * HOUR
+    index = math.floor((now - first) / HOUR)
+    periodStart, periodLen = first + index * HOUR, HOUR
+  end
+  if guaranteed ~= '1' then return n * (index + 1) end
+  local slotLen = periodLen / n
+  local k = math.floor((now - periodStart) / slotLen)
+  if k >= n then return n * (index + 1) end
+  local h = redis.sha1hex(seed .. ':' .. id .. ':' .. index .. ':' .. k)
+  local at = periodStart + (k + tonumber(string.sub(h, 1, 8), 16) / 4294967296) * slotLen
+  return n * index + k + (now >= at and 1 or 0)
+end
+
+local fDay, fScans, fWins = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
+local u = redis.call('HMGET', KEYS[2], fDay, fScans, fWins)
+local sameDay = u[1] == ARGV[5]
+local scansToday, winsToday = sameDay and (tonumber(u[2]) or 0) or 0, sameDay and (tonumber(u[3]) or 0) or 0
+
+-- reason candidate c cannot be won now, or '' and its bucket state
+local function blocker(c)
+  local id = c[1]
+  if winsPerDay > 0 and winsToday >= winsPerDay then return 'user_cap' end
+  if tonumber(c[5]) > 0 and (tonumber(redis.call('HGET', KEYS[2], 'w:' .. cid .. ':' .. id)) or 0) >= tonumber(c[5]) then return 'user_cap' end
+  local left = redis.call('HMGET', KEYS[3], 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id)
+  if c[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock' end
+  if c[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(c[6], tonumber(c[7]), c[8], id)) + (tonumber(left[4]) or 0) then return 'out_of_stock' end
+  local cap = tonumber(c[4])
+  if cap > 0 then
+    local d = redis.call('HMGET', KEYS[4], 'w:' .. id, 'c:' .. id)
+    if (tonumber(d[1]) or 0) >= share(cap) + (tonumber(d[2]) or 0) then return 'daily_cap' end
+  end
+  if c[3] == '1' and (tonumber(left[2]) or 0) < tonumber(c[9]) then return 'budget' end
+  return '', left
+end
+
+local function award(c, left)
+  local id, w = c[1], {}
+  if c[2] == '1' then w[#w + 1], w[#w + 2] = 's:' .. id, int(tonumber(left[1]) - 1) end
+  if c[3] == '1' then w[#w + 1], w[#w + 2] = 'b:' .. id, int(tonumber(left[2]) - tonumber(c[9])) end
+  if c[6] ~= '' then w[#w + 1], w[#w + 2] = 'p:' .. id, int((tonumber(left[3]) or 0) + 1) end
+  if #w > 0 then redis.call('HSET', KEYS[3], unpack(w)) end
+  if tonumber(c[4]) > 0 and redis.call('HINCRBY', KEYS[4], 'w:' .. id, 1) == 1 then redis.call('EXPIRE', KEYS[4], 259200) end
+  local uw = {fDay, ARGV[5], fScans, int(scansToday), fWins, int(winsToday + 1)}
+  if tonumber(c[5]) > 0 then
+    uw[7], uw[8] = 'w:' .. cid .. ':' .. id, int((tonumber(redis.call('HGET', KEYS[2], 'w:' .. cid .. ':' .. id)) or 0) + 1)
+  end
+  redis.call('HSET', KEYS[2], unpack(uw))
+end
+
+-- 集卡: counts a won card of the draw's set; completes the set (and awards its prize) when it is now held whole
+local setDone = ''
+local function countCard(id)
+  local setId, list = string.match(ARGV[16], '^([^|]*)|(.*)$')
+  local cards, isCard = {}, false
+  for card in string.gmatch(list, '[^,]+') do
+    cards[#cards + 1] = cid .. '|' .. card
+    if card == id then isCard = true end
+  end
+  if not isCard then return '' end
+  redis.call('HINCRBY', KEYS[9], cid .. '|' .. id, 1)
+  local held = redis.call('HMGET', KEYS[9], unpack(cards))
+  local least = math.huge
+  for i = 1, #held do least = math.min(least, tonumber(held[i]) or 0) end
+  local doneField = cid .. '|' .. setId .. '|done'
+  local done = tonumber(redis.call('HGET', KEYS[9], doneField)) or 0
+  if least <= done then return '' end
+  redis.call('HSET', KEYS[9], doneField, int(done + 1))
+  local sp = {}
+  for i = 17, 27 do sp[#sp + 1] = ARGV[i] end
+  -- the card was a win of the day: the set prize is another, under the same userWinsPerDay
+  winsToday = winsToday + 1
+  local why, l = blocker(sp)
+  if why ~= '' then return setId .. '|' .. (done + 1) .. '||' .. why end
+  award(sp, l)
+  return setId .. '|' .. (done + 1) .. '|' .. sp[10] .. '|'
+end
+
+local outcome, reason, prize = 'ticket', '', ''
+if mode ~= 'ticket' then
+  local candidates = {}
+  for at = 28, #ARGV, 11 do
+    candidates[#candidates + 1] = {ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5],
+      ARGV[at + 6], ARGV[at + 7], ARGV[at + 8], ARGV[at + 9], ARGV[at + 10]}
+  end
+  outcome, reason = 'lost', 'no_prize'
+  local chosen, left
+  for _, c in ipairs(candidates) do
+    if c[11] == '0' then
+      local why, l = blocker(c)
+      if why == '' then
+        chosen, left = c, l
+        break
+      end
+    else
+      local why, l = blocker(c)
+      if why == '' then chosen, left = c, l else reason = why end
+    end
+  end
+  if chosen then
+    award(chosen, left)
+    outcome, reason, prize = 'won', '', chosen[10]
+    if ARGV[16] ~= '' then setDone = countCard(chosen[1]) end
+  end
+end
+
+if mode == 'reveal' then
+  redis.call('HSET', KEYS[7], ARGV[13], 'r|' .. user .. '|' .. cid .. '|' .. ticket .. '|' .. ARGV[15])
+  redis.call('SREM', KEYS[8], ARGV[13])
+else
+  balance = redis.call('HINCRBY', KEYS[1], cid, -1)
+  if mode == 'ticket' then
+    redis.call('HSET', KEYS[7], ARGV[13], 'o|' .. user .. '|' .. cid .. '|' .. ARGV[15])
+    redis.call('SADD', KEYS[8], ARGV[13])
+  end
+end
+local setJson = ''
+if setDone ~= '' then
+  local setId, n, setPrize, why = string.match(setDone, '^([^|]*)|(%d+)|(.-)|([^|]*)$')
+  setJson = ',"set":{"id":"' .. setId .. '","completed":' .. n .. ',"prize":' .. (setPrize == '' and 'null' or setPrize) ..
+    ',"reason":' .. (why == '' and 'null' or ('"' .. why .. '"')) .. '}'
+end
+redis.call('XADD', KEYS[5], '*', 'j', ARGV[12] .. ',"draw":{"outcome":"' .. outcome .. '","reason":' ..
+  (reason == '' and 'null' or ('"' .. reason .. '"')) .. ',"prize":' .. (prize == '' and 'null' or prize) .. setJson .. '},"chances":' .. balance .. '}')
+return {outcome, reason, prize, balance, now, setDone}

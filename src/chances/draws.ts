@@ -1,0 +1,291 @@
+// Draw chances (抽奖机会) and the draws that spend them. A user's balance per campaign lives on the user's
+// home shard; a grant (another system's: 拼团成功, 支付有礼) is one grantChances call, once per idempotency
+// key; a draw is one drawChance call that spends a chance and decides under the campaign's stock, budget,
+// caps and pacing, or, for a campaign revealed in the shop, records a sealed ticket decided later by
+// `reveal`. Every grant and spend is an event (`"type":"chance"`).
+import { randomInt } from 'node:crypto';
+import { ApiError, conflict, notFound, unavailable } from '../errors.js';
+import { ALL_SHARDS, homeIndex, homeShard, keys } from '../redis/keys.js';
+import type { RedisClient } from '../redis/scripts.js';
+import type { EventIds } from '../scan/event-ids.js';
+import type { VoucherCodec, Voucher } from '../codes/voucher-codec.js';
+import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
+import type { Prize } from '../campaigns/campaign.js';
+import { PPM, pick } from '../campaigns/draw-table.js';
+import { ANON_PREFIX } from '../identity/anonymous.js';
+import { requestHash } from '../validation/request-hash.js';
+import { grantChances } from './grant-chances-call.js';
+import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
+
+export interface Grant {
+  readonly user: string;
+  readonly count: number;
+  readonly reason: string;
+  readonly idempotencyKey: string;
+}
+
+/** the answer of a draw, in the shape of a scan's draw */
+export interface DrawAnswer {
+  eventId: string;
+  outcome: 'won' | 'lost' | 'ticket';
+  reason: string | null;
+  campaignId: string;
+  prize: unknown;
+  ticket: Voucher | null;
+  /** the user's draw chances left in the campaign */
+  chances: number;
+  /** 集卡: the set this draw's card completed (its prize, or why not), or null */
+  set: { id: string; completed: number; prize: unknown; reason: string | null } | null;
+  random: number | null;
+}
+
+/** where a reveal happens: the shop whose key presented the ticket, or whose scene code its user scanned */
+export interface RevealPlace {
+  readonly shop: string;
+  /** the user presenting it, when known (a check-in); a shop key's reveal names no user */
+  readonly user: string | null;
+}
+
+const STALE_RETRIES = 3;
+
+interface Candidates {
+  readonly list: DrawCandidate[];
+  readonly set: DrawCall['set'];
+}
+
+export class Draws {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly campaigns: CampaignStore,
+    private readonly vouchers: VoucherCodec,
+    private readonly tickets: VoucherCodec,
+    private readonly ids: EventIds,
+    private readonly now: () => number,
+  ) {}
+
+  campaign(id: string): CompiledCampaign {
+    const c = this.campaigns.get(id);
+    if (c === undefined || c.def.state === 'draft') throw notFound(`campaign ${id}`);
+    return c;
+  }
+
+  async grant(campaignId: string, g: Grant, source: string): Promise<number> {
+    this.campaign(campaignId);
+    const now = this.now();
+    const head =
+      `{"id":"${this.ids.next(now)}","type":"chance","at":"${new Date(now).toISOString()}","user":${JSON.stringify(g.user)},` +
+      `"campaignId":${JSON.stringify(campaignId)},"delta":${g.count},"reason":${JSON.stringify(g.reason)},"source":${JSON.stringify(source)},` +
+      `"idempotencyKey":${JSON.stringify(g.idempotencyKey)}`;
+    const reply = await grantChances(
+      this.redis,
+      homeShard(g.user),
+      { user: g.user, campaignId, count: g.count, idempotencyKey: g.idempotencyKey, requestHash: requestHash({ count: g.count, reason: g.reason }) },
+      head,
+    );
+    if (reply.outcome === 'key_reused') throw conflict(`idempotencyKey: ${g.idempotencyKey} was used with another request (count or reason)`);
+    return reply.balance;
+  }
+
+  /** the user's balance per campaign (campaigns with none are left out) */
+  async balances(user: string): Promise<Record<string, number>> {
+    const all = await this.redis.hgetall(keys.chances(homeShard(user), user));
+    const out: Record<string, number> = {};
+    for (const [id, n] of Object.entries(all)) if (Number(n) !== 0) out[id] = Number(n);
+    return out;
+  }
+
+  /** the user's cards per campaign and set (集卡): `{campaignId: {setId: {card: n}}}`, and sets completed as `done` */
+  async cards(user: string): Promise<Record<string, Record<string, Record<string, number>>>> {
+    const all = await this.redis.hgetall(keys.cards(homeShard(user), user));
+    const out: Record<string, Record<string, Record<string, number>>> = {};
+    for (const [field, n] of Object.entries(all)) {
+      const [cid, a, b] = field.split('|') as [string, string, string | undefined];
+      const c = this.campaigns.get(cid);
+      // a card's set from the definition; a completion count under its set as `done`
+      const setId = b === 'done' ? a : c?.def.prizes.find((p) => p.id === a)?.set;
+      if (setId === undefined) continue;
+      ((out[cid] ??= {})[setId] ??= {})[b === 'done' ? 'done' : a] = Number(n);
+    }
+    return out;
+  }
+
+  /** spends one chance: decided now, or (reveal in the shop) a sealed ticket */
+  async draw(campaignId: string, user: string): Promise<DrawAnswer> {
+    const c = this.campaign(campaignId);
+    const mode: DrawMode = c.def.reveal === 'in_shop' ? 'ticket' : 'draw';
+    const eventId = this.ids.next(this.now());
+    const ticket = mode === 'ticket' ? this.tickets.voucherOf(eventId) : null;
+    const r = randomInt(PPM);
+    const candidates = mode === 'draw' ? await this.#candidates(c, user, r, eventId) : { list: [], set: null };
+    const reply = await this.#run(c, user, mode, eventId, ticket?.code ?? '', candidates, (at) => this.#drawHead(eventId, at, user, c, mode === 'draw' ? r : null, ticket));
+    return this.#answer(reply, eventId, c, ticket, mode === 'draw' ? r : null);
+  }
+
+  /** decides a ticket presented in a shop, once; the answer is the draw's */
+  async reveal(ticketText: string, place: RevealPlace): Promise<DrawAnswer & { ticket: Voucher; shop: string; issuedEventId: string }> {
+    const code = this.tickets.parse(ticketText);
+    if (code === null) throw notFound('ticket');
+    // the ticket's record is on its user's home shard, which the code does not carry: a shop asks each
+    const found = await this.#findTicket(code);
+    if (found === null || (place.user !== null && place.user !== found.user)) throw notFound('ticket');
+    const c = this.campaign(found.campaignId);
+    const eventId = this.ids.next(this.now());
+    const r = randomInt(PPM);
+    const candidates = await this.#candidates(c, found.user, r, eventId);
+    const ticket = this.tickets.voucherOf(found.issuedEventId);
+    const reply = await this.#run(c, found.user, 'reveal', eventId, code, candidates, (at) =>
+      `{"id":"${eventId}","type":"reveal","at":"${new Date(at).toISOString()}","user":${JSON.stringify(found.user)},"campaignId":${JSON.stringify(c.def.id)},` +
+      `"ticket":"${code}","ticketEventId":"${found.issuedEventId}","shop":${JSON.stringify(place.shop)},"random":${r}`,
+    );
+    if (reply.outcome === 'revealed') throw conflict(`ticket ${code} was revealed before (event ${reply.reason})`);
+    if (reply.outcome === 'no_ticket') throw notFound('ticket');
+    return { ...this.#answer(reply, eventId, c, ticket, r), ticket, shop: place.shop, issuedEventId: found.issuedEventId };
+  }
+
+  /**
+   * A check-in at a shop reveals the user's open tickets of that campaign there (线下开奖): each is
+   * decided as if a shop key had presented it. At most 10 at once (the rest at the next check-in).
+   */
+  async revealAtCheckIn(user: string, shop: string, campaignId: string): Promise<DrawAnswer[]> {
+    const c = this.campaigns.get(campaignId);
+    if (c === undefined || c.def.reveal !== 'in_shop') return [];
+    const open = await this.redis.smembers(keys.openTickets(homeShard(user), user));
+    const out: DrawAnswer[] = [];
+    for (const code of open.sort().slice(0, 10)) {
+      const found = await this.#findTicket(code);
+      if (found === null || found.campaignId !== campaignId) continue;
+      try {
+        const { random: _r, ...a } = await this.reveal(code, { shop, user });
+        out.push({ ...a, random: null });
+      } catch (err) {
+        // revealed by a shop key meanwhile: nothing to show for it here
+        if (!(err instanceof ApiError) || (err.code !== 'conflict' && err.code !== 'not_found')) throw err;
+      }
+    }
+    return out;
+  }
+
+  /** the open or revealed ticket `code`: its user, campaign and the event that issued it */
+  async #findTicket(code: string): Promise<{ user: string; campaignId: string; issuedEventId: string } | null> {
+    for (const tag of ALL_SHARDS) {
+      const raw = await this.redis.hget(keys.tickets(tag), code);
+      if (raw === null) continue;
+      const [, user, campaignId, issuedEventId] = raw.split('|');
+      if (user === undefined || campaignId === undefined || issuedEventId === undefined) return null;
+      return { user, campaignId, issuedEventId };
+    }
+    return null;
+  }
+
+  #drawHead(eventId: string, at: number, user: string, c: CompiledCampaign, r: number | null, ticket: Voucher | null): string {
+    return (
+      `{"id":"${eventId}","type":"chance","at":"${new Date(at).toISOString()}","user":${JSON.stringify(user)},"campaignId":${JSON.stringify(c.def.id)},` +
+      `"delta":-1,"reason":"draw","random":${r ?? 'null'},"ticket":${ticket === null ? 'null' : `"${ticket.code}"`}`
+    );
+  }
+
+  async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: Candidates, head: (at: number) => string): Promise<DrawReply> {
+    const tag = homeShard(user);
+    const anon = user.startsWith(ANON_PREFIX);
+    // the engine's estimate of the shared clock names the day; a script that disagrees (a day's edge, a
+    // clock shift not heard yet) answers `stale` with its own time, which names it the next time
+    let now = this.now();
+    for (let attempt = 0; ; attempt++) {
+      const b = c.day.bounds(now);
+      const reply = await drawChance(
+        this.redis,
+        tag,
+        {
+          mode,
+          user,
+          userKey: anon ? keys.anonCounters(tag, user) : keys.member(tag, user),
+          campaignId: c.def.id,
+          startsAtMs: c.def.startsAtMs,
+          endsAtMs: c.def.endsAtMs,
+          day: b.day,
+          dayStart: b.start,
+          dayEnd: b.end,
+          dayIndex: Math.round((b.start - c.firstDayStart) / 86_400_000),
+          userWinsPerDay: c.def.limits.userWinsPerDay ?? 0,
+          shard: homeIndex(user),
+          shards: ALL_SHARDS.length,
+          eventId,
+          ticket,
+          candidates: candidates.list,
+          set: candidates.set,
+        },
+        head(now),
+      );
+      if (reply.outcome !== 'stale') return this.#refuse(reply);
+      if (attempt >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
+      now = reply.now;
+    }
+  }
+
+  #refuse(reply: DrawReply): DrawReply {
+    if (reply.outcome === 'no_chances') throw new ApiError('no_chances', 'no draw chance left in this campaign');
+    if (reply.outcome === 'not_live') throw conflict('campaign is not live');
+    if (reply.outcome === 'paused') throw conflict('campaign is paused');
+    return reply;
+  }
+
+  #answer(reply: DrawReply, eventId: string, c: CompiledCampaign, ticket: Voucher | null, r: number | null): DrawAnswer {
+    const outcome = reply.outcome === 'won' || reply.outcome === 'lost' || reply.outcome === 'ticket' ? reply.outcome : 'lost';
+    return {
+      eventId,
+      outcome,
+      reason: reply.reason === '' ? null : reply.reason,
+      campaignId: c.def.id,
+      prize: reply.prizeJson === '' ? null : JSON.parse(reply.prizeJson),
+      ticket,
+      chances: reply.chances,
+      set: reply.set === null ? null : { id: reply.set.id, completed: reply.set.completed, prize: reply.set.prizeJson === '' ? null : JSON.parse(reply.set.prizeJson), reason: reply.set.reason === '' ? null : reply.set.reason },
+      random: r,
+    };
+  }
+
+  /** the guaranteed prizes first, then the one r falls on for the user's level (none: no candidate); a card brings its set */
+  async #candidates(c: CompiledCampaign, user: string, r: number, eventId: string): Promise<Candidates> {
+    const list: DrawCandidate[] = [];
+    for (const p of c.guaranteed.consumer) list.push(this.#candidate(c, p, 1, eventId, false));
+    const draw = c.consumer;
+    if (draw.prizes.length === 0) return { list, set: null };
+    const level = user.startsWith(ANON_PREFIX) ? 0 : Math.min(9, Math.max(0, Number((await this.redis.hget(keys.member(homeShard(user), user), 'level')) ?? 0) || 0));
+    const idx = pick(draw.tables[draw.tableOfLevel[level] as number]!, r);
+    if (idx < 0) return { list, set: null };
+    const p = draw.prizes[idx]!;
+    const m = c.pointsMultipliers !== null && p.kind === 'points' ? (c.pointsMultipliers[level] ?? 1) : 1;
+    list.push(this.#candidate(c, p, m, eventId, true));
+    const setPrize = p.set === undefined ? undefined : c.def.prizes.find((x) => x.completes === p.set);
+    if (setPrize === undefined) return { list, set: null };
+    const cards = c.def.prizes.filter((x) => x.set === p.set).map((x) => x.id);
+    // the set prize's voucher is its own: derived from the draw's event id and the set
+    return { list, set: { id: p.set!, cards, prize: this.#candidate(c, setPrize, 1, `${eventId}-set`, false) } };
+  }
+
+  #candidate(c: CompiledCampaign, p: Prize, multiplier: number, eventId: string, drawn: boolean): DrawCandidate {
+    const a = p.amount;
+    const base = a === null ? null : typeof a === 'number' ? a : randomInt(a.min, a.max + 1);
+    const amount = base === null ? null : Math.floor(base * multiplier);
+    let json = c.prizeJsonHead.get(p.id)! + (amount === null ? 'null' : String(amount));
+    if (p.kind === 'gift' || p.kind === 'coupon') {
+      const v = this.vouchers.voucherOf(eventId);
+      json += `,"voucher":{"code":"${v.code}","url":${JSON.stringify(v.url)}}`;
+    }
+    json += '}';
+    const release = p.release ?? null;
+    return {
+      id: p.id,
+      hasStock: p.stock !== null,
+      hasBudget: p.budget !== null,
+      dailyCap: p.dailyCap ?? 0,
+      perUserCap: p.perUserCap ?? 0,
+      release: release === null ? '' : 'perDay' in release ? 'd' : 'h',
+      perPeriod: release === null ? 0 : 'perDay' in release ? release.perDay : release.perHour,
+      guaranteed: p.guaranteed === true,
+      amount: amount ?? 0,
+      json,
+      drawn,
+    };
+  }
+}
