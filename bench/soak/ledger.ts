@@ -31,8 +31,10 @@ export interface SecondCounts {
 
 export class Ledger {
   readonly scans: ScanAnswer[] = [];
-  /** requests that got no answer (connection closed by a dying engine, or the run ended first) */
+  /** requests sent that got no answer (the connection closed by a dying engine) */
   unanswered = 0;
+  /** requests never sent: due when the deployment had fallen behind, and the run ended first (an overloaded run) */
+  unsent = 0;
   /** answers whose `code` is not the code of the request they came back for (an answer out of step) */
   readonly mismatched: string[] = [];
   readonly #seconds = new Map<number, SecondCounts>();

@@ -91,6 +91,7 @@ export function soakHtml(r: SoakResult): string {
 <table id="summary">
 ${row('scans answered', r.scans)}
 ${row('requests without an answer (cut by a fault)', r.unanswered)}
+${row('requests never sent (the deployment fell behind the rate)', r.unsent)}
 ${row('faults survived', `${r.faults.length} (${new Set(r.faults.map((f) => f.kind)).size} kinds)`)}
 ${row('invariant violations', r.violations, r.violations === 0 ? 'ok' : 'bad')}
 ${row('Redis used_memory after the stream drained (bytes)', r.resources.redisUsedMemoryAfterDrain ?? '?')}

@@ -125,6 +125,7 @@ export async function runSoak(opts: SoakOptions, log: (line: string) => void = (
       startedAt,
       scans: ledger.scans.length,
       unanswered: ledger.unanswered,
+      unsent: ledger.unsent,
       answers: { byStatus, byOutcome },
       faults,
       violations: inv.violations,

@@ -8,7 +8,10 @@ export interface SoakResult {
   startedAt: string;
   /** scan requests answered (any status) */
   scans: number;
+  /** requests sent and cut without an answer */
   unanswered: number;
+  /** requests never sent: the deployment had fallen behind the rate when the run ended */
+  unsent: number;
   answers: { byStatus: Record<string, number>; byOutcome: Record<string, number> };
   faults: FaultRecord[];
   violations: number;

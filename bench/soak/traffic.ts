@@ -51,7 +51,8 @@ export function startScanLoad(engines: readonly TestEngine[], ledger: Ledger, op
         ledger.record(readScanAnswer({ at: ledger.now(), engine: k, batchId: m.batchId, serial: m.serial, user: m.user, status: Number(status) }, body), latencyMs);
       },
     }).then((r) => {
-      ledger.unanswered += r.errors;
+      ledger.unanswered += r.sent - r.answered;
+      ledger.unsent += r.errors - (r.sent - r.answered);
       return r;
     });
   });

@@ -42,19 +42,27 @@ export function mayHaveRun(err: unknown): boolean {
 export async function verdictOfLostReply(redis: RedisClient, scan: LostScan, waitMs = LOST_REPLY_WAIT_MS): Promise<LostReplyVerdict> {
   const { key, field } = codeRecordOf(scan.batchId, scan.serial);
   const until = Date.now() + waitMs;
+  let value: string | null;
   for (;;) {
     try {
-      const value = await redis.hget(key, field);
-      if (value === null) return { kind: 'not-run' };
-      const record = parseCodeRecord(value);
-      if (record.eventId !== scan.eventId) return { kind: 'not-run' };
-      return { kind: 'ran', decided: { reply: firstScanReply(record.outcome, record.firstAt, record.prize, scan), now: record.firstAt } };
+      value = await redis.hget(key, field);
+      break;
     } catch {
       // down, reconnecting or still loading its AOF: ask again until the wait is over
       if (Date.now() + RETRY_EVERY_MS > until) return { kind: 'unknown' };
       await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
     }
   }
+  if (value === null) return { kind: 'not-run' };
+  let record;
+  try {
+    record = parseCodeRecord(value);
+  } catch {
+    // a record this engine cannot read: it cannot tell
+    return { kind: 'unknown' };
+  }
+  if (record.eventId !== scan.eventId) return { kind: 'not-run' };
+  return { kind: 'ran', decided: { reply: firstScanReply(record.outcome, record.firstAt, record.prize, scan), now: record.firstAt } };
 }
 
 /**
