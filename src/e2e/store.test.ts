@@ -266,3 +266,22 @@ describe('collect the set', () => {
     }
   });
 });
+
+describe('chances by scans (满N次)', () => {
+  it('every 3rd counted first scan of a user grants a chance, with its event; repeats do not count', async () => {
+    const { batchId, campaignId: cid } = await fx.client.batchWithLiveCampaign([{ id: 'p', kind: 'points', amount: 1, probability: 0.5 }], { size: 20, extra: { chances: { perScans: 3 } } });
+    for (let serial = 0; serial < 7; serial++) expect((await fx.client.scan({ code: fx.client.code(batchId, serial), user: 'n_user' })).outcome).toMatch(/^(won|lost)$/);
+    // a repeat is no counted first scan; another user's scans count for that user
+    await fx.client.scan({ code: fx.client.code(batchId, 0), user: 'n_user' });
+    await fx.client.scan({ code: fx.client.code(batchId, 10), user: 'n_other' });
+    expect((await fx.engine.api('GET', '/v1/members/n_user')).body.chances).toEqual({ [cid]: 2 });
+    expect((await fx.engine.api('GET', '/v1/members/n_other')).body.chances).toEqual({});
+    const grants = (await fx.client.events()).filter((e) => e.type === 'chance' && e.campaignId === cid);
+    expect(grants.map((e) => [e.user, e.delta, e.scans, e.chances, e.source])).toEqual([
+      ['n_user', 1, 3, 1, 'scan'],
+      ['n_user', 1, 6, 2, 'scan'],
+    ]);
+    for (const e of grants) expect(Math.abs(Date.parse(e.at) - Date.now())).toBeLessThan(120_000);
+    expect((await draw(cid, 'n_user')).status).toBe(200);
+  });
+});
