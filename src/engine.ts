@@ -84,6 +84,7 @@ import { ShopStore } from './shops/shop-store.js';
 import { CheckIns } from './shops/check-ins.js';
 import { Draws } from './chances/draws.js';
 import { storeRoutes } from './http/routes/store-routes.js';
+import { storePages } from './http/routes/store-pages.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -241,6 +242,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...landingRoutes({ codec, batches, mode: config.identity, links: tokens === null ? null : new LinkTokens(tokens, redis, now), sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
       ...keyRoutes(apiKeys),
       ...storeRoutes({ shops, scenes, checkIns, draws, identity }),
+      ...storePages({ scenes, shops, mode: config.identity, sessions }),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(
         redis,
