@@ -285,3 +285,14 @@ describe('chances by scans (满N次)', () => {
     expect((await draw(cid, 'n_user')).status).toBe(200);
   });
 });
+
+describe('the audit', () => {
+  it('reconciles chances (granted = spent + left), tickets, check-ins, and the units draws took, for every campaign above', async () => {
+    const r = await fx.engine.api('GET', '/v1/audit');
+    expect(r.status, fx.engine.output().slice(-1500)).toBe(200);
+    const bad = (r.body.rows as { ok: boolean }[]).filter((x) => !x.ok);
+    expect(bad).toEqual([]);
+    const checks = new Set((r.body.rows as { check: string }[]).map((x) => x.check));
+    for (const c of ['chances', 'tickets', 'checkins', 'stock']) expect(checks).toContain(c);
+  });
+});
