@@ -254,7 +254,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ),
       // GET /me: the user of the signed session cookie (a tampered one is nobody); voucher codes only for
       // a user the session knows (verified, or the engine's anonymous id), never for a merely claimed id
-      ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie)), { campaigns, pointsOf: async (user) => (await members.get(user)).points, now, publicBaseUrl: config.publicBaseUrl }),
+      ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie)), { campaigns, pointsOf: async (user) => (await members.get(user)).points, setsOf: (user) => draws.setProgress(user), now, publicBaseUrl: config.publicBaseUrl }),
       ...auditRoutes(new Auditor(redis, campaigns, consumer, { storeId: registration.storeId, path: config.sqlitePath }, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),

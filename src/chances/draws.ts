@@ -14,6 +14,7 @@ import type { Prize } from '../campaigns/campaign.js';
 import { PPM, pick } from '../campaigns/draw-table.js';
 import { ANON_PREFIX } from '../identity/anonymous.js';
 import { requestHash } from '../validation/request-hash.js';
+import type { SetProgress } from '../fulfilment/pages/set-progress.js';
 import { grantChances } from './grant-chances-call.js';
 import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
 
@@ -105,6 +106,22 @@ export class Draws {
       const setId = b === 'done' ? a : c?.def.prizes.find((p) => p.id === a)?.set;
       if (setId === undefined) continue;
       ((out[cid] ??= {})[setId] ??= {})[b === 'done' ? 'done' : a] = Number(n);
+    }
+    return out;
+  }
+
+  /** 集卡 on /me: every set the user holds a card of, with each card of the set and the sets completed */
+  async setProgress(user: string): Promise<SetProgress[]> {
+    const held = await this.cards(user);
+    const out: SetProgress[] = [];
+    for (const [cid, sets] of Object.entries(held)) {
+      const c = this.campaigns.get(cid);
+      if (c === undefined) continue;
+      for (const [setId, counts] of Object.entries(sets)) {
+        const prize = c.def.prizes.find((p) => p.completes === setId);
+        const cards = c.def.prizes.filter((p) => p.set === setId).map((p) => ({ id: p.id, name: p.name, held: counts[p.id] ?? 0 }));
+        out.push({ campaignId: cid, setId, prizeName: prize?.name ?? '', cards, done: counts.done ?? 0 });
+      }
     }
     return out;
   }

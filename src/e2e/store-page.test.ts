@@ -1,7 +1,7 @@
 // The check-in page as a shopper meets it, in real Chromium at 390x844: scanning the shop's scene code
 // checks in (once a day), shows the draw chances it granted, the wheel turns and stops on the server's
 // result; the shop's name is shown as text; the strict CSP holds and nothing logs an error. A forged
-// scene code gets the 404 page. Screenshots go to screenshots/store-page/.
+// scene code gets the 404 page. /me shows the set progress (集卡).  Screenshots go to screenshots/store-page/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -67,6 +67,17 @@ describe.skipIf(!CHROMIUM)('the check-in page', () => {
     expect(await text(page, '#draw-result')).toContain('谢谢参与');
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // 集卡 on /me: a set of one card, completed by a draw
+    const sets = await fx.client.batchWithLiveCampaign([{ id: 'longjing', name: '龙井卡', kind: 'card', set: 'tea', probability: 1 }], { extra: { sets: [{ id: 'tea', prize: { id: 'tea-box', name: '名茶礼盒', kind: 'gift', stock: 5 } }] } });
+    await fx.engine.api('POST', `/v1/campaigns/${sets.campaignId}/chances`, { user: 'shopper_1', count: 1, reason: '拼团成功', idempotencyKey: 'group-1' });
+    expect((await fx.engine.api('POST', '/v1/draws', { campaignId: sets.campaignId, user: 'shopper_1' })).body.set).toMatchObject({ id: 'tea', completed: 1, prize: { id: 'tea-box' } });
+    await page.goto(`${fx.engine.url}/me`);
+    const progress = await text(page, '#sets');
+    expect(progress).toContain('龙井卡 ×1');
+    expect(progress).toContain('已集齐 1 套');
+    expect(progress).toContain('名茶礼盒');
+    await page.screenshot({ path: join(SHOTS, 'me-sets-phone.png'), fullPage: true });
 
     // the same day again: already checked in (in English for a phone that asks for it)
     const again = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_1`, 'en-US,en;q=0.9');
