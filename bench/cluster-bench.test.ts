@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { median, PLANNED_CORE_LOAD, summarize, type ClusterBenchResults, type TargetRun } from './cluster-report.js';
+import { median, PLANNED_CORE_LOAD, summarize, type ClusterBenchResults, type TargetRun } from './lib/cluster-report.js';
 
 function run(target: 'cluster' | 'single', shares: number[], redisUs: number, engineUs: number, won = 100, left = 0): TargetRun {
   return {

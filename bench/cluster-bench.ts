@@ -5,17 +5,17 @@
 // summed over the primaries, engine CPU per scan, Redis calls per scan beyond the scans' own script
 // calls, and a stock-limited prize scanned to exhaustion (units left unwon). Median of --runs; the
 // capacity figures of README "Scaling out: one campaign over a Redis Cluster" follow from the medians (cluster-report.ts).
-import { BENCH_SECRET, EngineProcess } from './engine-process.js';
-import { campaignBody } from './bench-campaign.js';
-import { runLoad } from './load.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { CpuWindow } from './proc-stats.js';
-import { RedisNodeStats, type NodeDelta } from './redis-node-stats.js';
-import { BODIES_PER_SECOND, countKinds, ScanBodyFactory } from './scan-bodies.js';
-import { scanToExhaustion, type ExhaustionResult } from './stock-exhaustion.js';
-import { parseClusterOptions, type ClusterBenchOptions } from './cluster-options.js';
-import { formatClusterResults, summarize, type ClusterBenchResults, type Target, type TargetRun } from './cluster-report.js';
-import { writeJson } from './report.js';
+import { BENCH_SECRET, EngineProcess } from './lib/engine-process.js';
+import { campaignBody } from './lib/bench-campaign.js';
+import { runLoad } from './lib/load.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { CpuWindow } from './lib/proc-stats.js';
+import { RedisNodeStats, type NodeDelta } from './lib/redis-node-stats.js';
+import { BODIES_PER_SECOND, countKinds, ScanBodyFactory } from './lib/scan-bodies.js';
+import { scanToExhaustion, type ExhaustionResult } from './lib/stock-exhaustion.js';
+import { parseClusterOptions, type ClusterBenchOptions } from './lib/cluster-options.js';
+import { formatClusterResults, summarize, type ClusterBenchResults, type Target, type TargetRun } from './lib/cluster-report.js';
+import { writeJson } from './lib/report.js';
 import { startCluster } from '../src/testing/redis-cluster.js';
 import { startRedis } from '../src/testing/redis-server.js';
 import { keys, useShards } from '../src/redis/keys.js';

@@ -7,22 +7,22 @@
 // The receiver runs in its own process (this file, forked with RECEIVER_FLAG), so that its CPU is not
 // counted as the engine's: node:http, answers 200 to every POST of {"events":[…]}, checks no signature,
 // counts events and unique ids, and reports them on GET /count.
-import { campaignBody } from './bench-campaign.js';
-import { int, num, table, writeJson } from './report.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { readFlags } from './flags.js';
-import { stopChild } from './stop-child.js';
+import { campaignBody } from './lib/bench-campaign.js';
+import { int, num, table, writeJson } from './lib/report.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { readFlags } from './lib/flags.js';
+import { stopChild } from './lib/stop-child.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { BENCH_SECRET, EngineProcess } from './engine-process.js';
-import { runLoad, type LoadResult } from './load.js';
-import { CpuWindow } from './proc-stats.js';
-import { diffCommandStats, RedisProbe, scriptCalls } from './redis-probe.js';
-import { BODIES_PER_SECOND, ScanBodyFactory, type BodySet } from './scan-bodies.js';
+import { BENCH_SECRET, EngineProcess } from './lib/engine-process.js';
+import { runLoad, type LoadResult } from './lib/load.js';
+import { CpuWindow } from './lib/proc-stats.js';
+import { diffCommandStats, RedisProbe, scriptCalls } from './lib/redis-probe.js';
+import { BODIES_PER_SECOND, ScanBodyFactory, type BodySet } from './lib/scan-bodies.js';
 
 const RECEIVER_FLAG = '--dcrm-bench-receiver';
 const SCAN_PATH = '/v1/scans';

@@ -18,18 +18,18 @@ import { join } from 'node:path';
 import { EmbeddedRedis } from '../src/redis/embedded-redis.js';
 import { createLogger } from '../src/log.js';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { BENCH_SECRET } from './engine-process.js';
-import { readFlags } from './flags.js';
-import { FIXED_RATE_SHARE } from './options.js';
-import { errorsOf, runLoad } from './load.js';
-import { runPaced } from './open-loop.js';
-import { CpuWindow } from './proc-stats.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { BENCH_SECRET } from './lib/engine-process.js';
+import { readFlags } from './lib/flags.js';
+import { FIXED_RATE_SHARE } from './lib/options.js';
+import { errorsOf, runLoad } from './lib/load.js';
+import { runPaced } from './lib/open-loop.js';
+import { CpuWindow } from './lib/proc-stats.js';
 import { FLOOR_STREAM } from './floor-keys.js';
-import { diffCommandStats, RedisProbe, scriptCalls } from './redis-probe.js';
-import { int, num, table, writeJson } from './report.js';
-import { BODIES_PER_SECOND, ScanBodyFactory } from './scan-bodies.js';
-import { ServerProcess } from './server-process.js';
+import { diffCommandStats, RedisProbe, scriptCalls } from './lib/redis-probe.js';
+import { int, num, table, writeJson } from './lib/report.js';
+import { BODIES_PER_SECOND, ScanBodyFactory } from './lib/scan-bodies.js';
+import { ServerProcess } from './lib/server-process.js';
 
 const USAGE = `usage: npm run bench:floor -- [--duration S] [--connections N] [--warmup S] [--out FILE]
   --duration S      seconds measured per server (default 10)

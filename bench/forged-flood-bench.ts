@@ -7,14 +7,14 @@
 // consulted once a code failed its MAC check). Prints a table and writes bench/results/flood.json.
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { campaignBody } from './bench-campaign.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { BENCH_SECRET, EngineProcess } from './engine-process.js';
-import { readFlags } from './flags.js';
-import { runLoad, type LoadResult } from './load.js';
-import { runPaced, type PacedResult } from './open-loop.js';
-import { int, num, table, writeJson } from './report.js';
-import { FORGED_ONLY, FRESH_ONLY, ScanBodyFactory } from './scan-bodies.js';
+import { campaignBody } from './lib/bench-campaign.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { BENCH_SECRET, EngineProcess } from './lib/engine-process.js';
+import { readFlags } from './lib/flags.js';
+import { runLoad, type LoadResult } from './lib/load.js';
+import { runPaced, type PacedResult } from './lib/open-loop.js';
+import { int, num, table, writeJson } from './lib/report.js';
+import { FORGED_ONLY, FRESH_ONLY, ScanBodyFactory } from './lib/scan-bodies.js';
 
 const USAGE = `usage: npm run bench:flood -- [--rate R] [--connections N] [--flood-connections N] [--duration S] [--out FILE]
   --rate R                normal scans per second, open loop (default 2000)

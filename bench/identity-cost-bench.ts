@@ -8,13 +8,13 @@
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { campaignBody } from './bench-campaign.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { BENCH_SECRET, EngineProcess } from './engine-process.js';
-import { readFlags } from './flags.js';
-import { errorsOf, runLoad, type LoadResult } from './load.js';
-import { int, num, table, writeJson } from './report.js';
-import { BODIES_PER_SECOND, FRESH_ONLY, ScanBodyFactory } from './scan-bodies.js';
+import { campaignBody } from './lib/bench-campaign.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { BENCH_SECRET, EngineProcess } from './lib/engine-process.js';
+import { readFlags } from './lib/flags.js';
+import { errorsOf, runLoad, type LoadResult } from './lib/load.js';
+import { int, num, table, writeJson } from './lib/report.js';
+import { BODIES_PER_SECOND, FRESH_ONLY, ScanBodyFactory } from './lib/scan-bodies.js';
 
 const USAGE = `usage: npm run bench:identity -- [--duration S] [--connections N] [--out FILE]
   --duration S     seconds of each run (default 10)

@@ -7,13 +7,13 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { campaignBody } from './bench-campaign.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { BENCH_SECRET, EngineProcess } from './engine-process.js';
-import { readFlags } from './flags.js';
-import { runLoad } from './load.js';
-import { int, num, table, writeJson } from './report.js';
-import { ScanBodyFactory } from './scan-bodies.js';
+import { campaignBody } from './lib/bench-campaign.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { BENCH_SECRET, EngineProcess } from './lib/engine-process.js';
+import { readFlags } from './lib/flags.js';
+import { runLoad } from './lib/load.js';
+import { int, num, table, writeJson } from './lib/report.js';
+import { ScanBodyFactory } from './lib/scan-bodies.js';
 
 const USAGE = `usage: npm run bench:memory -- [--scans N] [--out FILE]
   --scans N   scan requests sent (default 50000; the mix: 85 % fresh, 10 % repeats, 5 % forged)

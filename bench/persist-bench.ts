@@ -15,9 +15,9 @@ import { CONSUMER_GROUP, keys } from '../src/redis/keys.js';
 import { loadScript, runScript } from '../src/redis/scripts.js';
 import { campaignStatic, ScanCall, type ScanArgs } from '../src/scan/scan-script-call.js';
 import persistBatch, { type PersistTask } from '../src/persistence/persist-worker.js';
-import { cpuMicros } from './proc-stats.js';
-import { readFlags } from './flags.js';
-import { writeJson } from './report.js';
+import { cpuMicros } from './lib/proc-stats.js';
+import { readFlags } from './lib/flags.js';
+import { writeJson } from './lib/report.js';
 
 const USAGE = `usage: npm run bench:persist -- [--events N] [--rounds R] [--vs FILE] [--out FILE]
   --events N   events per round (default 20000)

@@ -5,20 +5,20 @@
 // commands and memory from INFO; the three at one common rate, open loop; the scans at that rate again
 // while an export streams; export and persistence speed. Prints a table and writes
 // bench/results/latest.json (or --out).
-import { campaignBody } from './bench-campaign.js';
+import { campaignBody } from './lib/bench-campaign.js';
 import { cpus, loadavg, release } from 'node:os';
-import { BENCH_SECRET, BENCH_TOKEN, EngineProcess } from './engine-process.js';
-import { measureExport } from './export-bench.js';
-import { errorsOf, runLoad, type LoadResult } from './load.js';
-import { runPaced } from './open-loop.js';
-import { parseOptions, type BenchOptions } from './options.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { CpuWindow, ThreadCpuWindow, type CpuByThread } from './proc-stats.js';
-import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './redis-probe.js';
-import { checkTargets, type BenchResults, type PacedRun, type ServerRun } from './results.js';
-import { formatResults, writeJson } from './report.js';
-import { BODIES_PER_SECOND, countKinds as sentKinds, FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './scan-bodies.js';
-import { ServerProcess } from './server-process.js';
+import { BENCH_SECRET, BENCH_TOKEN, EngineProcess } from './lib/engine-process.js';
+import { measureExport } from './lib/measure-export.js';
+import { errorsOf, runLoad, type LoadResult } from './lib/load.js';
+import { runPaced } from './lib/open-loop.js';
+import { parseOptions, type BenchOptions } from './lib/options.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { CpuWindow, ThreadCpuWindow, type CpuByThread } from './lib/proc-stats.js';
+import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './lib/redis-probe.js';
+import { checkTargets, type BenchResults, type PacedRun, type ServerRun } from './lib/results.js';
+import { formatResults, writeJson } from './lib/report.js';
+import { BODIES_PER_SECOND, countKinds as sentKinds, FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './lib/scan-bodies.js';
+import { ServerProcess } from './lib/server-process.js';
 import { FLOOR_BITMAP, FLOOR_STREAM } from './floor-keys.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

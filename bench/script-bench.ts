@@ -11,8 +11,8 @@ import { startRedis } from '../src/testing/redis-server.js';
 import { CONSUMER_GROUP, keys } from '../src/redis/keys.js';
 import { loadScript, runScript, type LuaScript } from '../src/redis/scripts.js';
 import { campaignStatic, readReply, ScanCall, type CampaignBelief, type ScanArgs } from '../src/scan/scan-script-call.js';
-import { readFlags } from './flags.js';
-import { writeJson } from './report.js';
+import { readFlags } from './lib/flags.js';
+import { writeJson } from './lib/report.js';
 
 const USAGE = `usage: npm run bench:script -- [--k N] [--calls N] [--rounds R] [--vs FILE] [--out FILE]
   --k N        scans per call (default 10; 1 = one scan a call)

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { UsageError } from './flags.js';
+import { UsageError } from './lib/flags.js';
 import { parseSoakOptions } from './soak/options.js';
 import { soakHtml } from './soak/report-html.js';
 import { runSoak } from './soak/run-soak.js';

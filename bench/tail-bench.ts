@@ -10,14 +10,14 @@
 // Prints a table and writes bench/results/tail.json (or --out).
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { campaignBody } from './bench-campaign.js';
-import { benchMain, logger, type Cleanup } from './bench-main.js';
-import { BENCH_SECRET, BENCH_TOKEN, EngineProcess } from './engine-process.js';
-import { runPaced } from './open-loop.js';
-import { readFlags, UsageError } from './flags.js';
-import { RedisProbe } from './redis-probe.js';
-import { int, num, table, writeJson } from './report.js';
-import { ScanBodyFactory } from './scan-bodies.js';
+import { campaignBody } from './lib/bench-campaign.js';
+import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
+import { BENCH_SECRET, BENCH_TOKEN, EngineProcess } from './lib/engine-process.js';
+import { runPaced } from './lib/open-loop.js';
+import { readFlags, UsageError } from './lib/flags.js';
+import { RedisProbe } from './lib/redis-probe.js';
+import { int, num, table, writeJson } from './lib/report.js';
+import { ScanBodyFactory } from './lib/scan-bodies.js';
 
 const USAGE = `usage: npm run bench:tail -- [--rate R] [--connections N] [--duration S] [--warmup S] [--redis-config "NAME VALUE"]... [--engine-node-arg ARG]... [--out FILE]
   --rate R             scans per second, open loop (default 5000)

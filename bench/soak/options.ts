@@ -1,5 +1,5 @@
 // The command line of `npm run soak`.
-import { readFlags } from '../flags.js';
+import { readFlags } from '../lib/flags.js';
 
 export interface SoakOptions {
   minutes: number;

@@ -1,9 +1,9 @@
 // One soak: the deployment, the campaign, the load and the operations, the fault schedule, the drain,
 // then the invariants. Always stops what it started.
-import { rssBytes } from '../proc-stats.js';
-import { campaignBody } from '../bench-campaign.js';
-import { runPaced } from '../open-loop.js';
-import { FRESH_ONLY, ScanBodyFactory } from '../scan-bodies.js';
+import { rssBytes } from '../lib/proc-stats.js';
+import { campaignBody } from '../lib/bench-campaign.js';
+import { runPaced } from '../lib/open-loop.js';
+import { FRESH_ONLY, ScanBodyFactory } from '../lib/scan-bodies.js';
 import { TEST_SECRET, type TestEngine } from '../../src/testing/engine-process.js';
 import { startDeployment, type SoakDeployment } from './deployment.js';
 import { runFaults, type FaultRecord } from './faults.js';
@@ -13,7 +13,7 @@ import type { SoakOptions } from './options.js';
 import type { SoakResult } from './soak-result.js';
 import { startTimeline } from './timeline.js';
 import { probe, startOperations, startScanLoad } from './traffic.js';
-import { mulberry32 as prng } from '../seeded-random.js';
+import { mulberry32 as prng } from '../lib/seeded-random.js';
 
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 // One sample a second for the report's charts: answers, 503s and p99 of the second before, the event
 // backlog in Redis, Redis memory and the engines' RSS.
-import { rssBytes } from '../proc-stats.js';
+import { rssBytes } from '../lib/proc-stats.js';
 import type { SoakDeployment } from './deployment.js';
 import type { Ledger } from './ledger.js';
 

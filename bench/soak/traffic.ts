@@ -1,12 +1,12 @@
-// The soak's load: the bench's scan mix sent open loop (bench/open-loop.ts), spread round-robin over the
+// The soak's load: the bench's scan mix sent open loop (bench/lib/open-loop.ts), spread round-robin over the
 // engines, every answer kept in the ledger; beside it the operations people do with wins while scans
 // go on: redemptions (each sent to two engines at once), point spends (one idempotency key sent to two
 // engines at once) and payouts marked paid.
 import { randomUUID } from 'node:crypto';
 import { CodeCodec } from '../../src/codes/code-codec.js';
 import { TEST_SECRET, type TestEngine } from '../../src/testing/engine-process.js';
-import { runPaced, type PacedResult } from '../open-loop.js';
-import { REALISTIC_MIX, ScanBodyFactory } from '../scan-bodies.js';
+import { runPaced, type PacedResult } from '../lib/open-loop.js';
+import { REALISTIC_MIX, ScanBodyFactory } from '../lib/scan-bodies.js';
 import { readScanAnswer, type Ledger } from './ledger.js';
 
 export const codec = new CodeCodec(Buffer.from(TEST_SECRET, 'hex'));

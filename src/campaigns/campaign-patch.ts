@@ -32,10 +32,14 @@ function parseDraftPatch(body: JsonObject, def: Campaign, now: number): Campaign
     if (body.state !== 'draft' && body.state !== 'live') throw badRequest('state', 'of a draft must be draft or live (publish)');
     state = body.state === 'live' ? 'live' : null;
   }
-  const fields = Object.keys(body).filter((k) => k !== 'state' && k !== 'id');
-  if (state === null && fields.length === 0) throw badRequest('body', 'must change a field or publish the draft (state: live)');
+  const given = Object.keys(body).filter((k) => k !== 'state' && k !== 'id');
+  if (state === null && given.length === 0) throw badRequest('body', 'must change a field or publish the draft (state: live)');
   const merged: JsonObject = { ...campaignInput(def), ...body, id: def.id, state: 'draft' };
   const next: Campaign = { ...parseCampaignInput(merged, now), createdAt: def.createdAt };
+  // the change log names what changed, not every field a form sent back as it was
+  const was = def as unknown as Record<string, unknown>;
+  const is = next as unknown as Record<string, unknown>;
+  const fields = given.filter((k) => JSON.stringify(is[k]) !== JSON.stringify(was[k]));
   return { state, endsAt: null, prizes: [], definition: next, fields };
 }
 

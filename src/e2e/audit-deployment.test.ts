@@ -8,6 +8,7 @@ import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { runAuditCli } from '../testing/audit.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { TestClient } from '../testing/test-client.js';
 
 let cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -43,17 +44,17 @@ describe('the audit of two engines on one Redis', () => {
     const b = await engine(redis, 'engine-b');
     const sku = uniqueSku();
     const cid = `deploy-${sku}`;
-    const batch = await a.api('POST', '/v1/batches', { sku, size: 500 });
-    expect(batch.status).toBe(201);
-    expect((await a.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [
+    const client = new TestClient(a);
+    const { batchId } = await client.createBatch({ sku, size: 500 });
+    await client.createCampaign(liveCampaign(cid, sku, [
       { id: 'g', name: 'G', kind: 'gift', probability: 0.2, stock: 30, perUserCap: 3, dailyCap: 25 },
       { id: 'r', name: 'R', kind: 'cash', probability: 0.3, amount: { min: 1, max: 99 }, budget: 3000 },
       { id: 'k', name: 'K', kind: 'cash', for: 'clerk', probability: 0.5, amount: 7, stock: 40 },
-    ], { limits: { userWinsPerDay: 4 } }))).status).toBe(201);
+    ], { limits: { userWinsPerDay: 4 } }));
     // b reloads campaigns on a message; wait until it draws for this one
     const answers = await Promise.all(Array.from({ length: 400 }, (_, i) => {
       const on = i % 2 === 0 ? a : b;
-      return on.scan({ code: on.codec.encode(batch.body.batchId, i % 350), user: `u${i % 40}`, ...(i % 3 === 0 ? { clerk: `k${i % 5}` } : {}) });
+      return on.scan({ code: on.codec.encode(batchId, i % 350), user: `u${i % 40}`, ...(i % 3 === 0 ? { clerk: `k${i % 5}` } : {}) });
     }));
     expect(answers.every((r) => r.status === 200)).toBe(true);
 

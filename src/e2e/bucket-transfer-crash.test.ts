@@ -26,11 +26,8 @@ describe('a transfer between shards cut by kill -9', () => {
     expect(JSON.parse((await redis.get('{meta}:shards')) as string)).toEqual(TAGS);
     const sku = uniqueSku();
     const cid = `move-${sku}`;
-    const b = await fx.engine.api('POST', '/v1/batches', { sku, size: 60 });
-    expect(b.status).toBe(201);
-    const batchId = b.body.batchId as number;
-    const created = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 30, dailyCap: 100 }]));
-    expect(created.status).toBe(201);
+    const { batchId } = await fx.client.createBatch({ sku, size: 60 });
+    await fx.client.createCampaign(liveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 30, dailyCap: 100 }]));
     const buckets = async (): Promise<number[]> => Promise.all(TAGS.map(async (t) => Number(await redis.hget(`${t}:cp:${cid}:state`, 's:g'))));
     expect(await buckets()).toEqual([0, 1, 2].map((i) => shareOf(30, i, 3)));
 

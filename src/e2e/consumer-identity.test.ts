@@ -57,12 +57,12 @@ let nextSerial = 0;
 
 beforeAll(async () => {
   const sku = uniqueSku();
-  hsBatch = (await hs.engine.api('POST', '/v1/batches', { sku, size: 10_000 })).body.batchId;
+  hsBatch = (await hs.client.createBatch({ sku, size: 10_000 })).batchId;
   // 1% for everyone, times 100 for level 9: a level-9 member wins every draw, others almost never
   const c = liveCampaign(`vip-${sku}`, sku, [{ id: 'pts', name: 'Points', kind: 'cash', probability: 0.01, amount: 10 }], { levelBoost: { '9': 100 } });
-  expect((await hs.engine.api('POST', '/v1/campaigns', c)).status).toBe(201);
+  await hs.client.createCampaign(c);
   expect((await hs.engine.api('PUT', '/v1/members/wx_vip', { level: 9 })).status).toBe(200);
-  rsBatch = (await rs.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 100 })).body.batchId;
+  rsBatch = (await rs.client.createBatch({ sku: uniqueSku(), size: 100 })).batchId;
 });
 
 const hsCode = (): string => hs.engine.codec.encode(hsBatch, nextSerial++);

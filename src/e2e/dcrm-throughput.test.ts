@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { uniqueSku } from '../testing/fixtures.js';
+import { TestClient } from '../testing/test-client.js';
 import { dcrmEnv, dcrmReceiver, health, waitFor, type DcrmReceiver } from '../testing/dcrm-receiver.js';
 
 const enabled = process.env.SCANLOT_MEASURE === '1';
@@ -46,10 +47,8 @@ describe.skipIf(!enabled)('DCRM throughput (measurement)', () => {
     const off = await startEngine({ redisUrl: redises[1]?.url });
     engines.push(on, off);
     const sku = uniqueSku();
-    const b = await on.api('POST', '/v1/batches', { sku, size: 5_000_000 });
-    const b2 = await off.api('POST', '/v1/batches', { sku, size: 5_000_000 });
-    expect(b2.body.batchId).toBe(b.body.batchId);
-    const batchId = b.body.batchId as number;
+    const { batchId } = await new TestClient(on).createBatch({ sku, size: 5_000_000 });
+    expect((await new TestClient(off).createBatch({ sku, size: 5_000_000 })).batchId).toBe(batchId);
 
     const fill = await load(on, batchId, 0, { amount: 20_000 });
     expect(fill.non2xx).toBe(0);

@@ -112,9 +112,14 @@ describe('prize limits under 320 concurrent first scans over three shards', () =
     await waitForBacklog(engine);
     const stats = await engine.api('GET', `/v1/campaigns/${campaignId}/stats`);
     expect(stats.body.prizes.p).toMatchObject({ won: 7, stockLeft: 0 });
-    const stored = (await allEvents(engine)).filter((e) => e.campaignId === campaignId);
+    const stored = (await allEvents(engine)).filter((e) => e.campaignId === campaignId && e.type === 'scan');
     expect(stored).toHaveLength(321);
     expect(cluster.keyCount()).toBeGreaterThan(keysBefore);
+    // the winner list reads every primary's code records (the wins of all three shards)
+    const winners = await engine.api('GET', `/v1/reports/winners?campaign=${campaignId}&format=json`);
+    expect(winners.status).toBe(200);
+    const wonIds = rs.filter((r) => r.body.outcome === 'won').map((r) => r.body.eventId as string).sort();
+    expect((winners.body.winners as { eventId: string }[]).map((w) => w.eventId).sort()).toEqual(wonIds);
     const audit = runAuditCli(engine, campaignId);
     expect(audit.status, audit.out).toBe(0);
   });
@@ -283,7 +288,7 @@ describe('a primary killed and restarted under load', () => {
       1_000_000,
     );
     // codes no campaign covers: their scans touch only their own shard (no pull, no home-shard limits)
-    const plain = (await engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 100 })).body.batchId as number;
+    const plain = (await new TestClient(engine).createBatch({ sku: uniqueSku(), size: 100 })).batchId;
     const victim = cluster.portOfKey(ALL_SHARDS[1] as string);
     const l = load(batchId, 20);
     await new Promise((r) => setTimeout(r, 1000));
@@ -351,7 +356,7 @@ describe('two engines side by side', () => {
       const perFile: number[] = [];
       for (const e of [engine, second]) {
         const db = new Database(join(e.dataDir, 'scanlot.db'), { readonly: true });
-        const ids = db.prepare<[string], { id: string }>('SELECT id FROM events WHERE campaign_id = ?').all(campaignId);
+        const ids = db.prepare<[string], { id: string }>("SELECT id FROM events WHERE campaign_id = ? AND type = 'scan'").all(campaignId);
         db.close();
         perFile.push(ids.length);
         for (const { id } of ids) stored.set(id, (stored.get(id) ?? 0) + 1);

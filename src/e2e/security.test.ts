@@ -33,11 +33,9 @@ type Fx = typeof open;
 
 async function giftCampaign(fx: Fx, size: number): Promise<number> {
   const sku = uniqueSku();
-  const b = await fx.engine.api('POST', '/v1/batches', { sku, size });
-  expect(b.status).toBe(201);
-  const c = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`sec-${uniq()}`, sku, [{ id: 'mug', name: 'Mug', kind: 'gift', probability: 1 }]));
-  expect(c.status, JSON.stringify(c.body)).toBe(201);
-  return b.body.batchId as number;
+  const { batchId } = await fx.client.createBatch({ sku, size });
+  await fx.client.createCampaign(liveCampaign(`sec-${uniq()}`, sku, [{ id: 'mug', name: 'Mug', kind: 'gift', probability: 1 }]));
+  return batchId;
 }
 
 async function shopKey(fx: Fx, shop: string): Promise<string> {
@@ -232,7 +230,7 @@ describe('a prankster with a link (verified mode)', () => {
   let linkBatch = 0;
 
   it('a ?t= for another user does not replace the browser\'s verified session', async () => {
-    linkBatch = (await verified.engine.api('POST', '/v1/batches', { sku: uniqueSku(), size: 10 })).body.batchId;
+    linkBatch = (await verified.client.createBatch({ sku: uniqueSku(), size: 10 })).batchId;
     const victim = await signIn(await linkToken('wx_link_victim'));
     expect(victim.status).toBe(302);
     const cookie = cookieOf(victim) as string;

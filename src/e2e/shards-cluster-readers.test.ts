@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../testing/redis-cluster.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { TestClient } from '../testing/test-client.js';
 import { waitForBacklog } from '../testing/events.js';
 
 let cluster: TestCluster;
@@ -23,15 +24,15 @@ afterAll(async () => {
 describe('members and leaderboards on a Redis Cluster', () => {
   it('points won on three primaries are all spendable; a shop\'s scans on three primaries add up', async () => {
     const sku = uniqueSku();
-    const b = await engine.api('POST', '/v1/batches', { sku, size: 30 });
-    expect(b.status).toBe(201);
+    const client = new TestClient(engine);
+    const b = await client.createBatch({ sku, size: 30 });
     const cid = `clp-${sku}`;
-    expect((await engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [{ id: 'p', name: '10 points', kind: 'points', probability: 1, amount: 10 }]))).status).toBe(201);
+    await client.createCampaign(liveCampaign(cid, sku, [{ id: 'p', name: '10 points', kind: 'points', probability: 1, amount: 10 }]));
     const user = `clp_${sku.slice(4)}`;
     await engine.api('PUT', `/v1/members/${user}`, { level: 2 });
     // nine consecutive serials: three in each shard, so on each primary
     for (let s = 0; s < 9; s++) {
-      const r = await engine.scan({ code: engine.codec.encode(b.body.batchId, s), user, shop: s < 6 ? 'A' : 'B' });
+      const r = await engine.scan({ code: engine.codec.encode(b.batchId, s), user, shop: s < 6 ? 'A' : 'B' });
       expect(r.body.outcome, JSON.stringify(r.body)).toBe('won');
     }
     await waitForBacklog(engine);

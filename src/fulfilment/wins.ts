@@ -3,6 +3,7 @@
 // (src/fulfilment/win-of-record.ts); a clerk's win (`<eventId>-clerk`), and wins whose ids name no code
 // (from before), from the records the win source keeps (src/fulfilment/win-source.ts).
 import { ALL_SHARDS, codeRecordOf, keys, shardTag, type ShardTag } from '../redis/keys.js';
+import { Cluster } from 'ioredis';
 import type { RedisClient } from '../redis/scripts.js';
 import type { EventQuery } from '../events/event-query.js';
 import { codeOfEventId } from '../scan/event-ids.js';
@@ -96,21 +97,25 @@ export class Wins {
     const out: FoundWin[] = [];
     for (const tag of ALL_SHARDS) {
       const prefix = keys.codeRecords(tag, 0, 0).slice(0, -3);
-      let cursor = '0';
-      do {
-        const [next, found] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        for (const key of found) {
-          const flat = await this.redis.hgetall(key);
-          for (const value of Object.values(flat)) {
-            const record = parseCodeRecord(value);
-            if (record.prize?.campaignId !== campaignId || out.length >= max) continue;
-            const win = winOfRecord(record.eventId, record, this.campaigns, this.vouchers);
-            if (win !== null) out.push({ tag, win });
+      // SCAN walks one node: on a cluster, each primary (the tag's keys are on one of them)
+      const nodes = this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis];
+      for (const node of nodes) {
+        let cursor = '0';
+        do {
+          const [next, found] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+          cursor = next;
+          for (const key of found) {
+            const flat = await node.hgetall(key);
+            for (const value of Object.values(flat)) {
+              const record = parseCodeRecord(value);
+              if (record.prize?.campaignId !== campaignId || out.length >= max) continue;
+              const win = winOfRecord(record.eventId, record, this.campaigns, this.vouchers);
+              if (win !== null) out.push({ tag, win });
+            }
           }
-        }
-      } while (cursor !== '0');
-      cursor = '0';
+        } while (cursor !== '0');
+      }
+      let cursor = '0';
       do {
         const [next, flat] = await this.redis.hscan(keys.wins(tag), cursor, 'COUNT', 1000);
         cursor = next;

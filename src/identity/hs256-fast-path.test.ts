@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jwtVerify, SignJWT } from 'jose';
 import { createSecretKey } from 'node:crypto';
-import { verifyHs256 } from './hs256-fast-path.js';
+import { isCanonicalBase64url, verifyHs256 } from './hs256-fast-path.js';
 import { secretTokenKey } from '../config/token-keys.js';
 
 const SECRET = 'a-consumer-token-secret-of-32-bytes-or-more';
@@ -72,5 +72,24 @@ describe('the HS256 fast path', () => {
     );
     // the property above says something only if the fast path accepted a fair share of the tokens
     expect(bothAccepted).toBeGreaterThan(15);
+  });
+
+  it('calls a part canonical exactly when decoding and encoding it again gives it back', () => {
+    const roundTrips = (p: string): boolean => /^[A-Za-z0-9_-]*$/.test(p) && Buffer.from(p, 'base64url').toString('base64url') === p;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/.';
+    const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 24 }).map((a) => a.join(''));
+    const encoded = fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString('base64url'));
+    // an encoding with its last character changed: spare bits set, or another value
+    const nudged = fc.tuple(encoded, fc.constantFrom(...alphabet.slice(0, 64))).map(([e, c]) => (e === '' ? c : e.slice(0, -1) + c));
+    let canonical = 0;
+    fc.assert(
+      fc.property(fc.oneof(text, encoded, nudged), (p) => {
+        const expected = roundTrips(p);
+        if (expected) canonical++;
+        expect(isCanonicalBase64url(p)).toBe(expected);
+      }),
+      { numRuns: 5000, seed: 20261205 },
+    );
+    expect(canonical).toBeGreaterThan(1000);
   });
 });

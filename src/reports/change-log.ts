@@ -18,11 +18,14 @@ interface CampaignEvent extends ChangeEntry {
   type: 'campaign';
 }
 
+/** the change log's query: of one campaign (through the campaign index) or of all (the campaign events' index) */
+export const changeLogSql = (ofOne: boolean): string =>
+  `SELECT body FROM events WHERE type = 'campaign'${ofOne ? ' AND campaign_id = ?' : ''} ORDER BY at DESC, seq DESC LIMIT ?`;
+
 /** the last `limit` changes of one campaign (or of all, `campaignId` null), newest first */
 export function changeLog(db: Db, campaignId: string | null, limit: number): ChangeEntry[] {
-  const where = campaignId === null ? "type = 'campaign'" : "type = 'campaign' AND campaign_id = ?";
   const rows = db
-    .prepare<unknown[], { body: string }>(`SELECT body FROM events WHERE ${where} ORDER BY at DESC, seq DESC LIMIT ?`)
+    .prepare<unknown[], { body: string }>(changeLogSql(campaignId !== null))
     .all(...(campaignId === null ? [] : [campaignId]), limit);
   return rows.map((r) => {
     const e = JSON.parse(r.body) as CampaignEvent;

@@ -55,13 +55,19 @@ export class EventReports {
   }
 }
 
+/** a campaign's scans in [from, to) by UTC hour (read through the campaign index, see event-schema.ts) */
+export const HOURS_SQL = `SELECT substr(at, 1, 13) AS h, count(*) AS scans,
+       sum(outcome IN ('won', 'lost', 'verified')) AS first, sum(outcome = 'won') AS won
+  FROM events WHERE type = 'scan' AND campaign_id = ? AND at >= ? AND at < ? GROUP BY h ORDER BY h`;
+
+/** a campaign's scans in [from, to) by position rounded to about a kilometre (through the campaign index) */
+export const PLACES_SQL = `SELECT round(json_extract(body, '$.lat'), 2) AS lat, round(json_extract(body, '$.lng'), 2) AS lng, count(*) AS scans,
+       sum(outcome IN ('won', 'lost', 'verified')) AS first, sum(outcome = 'won') AS won
+  FROM events WHERE type = 'scan' AND campaign_id = ? AND at >= ? AND at < ? GROUP BY 1, 2`;
+
 function hoursOf(db: Db, campaignId: string, timeZone: string, fromMs: number, toMs: number): HourRow[] {
   const rows = db
-    .prepare<[string, string, string], { h: string; scans: number; first: number; won: number }>(
-      `SELECT substr(at, 1, 13) AS h, count(*) AS scans,
-              sum(outcome IN ('won', 'lost', 'verified')) AS first, sum(outcome = 'won') AS won
-         FROM events WHERE type = 'scan' AND campaign_id = ? AND at >= ? AND at < ? GROUP BY h ORDER BY h`,
-    )
+    .prepare<[string, string, string], { h: string; scans: number; first: number; won: number }>(HOURS_SQL)
     .all(campaignId, new Date(fromMs).toISOString(), new Date(toMs).toISOString());
   const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' });
   const out = new Map<string, HourRow>();
@@ -89,11 +95,7 @@ export interface PlaceRow {
 export function scansByPlace(db: Db, locate: (lat: number, lng: number) => { province: string; provinceZh: string; city: string } | null, campaignId: string, fromMs: number, toMs: number): PlaceRow[] {
   // positions rounded to about a kilometre in SQL: far fewer rows to locate than scans
   const rows = db
-    .prepare<[string, string, string], { lat: number | null; lng: number | null; scans: number; first: number; won: number }>(
-      `SELECT round(json_extract(body, '$.lat'), 2) AS lat, round(json_extract(body, '$.lng'), 2) AS lng, count(*) AS scans,
-              sum(outcome IN ('won', 'lost', 'verified')) AS first, sum(outcome = 'won') AS won
-         FROM events WHERE type = 'scan' AND campaign_id = ? AND at >= ? AND at < ? GROUP BY 1, 2`,
-    )
+    .prepare<[string, string, string], { lat: number | null; lng: number | null; scans: number; first: number; won: number }>(PLACES_SQL)
     .all(campaignId, new Date(fromMs).toISOString(), new Date(toMs).toISOString());
   const out = new Map<string, PlaceRow>();
   for (const r of rows) {

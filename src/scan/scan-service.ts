@@ -24,6 +24,7 @@ import type { VoucherCodec } from '../codes/voucher-codec.js';
 import { HomeLimits, type HeldLimits } from './home-limits.js';
 import { parsePrizeRef } from './code-record.js';
 import { BoxCopies } from './box-copies.js';
+import { mayHaveRun, verdictOfLostReply } from './lost-reply.js';
 import { placeLimit } from './limit-placement.js';
 import { releasedBy } from '../campaigns/pacing.js';
 import type { LimitsBatcher } from './limits-batcher.js';
@@ -178,6 +179,7 @@ export class ScanService {
       const boxed = batch.boxedBy;
       let held: HeldLimits | null = null;
       let decided;
+      let sent = false;
       try {
         // one shard: every limit is the code's shard's, no promise to wait for
         held = campaign && belief && ALL_SHARDS.length > 1 ? await this.#limits.hold({ campaign, day: belief.call.day, user: req.user, ip: req.ip, clerk: req.clerk, codeShard: tag, levelMap, clerkChoice, chosen }) : null;
@@ -193,10 +195,20 @@ export class ScanService {
           short: campaign !== null && ALL_SHARDS.length > 1 && this.puller !== null ? this.#shortFlags(campaign, chosen, clerkChoice, belief?.call.day ?? '') : '',
           chosen,
         };
+        sent = true;
         decided = args.short !== '' ? await this.#decide(tag, campaign, belief?.call.day ?? '', args) : await this.#batcher.run(tag, args);
       } catch (err) {
-        if (held !== null) await held.releaseAll();
-        throw unavailable(this.faults.failed(err));
+        // a call whose reply was lost may have run: the code's record says (src/scan/lost-reply.ts)
+        const verdict = sent && mayHaveRun(err) ? await verdictOfLostReply(this.redis, {
+          batchId, serial, eventId, user: req.user,
+          prizes: campaign ? chosen.filter((_, i) => i + 1 !== clerkChoice).map((c) => ({ id: campaign.def.prizes[c.spec - 1]!.id, amount: c.amount, json: c.json })) : [],
+        }) : null;
+        if (verdict?.kind !== 'ran') {
+          if (held !== null) await held.releaseAll();
+          const why = this.faults.failed(err);
+          throw unavailable(verdict?.kind === 'unknown' ? `${why}; whether the scan was decided could not be checked: send it again (a repeat by the same user names the first scan)` : why);
+        }
+        decided = verdict.decided;
       }
       this.faults.recovered();
       const { reply, now } = decided;

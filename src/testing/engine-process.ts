@@ -1,12 +1,11 @@
-// The compiled engine as a real child process, talking to a real Redis, answering real HTTP.
-import { spawn, type ChildProcess } from 'node:child_process';
+// The compiled engine as a real child process (engine-launcher.ts), talking to a real Redis, answering real
+// HTTP, with the test secrets and a client whose every answer is checked against the API document.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../redis/embedded-redis.js';
-import { PROJECT_ROOT } from '../paths.js';
 import { CodeCodec } from '../codes/code-codec.js';
 import { fetchChecked, type CheckedReply } from './checked-fetch.js';
+import { LaunchedEngine } from './engine-launcher.js';
 
 export const TEST_SECRET = 'a1'.repeat(32);
 export const TEST_TOKEN = 'test-admin-token-0123456789';
@@ -35,67 +34,37 @@ export interface TestEngine {
 
 export async function startEngine(opts: EngineOptions = {}): Promise<TestEngine> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'scanlot-engine-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let child: ChildProcess;
-  let out = '';
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    CODE_SECRET: TEST_SECRET,
-    ADMIN_TOKEN: TEST_TOKEN,
-    SCANLOT_DEMO: '0',
-    LOG_LEVEL: 'warn',
-    SCANLOT_RECLAIM_IDLE_MS: '1000',
-    SCANLOT_CONSUMER: `engine-${port}`,
-    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
-    ...opts.env,
-  };
-  const launch = async (): Promise<void> => {
-    child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const until = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}: ${out}`);
-      try {
-        const r = await fetch(`${url}/healthz`);
-        if (r.status === 200) return;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > until) throw new Error(`engine did not become healthy: ${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  await launch();
+  const engine = await LaunchedEngine.launch({
+    env: (port) => ({
+      DATA_DIR: dataDir,
+      CODE_SECRET: TEST_SECRET,
+      ADMIN_TOKEN: TEST_TOKEN,
+      SCANLOT_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      SCANLOT_RECLAIM_IDLE_MS: '1000',
+      SCANLOT_CONSUMER: `engine-${port}`,
+      ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+      ...opts.env,
+    }),
+  });
 
   // every answer is checked against docs/openapi.yaml
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CheckedReply> =>
-    fetchChecked(url + path, method, TEST_TOKEN, body, headers);
-
-  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill(signal);
-    return exited;
-  };
+    fetchChecked(engine.url + path, method, TEST_TOKEN, body, headers);
 
   return {
-    url,
-    port,
+    url: engine.url,
+    port: engine.port,
     dataDir,
     codec: new CodeCodec(Buffer.from(TEST_SECRET, 'hex')),
-    output: () => out,
-    pid: () => (child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
+    output: () => engine.output(),
+    pid: () => engine.pid(),
     api: request,
     scan: (body) => request('POST', '/v1/scans', body),
-    kill,
-    restart: launch,
+    kill: (signal) => engine.kill(signal),
+    restart: () => engine.start(),
     async stop() {
-      await kill('SIGTERM');
+      await engine.stop();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -73,6 +73,11 @@ export class TestClient {
     return this.#expect(201, 'POST', '/v1/batches', { ...req, sku: req.sku ?? uniqueSku() }) as Promise<Batch>;
   }
 
+  /** a campaign of any definition (a draft, a later start, fields under test), answered 201 */
+  async createCampaign(definition: Record<string, unknown>): Promise<{ id: string }> {
+    return this.#expect(201, 'POST', '/v1/campaigns', definition) as Promise<{ id: string }>;
+  }
+
   /** a campaign live from an hour ago for 30 days over one SKU (`extra`: any other field of the definition) */
   async createLiveCampaign(id: string, sku: string, prizes: readonly PrizeInput[], extra: Record<string, unknown> = {}): Promise<{ id: string }> {
     const def = liveCampaign(id, sku, prizes.map((p) => ({ name: `Prize ${p.id}`, ...p })), extra);
@@ -96,6 +101,19 @@ export class TestClient {
   /** a scan answered 200 */
   async scan(req: ScanRequest): Promise<ScanAnswer> {
     return this.#expect(200, 'POST', '/v1/scans', req) as Promise<ScanAnswer>;
+  }
+
+  /**
+   * a scan of a serial's printed code, whatever the answer: for tests of refusals and limits, which look at
+   * the status as much as the body
+   */
+  scanSerial(
+    batchId: number,
+    serial: number,
+    fields: Omit<ScanRequest, 'code'> & Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/scans', { code: this.code(batchId, serial), ...fields }, headers);
   }
 
   /** the first scan of each serial, all at once, by `user(i)` for the i-th */

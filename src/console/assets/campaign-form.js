@@ -44,6 +44,13 @@ const fenOf = (yuanText) => Math.round(Number(yuanText) * 100);
 const intOrNull = (t) => (t === '' || t === undefined ? undefined : Number(t));
 const isWhole = (t) => t === '' || /^\d+$/.test(t);
 const isMoney = (t) => t === '' || /^\d+(\.\d{1,2})?$/.test(t);
+const isHttps = (t) => {
+  try {
+    return new URL(t).protocol === 'https:' && t.length <= 500;
+  } catch {
+    return false;
+  }
+};
 
 /** the form's values -> the API's campaign (fen, probabilities 0-1, ISO times with offset) */
 export function toCampaign(v, prizes) {
@@ -119,6 +126,11 @@ export function check(v, prizes) {
   for (const k of ['userScansPerDay', 'userWinsPerDay', 'ipScansPerMinute']) if (!isWhole(v[k])) e[`limits.${k}`] = T.errWhole;
   if (v.levelBoost.trim() && !/^\s*\d\s*:\s*\d+(\.\d+)?\s*(,\s*\d\s*:\s*\d+(\.\d+)?\s*)*$/.test(v.levelBoost)) e.levelBoost = T.errBoost;
   if ((v.ctaText === '') !== (v.ctaUrl === '')) e[v.ctaText === '' ? 'page.cta.text' : 'page.cta.url'] = T.errCta;
+  // the API's rules for the page settings, checked here so that the message is in the console's words
+  if (v.color !== '' && !/^#[0-9A-Fa-f]{6}$/.test(v.color)) e['page.color'] = T.errColor;
+  if (v.hotline !== '' && !/^[0-9+\- ()]{3,32}$/.test(v.hotline)) e['page.hotline'] = T.errHotline;
+  if (v.logoUrl !== '' && !isHttps(v.logoUrl)) e['page.logoUrl'] = T.errHttps;
+  if (v.ctaUrl !== '' && !isHttps(v.ctaUrl)) e['page.cta.url'] = T.errHttps;
   return e;
 }
 

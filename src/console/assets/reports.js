@@ -22,8 +22,8 @@ function describeChange(c, zone) {
   else if (c.state === 'ended') parts.push('结束 ended');
   if (c.endsAt) parts.push(`延期 extended → ${inZone(c.endsAt, zone)}`);
   for (const p of c.prizes ?? []) parts.push(`追加 top-up ${p.id}${p.addStock ? ` +${p.addStock}` : ''}${p.addBudget ? ` +${yuan(p.addBudget)}` : ''}`);
-  if (c.fields) parts.push(`修改 edited: ${c.fields.join(', ')}`);
-  return parts.join(' · ');
+  if (c.fields?.length > 0) parts.push(`修改 edited: ${c.fields.join(', ')}`);
+  return parts.length > 0 ? parts.join(' · ') : '保存，无变化 saved, nothing changed';
 }
 
 export function Reports() {

@@ -27,8 +27,8 @@ export function campaignLifecycleSuite(shards?: number): void {
     it('lists campaigns by state and batches page by page', async () => {
       const sku = uniqueSku();
       const now = Date.now();
-      await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`l-live-${sku}`, sku, []));
-      await fx.engine.api('POST', '/v1/campaigns', { ...liveCampaign(`l-later-${sku}`, `${sku}-b`, []), startsAt: iso(now + DAY), endsAt: iso(now + 2 * DAY) });
+      await fx.client.createCampaign(liveCampaign(`l-live-${sku}`, sku, []));
+      await fx.client.createCampaign({ ...liveCampaign(`l-later-${sku}`, `${sku}-b`, []), startsAt: iso(now + DAY), endsAt: iso(now + 2 * DAY) });
       const live = await fx.engine.api('GET', '/v1/campaigns?state=live');
       expect(live.body.campaigns).toContainEqual({ id: `l-live-${sku}`, name: `Test l-live-${sku}`, state: 'live', startsAt: expect.any(String), endsAt: expect.any(String), timezone: 'Asia/Shanghai', scope: { skus: [sku], batchIds: [] } });
       expect(live.body.campaigns.map((c: { id: string }) => c.id)).not.toContain(`l-later-${sku}`);
@@ -39,7 +39,7 @@ export function campaignLifecycleSuite(shards?: number): void {
       expect((await fx.engine.api('GET', '/v1/campaigns?state=soon')).status).toBe(400);
 
       const ids: number[] = [];
-      for (let i = 0; i < 3; i++) ids.push((await fx.engine.api('POST', '/v1/batches', { sku, size: 10 })).body.batchId);
+      for (let i = 0; i < 3; i++) ids.push((await fx.client.createBatch({ sku, size: 10 })).batchId);
       await fx.engine.api('POST', `/v1/batches/${ids[1]}/void`);
       const page = await fx.engine.api('GET', `/v1/batches?after=${ids[0]! - 1}&limit=2`);
       expect(page.body.batches.map((b: { batchId: number; status: string }) => [b.batchId, b.status])).toEqual([[ids[0], 'active'], [ids[1], 'void']]);
@@ -54,8 +54,8 @@ export function campaignLifecycleSuite(shards?: number): void {
     it('pauses without consuming codes, resumes, tops up stock atomically, ends for every engine', async () => {
       const sku = uniqueSku();
       const cid = `life-${sku}`;
-      const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 100 })).body.batchId;
-      await fx.engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 1 }, { id: 'r', name: 'R', kind: 'cash', probability: 0, amount: 5, budget: 100 }]));
+      const batchId = (await fx.client.createBatch({ sku, size: 100 })).batchId;
+      await fx.client.createCampaign(liveCampaign(cid, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 1 }, { id: 'r', name: 'R', kind: 'cash', probability: 0, amount: 5, budget: 100 }]));
       const code = (s: number): string => fx.engine.codec.encode(batchId, s);
 
       const paused = await fx.engine.api('PATCH', `/v1/campaigns/${cid}`, { state: 'paused' });
@@ -108,8 +108,8 @@ export function campaignLifecycleSuite(shards?: number): void {
     it('moves endsAt later only, and not into another live campaign of the same scope (409)', async () => {
       const sku = uniqueSku();
       const now = Date.now();
-      await fx.engine.api('POST', '/v1/campaigns', { ...liveCampaign(`ext-a-${sku}`, sku, []), endsAt: iso(now + DAY) });
-      expect((await fx.engine.api('POST', '/v1/campaigns', { ...liveCampaign(`ext-b-${sku}`, sku, []), startsAt: iso(now + 2 * DAY), endsAt: iso(now + 3 * DAY) })).status).toBe(201);
+      await fx.client.createCampaign({ ...liveCampaign(`ext-a-${sku}`, sku, []), endsAt: iso(now + DAY) });
+      await fx.client.createCampaign({ ...liveCampaign(`ext-b-${sku}`, sku, []), startsAt: iso(now + 2 * DAY), endsAt: iso(now + 3 * DAY) });
       const earlier = await fx.engine.api('PATCH', `/v1/campaigns/ext-a-${sku}`, { endsAt: iso(now + DAY / 2) });
       expect(earlier.status).toBe(400);
       expect(earlier.body.error.message).toMatch(/^endsAt/);

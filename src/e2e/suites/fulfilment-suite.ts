@@ -25,20 +25,6 @@ export function fulfilmentSuite(shards?: number): void {
   const otherDir = mkdtempSync(join(tmpdir(), 'scanlot-other-'));
   afterAll(() => rmSync(otherDir, { recursive: true, force: true }));
 
-  async function batch(body: Record<string, unknown>): Promise<number> {
-    const r = await fx.engine.api('POST', '/v1/batches', body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return r.body.batchId;
-  }
-
-  async function campaign(body: Record<string, unknown>): Promise<void> {
-    const r = await fx.engine.api('POST', '/v1/campaigns', body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
-
-  const scanCode = (batchId: number, serial: number, body: Record<string, unknown>) =>
-    fx.engine.api('POST', '/v1/scans', { code: fx.engine.codec.encode(batchId, serial), ...body });
-
   async function page(path: string, cookie?: string): Promise<{ status: number; text: string; csp: string | null }> {
     const r = await fetch(fx.engine.url + path, cookie ? { headers: { cookie } } : {});
     return { status: r.status, text: await r.text(), csp: r.headers.get('content-security-policy') };
@@ -47,10 +33,10 @@ export function fulfilmentSuite(shards?: number): void {
   describe('redemption', () => {
     it('of 50 concurrent redemptions of one won gift exactly one is 201, the rest 409; lost and unknown events are 404', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 10 });
-      await campaign(liveCampaign(`red50-${sku}`, sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1, stock: 1 }]));
-      const win = await scanCode(id, 0, { user: 'w50' });
-      const loss = await scanCode(id, 1, { user: 'w50' });
+      const id = (await fx.client.createBatch({ sku, size: 10 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`red50-${sku}`, sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1, stock: 1 }]));
+      const win = await fx.client.scanSerial(id, 0, { user: 'w50' });
+      const loss = await fx.client.scanSerial(id, 1, { user: 'w50' });
       expect(win.body.outcome).toBe('won');
       const rs = await Promise.all(Array.from({ length: 50 }, (_, i) => fx.engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: `s_${i}` })));
       const ok = rs.filter((r) => r.status === 201);
@@ -75,9 +61,9 @@ export function fulfilmentSuite(shards?: number): void {
   describe('prizes as the scan answers them', () => {
     it('a won gift or coupon carries its voucher, in the answer and the event; the shop redeems by that voucher once', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 10 });
-      await campaign(liveCampaign(`vch-${sku}`, sku, [{ id: 'c', name: 'Coupon', kind: 'coupon', probability: 1, stock: 5 }]));
-      const win = await scanCode(id, 0, { user: 'vch' });
+      const id = (await fx.client.createBatch({ sku, size: 10 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`vch-${sku}`, sku, [{ id: 'c', name: 'Coupon', kind: 'coupon', probability: 1, stock: 5 }]));
+      const win = await fx.client.scanSerial(id, 0, { user: 'vch' });
       const expected = new VoucherCodec(Buffer.from(TEST_SECRET, 'hex'), 'x').voucherOf(win.body.eventId).code;
       expect(win.body.prize).toMatchObject({ id: 'c', kind: 'coupon', voucher: { code: expected, url: `http://localhost:${fx.engine.port}/v/${expected}` } });
       await waitForBacklog(fx.engine);
@@ -91,12 +77,12 @@ export function fulfilmentSuite(shards?: number): void {
 
     it("a clerk's coupon carries a voucher of its own, redeemed once", async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 10 });
-      await campaign(liveCampaign(`clk-${sku}`, sku, [
+      const id = (await fx.client.createBatch({ sku, size: 10 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`clk-${sku}`, sku, [
         { id: 'n', name: 'Nothing much', kind: 'points', probability: 0, amount: 1 },
         { id: 'kc', name: 'Clerk coupon', kind: 'coupon', for: 'clerk', probability: 1, stock: 5 },
       ]));
-      const scan = await scanCode(id, 0, { user: 'buyer-clk', clerk: 'k_coupon' });
+      const scan = await fx.client.scanSerial(id, 0, { user: 'buyer-clk', clerk: 'k_coupon' });
       expect(scan.body.outcome).toBe('lost');
       await waitForBacklog(fx.engine);
       const event = (await allEvents(fx.engine)).find((e) => e.id === scan.body.eventId);
@@ -110,19 +96,19 @@ export function fulfilmentSuite(shards?: number): void {
 
     it('pointsBoost multiplies a points prize by the member level; a cash prize has no voucher', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 10 });
-      await campaign(liveCampaign(`pb-${sku}`, sku, [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7 }], { pointsBoost: { '3': 2, '5': 3.5 } }));
+      const id = (await fx.client.createBatch({ sku, size: 10 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`pb-${sku}`, sku, [{ id: 'p', name: 'Points', kind: 'points', probability: 1, amount: 7 }], { pointsBoost: { '3': 2, '5': 3.5 } }));
       await fx.engine.api('PUT', '/v1/members/pb_three', { level: 3 });
       await fx.engine.api('PUT', '/v1/members/pb_six', { level: 6 });
-      expect((await scanCode(id, 0, { user: 'pb_zero' })).body.prize).toMatchObject({ id: 'p', amount: 7 });
-      expect((await scanCode(id, 1, { user: 'pb_three' })).body.prize).toMatchObject({ id: 'p', amount: 14 });
-      expect((await scanCode(id, 2, { user: 'pb_six' })).body.prize).toMatchObject({ id: 'p', amount: 24 }); // 7 * 3.5, rounded down
+      expect((await fx.client.scanSerial(id, 0, { user: 'pb_zero' })).body.prize).toMatchObject({ id: 'p', amount: 7 });
+      expect((await fx.client.scanSerial(id, 1, { user: 'pb_three' })).body.prize).toMatchObject({ id: 'p', amount: 14 });
+      expect((await fx.client.scanSerial(id, 2, { user: 'pb_six' })).body.prize).toMatchObject({ id: 'p', amount: 24 }); // 7 * 3.5, rounded down
       await waitForBacklog(fx.engine);
       expect((await fx.engine.api('GET', '/v1/members/pb_six')).body.points).toBe(24);
       const cashSku = uniqueSku();
-      const cashBatch = await batch({ sku: cashSku, size: 10 });
-      await campaign(liveCampaign(`cash-${cashSku}`, cashSku, [{ id: 'r', name: 'Red', kind: 'cash', probability: 1, amount: 88 }]));
-      const cash = await scanCode(cashBatch, 0, { user: 'pb_zero' });
+      const cashBatch = (await fx.client.createBatch({ sku: cashSku, size: 10 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`cash-${cashSku}`, cashSku, [{ id: 'r', name: 'Red', kind: 'cash', probability: 1, amount: 88 }]));
+      const cash = await fx.client.scanSerial(cashBatch, 0, { user: 'pb_zero' });
       expect(cash.body.prize).toEqual({ id: 'r', name: 'Red', kind: 'cash', amount: 88 });
     });
   });
@@ -130,9 +116,9 @@ export function fulfilmentSuite(shards?: number): void {
   describe('redemptions made before vouchers', () => {
     it('a win recorded as redeemed in the old hash stays redeemed (409)', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 2 });
-      await campaign(liveCampaign(`legacy-${sku}`, sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1 }]));
-      const win = await scanCode(id, 0, { user: 'legacy' });
+      const id = (await fx.client.createBatch({ sku, size: 2 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`legacy-${sku}`, sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1 }]));
+      const win = await fx.client.scanSerial(id, 0, { user: 'legacy' });
       await fx.redis.client.hset('{meta}:redemptions', win.body.eventId, JSON.stringify({ eventId: win.body.eventId, shop: 'old_shop', redeemedAt: '2026-01-01T00:00:00.000Z' }));
       const r = await fx.engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: 's_new' });
       expect(r.status).toBe(409);
@@ -215,7 +201,7 @@ export function fulfilmentSuite(shards?: number): void {
 
     /** the landing page's signed session cookie of `user` (open mode: ?user= is taken as sent and remembered) */
     async function sessionOf(user: string): Promise<string> {
-      const id = await batch({ sku: uniqueSku(), size: 1 });
+      const id = (await fx.client.createBatch({ sku: uniqueSku(), size: 1 })).batchId;
       const r = await fetch(`${fx.engine.url}/c/${fx.engine.codec.encode(id, 0)}?user=${user}`);
       return (r.headers.get('set-cookie') ?? '').split(';')[0] as string;
     }
@@ -250,11 +236,11 @@ export function fulfilmentSuite(shards?: number): void {
   describe('redemption report', () => {
     it('JSON and CSV per shop and period, over the redemptions that happened; totals match the wins redeemed', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 20 });
-      await campaign(liveCampaign(`rep-${sku}`, sku, [{ id: 'cp', name: 'Coupon, "10%"', kind: 'coupon', probability: 1, amount: 10 }]));
+      const id = (await fx.client.createBatch({ sku, size: 20 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`rep-${sku}`, sku, [{ id: 'cp', name: 'Coupon, "10%"', kind: 'coupon', probability: 1, amount: 10 }]));
       const shopA = `ra_${sku.slice(4)}`;
       const shopB = `rb_${sku.slice(4)}`;
-      const wins = await Promise.all(Array.from({ length: 6 }, (_, i) => scanCode(id, i, { user: `rep${i}` })));
+      const wins = await Promise.all(Array.from({ length: 6 }, (_, i) => fx.client.scanSerial(id, i, { user: `rep${i}` })));
       for (const [i, w] of wins.entries()) {
         const r = await fx.engine.api('POST', '/v1/redemptions', { eventId: w.body.eventId, shop: i < 4 ? shopA : shopB });
         expect(r.status).toBe(201);
@@ -285,12 +271,12 @@ export function fulfilmentSuite(shards?: number): void {
   describe('payouts', () => {
     it('one pending payout per cash win (and per clerk cash rebate); paid and failed per §4.6, with an event per change', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 20 });
-      await campaign(liveCampaign(`pay-${sku}`, sku, [
+      const id = (await fx.client.createBatch({ sku, size: 20 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`pay-${sku}`, sku, [
         { id: 'red', name: 'Red packet', kind: 'cash', probability: 1, amount: 188, budget: 100_000 },
         { id: 'reb', name: 'Rebate', kind: 'cash', for: 'clerk', probability: 1, amount: 20 },
       ]));
-      const wins = await Promise.all(Array.from({ length: 5 }, (_, i) => scanCode(id, i, { user: `payee${i}`, clerk: 'k_pay' })));
+      const wins = await Promise.all(Array.from({ length: 5 }, (_, i) => fx.client.scanSerial(id, i, { user: `payee${i}`, clerk: 'k_pay' })));
       const ids = wins.map((w) => w.body.eventId as string);
       await waitForBacklog(fx.engine);
       // page through every pending payout and keep ours
@@ -355,13 +341,13 @@ export function fulfilmentSuite(shards?: number): void {
   describe('the persist lag', () => {
     it('a payout marked paid and a win redeemed right after the answer, before the persist step ran: found, not 404', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 4 });
-      await campaign(liveCampaign(`lag-${sku}`, sku, [
+      const id = (await fx.client.createBatch({ sku, size: 4 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`lag-${sku}`, sku, [
         { id: 'c', name: 'Cash', kind: 'cash', probability: 0.5, amount: 9 },
         { id: 'g', name: 'Gift', kind: 'gift', probability: 0.5 },
       ]));
       for (let serial = 0; serial < 4; serial++) {
-        const w = await scanCode(id, serial, { user: `lag${serial}` });
+        const w = await fx.client.scanSerial(id, serial, { user: `lag${serial}` });
         const r = w.body.prize.kind === 'cash'
           ? await fx.engine.api('POST', `/v1/payouts/${w.body.eventId}`, { state: 'paid', reference: `lag-${serial}` })
           : await fx.engine.api('POST', '/v1/redemptions', { eventId: w.body.eventId, shop: 's_lag' });
@@ -400,11 +386,11 @@ export function fulfilmentSuite(shards?: number): void {
 
     it('points won by scanning can be spent', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 5 });
-      await campaign(liveCampaign(`ptsw-${sku}`, sku, [{ id: 'p', name: '50 points', kind: 'points', probability: 1, amount: 50 }]));
+      const id = (await fx.client.createBatch({ sku, size: 5 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`ptsw-${sku}`, sku, [{ id: 'p', name: '50 points', kind: 'points', probability: 1, amount: 50 }]));
       const user = `ptsw_${sku.slice(4)}`;
       await fx.engine.api('PUT', `/v1/members/${user}`, { level: 1 });
-      expect((await scanCode(id, 0, { user })).body.outcome).toBe('won');
+      expect((await fx.client.scanSerial(id, 0, { user })).body.outcome).toBe('won');
       // the persist step credits points wins (an aggregate of the won event)
       await waitForBacklog(fx.engine);
       expect((await fx.engine.api('POST', `/v1/members/${user}/points`, { delta: -50, reason: 'cap', idempotencyKey: `${user}-1` })).body).toEqual({ points: 0 });
@@ -415,16 +401,16 @@ export function fulfilmentSuite(shards?: number): void {
   describe('shop scan rate', () => {
     it('leaderboard?by=shopRate: items in the boxes each shop opened, how many consumers scanned, the ratio', async () => {
       const sku = uniqueSku();
-      const items = await batch({ sku, size: 100 });
-      const boxes = await batch({ sku, size: 10, kind: 'box', contains: { batchId: items, perBox: 4 } });
+      const items = (await fx.client.createBatch({ sku, size: 100 })).batchId;
+      const boxes = (await fx.client.createBatch({ sku, size: 10, kind: 'box', contains: { batchId: items, perBox: 4 } })).batchId;
       const cid = `rate-${sku}`;
-      await campaign(liveCampaign(cid, sku, [{ id: 'none', name: 'Nothing', kind: 'gift', probability: 0 }]));
+      await fx.client.createCampaign(liveCampaign(cid, sku, [{ id: 'none', name: 'Nothing', kind: 'gift', probability: 0 }]));
       // s1 opens boxes 0 and 1 (items 0-7), s2 opens box 2 (items 8-11)
-      for (const [box, shop] of [[0, 's1'], [1, 's1'], [2, 's2']] as const) expect((await scanCode(boxes, box, { user: `owner_${shop}`, shop })).status).toBe(200);
+      for (const [box, shop] of [[0, 's1'], [1, 's1'], [2, 's2']] as const) expect((await fx.client.scanSerial(boxes, box, { user: `owner_${shop}`, shop })).status).toBe(200);
       // consumers scan items 0, 1 and 5 of s1's boxes (item 1 twice: counted once) and item 9 of s2's
-      for (const serial of [0, 1, 1, 5, 9]) await scanCode(items, serial, { user: 'buyer' });
+      for (const serial of [0, 1, 1, 5, 9]) await fx.client.scanSerial(items, serial, { user: 'buyer' });
       // an item of a box nobody opened counts for no shop
-      await scanCode(items, 40, { user: 'buyer' });
+      await fx.client.scanSerial(items, 40, { user: 'buyer' });
       await waitForBacklog(fx.engine);
       const r = await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shopRate`);
       expect(r.status).toBe(200);
@@ -470,12 +456,12 @@ export function fulfilmentSuite(shards?: number): void {
       const other = await fx.anotherEngine({ dataDir: otherDir });
       try {
         const sku = uniqueSku();
-        const id = await batch({ sku, size: 24 });
-        await campaign(liveCampaign(`two-${sku}`, sku, [
+        const id = (await fx.client.createBatch({ sku, size: 24 })).batchId;
+        await fx.client.createCampaign(liveCampaign(`two-${sku}`, sku, [
           { id: 'g', name: 'Gift', kind: 'gift', probability: 0.5 },
           { id: 'c', name: 'Cash', kind: 'cash', probability: 0.5, amount: 5 },
         ]));
-        const rs = await Promise.all(Array.from({ length: 24 }, (_, i) => scanCode(id, i, { user: `two${i}` })));
+        const rs = await Promise.all(Array.from({ length: 24 }, (_, i) => fx.client.scanSerial(id, i, { user: `two${i}` })));
         const gifts = rs.filter((r) => r.body.prize?.kind === 'gift').map((r) => r.body.eventId as string);
         const cash = rs.filter((r) => r.body.prize?.kind === 'cash').map((r) => r.body.eventId as string);
         expect(gifts.length).toBeGreaterThan(0);
@@ -505,15 +491,15 @@ export function fulfilmentSuite(shards?: number): void {
 
     it('a payout per cash win after a kill -9 mid-traffic; the audit is clean, and catches a lost payout and an over-paid budget', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 400 });
+      const id = (await fx.client.createBatch({ sku, size: 400 })).batchId;
       const cid = `fa-${sku}`;
-      await campaign(liveCampaign(cid, sku, [
+      await fx.client.createCampaign(liveCampaign(cid, sku, [
         { id: 'cash', name: 'Cash', kind: 'cash', probability: 0.5, amount: 100, budget: 1000 },
         { id: 'gift', name: 'Gift', kind: 'gift', probability: 0.5 },
       ]));
       const answered: any[] = [];
       const traffic = Promise.all(Array.from({ length: 300 }, async (_, i) => {
-        const r = await scanCode(id, i, { user: `fa${i % 30}` }).catch(() => null);
+        const r = await fx.client.scanSerial(id, i, { user: `fa${i % 30}` }).catch(() => null);
         if (r?.status === 200) answered.push(r.body);
       }));
       // mid-traffic: once some scans were answered (a fixed delay found none on a loaded machine)

@@ -10,26 +10,12 @@ import { allEvents, waitForBacklog } from '../../testing/events.js';
 export function marketingSuite(shards?: number): void {
   const fx = useEngine({ shards, env: { TRUST_PROXY: '1' } });
 
-  async function batch(body: Record<string, unknown>): Promise<number> {
-    const r = await fx.engine.api('POST', '/v1/batches', body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return r.body.batchId;
-  }
-
-  async function campaign(body: Record<string, unknown>): Promise<void> {
-    const r = await fx.engine.api('POST', '/v1/campaigns', body);
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
-
-  const scanCode = (batchId: number, serial: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    fx.engine.api('POST', '/v1/scans', { code: fx.engine.codec.encode(batchId, serial), ...body }, headers);
-
   describe('tier-weighted draws', () => {
     it('a level-5 member wins at the boosted rate; points are not boosted; level 0 at the base rate', async () => {
       const sku = uniqueSku();
       const N = 3000;
-      const id = await batch({ sku, size: 2 * N });
-      await campaign(liveCampaign(`boost-${sku}`, sku, [
+      const id = (await fx.client.createBatch({ sku, size: 2 * N })).batchId;
+      await fx.client.createCampaign(liveCampaign(`boost-${sku}`, sku, [
         { id: 'g', name: 'Gift', kind: 'gift', probability: 0.1 },
         { id: 'pts', name: 'Points', kind: 'points', probability: 0.2, amount: 5 },
       ], { levelBoost: { '3': 2, '5': 5 } }));
@@ -40,7 +26,7 @@ export function marketingSuite(shards?: number): void {
       const run = async (prefix: string, offset: number): Promise<Record<string, number>> => {
         const counts: Record<string, number> = { g: 0, pts: 0, none: 0 };
         for (let i = 0; i < N; i += 200) {
-          const rs = await Promise.all(Array.from({ length: 200 }, (_, k) => scanCode(id, offset + i + k, { user: `${prefix}${(i + k) % 20}` })));
+          const rs = await Promise.all(Array.from({ length: 200 }, (_, k) => fx.client.scanSerial(id, offset + i + k, { user: `${prefix}${(i + k) % 20}` })));
           for (const r of rs) counts[r.body.outcome === 'won' ? r.body.prize.id : 'none']!++;
         }
         return counts;
@@ -58,40 +44,40 @@ export function marketingSuite(shards?: number): void {
   describe('anti-fraud limits', () => {
     it('userScansPerDay 5: of 100 concurrent scans by one user exactly 5 pass; blocked scans consume nothing', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 100 });
-      await campaign(liveCampaign(`usd-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.5 }], { limits: { userScansPerDay: 5 } }));
-      const rs = await Promise.all(Array.from({ length: 100 }, (_, i) => scanCode(id, i, { user: 'farmer' })));
+      const id = (await fx.client.createBatch({ sku, size: 100 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`usd-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.5 }], { limits: { userScansPerDay: 5 } }));
+      const rs = await Promise.all(Array.from({ length: 100 }, (_, i) => fx.client.scanSerial(id, i, { user: 'farmer' })));
       const passed = rs.filter((r) => r.body.outcome !== 'blocked');
       expect(passed).toHaveLength(5);
       expect(rs.filter((r) => r.body.reason === 'user_daily_limit')).toHaveLength(95);
       // a blocked code is still fresh for someone else
       const blockedSerial = rs.findIndex((r) => r.body.outcome === 'blocked');
-      expect((await scanCode(id, blockedSerial, { user: 'honest' })).body.scan.count).toBe(1);
+      expect((await fx.client.scanSerial(id, blockedSerial, { user: 'honest' })).body.scan.count).toBe(1);
       expect((await fx.engine.api('GET', `/v1/batches/${id}`)).body.scanned).toBe(6);
     });
 
     it('userWinsPerDay 3: further draws become lost', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 20 });
-      await campaign(liveCampaign(`uwd-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }], { limits: { userWinsPerDay: 3 } }));
-      const rs = await Promise.all(Array.from({ length: 10 }, (_, i) => scanCode(id, i, { user: 'lucky' })));
+      const id = (await fx.client.createBatch({ sku, size: 20 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`uwd-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }], { limits: { userWinsPerDay: 3 } }));
+      const rs = await Promise.all(Array.from({ length: 10 }, (_, i) => fx.client.scanSerial(id, i, { user: 'lucky' })));
       expect(rs.filter((r) => r.body.outcome === 'won')).toHaveLength(3);
       expect(rs.filter((r) => r.body.outcome === 'lost' && r.body.reason === 'user_cap')).toHaveLength(7);
-      expect((await scanCode(id, 11, { user: 'other' })).body.outcome).toBe('won');
+      expect((await fx.client.scanSerial(id, 11, { user: 'other' })).body.outcome).toBe('won');
     });
 
     it('ipScansPerMinute 20: the address the trusted proxy appended to X-Forwarded-For is the client with TRUST_PROXY=1, and ignored without it', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 200 });
-      await campaign(liveCampaign(`ip-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.1 }], { limits: { ipScansPerMinute: 20 } }));
+      const id = (await fx.client.createBatch({ sku, size: 200 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`ip-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 0.1 }], { limits: { ipScansPerMinute: 20 } }));
       // the first entry is whatever the client wrote; the last is what the one trusted proxy appended
-      const rs = await Promise.all(Array.from({ length: 50 }, (_, i) => scanCode(id, i, { user: `u${i}` }, { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' })));
+      const rs = await Promise.all(Array.from({ length: 50 }, (_, i) => fx.client.scanSerial(id, i, { user: `u${i}` }, { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' })));
       expect(rs.filter((r) => r.status === 200 && r.body.outcome !== 'blocked')).toHaveLength(20);
       // past the limit: blocked/ip_limit from the script, then 429 in process once the engine saw one (issue 14)
       const refused = rs.filter((r) => r.body.reason === 'ip_limit' || r.status === 429);
       expect(refused).toHaveLength(30);
       expect(refused.some((r) => r.body.reason === 'ip_limit')).toBe(true);
-      expect((await scanCode(id, 60, { user: 'x' }, { 'x-forwarded-for': '203.0.113.8' })).body.outcome).not.toBe('blocked');
+      expect((await fx.client.scanSerial(id, 60, { user: 'x' }, { 'x-forwarded-for': '203.0.113.8' })).body.outcome).not.toBe('blocked');
 
       // a second fx.engine on the same Redis and event store, without TRUST_PROXY: the header is not believed.
       // It listens on both IP versions, so this IPv4 client reaches it as an IPv4-mapped IPv6 address,
@@ -113,20 +99,20 @@ export function marketingSuite(shards?: number): void {
   describe('geofence (anti-diversion)', () => {
     it('block: outside the batch region is blocked without consuming; inside scans; the boundary is exact', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 10, region: { lat: 23.13, lng: 113.26, radiusKm: 300 } });
-      await campaign(liveCampaign(`geo-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }], { geofence: 'block' }));
-      expect((await scanCode(id, 0, { user: 'a', lat: 39.9, lng: 116.4 })).body).toMatchObject({ outcome: 'blocked', reason: 'geofence' });
-      expect((await scanCode(id, 0, { user: 'a', lat: 23.13 + 2.71, lng: 113.26 })).body.reason).toBe('geofence'); // 301.3 km
-      expect((await scanCode(id, 0, { user: 'a', lat: 23.13 + 2.69, lng: 113.26 })).body.outcome).toBe('won'); // 299.1 km
-      expect((await scanCode(id, 1, { user: 'b' })).body.outcome).toBe('won'); // no position: cannot be checked
+      const id = (await fx.client.createBatch({ sku, size: 10, region: { lat: 23.13, lng: 113.26, radiusKm: 300 } })).batchId;
+      await fx.client.createCampaign(liveCampaign(`geo-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }], { geofence: 'block' }));
+      expect((await fx.client.scanSerial(id, 0, { user: 'a', lat: 39.9, lng: 116.4 })).body).toMatchObject({ outcome: 'blocked', reason: 'geofence' });
+      expect((await fx.client.scanSerial(id, 0, { user: 'a', lat: 23.13 + 2.71, lng: 113.26 })).body.reason).toBe('geofence'); // 301.3 km
+      expect((await fx.client.scanSerial(id, 0, { user: 'a', lat: 23.13 + 2.69, lng: 113.26 })).body.outcome).toBe('won'); // 299.1 km
+      expect((await fx.client.scanSerial(id, 1, { user: 'b' })).body.outcome).toBe('won'); // no position: cannot be checked
     });
 
     it('flag: allowed, the event is marked diverted and counted', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 10, region: { lat: 23.13, lng: 113.26, radiusKm: 300 } });
-      await campaign(liveCampaign(`flag-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }], { geofence: 'flag' }));
-      const far = await scanCode(id, 0, { user: 'a', lat: 39.9, lng: 116.4 });
-      const near = await scanCode(id, 1, { user: 'a', lat: 22.54, lng: 114.06 });
+      const id = (await fx.client.createBatch({ sku, size: 10, region: { lat: 23.13, lng: 113.26, radiusKm: 300 } })).batchId;
+      await fx.client.createCampaign(liveCampaign(`flag-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }], { geofence: 'flag' }));
+      const far = await fx.client.scanSerial(id, 0, { user: 'a', lat: 39.9, lng: 116.4 });
+      const near = await fx.client.scanSerial(id, 1, { user: 'a', lat: 22.54, lng: 114.06 });
       expect(far.body.outcome).toBe('won');
       expect(near.body.outcome).toBe('won');
       await waitForBacklog(fx.engine);
@@ -141,10 +127,10 @@ export function marketingSuite(shards?: number): void {
     it('a shop opens a box (shop prize), its items inherit the shop and its place; clerks get rebates', async () => {
       const itemSku = uniqueSku();
       const boxSku = uniqueSku();
-      const items = await batch({ sku: itemSku, size: 48 });
-      const boxes = await batch({ sku: boxSku, size: 2, kind: 'box', contains: { batchId: items, perBox: 24 } });
+      const items = (await fx.client.createBatch({ sku: itemSku, size: 48 })).batchId;
+      const boxes = (await fx.client.createBatch({ sku: boxSku, size: 2, kind: 'box', contains: { batchId: items, perBox: 24 } })).batchId;
       const cid = `box-${itemSku}`;
-      await campaign({
+      await fx.client.createCampaign({
         ...liveCampaign(cid, itemSku, [
           { id: 'pts', name: 'Points', kind: 'points', probability: 1, amount: 10 },
           { id: 'open-box', name: 'Box bonus', kind: 'cash', for: 'shop', probability: 1, amount: 500, budget: 1000 },
@@ -154,19 +140,19 @@ export function marketingSuite(shards?: number): void {
         geofence: 'block',
       });
 
-      expect((await scanCode(boxes, 0, { user: 'owner9' })).status).toBe(400); // a box needs the shop
-      const open = await scanCode(boxes, 0, { user: 'owner9', shop: 's_9', lat: 23.13, lng: 113.26 });
+      expect((await fx.client.scanSerial(boxes, 0, { user: 'owner9' })).status).toBe(400); // a box needs the shop
+      const open = await fx.client.scanSerial(boxes, 0, { user: 'owner9', shop: 's_9', lat: 23.13, lng: 113.26 });
       expect(open.body).toMatchObject({ outcome: 'won', code: { kind: 'box' }, prize: { id: 'open-box', amount: 500 } });
-      expect((await scanCode(boxes, 1, { user: 'owner9', shop: 's_9' })).body.prize.id).toBe('open-box');
+      expect((await fx.client.scanSerial(boxes, 1, { user: 'owner9', shop: 's_9' })).body.prize.id).toBe('open-box');
       // budget 1000 is spent: a third box would lose on budget (there are only two boxes; check the counter)
       expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes.find((p: any) => p.id === 'open-box').budgetLeft).toBe(0);
 
       // item 5 is in box 0 (opened at Guangzhou): shop inherited; far away it is blocked by the shop's place
-      expect((await scanCode(items, 5, { user: 'c1', lat: 39.9, lng: 116.4 })).body).toMatchObject({ outcome: 'blocked', reason: 'geofence' });
-      const item = await scanCode(items, 5, { user: 'c1', lat: 23.2, lng: 113.3, clerk: 'k_7' });
+      expect((await fx.client.scanSerial(items, 5, { user: 'c1', lat: 39.9, lng: 116.4 })).body).toMatchObject({ outcome: 'blocked', reason: 'geofence' });
+      const item = await fx.client.scanSerial(items, 5, { user: 'c1', lat: 23.2, lng: 113.3, clerk: 'k_7' });
       expect(item.body).toMatchObject({ outcome: 'won', prize: { id: 'pts' } });
       expect(JSON.stringify(item.body)).not.toContain('rebate');
-      for (const s of [6, 7]) await scanCode(items, s, { user: `c${s}`, clerk: 'k_7' });
+      for (const s of [6, 7]) await fx.client.scanSerial(items, s, { user: `c${s}`, clerk: 'k_7' });
 
       await waitForBacklog(fx.engine);
       const events = await allEvents(fx.engine);
@@ -183,17 +169,17 @@ export function marketingSuite(shards?: number): void {
       expect(clerks.body).toEqual([{ id: 'k_7', scans: 3, rank: 1 }]);
 
       // an item of the unopened... both boxes are open: item 30 is in box 1, opened without a position
-      const other = await scanCode(items, 30, { user: 'c30', lat: 39.9, lng: 116.4 });
+      const other = await fx.client.scanSerial(items, 30, { user: 'c30', lat: 39.9, lng: 116.4 });
       expect(other.body.outcome).toBe('won');
     });
 
     it('leaderboard ties go to who got there first', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 20 });
+      const id = (await fx.client.createBatch({ sku, size: 20 })).batchId;
       const cid = `tie-${sku}`;
-      await campaign(liveCampaign(cid, sku, []));
+      await fx.client.createCampaign(liveCampaign(cid, sku, []));
       let s = 0;
-      for (const shop of ['B', 'A', 'A', 'B', 'C']) await scanCode(id, s++, { user: 'u', shop });
+      for (const shop of ['B', 'A', 'A', 'B', 'C']) await fx.client.scanSerial(id, s++, { user: 'u', shop });
       await waitForBacklog(fx.engine);
       const board = await fx.engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop&limit=10`);
       expect(board.body).toEqual([
@@ -211,8 +197,8 @@ export function marketingSuite(shards?: number): void {
       const other = await fx.anotherEngine({ env: { SQLITE_PATH: `${fx.engine.dataDir}/scanlot.db` } });
       try {
         const sku = uniqueSku();
-        const id = await batch({ sku, size: 10 });
-        await campaign(liveCampaign(`multi-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]));
+        const id = (await fx.client.createBatch({ sku, size: 10 })).batchId;
+        await fx.client.createCampaign(liveCampaign(`multi-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, stock: 3 }]));
         // the other engine learns of it by pub/sub (and re-reads definitions every 10 s in case it missed that)
         const until = Date.now() + 15_000;
         let r = await other.scan({ code: other.codec.encode(id, 0), user: 'm' });
@@ -235,10 +221,10 @@ export function marketingSuite(shards?: number): void {
   describe('redemptions', () => {
     it('a won gift is handed over once; cash wins and unknown events are 404', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 10 });
-      await campaign(liveCampaign(`red-${sku}`, sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1, stock: 1 }, { id: 'c', name: 'Cash', kind: 'cash', probability: 0, amount: 1 }]));
-      const win = await scanCode(id, 0, { user: 'w' });
-      const loss = await scanCode(id, 1, { user: 'w' });
+      const id = (await fx.client.createBatch({ sku, size: 10 })).batchId;
+      await fx.client.createCampaign(liveCampaign(`red-${sku}`, sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1, stock: 1 }, { id: 'c', name: 'Cash', kind: 'cash', probability: 0, amount: 1 }]));
+      const win = await fx.client.scanSerial(id, 0, { user: 'w' });
+      const loss = await fx.client.scanSerial(id, 1, { user: 'w' });
       expect(loss.body.reason).toBe('out_of_stock');
       const [a, b] = await Promise.all([
         fx.engine.api('POST', '/v1/redemptions', { eventId: win.body.eventId, shop: 's_1' }),
@@ -255,11 +241,11 @@ export function marketingSuite(shards?: number): void {
   describe('calendar days in the campaign time zone', () => {
     it('daily caps and user day limits reset at midnight Asia/Shanghai, not UTC', async () => {
       const sku = uniqueSku();
-      const id = await batch({ sku, size: 20 });
+      const id = (await fx.client.createBatch({ sku, size: 20 })).batchId;
       const now = Date.now();
       // next midnight in Shanghai (UTC+8, no DST)
       const shanghaiMidnight = Math.ceil((now + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000;
-      await campaign({
+      await fx.client.createCampaign({
         ...liveCampaign(`day-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1, dailyCap: 2 }], { limits: { userScansPerDay: 4 } }),
         endsAt: new Date(shanghaiMidnight + 7 * 86_400_000).toISOString(),
       });

@@ -53,9 +53,9 @@ export function reportsSuite(shards?: number): void {
     it('report totals = /stats = the sum of both files; dimensions, CSV, overview', async () => {
       const sku = uniqueSku();
       const cid = `rep-${sku}`;
-      const near = await fx.engine.api('POST', '/v1/batches', { sku, size: 200, region: { lat: 23.1, lng: 113.3, radiusKm: 50 } });
-      const plain = await fx.engine.api('POST', '/v1/batches', { sku, size: 200 });
-      await fx.engine.api('POST', '/v1/campaigns', liveCampaign(cid, sku, [
+      const near = await fx.client.createBatch({ sku, size: 200, region: { lat: 23.1, lng: 113.3, radiusKm: 50 } });
+      const plain = await fx.client.createBatch({ sku, size: 200 });
+      await fx.client.createCampaign(liveCampaign(cid, sku, [
         { id: 'red', name: 'Red', kind: 'cash', probability: 0.4, amount: { min: 1, max: 50 }, budget: 1_000_000 },
         { id: 'g', name: 'G', kind: 'gift', probability: 0.2, stock: 1000 },
       ], { geofence: 'flag' }));
@@ -64,7 +64,7 @@ export function reportsSuite(shards?: number): void {
       // 120 scans: the first half while engine A runs alone, the second half while B runs alone, so each
       // SQLite file holds one share of the stream (two running consumers split it by chance); then both run
       const scanBody = (engine: TestEngine, i: number): Record<string, unknown> => {
-        const batchId = i % 3 === 0 ? plain.body.batchId : near.body.batchId;
+        const batchId = i % 3 === 0 ? plain.batchId : near.batchId;
         const body: Record<string, unknown> = { code: engine.codec.encode(batchId, i % 70), user: `u${i % 9}` };
         if (i % 4 === 1) body.shop = 's_north';
         if (i % 4 === 2) body.shop = 's_south';
@@ -107,10 +107,10 @@ export function reportsSuite(shards?: number): void {
       const byAll = await b.api('GET', `/v1/reports/scans?campaign=${cid}&by=batch,shop,region,sku&from=${today}&to=${today}`);
       const rows = byAll.body.rows as { batch: number; shop: string | null; region: string; sku: string; scans: number }[];
       expect(new Set(rows.map((r) => r.shop))).toEqual(new Set([null, 's_north', 's_south']));
-      expect(rows.filter((r) => r.batch === near.body.batchId).every((r) => r.region === '23.1,113.3/50km' && r.sku === sku)).toBe(true);
-      expect(rows.filter((r) => r.batch === plain.body.batchId).every((r) => r.region === 'none')).toBe(true);
+      expect(rows.filter((r) => r.batch === near.batchId).every((r) => r.region === '23.1,113.3/50km' && r.sku === sku)).toBe(true);
+      expect(rows.filter((r) => r.batch === plain.batchId).every((r) => r.region === 'none')).toBe(true);
       expect(rows.reduce((a, r) => a + r.scans, 0)).toBe(120);
-      expect(rows.filter((r) => r.batch === plain.body.batchId).reduce((a, r) => a + r.scans, 0)).toBe(40);
+      expect(rows.filter((r) => r.batch === plain.batchId).reduce((a, r) => a + r.scans, 0)).toBe(40);
 
       const csv = await fetch(`${fx.engine.url}/v1/reports/scans?campaign=${cid}&by=shop&format=csv`, { headers: { authorization: `Bearer ${'test-admin-token-0123456789'}` } });
       expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -129,7 +129,7 @@ export function reportsSuite(shards?: number): void {
 
     it('refuses bad queries with the field named', async () => {
       const sku = uniqueSku();
-      await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`rq-${sku}`, sku, []));
+      await fx.client.createCampaign(liveCampaign(`rq-${sku}`, sku, []));
       for (const [q, field] of [['by=color', 'by'], ['from=2027-13-45x', 'from'], ['from=2027-03-02&to=2027-03-01', 'to'], ['format=xml', 'format']] as const) {
         const r = await fx.engine.api('GET', `/v1/reports/scans?campaign=rq-${sku}&${q}`);
         expect(r.status, q).toBe(400);

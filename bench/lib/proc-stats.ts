@@ -2,7 +2,7 @@
 // thread of the process (worker threads included); they are in clock ticks (`getconf CLK_TCK`).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { THREAD_NAMES } from '../src/metrics/thread-name.js';
+import { THREAD_NAMES } from '../../src/metrics/thread-name.js';
 
 let ticksPerSecond: number | null = null;
 

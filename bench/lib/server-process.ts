@@ -1,8 +1,9 @@
-// A baseline server (hello-uws.js, hello-node-http.js next to this file) as a child process.
+// A server of the bench (hello-uws.js, hello-node-http.js, floor-server.js, export-reader.js in bench/,
+// above this library) as a child process.
 import { stopChild } from './stop-child.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../src/redis/embedded-redis.js';
+import { freePort } from '../../src/redis/embedded-redis.js';
 
 export class ServerProcess {
   private constructor(
@@ -19,7 +20,7 @@ export class ServerProcess {
   /** Starts `dist/bench/<script>.js` (with `env` added to ours) and waits for its "ready" line. */
   static async start(name: string, script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
     const port = await freePort();
-    const file = fileURLToPath(new URL(`./${script}.js`, import.meta.url));
+    const file = fileURLToPath(new URL(`../${script}.js`, import.meta.url));
     const child = spawn(process.execPath, [file], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ServerProcess(name, child, `http://127.0.0.1:${port}`);
     let out = '';

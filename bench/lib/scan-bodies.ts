@@ -2,8 +2,8 @@
 // next one. The mix: fresh codes (each sent once), repeats of codes sent earlier (half by the same user),
 // and forged codes (a real code with one character changed: its MAC fails, so the engine answers 404
 // without touching Redis). Users: many, a few of them hot. Seeded, so every run sends the same mix.
-import { CodeCodec } from '../src/codes/code-codec.js';
-import { ALPHABET } from '../src/codes/crockford.js';
+import { CodeCodec } from '../../src/codes/code-codec.js';
+import { ALPHABET } from '../../src/codes/crockford.js';
 import { mulberry32 as prng } from './seeded-random.js';
 
 export interface Mix {

@@ -2,7 +2,7 @@
 // days, covering one sku.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 export function campaignBody(id: string, sku: string): Record<string, unknown> {
   const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'bench-campaign.json'), 'utf8')) as Record<string, unknown>;

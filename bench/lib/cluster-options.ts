@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench:cluster`.
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 import { readFlags } from './flags.js';
 
 export interface ClusterBenchOptions {

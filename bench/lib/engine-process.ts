@@ -1,12 +1,10 @@
-// The compiled engine (dist/src/main.js) as a child process, on its embedded redis-server unless
-// REDIS_URL is set; plus a small admin client for it.
-import { fetchJson } from '../src/http/json-fetch.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+// The compiled engine as a child process (src/testing/engine-launcher.ts) with the bench's secrets and
+// limits, on its embedded redis-server unless REDIS_URL is set; plus a small admin client for it.
+import { fetchJson } from '../../src/http/json-fetch.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/paths.js';
-import { freePort } from '../src/redis/embedded-redis.js';
+import { LaunchedEngine } from '../../src/testing/engine-launcher.js';
 import { processCmdline } from './proc-stats.js';
 
 /** Fixed, so the bench derives the same codes in-process as the engine. Never use it in production. */
@@ -21,97 +19,82 @@ function isRedisServer(pid: number): boolean {
   }
 }
 
+/** the embedded redis-server's process id, from its pid file in the engine's data directory */
+function embeddedRedisPid(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'redis', 'redis.pid'), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** the engine stops its redis-server itself; only a killed engine leaves one behind */
+async function stopLeftRedis(redisPid: number | null): Promise<void> {
+  if (redisPid === null || !isRedisServer(redisPid)) return;
+  process.kill(redisPid, 'SIGTERM');
+  const until = Date.now() + 10_000;
+  while (Date.now() < until && isRedisServer(redisPid)) await new Promise((r) => setTimeout(r, 50));
+}
+
 export interface ApiReply {
   status: number;
   body: unknown;
 }
 
 export class EngineProcess {
-  #out = '';
-
   private constructor(
-    readonly child: ChildProcess,
-    readonly url: string,
+    private readonly engine: LaunchedEngine,
     readonly dataDir: string,
     /** REDIS_URL when given; null: the engine runs its embedded redis-server */
     readonly externalRedisUrl: string | null,
-  ) {
-    child.stdout?.on('data', (d: Buffer) => this.#append(d));
-    child.stderr?.on('data', (d: Buffer) => this.#append(d));
-  }
+  ) {}
 
-  #append(d: Buffer): void {
-    this.#out = (this.#out + d.toString()).slice(-20_000);
+  get url(): string {
+    return this.engine.url;
   }
 
   get pid(): number {
-    if (this.child.pid === undefined) throw new Error('engine has no pid');
-    return this.child.pid;
+    const pid = this.engine.pid();
+    if (pid === null) throw new Error('engine is not running');
+    return pid;
   }
 
   /** The last lines the engine printed (for error messages). */
   output(): string {
-    return this.#out;
+    return this.engine.output();
   }
 
   static async start(nodeArgs: readonly string[] = [], extraEnv: Record<string, string> = {}): Promise<EngineProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), 'scanlot-bench-'));
-    const port = await freePort();
     const externalRedisUrl = process.env.REDIS_URL && process.env.REDIS_URL !== '' ? process.env.REDIS_URL : null;
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      CODE_SECRET: BENCH_SECRET,
-      ADMIN_TOKEN: BENCH_TOKEN,
-      SCANLOT_DEMO: '0',
-      LOG_LEVEL: 'warn',
-      SCANLOT_CONSUMER: `bench-${port}`,
-      // every bench request comes from 127.0.0.1: the per-IP forged-code limit and the repeat-flood limit
-      // would answer the mix's forged and repeated codes 429 and change what is measured
-      SCANLOT_FORGED_PER_MINUTE: '1000000',
-      SCANLOT_REPEATS_PER_MINUTE: '1000000',
-      ...extraEnv,
-    };
-    const child = spawn(process.execPath, [...nodeArgs, join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const engine = new EngineProcess(child, `http://127.0.0.1:${port}`, dataDir, externalRedisUrl);
     try {
-      await engine.#waitHealthy(60_000);
+      const engine = await LaunchedEngine.launch({
+        nodeArgs,
+        outputLimit: 20_000,
+        env: (port) => ({
+          DATA_DIR: dataDir,
+          CODE_SECRET: BENCH_SECRET,
+          ADMIN_TOKEN: BENCH_TOKEN,
+          SCANLOT_DEMO: '0',
+          LOG_LEVEL: 'warn',
+          SCANLOT_CONSUMER: `bench-${port}`,
+          // every bench request comes from 127.0.0.1: the per-IP forged-code limit and the repeat-flood limit
+          // would answer the mix's forged and repeated codes 429 and change what is measured
+          SCANLOT_FORGED_PER_MINUTE: '1000000',
+          SCANLOT_REPEATS_PER_MINUTE: '1000000',
+          ...extraEnv,
+        }),
+      });
+      return new EngineProcess(engine, dataDir, externalRedisUrl);
     } catch (err) {
-      await engine.stop();
+      // the launcher stopped the engine
+      await stopLeftRedis(externalRedisUrl === null ? embeddedRedisPid(dataDir) : null);
+      rmSync(dataDir, { recursive: true, force: true });
       throw err;
     }
-    return engine;
   }
 
-  async #waitHealthy(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`engine exited with status ${this.child.exitCode}: ${this.#out}`);
-      try {
-        const r = await fetch(`${this.url}/healthz`);
-        if (r.status === 200) return;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > until) throw new Error(`engine did not become healthy in ${ms / 1000} s: ${this.#out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  #embeddedRedisPid(): number | null {
-    if (this.externalRedisUrl) return null;
-    try {
-      const pid = Number(readFileSync(join(this.dataDir, 'redis', 'redis.pid'), 'utf8').trim());
-      return Number.isInteger(pid) && pid > 0 ? pid : null;
-    } catch {
-      return null;
-    }
-  }
 
   /** The URL of the Redis the engine uses: REDIS_URL, or the embedded server's port from its command line. */
   redisUrl(): string {
@@ -153,21 +136,9 @@ export class EngineProcess {
 
   /** SIGTERM (graceful: drains the event stream), SIGKILL after `ms`; removes the data directory. */
   async stop(ms = 30_000): Promise<void> {
-    const redisPid = this.#embeddedRedisPid();
-    const child = this.child;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-      await exited;
-      clearTimeout(timer);
-    }
-    // the engine stops its redis-server itself; only a killed engine leaves one behind
-    if (redisPid !== null && isRedisServer(redisPid)) {
-      process.kill(redisPid, 'SIGTERM');
-      const until = Date.now() + 10_000;
-      while (Date.now() < until && isRedisServer(redisPid)) await new Promise((r) => setTimeout(r, 50));
-    }
+    const redisPid = this.externalRedisUrl === null ? embeddedRedisPid(this.dataDir) : null;
+    await this.engine.stop(ms);
+    await stopLeftRedis(redisPid);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -4,8 +4,8 @@
 // last win: that win proves units remained).
 import type { EngineProcess } from './engine-process.js';
 import type { ScanBodyFactory } from './scan-bodies.js';
-import type { RedisClient } from '../src/redis/scripts.js';
-import { bucketUnits } from '../src/testing/cluster-buckets.js';
+import type { RedisClient } from '../../src/redis/scripts.js';
+import { bucketUnits } from '../../src/testing/cluster-buckets.js';
 
 /** out_of_stock answers since the last win after which the stock counts as reported exhausted (no_prize answers in between do not count) */
 export const EXHAUSTED_AFTER = 200;
