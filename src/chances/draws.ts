@@ -134,7 +134,7 @@ export class Draws {
     const ticket = mode === 'ticket' ? this.tickets.voucherOf(eventId) : null;
     const r = randomInt(PPM);
     const candidates = mode === 'draw' ? await this.#candidates(c, user, r, eventId) : { list: [], set: null };
-    const reply = await this.#run(c, user, mode, eventId, ticket?.code ?? '', candidates, (at) => this.#drawHead(eventId, at, user, c, mode === 'draw' ? r : null, ticket));
+    const reply = await this.#run(c, user, mode, eventId, ticket?.code ?? '', candidates, this.#drawHead(eventId, user, c, mode === 'draw' ? r : null, ticket));
     return this.#answer(reply, eventId, c, ticket, mode === 'draw' ? r : null);
   }
 
@@ -150,8 +150,8 @@ export class Draws {
     const r = randomInt(PPM);
     const candidates = await this.#candidates(c, found.user, r, eventId);
     const ticket = this.tickets.voucherOf(found.issuedEventId);
-    const reply = await this.#run(c, found.user, 'reveal', eventId, code, candidates, (at) =>
-      `{"id":"${eventId}","type":"reveal","at":"${new Date(at).toISOString()}","user":${JSON.stringify(found.user)},"campaignId":${JSON.stringify(c.def.id)},` +
+    const reply = await this.#run(c, found.user, 'reveal', eventId, code, candidates,
+      `{"id":"${eventId}","type":"reveal","user":${JSON.stringify(found.user)},"campaignId":${JSON.stringify(c.def.id)},` +
       `"ticket":"${code}","ticketEventId":"${found.issuedEventId}","shop":${JSON.stringify(place.shop)},"random":${r}`,
     );
     if (reply.outcome === 'revealed') throw conflict(`ticket ${code} was revealed before (event ${reply.reason})`);
@@ -194,14 +194,15 @@ export class Draws {
     return null;
   }
 
-  #drawHead(eventId: string, at: number, user: string, c: CompiledCampaign, r: number | null, ticket: Voucher | null): string {
+  /** the event without its time (the script adds the decision's) and the closing brace */
+  #drawHead(eventId: string, user: string, c: CompiledCampaign, r: number | null, ticket: Voucher | null): string {
     return (
-      `{"id":"${eventId}","type":"chance","at":"${new Date(at).toISOString()}","user":${JSON.stringify(user)},"campaignId":${JSON.stringify(c.def.id)},` +
+      `{"id":"${eventId}","type":"chance","user":${JSON.stringify(user)},"campaignId":${JSON.stringify(c.def.id)},` +
       `"delta":-1,"reason":"draw","random":${r ?? 'null'},"ticket":${ticket === null ? 'null' : `"${ticket.code}"`}`
     );
   }
 
-  async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: Candidates, head: (at: number) => string): Promise<DrawReply> {
+  async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: Candidates, head: string): Promise<DrawReply> {
     const tag = homeShard(user);
     const anon = user.startsWith(ANON_PREFIX);
     // the engine's estimate of the shared clock names the day; a script that disagrees (a day's edge, a
@@ -231,7 +232,7 @@ export class Draws {
           candidates: candidates.list,
           set: candidates.set,
         },
-        head(now),
+        head,
       );
       if (reply.outcome !== 'stale') return this.#refuse(reply);
       if (attempt >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
