@@ -182,6 +182,19 @@ export class Draws {
     return out;
   }
 
+  /** a ticket's state for its page: open or revealed, and its campaign; null for no such ticket */
+  async ticketState(text: string): Promise<{ code: string; state: 'open' | 'revealed'; campaignId: string } | null> {
+    const code = this.tickets.parse(text);
+    if (code === null) return null;
+    for (const tag of ALL_SHARDS) {
+      const raw = await this.redis.hget(keys.tickets(tag), code);
+      if (raw === null) continue;
+      const [state, , campaignId] = raw.split('|');
+      return campaignId === undefined ? null : { code, state: state === 'r' ? 'revealed' : 'open', campaignId };
+    }
+    return null;
+  }
+
   /** the open or revealed ticket `code`: its user, campaign and the event that issued it */
   async #findTicket(code: string): Promise<{ user: string; campaignId: string; issuedEventId: string } | null> {
     for (const tag of ALL_SHARDS) {

@@ -195,6 +195,10 @@ export function storeSuite(shards?: number): void {
       expect(a.body.ticket.code).toMatch(/^[0-9A-Z]{20}$/);
       expect(a.body.ticket.url).toMatch(new RegExp(`/t/${a.body.ticket.code}$`));
 
+      // the ticket's page: its QR code while open
+      const ticketPage = async (): Promise<string> => (await (await fetch(`${fx.engine.url}/t/${a.body.ticket.code}`)).text());
+      expect(await ticketPage()).toContain('data-state="open"');
+      expect((await fetch(`${fx.engine.url}/t/0000000000000000000A`)).status).toBe(404);
       const shop = await newShop();
       const key = (await fx.engine.api('POST', '/v1/keys', { role: 'shop', name: 'till', shop: shop.id })).body.key as string;
       const reveal = (ticket: string) => fx.engine.api('POST', `/v1/tickets/${ticket}/reveal`, undefined, { authorization: `Bearer ${key}` });
@@ -204,6 +208,7 @@ export function storeSuite(shards?: number): void {
       expect(done[0]!.body).toMatchObject({ outcome: 'won', shop: shop.id, prize: { id: 'bottle' } });
       for (const r of reveals.filter((x) => x.status !== 200)) expect(r.status).toBe(409);
       expect((await reveal('0000000000000000000A')).status).toBe(404);
+      expect(await ticketPage()).toContain('data-state="revealed"');
 
       // the second ticket: its user checks in at the shop
       const b = await draw(cid, 't_user');

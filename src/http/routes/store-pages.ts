@@ -14,6 +14,8 @@ import { ANON_PREFIX, newAnonymousId } from '../../identity/anonymous.js';
 import { pageLanguage, type Lang } from '../../fulfilment/pages/page-language.js';
 import { PROJECT_ROOT } from '../../paths.js';
 import { ID_RE } from '../../validation/json-fields.js';
+import QRCode from 'qrcode';
+import type { Draws } from '../../chances/draws.js';
 import type { HttpCall, Reply } from '../http-call.js';
 import type { Route } from '../router.js';
 
@@ -22,6 +24,7 @@ export interface StorePageDeps {
   shops: ShopStore;
   mode: IdentityMode;
   sessions: SessionCookies;
+  draws: Draws;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -37,6 +40,11 @@ const HEADERS: readonly (readonly [string, string])[] = [
 const T = {
   zh: { title: '门店签到', checking: '正在签到…', invalid: '无效的门店码', invalidLine: '未查到此门店码，请扫描店内张贴的二维码。' },
   en: { title: 'Shop check-in', checking: 'Checking in…', invalid: 'Unknown shop code', invalidLine: 'This shop code is unknown: scan the QR code displayed in the shop.' },
+} as const;
+
+const TICKET = {
+  zh: { title: '抽奖券', open: '到店出示此券，店员扫码后开奖。', revealed: '此券已开奖。', unknown: '未查到此抽奖券。' },
+  en: { title: 'Draw ticket', open: 'Show this ticket in a shop: the clerk scans it and the draw is revealed.', revealed: 'This ticket has been revealed.', unknown: 'This ticket is unknown.' },
 } as const;
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -92,8 +100,23 @@ export function storePages(d: StorePageDeps): Route[] {
     const anon = newAnonymousId();
     return reply('200 OK', page(lang, sceneCode, shop.name, anon), [['set-cookie', d.sessions.issue(anon, 'anonymous')]]);
   };
+  // GET /t/{ticket}: a sealed ticket (线上抽奖,线下开奖) as a QR code for the shop to scan, and its state
+  const ticketPage = async (call: HttpCall): Promise<Reply> => {
+    const lang = pageLanguage(call.acceptLanguage);
+    const t = TICKET[lang];
+    const ticket = await d.draws.ticketState(call.params[0] ?? '');
+    const shell = (body: string): string =>
+      `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${t.title}</title><link rel="stylesheet" href="/assets/landing.css"></head><body><main>${body}</main></body></html>`;
+    if (ticket === null) return reply('404 Not Found', shell(`<div class="card fake"><h1 class="bad">${t.unknown}</h1></div>`));
+    const svg = ticket.state === 'open' ? await QRCode.toString(ticket.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) : '';
+    return reply(
+      '200 OK',
+      shell(`<div class="card" id="ticket" data-state="${ticket.state}"><h1>${t.title}</h1><p>${ticket.state === 'open' ? t.open : t.revealed}</p>${svg === '' ? '' : `<div class="qr">${svg}</div>`}<p class="code"><code>${escape(ticket.code)}</code></p></div>`),
+    );
+  };
   return [
     { method: 'get', pattern: '/s/:code', language: true, handle },
+    { method: 'get', pattern: '/t/:ticket', language: true, handle: ticketPage },
     { method: 'get', pattern: '/assets/store.js', handle: () => script },
     { method: 'get', pattern: '/assets/store.css', handle: () => style },
   ];
