@@ -31,8 +31,9 @@
   ARGV
     1 mode draw|ticket|reveal  2 campaignId  3 startsAt ms  4 endsAt ms  5 day YYYYMMDD  6 day start ms
     7 day end ms  8 day index since the first day  9 userWinsPerDay (0: none)  10 this shard's index
-    11 the number of shards  12 event JSON head without the closing brace; the script appends
-       ',"draw":{"outcome":…,"reason":…,"prize":…},"chances":<balance>}' (ticket: outcome "ticket", prize null)
+    11 the number of shards  12 event JSON head without "at" and the closing brace; the script appends
+       ',"at":"<its time>","draw":{"outcome":…,"reason":…,"prize":…},"chances":<balance>}' (ticket: outcome
+       "ticket", prize null): the event's time is the decision's, whatever the engine's clock believed
     13 ticket code ('' in draw mode)  14 user  15 this event's id
     16 the set of the draw's own choice when it is a card: "<setId>|<card>,<card>,…" ('' none)
     17..27 that set's prize, as a candidate (11 values, ignored when 16 is '')
@@ -78,6 +79,22 @@ elseif balance < 1 then
 end
 
 local function int(n) return string.format('%d', n) end
+-- ISO 8601 of ms since the epoch, UTC (Redis' Lua has no os.date): days to civil date (H. Hinnant)
+local function isoOf(ms)
+  local z = math.floor(ms / 86400000)
+  local rest = ms - z * 86400000
+  z = z + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d, math.floor(rest / 3600000), math.floor(rest / 60000) % 60,
+    math.floor(rest / 1000) % 60, rest % 1000)
+end
 local function share(total)
   return math.floor(total / shards) + (shard >= shards - total % shards and 1 or 0)
 end
@@ -210,6 +227,6 @@ if setDone ~= '' then
   setJson = ',"set":{"id":"' .. setId .. '","completed":' .. n .. ',"prize":' .. (setPrize == '' and 'null' or setPrize) ..
     ',"reason":' .. (why == '' and 'null' or ('"' .. why .. '"')) .. '}'
 end
-redis.call('XADD', KEYS[5], '*', 'j', ARGV[12] .. ',"draw":{"outcome":"' .. outcome .. '","reason":' ..
+redis.call('XADD', KEYS[5], '*', 'j', ARGV[12] .. ',"at":"' .. isoOf(now) .. '","draw":{"outcome":"' .. outcome .. '","reason":' ..
   (reason == '' and 'null' or ('"' .. reason .. '"')) .. ',"prize":' .. (prize == '' and 'null' or prize) .. setJson .. '},"chances":' .. balance .. '}')
 return {outcome, reason, prize, balance, now, setDone}

@@ -66,6 +66,8 @@
         16 where items 8 and 9 are counted, one character each: 's' in the shard of the code (the limit,
            or with several shards its part: src/scan/limit-placement.ts), 'h' on the user's home shard
            (here only for scans whose `pre` says the user is decided here)
+        17, 18 only for a campaign with "chances": {"perScans": N} (满N次): N, and the key prefix of a
+           user's draw chances (+ user, src/redis/keys.ts `chances`); absent for every other campaign
     11 MessagePack array of scans, each an array:
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
         6 campaign index into ARGV 10 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
@@ -319,6 +321,34 @@ local function awardPrize(spec, amount, dayKey, left)
   if spec[4] > 0 then dayIncr(dayKey, spec.fWon) end
 end
 
+-- ISO 8601 of ms since the epoch, UTC (Redis' Lua has no os.date): days to civil date (H. Hinnant)
+local function isoOf(ms)
+  local z = math.floor(ms / 86400000)
+  local rest = ms - z * 86400000
+  z = z + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d, math.floor(rest / 3600000), math.floor(rest / 60000) % 60,
+    math.floor(rest / 1000) % 60, rest % 1000)
+end
+
+-- 满N次: counts the user's first scans in the campaign (n:<cid> in the user's hash) and grants a chance on
+-- every N-th, as an event of its own ('<scan eventId>-chance', type chance)
+local function grantPerScans()
+  local n = redis.call('HINCRBY', userKey, 'n:' .. c[14], 1)
+  if n % tonumber(c[17]) ~= 0 then return end
+  local balance = redis.call('HINCRBY', c[18] .. user, c[14], 1)
+  redis.call('XADD', KEYS[1], '*', 'j', '{"id":"' .. s[4] .. '-chance","type":"chance","at":"' .. isoOf(now) .. '","user":"' .. user ..
+    '","campaignId":"' .. c[14] .. '","delta":1,"reason":"perScans","source":"scan","scanEventId":"' .. s[4] .. '","scans":' .. n ..
+    ',"chances":' .. balance .. '}')
+end
+
 local function scanOne()
   local batchId, serial = s[1], s[2]
   user, shop, diverted = s[3], s[8], '0'
@@ -569,6 +599,9 @@ local function scanOne()
   end
 
   flushUser()
+  -- 满N次 (a campaign with item 17 only: no other campaign's scan runs this): every N-th counted first
+  -- scan of the user in the campaign grants a draw chance, with its own event
+  if c and c[17] then grantPerScans() end
   redis.call('HSET', recordKey, recordField, '1|' .. nowText .. '|' .. string.sub(outcome, 1, 1) .. '|' .. s[4] .. '|' .. user .. '|' .. prizeRef)
   if s[7] == 'box' then
     local boxKey = boxPrefix .. batchId .. ':' .. serial

@@ -84,6 +84,7 @@ import { ShopStore } from './shops/shop-store.js';
 import { CheckIns } from './shops/check-ins.js';
 import { Draws } from './chances/draws.js';
 import { storeRoutes } from './http/routes/store-routes.js';
+import { storePages } from './http/routes/store-pages.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -242,6 +243,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...landingRoutes({ codec, batches, mode: config.identity, links: tokens === null ? null : new LinkTokens(tokens, redis, now), sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
       ...keyRoutes(apiKeys),
       ...storeRoutes({ shops, scenes, checkIns, draws, identity }),
+      ...storePages({ scenes, shops, mode: config.identity, sessions, draws }),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(
         redis,
@@ -253,7 +255,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ),
       // GET /me: the user of the signed session cookie (a tampered one is nobody); voucher codes only for
       // a user the session knows (verified, or the engine's anonymous id), never for a merely claimed id
-      ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie)), { campaigns, pointsOf: async (user) => (await members.get(user)).points, now, publicBaseUrl: config.publicBaseUrl }),
+      ...fulfilmentPages(vouchers, wins, (cookie) => viewerOf(sessions.read(cookie)), { campaigns, pointsOf: async (user) => (await members.get(user)).points, setsOf: (user) => draws.setProgress(user), now, publicBaseUrl: config.publicBaseUrl }),
       ...auditRoutes(new Auditor(redis, campaigns, consumer, { storeId: registration.storeId, path: config.sqlitePath }, now)),
       ...rebalanceRoutes(mover, campaigns),
       ...consoleRoutes(),

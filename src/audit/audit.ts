@@ -28,6 +28,7 @@ import type { Db } from '../events/event-schema.js';
 import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-store.js';
 import type { StreamConsumer } from '../persistence/stream-consumer.js';
 import { dayField, stateField } from '../redis/campaign-fields.js';
+import { drawnUnits, storeRows } from './store-audit.js';
 import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
@@ -188,14 +189,17 @@ export class Auditor {
       for (const [k, v] of m) if (k.startsWith(prefix) && v > max) max = v;
       return max;
     };
+    // units taken by draws and reveals (chance and reveal events): counted with the stock and budget only
+    const drawn = drawnUnits(db, id);
     for (const p of c.def.prizes) {
       const l = live.get(p.id);
       const w = won.get(p.id) ?? { prize: p.id, n: 0, amount: 0 };
+      const d = drawn.get(p.id) ?? { n: 0, amount: 0 };
       const subject = `${id}/${p.id}`;
       row('wins', `${subject}: wins in Redis = won events`, l?.won ?? 0, w.n);
       const moving = inTransfer.get(p.id) ?? { stock: 0, budget: 0, daily: 0, paced: 0 };
-      if (p.stock !== null) row('stock', `${subject}: initial + top-ups = left + in transfer + won events`, p.stock + (l?.toppedUp.stock ?? 0), (l?.stockLeft ?? 0) + moving.stock + w.n);
-      if (p.budget !== null) row('budget', `${subject}: initial + top-ups = left + in transfer + won amounts`, p.budget + (l?.toppedUp.budget ?? 0), (l?.budgetLeft ?? 0) + moving.budget + w.amount);
+      if (p.stock !== null) row('stock', `${subject}: initial + top-ups = left + in transfer + won events`, p.stock + (l?.toppedUp.stock ?? 0), (l?.stockLeft ?? 0) + moving.stock + w.n + d.n);
+      if (p.budget !== null) row('budget', `${subject}: initial + top-ups = left + in transfer + won amounts`, p.budget + (l?.toppedUp.budget ?? 0), (l?.budgetLeft ?? 0) + moving.budget + w.amount + d.amount);
       if (ALL_SHARDS.length > 1) await this.#transferRows(c, p, moves, row);
       if (p.perUserCap !== null) {
         const max = maxOf(perUser, `${p.id}\u0000`);
@@ -211,6 +215,7 @@ export class Auditor {
       const max = maxOf(userDay, '');
       row('caps', `${id}: most wins of one user on one day <= userWinsPerDay ${cap}`, 'yes', max <= cap ? 'yes' : `no (${max})`);
     }
+    await storeRows(this.redis, db, id, row);
     await fulfilmentRows(this.redis, c.def, (prizeId) => live.get(prizeId)?.won ?? 0, row);
     const stats = (await this.campaigns.stats(c)) as { scans: number };
     const events = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;

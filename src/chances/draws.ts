@@ -14,6 +14,7 @@ import type { Prize } from '../campaigns/campaign.js';
 import { PPM, pick } from '../campaigns/draw-table.js';
 import { ANON_PREFIX } from '../identity/anonymous.js';
 import { requestHash } from '../validation/request-hash.js';
+import type { SetProgress } from '../fulfilment/pages/set-progress.js';
 import { grantChances } from './grant-chances-call.js';
 import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
 
@@ -109,6 +110,22 @@ export class Draws {
     return out;
   }
 
+  /** 集卡 on /me: every set the user holds a card of, with each card of the set and the sets completed */
+  async setProgress(user: string): Promise<SetProgress[]> {
+    const held = await this.cards(user);
+    const out: SetProgress[] = [];
+    for (const [cid, sets] of Object.entries(held)) {
+      const c = this.campaigns.get(cid);
+      if (c === undefined) continue;
+      for (const [setId, counts] of Object.entries(sets)) {
+        const prize = c.def.prizes.find((p) => p.completes === setId);
+        const cards = c.def.prizes.filter((p) => p.set === setId).map((p) => ({ id: p.id, name: p.name, held: counts[p.id] ?? 0 }));
+        out.push({ campaignId: cid, setId, prizeName: prize?.name ?? '', cards, done: counts.done ?? 0 });
+      }
+    }
+    return out;
+  }
+
   /** spends one chance: decided now, or (reveal in the shop) a sealed ticket */
   async draw(campaignId: string, user: string): Promise<DrawAnswer> {
     const c = this.campaign(campaignId);
@@ -117,7 +134,7 @@ export class Draws {
     const ticket = mode === 'ticket' ? this.tickets.voucherOf(eventId) : null;
     const r = randomInt(PPM);
     const candidates = mode === 'draw' ? await this.#candidates(c, user, r, eventId) : { list: [], set: null };
-    const reply = await this.#run(c, user, mode, eventId, ticket?.code ?? '', candidates, (at) => this.#drawHead(eventId, at, user, c, mode === 'draw' ? r : null, ticket));
+    const reply = await this.#run(c, user, mode, eventId, ticket?.code ?? '', candidates, this.#drawHead(eventId, user, c, mode === 'draw' ? r : null, ticket));
     return this.#answer(reply, eventId, c, ticket, mode === 'draw' ? r : null);
   }
 
@@ -133,8 +150,8 @@ export class Draws {
     const r = randomInt(PPM);
     const candidates = await this.#candidates(c, found.user, r, eventId);
     const ticket = this.tickets.voucherOf(found.issuedEventId);
-    const reply = await this.#run(c, found.user, 'reveal', eventId, code, candidates, (at) =>
-      `{"id":"${eventId}","type":"reveal","at":"${new Date(at).toISOString()}","user":${JSON.stringify(found.user)},"campaignId":${JSON.stringify(c.def.id)},` +
+    const reply = await this.#run(c, found.user, 'reveal', eventId, code, candidates,
+      `{"id":"${eventId}","type":"reveal","user":${JSON.stringify(found.user)},"campaignId":${JSON.stringify(c.def.id)},` +
       `"ticket":"${code}","ticketEventId":"${found.issuedEventId}","shop":${JSON.stringify(place.shop)},"random":${r}`,
     );
     if (reply.outcome === 'revealed') throw conflict(`ticket ${code} was revealed before (event ${reply.reason})`);
@@ -165,6 +182,19 @@ export class Draws {
     return out;
   }
 
+  /** a ticket's state for its page: open or revealed, and its campaign; null for no such ticket */
+  async ticketState(text: string): Promise<{ code: string; state: 'open' | 'revealed'; campaignId: string } | null> {
+    const code = this.tickets.parse(text);
+    if (code === null) return null;
+    for (const tag of ALL_SHARDS) {
+      const raw = await this.redis.hget(keys.tickets(tag), code);
+      if (raw === null) continue;
+      const [state, , campaignId] = raw.split('|');
+      return campaignId === undefined ? null : { code, state: state === 'r' ? 'revealed' : 'open', campaignId };
+    }
+    return null;
+  }
+
   /** the open or revealed ticket `code`: its user, campaign and the event that issued it */
   async #findTicket(code: string): Promise<{ user: string; campaignId: string; issuedEventId: string } | null> {
     for (const tag of ALL_SHARDS) {
@@ -177,14 +207,15 @@ export class Draws {
     return null;
   }
 
-  #drawHead(eventId: string, at: number, user: string, c: CompiledCampaign, r: number | null, ticket: Voucher | null): string {
+  /** the event without its time (the script adds the decision's) and the closing brace */
+  #drawHead(eventId: string, user: string, c: CompiledCampaign, r: number | null, ticket: Voucher | null): string {
     return (
-      `{"id":"${eventId}","type":"chance","at":"${new Date(at).toISOString()}","user":${JSON.stringify(user)},"campaignId":${JSON.stringify(c.def.id)},` +
+      `{"id":"${eventId}","type":"chance","user":${JSON.stringify(user)},"campaignId":${JSON.stringify(c.def.id)},` +
       `"delta":-1,"reason":"draw","random":${r ?? 'null'},"ticket":${ticket === null ? 'null' : `"${ticket.code}"`}`
     );
   }
 
-  async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: Candidates, head: (at: number) => string): Promise<DrawReply> {
+  async #run(c: CompiledCampaign, user: string, mode: DrawMode, eventId: string, ticket: string, candidates: Candidates, head: string): Promise<DrawReply> {
     const tag = homeShard(user);
     const anon = user.startsWith(ANON_PREFIX);
     // the engine's estimate of the shared clock names the day; a script that disagrees (a day's edge, a
@@ -214,7 +245,7 @@ export class Draws {
           candidates: candidates.list,
           set: candidates.set,
         },
-        head(now),
+        head,
       );
       if (reply.outcome !== 'stale') return this.#refuse(reply);
       if (attempt >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');

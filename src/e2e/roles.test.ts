@@ -128,6 +128,10 @@ const publicCases: { route: string; request: () => Promise<[string, string, unkn
   { route: 'GET /console/', request: async () => ['GET', '/console/'], ok: 200 },
   { route: 'GET /console/assets/:file', request: async () => ['GET', '/console/assets/app.js'], ok: 200 },
   { route: 'POST /v1/scans', request: async () => ['POST', '/v1/scans', { code: fx.engine.codec.encode(itemBatch, 2), user: 'wx_pub' }], ok: 200 },
+  { route: 'GET /s/:code', request: async () => ['GET', '/s/000000000000000000000000'], ok: 404 },
+  { route: 'GET /t/:ticket', request: async () => ['GET', `/t/${unknownVoucher()}`], ok: 404 },
+  { route: 'GET /assets/store.js', request: async () => ['GET', '/assets/store.js'], ok: 200 },
+  { route: 'GET /assets/store.css', request: async () => ['GET', '/assets/store.css'], ok: 200 },
   // a scene code that is not one of ours: anyone is answered 404 invalid_code, before any Redis read
   { route: 'POST /v1/checkins', request: async () => ['POST', '/v1/checkins', { sceneCode: '000000000000000000000000', user: 'wx_pub' }], ok: 404 },
   // a user without draw chances: anyone is answered 409 no_chances

@@ -15,6 +15,8 @@ export interface CampaignStatic {
   readonly specCount: number;
   /** item 16: where userScansPerDay and userWinsPerDay are counted ('s' here, 'h' on the user's home shard) */
   readonly limitModes: string;
+  /** items 17-18, only for a campaign granting a draw chance every N first scans (满N次): N and the chances key prefix */
+  readonly perScans: { readonly n: number; readonly chancesPrefix: string } | null;
 }
 
 export interface PrizeSpecLimits {
@@ -38,7 +40,7 @@ export interface CampaignLimits {
   readonly positionRequired: boolean;
 }
 
-export function campaignStatic(tag: ShardTag, id: string, startsAt: number, endsAt: number, limits: CampaignLimits, specs: readonly PrizeSpecLimits[]): CampaignStatic {
+export function campaignStatic(tag: ShardTag, id: string, startsAt: number, endsAt: number, limits: CampaignLimits, specs: readonly PrizeSpecLimits[], perScans: number | null = null): CampaignStatic {
   const w = new MsgpackWriter(256);
   w.num(limits.userScansPerDay ?? 0);
   w.num(limits.userWinsPerDay ?? 0);
@@ -59,7 +61,16 @@ export function campaignStatic(tag: ShardTag, id: string, startsAt: number, ends
     w.str(r !== null && p.guaranteed === true ? '1' : '0');
   }
   w.str(id);
-  return { id, prefix: campaignPrefix(tag, id), startsAt, endsAt, tail: w.take(), specCount: specs.length, limitModes: limits.limitModes };
+  return {
+    id,
+    prefix: campaignPrefix(tag, id),
+    startsAt,
+    endsAt,
+    tail: w.take(),
+    specCount: specs.length,
+    limitModes: limits.limitModes,
+    perScans: perScans === null ? null : { n: perScans, chancesPrefix: keys.chances(tag, '') },
+  };
 }
 
 /** The campaign a scan names, with what the engine believes of it at its estimate of the shared clock. */
@@ -191,7 +202,8 @@ export class ScanCall {
     i = this.#campaignIndex.size + 1;
     this.#campaignIndex.set(id, i);
     const w = this.#campaigns;
-    w.array(16);
+    const perScans = b.campaign.perScans;
+    w.array(perScans === null ? 16 : 18);
     w.str(b.campaign.prefix);
     w.num(b.campaign.startsAt);
     w.num(b.campaign.endsAt);
@@ -202,6 +214,10 @@ export class ScanCall {
     w.raw(b.campaign.tail);
     w.num(b.dayIndex);
     w.str(b.campaign.limitModes);
+    if (perScans !== null) {
+      w.num(perScans.n);
+      w.str(perScans.chancesPrefix);
+    }
     return i;
   }
 

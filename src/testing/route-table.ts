@@ -19,6 +19,7 @@ import { reportRoutes } from '../http/routes/report-routes.js';
 import { rewardRoutes } from '../http/routes/reward-routes.js';
 import { scanRoutes } from '../http/routes/scan-routes.js';
 import { storeRoutes } from '../http/routes/store-routes.js';
+import { storePages } from '../http/routes/store-pages.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import { ScanMetrics } from '../scan/scan-metrics.js';
 
@@ -40,6 +41,7 @@ export function engineRouteTable(): RouteInfo[] {
     ...landingRoutes({ codec: unused, batches: unused, mode: 'open', links: null, sessions: unused, guard: unused, trustProxy: 0, now, campaigns: unused, skuPages: unused }),
     ...keyRoutes(unused),
     ...storeRoutes({ shops: unused, scenes: unused, checkIns: unused, draws: unused, identity: unused }),
+    ...storePages({ scenes: unused, shops: unused, mode: 'open', sessions: unused, draws: unused }),
     ...rewardRoutes(unused, unused),
     ...fulfilmentRoutes(unused, unused, unused, unused, unused, now),
     ...fulfilmentPages(unused, unused, () => null, { campaigns: unused, pointsOf: unused, now, publicBaseUrl: 'http://localhost' }),

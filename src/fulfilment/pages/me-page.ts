@@ -34,7 +34,8 @@ export function meJson(user: string | null, wins: readonly WinState[], points: n
 }
 
 /** `viewOf`: the campaign view of a win (its zone, its brand, its prize texts) */
-export function mePage(wins: readonly WinState[], points: number | null, lang: Lang, viewOf: (campaignId: string | null) => PageView): string {
+/** `more`: HTML of further cards below the wins (the set progress: src/fulfilment/pages/set-progress.ts) */
+export function mePage(wins: readonly WinState[], points: number | null, lang: Lang, viewOf: (campaignId: string | null) => PageView, more = ''): string {
   const w = WORDS[lang];
   const items = wins.map((s) => {
     const view = viewOf(s.win.campaignId);
@@ -50,5 +51,5 @@ export function mePage(wins: readonly WinState[], points: number | null, lang: L
     return `<li>${brand}<strong>${esc(prizeLine(w, s.win.prize))}</strong><br><span class="muted">${esc(w.wonAt(formatTime(s.win.at, view.timeZone, lang)))}</span><br><span class="state-${name}">${esc(state + until)}</span>${claim}${link}</li>`;
   });
   const balance = points === null || points === 0 ? '' : `<p id="points">${w.points}: <strong>${points}</strong></p>`;
-  return page(w.myPrizes, `<div class="card"><h1>${w.myPrizes}</h1>${balance}${items.length === 0 ? `<p class="muted">${w.noPrizes}</p>` : `<ul id="wins">${items.join('')}</ul>`}</div>`, lang);
+  return page(w.myPrizes, `<div class="card"><h1>${w.myPrizes}</h1>${balance}${items.length === 0 ? `<p class="muted">${w.noPrizes}</p>` : `<ul id="wins">${items.join('')}</ul>`}</div>${more}`, lang);
 }

@@ -6,6 +6,7 @@ import type { Wins } from '../../fulfilment/wins.js';
 import { isExpired, voucherNotFoundPage, voucherPage, voucherQrSvg } from '../../fulfilment/pages/voucher-page.js';
 import { winsFor, type MeViewer } from '../../fulfilment/me-viewer.js';
 import { mePage, meJson } from '../../fulfilment/pages/me-page.js';
+import { setProgressHtml, type SetProgress } from '../../fulfilment/pages/set-progress.js';
 import { HTML_HEADERS, HTML_TYPE, htmlHeadersFor } from '../../fulfilment/pages/html.js';
 import { pageLanguage, type Lang } from '../../fulfilment/pages/page-language.js';
 import { DEFAULT_TIME_ZONE, pageViewOf, type PageView } from '../../fulfilment/pages/page-view.js';
@@ -18,6 +19,8 @@ export interface FulfilmentPageDeps {
   campaigns: CampaignStore;
   /** the user's points balance */
   pointsOf: (user: string) => Promise<number>;
+  /** 集卡: the user's progress in the sets of every campaign (absent: no such section) */
+  setsOf?: (user: string) => Promise<SetProgress[]>;
   now: () => number;
   /** PUBLIC_BASE_URL: a voucher's QR code holds its page's address */
   publicBaseUrl: string;
@@ -69,7 +72,8 @@ export function fulfilmentPages(vouchers: VoucherCodec, wins: Wins, viewerOf: (c
         if (call.queryParam('format') === 'json') {
           return { status: '200 OK', body: meJson(user, list, points), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
         }
-        return { status: '200 OK', body: mePage(list, points, lang, (id) => viewOf(id, lang)), type: HTML_TYPE, headers: HTML_HEADERS };
+        const sets = user === null || d.setsOf === undefined ? [] : await d.setsOf(user);
+        return { status: '200 OK', body: mePage(list, points, lang, (id) => viewOf(id, lang), setProgressHtml(sets, lang)), type: HTML_TYPE, headers: HTML_HEADERS };
       },
     },
   ];
