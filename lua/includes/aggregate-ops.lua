@@ -1,5 +1,5 @@
 -- Applies a MessagePack array of aggregate ops (src/aggregates/aggregate-op.ts, packed by
--- src/events/ack-events-call.ts packOps), each an array:
+-- src/persistence/ack-events-call.ts packOps), each an array:
 --   {'h', key, field, by}          HINCRBY
 --   {'s', key, field, value}       HSETNX
 --   {'z', key, score, member}      ZADD

@@ -6,7 +6,7 @@
 // An op's keys carry the hash tag of the stream the event came from (the `tag` handed to the source),
 // or of another shard: a member's points and wins live on the member's home shard. Ops on another
 // shard travel through an outbox of the stream's shard, appended by the acknowledging script, and are
-// applied on their shard once per outbox entry (src/events/forward-ops.ts): exactly once as well.
+// applied on their shard once per outbox entry (src/persistence/forward-ops.ts): exactly once as well.
 import type { ShardTag } from '../redis/keys.js';
 
 export type AggregateOp =

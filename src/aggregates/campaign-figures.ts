@@ -5,7 +5,7 @@
 //
 // With several shards, a member's points go to the member's home shard (homeShard(user)),
 // where points are spent (lua/changePoints-3.lua): forwarded there when the event's shard is another
-// (src/events/forward-ops.ts). Leaderboards stay in the event's shard, merged on read
+// (src/persistence/forward-ops.ts). Leaderboards stay in the event's shard, merged on read
 // (src/campaigns/leaderboard.ts); each shard also keeps the time of each member's latest counted scan
 // there, which orders ties across shards.
 import { ALL_SHARDS, homeShard, keys, type ShardTag } from '../redis/keys.js';

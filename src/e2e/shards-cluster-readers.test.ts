@@ -36,7 +36,7 @@ describe('members and leaderboards on a Redis Cluster', () => {
       expect(r.body.outcome, JSON.stringify(r.body)).toBe('won');
     }
     await waitForBacklog(engine);
-    expect((await engine.api('GET', `/v1/members/${user}`)).body).toEqual({ user, level: 2, blocked: false, points: 90, wins: 9 });
+    expect((await engine.api('GET', `/v1/members/${user}`)).body).toEqual({ user, level: 2, blocked: false, points: 90, wins: 9, chances: {}, cards: {} });
     expect((await engine.api('POST', `/v1/members/${user}/points`, { delta: -90, reason: 'mug', idempotencyKey: `${user}-1` })).body).toEqual({ points: 0 });
     expect((await engine.api('POST', `/v1/members/${user}/points`, { delta: -10, reason: 'mug', idempotencyKey: `${user}-2` })).status).toBe(409);
     expect((await engine.api('GET', `/v1/campaigns/${cid}/leaderboard?by=shop`)).body).toEqual([

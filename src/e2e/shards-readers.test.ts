@@ -77,7 +77,7 @@ describe('points and wins of a member over three shards', () => {
     await fx.engine.api('PUT', `/v1/members/${user}`, { level: 1 });
     for (let s = 0; s < 6; s++) expect((await scanCode(id, s, { user })).body.outcome).toBe('won');
     await waitForBacklog(fx.engine);
-    expect((await fx.engine.api('GET', `/v1/members/${user}`)).body).toEqual({ user, level: 1, blocked: false, points: 300, wins: 6 });
+    expect((await fx.engine.api('GET', `/v1/members/${user}`)).body).toEqual({ user, level: 1, blocked: false, points: 300, wins: 6, chances: {}, cards: {} });
     const tags = await deploymentShards(fx.redis.client);
     const points = await Promise.all(tags.map((t) => fx.redis.client.hget(keys.member(t, user), 'points')));
     expect(points.filter((p) => p !== null)).toEqual(['300']);
