@@ -14,7 +14,7 @@ import { commandsDuring } from '../src/testing/command-counter.js';
 import { CONSUMER_GROUP, keys } from '../src/redis/keys.js';
 import { loadScript, runScript } from '../src/redis/scripts.js';
 import { campaignStatic, ScanCall, type ScanArgs } from '../src/scan/scan-script-call.js';
-import persistBatch, { type PersistTask } from '../src/persistence/persist-worker.js';
+import persistBatch, { type PersistTask } from '../src/startup/persist-worker-entry.js';
 import { cpuMicros } from './lib/proc-stats.js';
 import { readFlags } from './lib/flags.js';
 import { writeJson } from './lib/report.js';
@@ -22,7 +22,7 @@ import { writeJson } from './lib/report.js';
 const USAGE = `usage: npm run bench:persist -- [--events N] [--rounds R] [--vs FILE] [--out FILE]
   --events N   events per round (default 20000)
   --rounds R   rounds (default 5)
-  --vs FILE    another build of the persist worker (its dist/src/persistence/persist-worker.js) to compare
+  --vs FILE    another build of the persist worker (its dist/src/startup/persist-worker-entry.js; dist/src/persistence/persist-worker.js for builds before it) to compare
                with: each round runs both, in turn, on the same events' mix
   --out FILE   results file (default bench/results/persist.json)`;
 

@@ -1,6 +1,7 @@
 // The composition root: DATA_DIR lock → secrets → Redis → start-up checks → stores → event consumer →
 // HTTP; and the ordered shutdown in reverse: stop accepting, finish in-flight scans, drain events to
 // SQLite, close Redis. A start-up that fails half-way stops what it had started (StartedParts).
+import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { loadSecrets } from './secrets.js';
@@ -166,7 +167,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   const registration = await registerEventStore(redis, { storeId: eventStoreId(db), consumer: config.consumerName, sqlitePath: config.sqlitePath, now }, log);
   started.add('event store registration', () => registration.stop());
   const events = new EventQuery(db);
-  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs }, log);
+  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)) }, log);
 
   const metrics = new ScanMetrics();
   const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);

@@ -8,6 +8,7 @@
 // (src/persistence/forward-ops.ts). Leaderboards stay in the event's shard, merged on read
 // (src/campaigns/leaderboard.ts); each shard also keeps the time of each member's latest counted scan
 // there, which orders ties across shards.
+import { statsField } from '../redis/campaign-fields.js';
 import { ALL_SHARDS, homeShard, keys, type ShardTag } from '../redis/keys.js';
 import { eventTime, type AggregateContext, type AggregateOp, type StoredEvent } from './aggregate-op.js';
 
@@ -19,12 +20,6 @@ interface PrizeRef {
 
 const FIRST_SCANS = new Set(['won', 'lost', 'verified']);
 
-/** stats hash fields: o:<outcome>[:<reason>], diverted, w:<prize>, w:<prize>:<YYYY-MM-DD> */
-export const statsField = {
-  outcome: (outcome: string, reason: string | null) => (reason === null ? `o:${outcome}` : `o:${outcome}:${reason}`),
-  won: (prize: string) => `w:${prize}`,
-  wonOn: (prize: string, day: string) => `w:${prize}:${day}`,
-};
 
 export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateContext): AggregateOp[] {
   if (e.type !== 'scan') return [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../testing/redis-server.js';
 import { CONSUMER_GROUP, keys, useShards } from '../redis/keys.js';
-import persistBatch from '../persistence/persist-worker.js';
+import persistBatch from '../startup/persist-worker-entry.js';
 import { leaderboard } from './leaderboard.js';
 
 const SHARDS = ['{s0}', '{s1}', '{s2}'];

@@ -1,7 +1,7 @@
 // A campaign's live figures per prize: stock and budget left as the scan script keeps them in every
 // shard's state hash, top-ups, paced releases by now and today; wins as the persist steps count them
 // from the stored events (they lag the answers by one persist step, see src/aggregates/campaign-figures.ts).
-import { statsField } from '../aggregates/campaign-figures.js';
+import { statsField } from '../redis/campaign-fields.js';
 import { stateField } from '../redis/campaign-fields.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';

@@ -10,7 +10,7 @@ import { CONSUMER_GROUP, homeShard, keys, useShards } from '../redis/keys.js';
 import { ackEvents } from './ack-events-call.js';
 import { applyForwarded } from './apply-forwarded-call.js';
 import { forwardOutbox, splitByShard } from './forward-ops.js';
-import persistBatch, { type PersistTask } from './persist-worker.js';
+import persistBatch, { type PersistTask } from '../startup/persist-worker-entry.js';
 import { Points } from '../fulfilment/points.js';
 import { EventIds } from '../scan/event-ids.js';
 

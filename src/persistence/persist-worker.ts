@@ -12,8 +12,7 @@ import { INSERT_COLUMNS, INSERT_EVENT, insertEventsSql, openEventDb, type Db } f
 import { columnsOf, MalformedEvent, readEntry, type EventRow } from '../events/event-format.js';
 import { ackEvents } from './ack-events-call.js';
 import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
-import type { AggregateContext, AggregateOp, StoredEvent } from '../aggregates/aggregate-op.js';
-import { AGGREGATE_SOURCES } from '../aggregates/sources.js';
+import type { AggregateContext, AggregateOp, AggregateSource, StoredEvent } from '../aggregates/aggregate-op.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
 import { nameThisThread, THREAD_NAMES } from '../metrics/thread-name.js';
 
@@ -116,9 +115,16 @@ const context: AggregateContext = {
   },
 };
 
+/** the aggregate sources of every concern, handed in by the worker's entry (src/startup/persist-worker-entry.ts) */
+let sources: readonly AggregateSource[] = [];
+
+export function useAggregateSources(list: readonly AggregateSource[]): void {
+  sources = list;
+}
+
 function opsOf(rows: readonly EventRow[], tag: ShardTag): AggregateOp[] {
   const ops: AggregateOp[] = [];
-  for (const { event } of rows) for (const source of AGGREGATE_SOURCES) for (const op of source(event, tag, context)) ops.push(op);
+  for (const { event } of rows) for (const source of sources) for (const op of source(event, tag, context)) ops.push(op);
   return ops;
 }
 

@@ -3,7 +3,6 @@
 // anywhere loses nothing: our own unacknowledged entries are re-read at start, and those of a consumer
 // that died for good are taken over with XAUTOCLAIM once idle for reclaimIdleMs.
 import { Piscina } from 'piscina';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.js';
 import type { RedisTarget } from '../redis/connect.js';
 import { ALL_SHARDS, CONSUMER_GROUP, keys, type ShardTag } from '../redis/keys.js';
@@ -30,6 +29,8 @@ export interface ConsumerOptions {
   /** wait after a read that did not fill a batch (0: read again at once) */
   lingerMs: number;
   batchSize?: number;
+  /** the worker thread's file: the persist step with its aggregate sources (src/startup/persist-worker-entry.ts) */
+  workerFile: string;
 }
 
 export class StreamConsumer {
@@ -50,7 +51,7 @@ export class StreamConsumer {
     private readonly log: Logger,
   ) {
     this.#pool = new Piscina({
-      filename: fileURLToPath(new URL('./persist-worker.js', import.meta.url)),
+      filename: opts.workerFile,
       // one writer: SQLite serialises writers anyway, and one thread keeps the batches in order
       minThreads: 1,
       maxThreads: 1,

@@ -32,3 +32,10 @@ export const dayField = {
   /** wins of a prize with a dailyCap that day */
   wins: (prize: string): `w:${string}` => `w:${prize}`,
 } as const;
+
+/** the stats hash (keys.campaignStats), added up by the persist step: o:<outcome>[:<reason>], diverted, w:<prize>, w:<prize>:<YYYY-MM-DD> */
+export const statsField = {
+  outcome: (outcome: string, reason: string | null) => (reason === null ? `o:${outcome}` : `o:${outcome}:${reason}`),
+  won: (prize: string) => `w:${prize}`,
+  wonOn: (prize: string, day: string) => `w:${prize}:${day}`,
+};

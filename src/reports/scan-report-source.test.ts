@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { scanReportSource, utcMinute } from './scan-report-source.js';
-import { AGGREGATE_SOURCES } from '../aggregates/sources.js';
+import { AGGREGATE_SOURCES } from '../startup/aggregate-sources.js';
 import type { AggregateContext, StoredEvent } from '../aggregates/aggregate-op.js';
 
 const ctx: AggregateContext = { campaignDay: (id, atMs) => (id === 'spring' ? new Date(atMs + 8 * 3_600_000).toISOString().slice(0, 10) : null) };

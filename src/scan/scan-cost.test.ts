@@ -13,7 +13,7 @@ import { commandsDuring } from '../testing/command-counter.js';
 import { CONSUMER_GROUP, keys } from '../redis/keys.js';
 import { loadScript, runScript } from '../redis/scripts.js';
 import { campaignStatic, readReply, ScanCall, type CampaignBelief, type ChosenPrize, type ScanArgs } from './scan-script-call.js';
-import persistBatch from '../persistence/persist-worker.js';
+import persistBatch from '../startup/persist-worker-entry.js';
 import { EventIds } from './event-ids.js';
 
 /**

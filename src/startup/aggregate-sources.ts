@@ -1,6 +1,8 @@
-// Every concern's aggregate source, applied by the persist step in this order (see aggregate-op.ts).
-import type { AggregateSource } from './aggregate-op.js';
-import { campaignFigures } from './campaign-figures.js';
+// Every concern's aggregate source, applied by the persist step in this order (see
+// src/aggregates/aggregate-op.ts). The list names sources of higher layers (fulfilment, reports), so it is
+// composed here and handed to the persist step (src/startup/persist-worker-entry.ts).
+import type { AggregateSource } from '../aggregates/aggregate-op.js';
+import { campaignFigures } from '../aggregates/campaign-figures.js';
 import { winSource } from '../fulfilment/win-source.js';
 import { payoutSource } from '../fulfilment/payout-source.js';
 import { redemptionSource } from '../fulfilment/redemption-source.js';
