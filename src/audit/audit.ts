@@ -216,7 +216,7 @@ export class Auditor {
       row('caps', `${id}: most wins of one user on one day <= userWinsPerDay ${cap}`, 'yes', max <= cap ? 'yes' : `no (${max})`);
     }
     await storeRows(this.redis, db, id, row);
-    await fulfilmentRows(this.redis, c.def, (prizeId) => live.get(prizeId)?.won ?? 0, row);
+    await fulfilmentRows(this.redis, c.def, (prizeId) => (live.get(prizeId)?.won ?? 0) + (drawn.get(prizeId)?.n ?? 0), row);
     const stats = (await this.campaigns.stats(c)) as { scans: number };
     const events = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);

@@ -3,7 +3,9 @@
 // event id names (src/fulfilment/win-of-record.ts): no record per win is kept for it. The clerk's prize of
 // a scan is a win of the clerk's, `<eventId>-clerk` (its voucher is derived from that id), kept as a win
 // record here, and so is a win whose id names no code (an event from before ids named them), so a
-// clerk's gift or coupon is redeemed like anyone's. HSETNX/ZADD: replaying an event changes nothing.
+// clerk's gift or coupon is redeemed like anyone's. A draw's prize (a spent chance, a ticket revealed in a
+// shop) and the set prize it completed (`<eventId>-set`) are wins with records of their own too.
+// HSETNX/ZADD: replaying an event changes nothing.
 import { eventTime, type AggregateOp, type AggregateSource, type StoredEvent } from '../aggregates/aggregate-op.js';
 import { keys, type ShardTag } from '../redis/keys.js';
 import { codeOfEventId } from '../scan/event-ids.js';
@@ -21,7 +23,18 @@ function winOps(event: StoredEvent, tag: ShardTag, winId: string, user: unknown,
   return ops;
 }
 
+/** A draw's prize and a set's prize it completed (a spent chance, or a ticket revealed in a shop: docs/store.md). */
+export function drawPrizes(event: StoredEvent): { readonly winId: string; readonly prize: unknown }[] {
+  const draw = event.draw as { outcome?: unknown; prize?: unknown; set?: { prize?: unknown } | null } | null | undefined;
+  if ((event.type !== 'chance' && event.type !== 'reveal') || typeof draw !== 'object' || draw === null) return [];
+  const out: { winId: string; prize: unknown }[] = [];
+  if (draw.outcome === 'won' && draw.prize) out.push({ winId: event.id, prize: draw.prize });
+  if (draw.set?.prize) out.push({ winId: `${event.id}-set`, prize: draw.set.prize });
+  return out;
+}
+
 export const winSource: AggregateSource = (event, tag) => {
+  if (event.type === 'chance' || event.type === 'reveal') return drawPrizes(event).flatMap((d) => winOps(event, tag, d.winId, event.user, d.prize));
   if (event.type !== 'scan') return [];
   const ops = event.outcome === 'won' ? winOps(event, tag, event.id, event.user, event.prize) : [];
   if (event.clerkPrize) ops.push(...winOps(event, tag, `${event.id}-clerk`, event.clerk, event.clerkPrize));

@@ -1,6 +1,7 @@
 // The store as a place, end to end over real HTTP on a real Redis (one shard, or `shards` shards of it): shops and scene codes, check-ins
 // (once per user, shop and campaign day; position; what they grant), draw chances (granted once per
 // idempotency key, never below zero under concurrency), draws under stock, and tickets revealed in the shop.
+import { waitForBacklog } from '../../testing/events.js';
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../../testing/engine-fixture.js';
 import { uniqueSku } from '../../testing/fixtures.js';
@@ -181,6 +182,15 @@ export function storeSuite(shards?: number): void {
       const won = answers.filter((a) => a.body.outcome === 'won');
       expect(won).toHaveLength(3);
       for (const a of won) expect(a.body.prize.voucher.code).toMatch(/^[0-9A-Z]{20}$/);
+      // a won draw is a win like a scan's: on the member's list, its voucher redeemed once in a shop
+      const first = won[0]!.body;
+      const redeem = async () => fx.engine.api('POST', '/v1/redemptions', { voucher: first.prize.voucher.code, shop: 's_store' });
+      // the voucher is indexed by the persist step (a redemption answers an unknown voucher at once)
+      await waitForBacklog(fx.engine);
+      const r = await redeem();
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ eventId: first.eventId, prize: { id: 'mug' } });
+      expect((await redeem()).status).toBe(409);
       for (const a of answers.filter((x) => x.body.outcome !== 'won')) expect(a.body).toMatchObject({ outcome: 'lost', reason: 'out_of_stock', prize: null });
       expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes[0].stockLeft).toBe(0);
     });
