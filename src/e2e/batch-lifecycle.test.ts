@@ -53,7 +53,7 @@ describe('batch status and blacklist', () => {
     await fx.client.createLiveCampaign(`pts-${sku}`, sku, [{ id: 'pts', name: '50 points', kind: 'points', probability: 1, amount: 50 }]);
     for (let s = 0; s < 3; s++) expect((await fx.client.scan({ code: fx.client.code(b.batchId, s), user: 'collector' })).outcome).toBe('won');
     await waitForBacklog(fx.engine);
-    expect((await fx.engine.api('GET', '/v1/members/collector')).body).toEqual({ user: 'collector', level: 0, blocked: false, points: 150, wins: 3 });
+    expect((await fx.engine.api('GET', '/v1/members/collector')).body).toEqual({ user: 'collector', level: 0, blocked: false, points: 150, wins: 3, chances: {}, cards: {} });
   });
 
   it('serves GS1 Digital Link input when the sku is the GTIN, and only then', async () => {

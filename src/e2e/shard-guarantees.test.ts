@@ -158,7 +158,7 @@ describe('a clerk over three shards', () => {
     ]);
     const results = await Promise.all(range(60).map((i) => fx.client.scan({ code: fx.client.code(batchId, i), user: `cl${i}`, clerk: 'k_7' })));
     expect(tally(results)).toEqual({ won: 60 });
-    const rebates = (await fx.client.events()).filter((e) => e.campaignId === campaignId && e.clerkPrize !== null);
+    const rebates = (await fx.client.events()).filter((e) => e.type === 'scan' && e.campaignId === campaignId && e.clerkPrize !== null);
     expect(rebates).toHaveLength(2);
   });
 });
