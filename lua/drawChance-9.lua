@@ -19,7 +19,9 @@
     2 user        the user's hash (a member's, or an anonymous visitor's counters): d:<cid> the day the
                   counters are of, us:<cid> scans, uw:<cid> wins that day, w:<cid>:<prize> wins of a prize
                   with a perUserCap (the fields the scan script keeps)
-    3 state       the campaign's state hash: state, end, seed, s:/b:/p:/pa:<prize>
+    3 state       the campaign's state hash (field names as src/redis/campaign-fields.ts builds them): state,
+                  end, seed, s:<prize> stock, b:<prize> budget, p:<prize> paced wins, pa:<prize> released
+                  units moved in/out
     4 day         the campaign's day hash: w:<prize> wins that day, c:<prize> cap units moved in
     5 events      the event stream
     6 clock shift (absent: none)

@@ -24,6 +24,10 @@ const SCRIPTS: Record<string, { body: Field[]; header: Field[] }> = {
     header: [stateField.stock, stateField.budget, stateField.pacedMoved, stateField.pacedWins, dayField.capMoved, dayField.wins],
   },
   'giveUnits-2.lua': { body: [], header: [stateField.stock, stateField.budget, dayField.capMoved] },
+  'drawChance-9.lua': {
+    body: [stateField.state, stateField.end, stateField.seed, stateField.stock, stateField.budget, stateField.pacedWins, stateField.pacedMoved, dayField.wins, dayField.capMoved],
+    header: [stateField.stock, stateField.budget, stateField.pacedWins, stateField.pacedMoved, dayField.wins, dayField.capMoved],
+  },
 };
 
 const source = (name: string): { header: string; body: string } => {

@@ -12,6 +12,7 @@ import type { CampaignStore, CompiledCampaign } from '../campaigns/campaign-stor
 import type { Prize } from '../campaigns/campaign.js';
 import { LEVELS, PPM, pick, type AudienceDraw } from '../campaigns/draw-table.js';
 import { ALL_SHARDS, keys, shardTag, type ShardTag } from '../redis/keys.js';
+import { stateField } from '../redis/campaign-fields.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
 import { scanEventHead } from '../events/event-format.js';
 import { ScanBatcher } from './scan-batcher.js';
@@ -281,7 +282,7 @@ export class ScanService {
   async #seedOf(campaignId: string): Promise<string> {
     let seed = this.#seeds.get(campaignId);
     if (seed === undefined) {
-      seed = (await this.redis.hget(keys.campaignState(ALL_SHARDS[0] as ShardTag, campaignId), 'seed')) ?? '';
+      seed = (await this.redis.hget(keys.campaignState(ALL_SHARDS[0] as ShardTag, campaignId), stateField.seed)) ?? '';
       this.#seeds.set(campaignId, seed);
     }
     return seed;
