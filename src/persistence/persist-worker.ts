@@ -14,6 +14,8 @@ import { ackEvents } from './ack-events-call.js';
 import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
 import type { AggregateContext, AggregateOp, AggregateSource, StoredEvent } from '../aggregates/aggregate-op.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
+import { registeredStores } from '../event-stores/registered-stores.js';
+import { eventsHeldByOwners } from '../event-stores/events-held-by-owners.js';
 import { nameThisThread, THREAD_NAMES } from '../metrics/thread-name.js';
 
 nameThisThread(THREAD_NAMES.persist);
@@ -128,6 +130,18 @@ function opsOf(rows: readonly EventRow[], tag: ShardTag): AggregateOp[] {
   return ops;
 }
 
+/**
+ * The consumer each idle entry belongs to before a claim takes it (XPENDING with IDLE lists the same
+ * entries XAUTOCLAIM then takes, oldest first). An entry that changes owner in between is missing here,
+ * and stored by the claimer as before.
+ */
+async function ownersOfIdle(r: RedisClient, t: PersistTask): Promise<Map<string, string>> {
+  const pending = (await r.xpending(t.stream, t.group, 'IDLE', t.claimIdleMs, '-', '+', t.count)) as [string, string, number, number][];
+  const owners = new Map<string, string>();
+  for (const [id, consumer] of pending) if (consumer !== t.consumer) owners.set(id, consumer);
+  return owners;
+}
+
 async function read(r: RedisClient, t: PersistTask): Promise<Entry[]> {
   if (t.mode === 'claim') {
     const [, entries] = (await r.xautoclaim(t.stream, t.group, t.consumer, t.claimIdleMs, '0-0', 'COUNT', t.count)) as [string, Entry[]];
@@ -138,6 +152,27 @@ async function read(r: RedisClient, t: PersistTask): Promise<Entry[]> {
     'STREAMS', t.stream, t.mode === 'new' ? '>' : '0',
   )) as [string, Entry[]][] | null;
   return reply?.[0]?.[1] ?? [];
+}
+
+/**
+ * The claimed rows that their previous owner's store does not hold. An owner that stored a batch and
+ * died (or restarted) before its acknowledgement left the entries pending; the claimer skips their
+ * insert but still acknowledges them with their figures below, so each event is in one store and
+ * counted once. An owner whose store cannot be read here (see eventsHeldByOwners) has its entries
+ * stored by the claimer as before: an event may then be in two stores, none is lost.
+ */
+async function notHeldByOwners(r: RedisClient, owners: ReadonlyMap<string, string>, rowById: ReadonlyMap<string, EventRow>): Promise<EventRow[]> {
+  const wanted = new Map<string, string[]>();
+  for (const [entryId, row] of rowById) {
+    const owner = owners.get(entryId);
+    if (owner === undefined) continue;
+    const ids = wanted.get(owner) ?? [];
+    ids.push(row.event.id);
+    wanted.set(owner, ids);
+  }
+  if (wanted.size === 0) return [...rowById.values()];
+  const held = eventsHeldByOwners(await registeredStores(r), wanted);
+  return [...rowById.values()].filter((row) => !held.has(row.event.id));
 }
 
 /**
@@ -179,6 +214,7 @@ async function persist(t: PersistTask): Promise<PersistResult> {
   // what a step that failed (or an engine that died) left in the outboxes: at start, after a failure,
   // and every claim round
   const leftover = t.mode !== 'new' && ALL_SHARDS.length > 1 ? await forward(r, t, null) : undefined;
+  const owners = t.mode === 'claim' ? await ownersOfIdle(r, t) : null;
   const entries = await read(r, t);
   if (entries.length === 0) return leftover === undefined ? { moved: 0, inserted: 0 } : { moved: 0, inserted: 0, forwardError: leftover };
   const ids: string[] = [];
@@ -189,7 +225,7 @@ async function persist(t: PersistTask): Promise<PersistResult> {
     if (fields) rowById.set(id, rowOf(id, fields));
   }
   const rows = [...rowById.values()];
-  const inserted = inserter(t.dbPath)(rows);
+  const inserted = inserter(t.dbPath)(owners === null ? rows : await notHeldByOwners(r, owners, rowById));
   await learnCampaigns(r, rows);
   // acknowledged in slices: one script holds Redis, and the scans waiting behind it, for the time of its
   // ops (a slice of 500 events measured 10-19 ms, the whole tail of the scans' latency)
