@@ -1,7 +1,7 @@
 // The scan page's script (served as a file: the page's CSP allows no inline script). It runs the scan
 // for the visitor (whose identity the engine keeps in an HttpOnly session cookie) and says what the
 // answer means in a buyer's words, in the page's language, with times in the campaign's time zone. The
-// animation only uncovers what the server already decided; with prefers-reduced-motion it is skipped.
+// animation only shows what the server already decided (the wheel stops on the drawn prize); with prefers-reduced-motion it is skipped.
 (function () {
   var root = document.getElementById('scan');
   var view = JSON.parse(document.getElementById('view').textContent);
@@ -15,7 +15,7 @@
   var W = en ? {
     genuine: 'Genuine product', firstScan: 'This code is being checked for the first time.',
     noCampaign: 'Thank you for choosing a genuine product.',
-    youWon: 'You won', lost: 'No prize this time', lostLine: 'Thank you for taking part: good luck next time.',
+    youWon: 'You won', lost: 'No prize this time', thanks: 'Thanks', lostLine: 'Thank you for taking part: good luck next time.',
     voucherClaim: 'Show this voucher in a shop: the clerk scans it and hands over your prize.',
     openVoucher: 'Open voucher', redeemBy: 'Redeem by ',
     cashClaim: 'The money is paid into the account you scanned with (such as your WeChat wallet), usually within 24 hours. Its state is under My prizes.',
@@ -44,7 +44,7 @@
   } : {
     genuine: '正品验证通过', firstScan: '此码为首次查询。',
     noCampaign: '感谢您选购正品。',
-    youWon: '恭喜您获得', lost: '谢谢参与', lostLine: '本次未中奖，祝您下次好运。',
+    youWon: '恭喜您获得', lost: '谢谢参与', thanks: '谢谢参与', lostLine: '本次未中奖，祝您下次好运。',
     voucherClaim: '到店出示此兑奖码，店员扫码后即可领取奖品。',
     openVoucher: '查看兑奖券', redeemBy: '兑奖截止：',
     cashClaim: '红包将发放至您扫码登录的账户（如微信零钱），一般 24 小时内到账，可在“我的奖品”查看发放状态。',
@@ -131,14 +131,16 @@
     }
   }
 
-  // the result card is filled first; the cover only hides it until the animation ends
-  function reveal() {
+  // the result card is filled first; the cover only hides it until the animation ends. `won` is the
+  // prize id the server drew (null for no prize): the wheel stops on it, it never chooses.
+  function reveal(won) {
     var kind = view.animation;
     var reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
     if (!kind || kind === 'plain' || reduced) { prizeCard.hidden = false; return; }
     prizeCard.hidden = false;
     var cover = el('div', 'cover cover-' + kind); cover.id = 'cover';
-    cover.appendChild(el('div', 'cover-art'));
+    var wheel = kind === 'wheel' ? wheelOf(won) : null;
+    if (wheel) cover.appendChild(wheel.box); else cover.appendChild(el('div', 'cover-art'));
     cover.appendChild(el('p', 'cover-text', W.tap[kind]));
     stage.appendChild(cover);
     var done = false;
@@ -147,8 +149,60 @@
       cover.classList.add('opening');
       setTimeout(function () { if (cover.parentNode) cover.parentNode.removeChild(cover); }, 600);
     }
+    // the stage makes room for the wheel while it turns, whatever the size of the card beneath
+    if (wheel) { stage.classList.add('wheeling'); wheel.spin(function () { setTimeout(function () { stage.classList.remove('wheeling'); open(); }, 700); }); return; }
     cover.addEventListener('click', open);
-    setTimeout(open, kind === 'wheel' ? 1600 : 1200);
+    setTimeout(open, 1200);
+  }
+
+  // The wheel: one segment per prize of the campaign and one "thanks" segment, repeated up to six or
+  // more so it reads as a wheel; names are text. It turns clockwise under a pointer at the top and
+  // comes to rest with the drawn prize's segment (the thanks one for no prize) under the pointer.
+  var WHEEL_COLOURS = ['#c8102e', '#f5c242', '#e8553e', '#ffe08a'];
+  function wheelOf(won) {
+    var ids = Object.keys(view.prizes || {});
+    var base = ids.map(function (id) { return { id: id, name: view.prizes[id].name }; });
+    base.push({ id: '', name: W.thanks });
+    var segs = [];
+    while (segs.length < 6 || segs.length < base.length) segs = segs.concat(base);
+    var n = segs.length, step = 360 / n;
+    var target = -1;
+    for (var i = 0; i < n; i++) if (segs[i].id === (won || '')) { target = i; break; }
+    if (target < 0) return null; // a prize the page does not know of: no wheel rather than a wrong stop
+    var box = el('div', 'wheel-box'), disc = el('div', 'wheel'), stops = [];
+    disc.id = 'wheel';
+    for (var k = 0; k < n; k++) {
+      var c = WHEEL_COLOURS[k % (n % 2 === 0 ? 4 : 3)];
+      stops.push(c + ' ' + (k * step) + 'deg ' + ((k + 1) * step) + 'deg');
+      var label = el('span', 'wheel-label', segs[k].name);
+      label.style.transform = 'translate(-50%,-50%) rotate(' + ((k + 0.5) * step) + 'deg) translateY(-4.6rem)';
+      label.title = segs[k].name;
+      disc.appendChild(label);
+    }
+    disc.style.background = 'conic-gradient(' + stops.join(',') + ')';
+    box.appendChild(el('div', 'wheel-pointer'));
+    box.appendChild(disc);
+    // five turns, then the target segment's middle (a little off it, as a real wheel would rest)
+    var rest = 5 * 360 + (360 - (target + 0.5) * step) + step * 0.2;
+    function spin(then) {
+      var finished = false;
+      function end() {
+        if (finished) return; finished = true;
+        // which segment the pointer is over, read back from where the wheel actually came to rest
+        var m = getComputedStyle(disc).transform.match(/matrix\(([^,]+),\s*([^,]+)/);
+        var angle = m ? ((Math.atan2(parseFloat(m[2]), parseFloat(m[1])) * 180 / Math.PI) + 360) % 360 : rest % 360;
+        var under = segs[Math.floor(((360 - angle) % 360) / step)];
+        stage.setAttribute('data-wheel-angle', angle.toFixed(1));
+        stage.setAttribute('data-wheel-stop', under.id);
+        stage.setAttribute('data-wheel-label', under.name);
+        then();
+      }
+      disc.addEventListener('transitionend', end);
+      setTimeout(end, 4500); // a tab in the background may never fire transitionend
+      // two frames: the start angle must be laid out before the end angle, or nothing transitions
+      requestAnimationFrame(function () { requestAnimationFrame(function () { disc.style.transform = 'rotate(' + rest + 'deg)'; }); });
+    }
+    return { box: box, spin: spin };
   }
 
   function showWin(j) {
@@ -157,7 +211,7 @@
     var name = el('p', 'prize-name', prizeLine(pr)); name.id = 'prize-name';
     prizeCard.appendChild(name);
     claimInto(prizeCard, pr);
-    reveal();
+    reveal(pr.id);
   }
 
   function showRepeatMine(j) {
@@ -217,7 +271,7 @@
         }
         head(verdict, 'ok', W.genuine, j.outcome === 'verified' ? W.firstScan + W.noCampaign : W.firstScan);
         if (j.outcome === 'won' && j.prize) showWin(j);
-        else if (j.outcome === 'lost') { head(prizeCard, '', W.lost, W.lostLine); reveal(); }
+        else if (j.outcome === 'lost') { head(prizeCard, '', W.lost, W.lostLine); reveal(null); }
       })
       .catch(function () { head(verdict, 'warn', W.network, null); });
   }

@@ -196,21 +196,28 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await fill('input[name="prizes.1.id"]', 'again');
     expectedHttpError = 400;
     await page.click('[data-test=save-draft]');
-    expect(await waitText('[data-test=error-prizes-1-id]', (t) => t.length > 0)).toMatch(/^服务器：Server: .*duplicates again/);
-    expectedHttpError = null;
+    // in the console's words, not the API's English
+    expect(await waitText('[data-test=error-prizes-1-id]', (t) => t.length > 0)).toBe('编号 again 重复，每个奖品须有不同编号 The id again is used twice');
     await fill('input[name="prizes.1.id"]', 'coupon');
+    // points per member level is a field; a factor only the API bounds comes back at the field, in Chinese
+    await fill('input[name=pointsBoost]', '3:2000');
+    await page.click('[data-test=save-draft]');
+    expect(await waitText('[data-test=error-pointsBoost]', (t) => t.length > 0)).toBe('倍数须大于 0 且不超过 1000 A factor above 0, at most 1000');
+    expectedHttpError = null;
+    await fill('input[name=pointsBoost]', '3:1.5, 5:2');
     await page.click('[data-test=save-draft]');
     expect(await waitText('[data-test=campaign-name]', (t) => t.length > 0)).toBe(HOSTILE);
     expect(await waitText('[data-test=campaign-state]', (t) => t.length > 0)).toContain('draft');
     expect(await textOf('[data-test=done]')).toContain('草稿已保存');
     expect(await textOf('[data-test=budget-coupon]')).toBe('¥100.00');
     expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 499), user: 'u0' })).body).toMatchObject({ outcome: 'verified', campaignId: null });
-    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body).toMatchObject({ limits: { userScansPerDay: 20 }, geofence: 'flag', levelBoost: { '3': 2, '5': 5 } });
+    expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body).toMatchObject({ limits: { userScansPerDay: 20 }, geofence: 'flag', levelBoost: { '3': 2, '5': 5 }, pointsBoost: { '3': 1.5, '5': 2 } });
     // a draft can still be edited: the form comes back filled in (yuan, %, times in its zone)
     await page.click('[data-test=edit-draft]');
     await page.waitForSelector('input[name="prizes.1.budget"]');
     expect(await page.$eval('input[name="prizes.1.budget"]', (i) => (i as HTMLInputElement).value)).toBe('100');
     expect(await page.$eval('input[name="prizes.0.probability"]', (i) => (i as HTMLInputElement).value)).toBe('100');
+    expect(await page.$eval('input[name=pointsBoost]', (i) => (i as HTMLInputElement).value)).toBe('3:1.5, 5:2');
     await fill('input[name="prizes.1.budget"]', '150');
     await page.click('[data-test=save-draft]');
     await waitText('[data-test=budget-coupon]', (t) => t === '¥150.00');

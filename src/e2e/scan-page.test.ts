@@ -43,6 +43,8 @@ beforeAll(async () => {
   await batchFor('cash', (sku) => withPage('cash', sku, [{ id: 'red', name: '现金红包', kind: 'cash', probability: 1, amount: 188 }], { animation: 'wheel' }));
   await batchFor('points', (sku) => withPage('pts', sku, [{ id: 'pts', name: '会员积分', kind: 'points', probability: 1, amount: 50 }], { animation: 'scratch', theme: 'mid-autumn' }));
   await batchFor('lost', (sku) => withPage('lost', sku, []));
+  // a wheel that can only stop on "thanks": its one prize is never drawn
+  await batchFor('wheel-lost', (sku) => withPage('wlost', sku, [{ id: 'tv', name: '智能电视', kind: 'gift', probability: 0, stock: 1 }], { animation: 'wheel' }));
   await batchFor('paused', (sku) => withPage('paused', sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1 }]));
   await fx.engine.api('PATCH', `/v1/campaigns/paused-${batches.get('paused')!.sku}`, { state: 'paused' });
   await batchFor('void', (sku) => withPage('void', sku, []));
@@ -223,19 +225,61 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(zh.verdict).not.toContain('Genuine');
   });
 
-  it('the animation stops on the server\'s result; with reduced motion there is none', async () => {
-    const code = codeOf('cash');
+  /** opens a wheel page, waits until the wheel rests, and reads which label is under the pointer on screen */
+  async function spinWheel(url: string, shot: string): Promise<{ page: Page; under: string; stop: string; label: string; segments: string[] }> {
     const ctx = await browser.createBrowserContext();
     const page = await ctx.newPage();
     await page.setViewport({ width: 390, height: 844 });
-    await page.goto(`${fx.engine.url}/c/${code}`);
-    await page.waitForSelector('#cover.cover-wheel');
-    await new Promise((r) => setTimeout(r, 500));
-    await page.screenshot({ path: join(SHOTS, 'wheel-spinning-phone.png') });
+    await page.setExtraHTTPHeaders({ 'accept-language': 'zh-CN,zh;q=0.9' });
+    page.on('pageerror', (e) => problems.push(`pageerror ${String(e)}`));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console ${m.text()}`); });
+    await page.evaluateOnNewDocument(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`)));
+    await page.goto(url);
+    await page.waitForSelector('#cover.cover-wheel #wheel');
+    await page.waitForSelector('#stage[data-wheel-stop]', { timeout: 10_000 });
+    // the label whose middle is nearest the pointer's tip, measured on screen, not taken from the script
+    const under = await page.evaluate(() => {
+      const tip = document.querySelector('.wheel-pointer')!.getBoundingClientRect();
+      const x = tip.left + tip.width / 2, y = tip.bottom;
+      let best = '', dist = Infinity;
+      for (const l of Array.from(document.querySelectorAll('.wheel-label'))) {
+        const r = l.getBoundingClientRect();
+        const d = Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y);
+        if (d < dist) { dist = d; best = l.textContent ?? ''; }
+      }
+      return best;
+    });
+    await page.screenshot({ path: join(SHOTS, `${shot}-phone.png`) });
+    const segments = await page.$$eval('.wheel-label', (ls) => ls.map((l) => l.textContent ?? ''));
+    const stop = await page.$eval('#stage', (e) => e.getAttribute('data-wheel-stop') ?? '');
+    const label = await page.$eval('#stage', (e) => e.getAttribute('data-wheel-label') ?? '');
     await page.waitForFunction(() => document.getElementById('cover') === null, { timeout: 10_000 });
-    expect(await page.$eval('#prize-name', (e) => e.textContent)).toBe('现金红包 ¥1.88');
+    return { page, under, stop, label, segments };
+  }
+
+  it('the wheel names the campaign\'s prizes and stops on the one the server drew (on "thanks" for no prize); with reduced motion there is none', async () => {
+    const code = codeOf('cash');
+    const won = await spinWheel(`${fx.engine.url}/c/${code}`, 'wheel-stopped-won');
+    expect(won.segments).toContain('现金红包');
+    expect(won.segments).toContain('谢谢参与');
+    expect(won.under).toBe('现金红包');
+    expect(won.stop).toBe('red');
+    expect(won.label).toBe('现金红包');
+    expect(await won.page.$eval('#prize-name', (e) => e.textContent)).toBe('现金红包 ¥1.88');
     const answer = await fx.engine.scan({ code, user: 'someone' });
     expect(answer.body.scan.count).toBe(2);
+
+    const lost = await spinWheel(`${fx.engine.url}/c/${codeOf('wheel-lost')}`, 'wheel-stopped-lost');
+    expect(lost.segments).toContain('智能电视');
+    expect(lost.under).toBe('谢谢参与');
+    expect(lost.stop).toBe('');
+    expect(await lost.page.$eval('#prize', (e) => e.textContent)).toContain('谢谢参与');
+
+    // reduced motion: no wheel at all, the prize at once
+    const calm = await (await phone('zh-CN', true))(`${fx.engine.url}/c/${codeOf('cash')}`);
+    expect(await calm.page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBeUndefined();
+    expect(await calm.page.$eval('#stage', (e) => e.hasAttribute('data-wheel-stop'))).toBe(false);
+    expect(calm.prize).toContain('现金红包 ¥1.88');
 
     const animated = await (await phone())(`${fx.engine.url}/c/${codeOf('gift')}`);
     expect(await animated.page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);

@@ -14,6 +14,8 @@ describe('ChinaPlaces', () => {
   it(`is null far from every place (beyond ${MAX_KM} km): Tokyo, the open sea`, () => {
     expect(places.locate(35.68, 139.69)).toBeNull();
     expect(places.locate(15, 125)).toBeNull();
+    // the East China Sea east of Shanghai and Zhoushan: places lie in the cells searched, all beyond MAX_KM
+    expect(places.locate(31.0, 123.5)).toBeNull();
   });
   it('names its source', () => {
     expect(places.source).toMatch(/GeoNames.*CC BY 4\.0/);

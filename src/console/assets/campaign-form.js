@@ -4,6 +4,7 @@
 // Each problem is shown next to its field, checked here first and then by the API (its 400 names the
 // field). Saved as a draft (covers no code, editable) or created live.
 import { api } from './api.js';
+import { conflictError, fieldError } from './api-errors.js';
 import { T } from './text.js';
 import { ErrorLine, html, useState } from './ui.js';
 import { ZONES, isTimeZone, isoToZoned, zonedToIso } from './zoned-time.js';
@@ -52,15 +53,22 @@ const isHttps = (t) => {
   }
 };
 
+/** "3:2, 5:5" -> {"3": 2, "5": 5} (levelBoost and pointsBoost) */
+function levelMapOf(text) {
+  const out = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [level, factor] = part.split(':').map((s) => s.trim());
+    out[level] = Number(factor);
+  }
+  return out;
+}
+const levelMapText = (map) => Object.entries(map ?? {}).map(([k, f]) => `${k}:${f}`).join(', ');
+const LEVEL_MAP_RE = /^\s*\d\s*:\s*\d+(\.\d+)?\s*(,\s*\d\s*:\s*\d+(\.\d+)?\s*)*$/;
+
 /** the form's values -> the API's campaign (fen, probabilities 0-1, ISO times with offset) */
 export function toCampaign(v, prizes) {
   const limits = {};
   for (const k of ['userScansPerDay', 'userWinsPerDay', 'ipScansPerMinute']) if (v[k] !== '') limits[k] = Number(v[k]);
-  const levelBoost = {};
-  for (const part of v.levelBoost.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [level, factor] = part.split(':').map((s) => s.trim());
-    levelBoost[level] = Number(factor);
-  }
   const page = {};
   for (const k of ['brand', 'productName', 'logoUrl', 'hotline']) if (v[k] !== '') page[k] = v[k];
   if (v.color !== '') page.color = v.color;
@@ -89,7 +97,8 @@ export function toCampaign(v, prizes) {
       return out;
     }),
     limits,
-    levelBoost,
+    levelBoost: levelMapOf(v.levelBoost),
+    pointsBoost: levelMapOf(v.pointsBoost),
     geofence: v.geofence,
     page,
     theme: v.theme,
@@ -124,7 +133,7 @@ export function check(v, prizes) {
   });
   if (sum > 100.00001) e.prizes = T.errSum;
   for (const k of ['userScansPerDay', 'userWinsPerDay', 'ipScansPerMinute']) if (!isWhole(v[k])) e[`limits.${k}`] = T.errWhole;
-  if (v.levelBoost.trim() && !/^\s*\d\s*:\s*\d+(\.\d+)?\s*(,\s*\d\s*:\s*\d+(\.\d+)?\s*)*$/.test(v.levelBoost)) e.levelBoost = T.errBoost;
+  for (const k of ['levelBoost', 'pointsBoost']) if (v[k].trim() && !LEVEL_MAP_RE.test(v[k])) e[k] = T.errBoost;
   if ((v.ctaText === '') !== (v.ctaUrl === '')) e[v.ctaText === '' ? 'page.cta.text' : 'page.cta.url'] = T.errCta;
   // the API's rules for the page settings, checked here so that the message is in the console's words
   if (v.color !== '' && !/^#[0-9A-Fa-f]{6}$/.test(v.color)) e['page.color'] = T.errColor;
@@ -138,6 +147,8 @@ export function check(v, prizes) {
 const keyOfPath = (path) => {
   const p = path.replace(/\[(\d+)\]/g, '.$1');
   if (p.startsWith('scope')) return p.includes('batchIds') ? 'batchIds' : 'skus';
+  // a level's factor ("pointsBoost.3") belongs to the one text field of all levels
+  if (/^(levelBoost|pointsBoost)\./.test(p)) return p.split('.')[0];
   const m = /^prizes\.(\d+)\.(\w+)/.exec(p);
   if (m) return `prizes.${m[1]}.${m[2] === 'release' ? 'perDay' : m[2]}`;
   return p.startsWith('page.cta') ? p.split('.').slice(0, 3).join('.') : p;
@@ -155,7 +166,7 @@ function initial() {
   const tz = 'Asia/Shanghai';
   return {
     id: '', name: '', timezone: tz, startsAt: isoToZoned(now, tz), endsAt: isoToZoned(now + 30 * 86_400_000, tz), skus: '', batchIds: '',
-    userScansPerDay: '', userWinsPerDay: '', ipScansPerMinute: '', geofence: 'off', levelBoost: '',
+    userScansPerDay: '', userWinsPerDay: '', ipScansPerMinute: '', geofence: 'off', levelBoost: '', pointsBoost: '',
     brand: '', productName: '', logoUrl: '', color: '', hotline: '', ctaText: '', ctaUrl: '', theme: 'default', animation: 'plain',
   };
 }
@@ -171,7 +182,7 @@ export function fromCampaign(c) {
     id: c.id, name: c.name, timezone: c.timezone, startsAt: isoToZoned(c.startsAt, c.timezone), endsAt: isoToZoned(c.endsAt, c.timezone),
     skus: c.scope.skus.join(', '), batchIds: c.scope.batchIds.join(', '),
     userScansPerDay: text(c.limits.userScansPerDay), userWinsPerDay: text(c.limits.userWinsPerDay), ipScansPerMinute: text(c.limits.ipScansPerMinute),
-    geofence: c.geofence, levelBoost: Object.entries(c.levelBoost ?? {}).map(([k, f]) => `${k}:${f}`).join(', '),
+    geofence: c.geofence, levelBoost: levelMapText(c.levelBoost), pointsBoost: levelMapText(c.pointsBoost),
     brand: page.brand ?? '', productName: page.productName ?? '', logoUrl: page.logoUrl ?? '', color: page.color ?? '', hotline: page.hotline ?? '',
     ctaText: page.cta?.text ?? '', ctaUrl: page.cta?.url ?? '', theme: c.theme ?? 'default', animation: c.animation ?? 'plain',
   };
@@ -214,7 +225,10 @@ export function CampaignForm({ onSaved, draft = null }) {
       if (state === 'draft') body.state = 'draft';
       onSaved(await api('POST', '/v1/campaigns', body), state);
     } catch (err) {
-      if (err.field) setErrors({ [keyOfPath(err.field)]: `${T.apiSays} ${err.message}` });
+      // the API's reasons in the console's words, next to the field they are about
+      const said = fieldError(err) ?? conflictError(err);
+      if (said && said.field) setErrors({ [keyOfPath(said.field)]: said.message });
+      else if (said) setError(new Error(said.message));
       else setError(err);
     }
   };
@@ -264,6 +278,7 @@ export function CampaignForm({ onSaved, draft = null }) {
       <${Field} name="limits.ipScansPerMinute" label=${T.ipScansPerMinute} errors=${errors}>${input('ipScansPerMinute', 'text', { inputmode: 'numeric' })}<//>
       <${Field} name="geofence" label=${T.geofence} errors=${errors}>${select('geofence', ['off', 'flag', 'block'], T.geofences)}<//>
       <${Field} name="levelBoost" label=${T.levelBoost} errors=${errors}>${input('levelBoost', 'text', { placeholder: '3:2, 5:5' })}<//>
+      <${Field} name="pointsBoost" label=${T.pointsBoost} errors=${errors}>${input('pointsBoost', 'text', { placeholder: '3:1.5, 5:2' })}<//>
     </div>
     <h3>${T.pageTitle}</h3>
     <div class="grid">

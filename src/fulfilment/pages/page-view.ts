@@ -9,6 +9,8 @@ import { formatRedeemBy, type Lang } from './page-language.js';
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 export interface PrizeView {
+  /** the prize's name: the wheel reveal writes one segment per prize */
+  name: string;
   kind: string;
   claim: string | null;
   /** the last day a voucher is honoured, already written out in the page's language and zone */
@@ -37,7 +39,7 @@ export function pageViewOf(def: Campaign | null, lang: Lang, base: BaseLook | nu
   // a Map first, then an object of own properties: a prize id may be any allowed string
   const prizes = new Map<string, PrizeView>();
   for (const p of def?.prizes ?? []) {
-    prizes.set(p.id, { kind: p.kind, claim: p.claim ?? null, redeemBy: p.redeemBy === undefined ? null : formatRedeemBy(p.redeemBy, timeZone, lang) });
+    prizes.set(p.id, { name: p.name, kind: p.kind, claim: p.claim ?? null, redeemBy: p.redeemBy === undefined ? null : formatRedeemBy(p.redeemBy, timeZone, lang) });
   }
   return {
     lang,
