@@ -9,7 +9,7 @@ const fx = useEngine();
 
 // commands the stream consumer sends on its own schedule, unrelated to any scan
 // and connection handshakes (HELLO, CLIENT SETNAME, SELECT) of any (re)connecting client
-const BACKGROUND = new Set(['xreadgroup', 'xautoclaim', 'xack', 'xdel', 'xlen', 'multi', 'exec', 'hgetall', 'ping', 'hello', 'client', 'info', 'select', 'monitor', 'time']);
+const BACKGROUND = new Set(['xreadgroup', 'xautoclaim', 'xpending', 'xack', 'xdel', 'xlen', 'multi', 'exec', 'hgetall', 'ping', 'hello', 'client', 'info', 'select', 'monitor', 'time']);
 // and reads of the shared clock's shift and of the definitions' version counters (every 1 s / 10 s), and
 // the event store's registration heartbeat (its script and the {meta}:store keys it reads and writes)
 const isBackground = (c: string): boolean =>
