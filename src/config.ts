@@ -55,7 +55,7 @@ export interface Config {
   readonly reclaimIdleMs: number;
   /** after a read that did not fill a batch, the stream consumer waits this long so the next commit holds more events */
   readonly persistLingerMs: number;
-  /** nice value of the persist and DCRM worker threads (0: the engine's own), so the thread answering scans runs first (src/threads/background-priority.ts) */
+  /** nice value of the persist worker thread (0: the engine's own), so the thread answering scans runs first (src/threads/background-priority.ts) */
   readonly backgroundNice: number;
   /** whether the first start on an empty DATA_DIR creates the demo batch and campaign */
   readonly demo: boolean;

@@ -189,7 +189,6 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
         retryMaxMs: config.dcrmRetryMaxMs,
         poisonAttempts: config.dcrmPoisonAttempts,
       },
-      nice: config.backgroundNice,
       now,
     },
     log.child({ component: 'dcrm' }),

@@ -7,8 +7,6 @@ export interface DcrmWorkerData {
   secret: string;
   timeoutMs: number;
   policy: DeliveryPolicy;
-  /** the thread's nice value */
-  nice: number;
 }
 
 export type ToWorker = { type: 'wake' } | { type: 'drain' } | { type: 'stop' };

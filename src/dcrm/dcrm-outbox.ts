@@ -16,8 +16,6 @@ export interface DcrmOptions {
   secret: string | null;
   timeoutMs: number;
   policy: DeliveryPolicy;
-  /** nice value of the delivery thread (0: as the engine) */
-  nice: number;
   /** the engine's clock (event times are on it) */
   now: () => number;
 }
@@ -76,7 +74,6 @@ export class DcrmOutbox {
       secret: this.opts.secret as string,
       timeoutMs: this.opts.timeoutMs,
       policy: this.opts.policy,
-      nice: this.opts.nice,
     };
     const worker = new Worker(fileURLToPath(new URL('./dcrm-worker.js', import.meta.url)), { workerData: data });
     this.#worker = worker;

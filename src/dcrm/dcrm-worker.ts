@@ -9,13 +9,11 @@ import { createPoster } from './dcrm-http.js';
 import { Deliverer } from './dcrm-delivery.js';
 import type { DcrmWorkerData, FromWorker, ToWorker } from './dcrm-messages.js';
 import { nameThisThread, THREAD_NAMES } from '../metrics/thread-name.js';
-import { lowerThisThreadPriority } from '../threads/background-priority.js';
 
 const port = parentPort;
 if (!port) throw new Error('dcrm-worker runs as a worker thread');
 const data = workerData as DcrmWorkerData;
 nameThisThread(THREAD_NAMES.dcrm);
-lowerThisThreadPriority(data.nice);
 const send = (m: FromWorker): void => port.postMessage(m);
 
 const db = openEventDb(data.dbPath);
