@@ -17,6 +17,7 @@ import { requestHash } from '../validation/request-hash.js';
 import type { SetProgress } from '../fulfilment/pages/set-progress.js';
 import { grantChances } from './grant-chances-call.js';
 import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
+import { DrawPulls, type BucketPuller } from './draw-pulls.js';
 
 export interface Grant {
   readonly user: string;
@@ -48,6 +49,8 @@ export interface RevealPlace {
 }
 
 const STALE_RETRIES = 3;
+/** a draw answered `short` is sent again after a pull at most this often, then decided where it is */
+const MAX_PULLS = 3;
 
 interface Candidates {
   readonly list: DrawCandidate[];
@@ -55,6 +58,8 @@ interface Candidates {
 }
 
 export class Draws {
+  readonly #pulls: DrawPulls;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly campaigns: CampaignStore,
@@ -62,7 +67,12 @@ export class Draws {
     private readonly tickets: VoucherCodec,
     private readonly ids: EventIds,
     private readonly now: () => number,
-  ) {}
+    /** moves units between shards (src/buckets); null: a draw takes its home shard's units only */
+    puller: BucketPuller | null = null,
+  ) {
+    this.#pulls = new DrawPulls(redis, puller, now);
+    campaigns.onTopUp((id) => this.#pulls.forget(id));
+  }
 
   campaign(id: string): CompiledCampaign {
     const c = this.campaigns.get(id);
@@ -221,8 +231,11 @@ export class Draws {
     // the engine's estimate of the shared clock names the day; a script that disagrees (a day's edge, a
     // clock shift not heard yet) answers `stale` with its own time, which names it the next time
     let now = this.now();
-    for (let attempt = 0; ; attempt++) {
+    let pullable: Set<string> | null = null;
+    let pulls = 0;
+    for (let attempt = 0; ; ) {
       const b = c.day.bounds(now);
+      pullable ??= this.#pulls.pullable(c, b.day);
       const reply = await drawChance(
         this.redis,
         tag,
@@ -244,12 +257,21 @@ export class Draws {
           ticket,
           candidates: candidates.list,
           set: candidates.set,
+          pullable,
         },
         head,
       );
+      if (reply.outcome === 'short' && reply.short !== null) {
+        // out in the home shard's bucket: units from the other shards, and the same draw again; none
+        // anywhere (or pulled often enough), and that prize is decided here
+        const moved = pulls++ < MAX_PULLS ? await this.#pulls.pull(c, reply.short, b.day, tag) : 0;
+        if (moved === 0) pullable.delete(reply.short.prize);
+        continue;
+      }
       if (reply.outcome !== 'stale') return this.#refuse(reply);
-      if (attempt >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
+      if (attempt++ >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
       now = reply.now;
+      pullable = null;
     }
   }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useEngine } from '../../testing/engine-fixture.js';
 import { uniqueSku } from '../../testing/fixtures.js';
 import { clearClockShift, shiftClockTo } from '../../testing/clock-shift.js';
+import { ALL_SHARDS, homeIndex, useShards } from '../../redis/keys.js';
 
 /** the suite, against an engine on `shards` shards of one redis-server (default one) */
 export function storeSuite(shards?: number): void {
@@ -33,6 +34,20 @@ export function storeSuite(shards?: number): void {
   const checkIn = (body: Record<string, unknown>) => fx.engine.api('POST', '/v1/checkins', body);
   const grant = (cid: string, body: Record<string, unknown>) => fx.engine.api('POST', `/v1/campaigns/${cid}/chances`, body);
   const draw = (cid: string, user: string) => fx.engine.api('POST', '/v1/draws', { campaignId: cid, user });
+
+  /** `n` users whose home shard is the engine's first: their draws are decided there */
+  function usersOfFirstShard(prefix: string, n: number): string[] {
+    const mine = ALL_SHARDS;
+    // this process names shards as the engine does only to find the users' home shard
+    useShards(Array.from({ length: shards ?? 1 }, (_, i) => `{s${i}}`));
+    try {
+      const out: string[] = [];
+      for (let i = 0; out.length < n; i++) if (homeIndex(`${prefix}${i}`) === 0) out.push(`${prefix}${i}`);
+      return out;
+    } finally {
+      useShards(mine);
+    }
+  }
 
   describe('shops and scene codes', () => {
     it('registers a shop once and serves its scene code as SVG, PNG and URL', async () => {
@@ -194,6 +209,30 @@ export function storeSuite(shards?: number): void {
       for (const a of answers.filter((x) => x.body.outcome !== 'won')) expect(a.body).toMatchObject({ outcome: 'lost', reason: 'out_of_stock', prize: null });
       expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes[0].stockLeft).toBe(0);
     });
+  });
+
+  describe('draws on one home shard, units in the others', () => {
+    // 2 units (or a cap of 2, a budget of two wins) split over three shards sit in the second and third
+    // (a third of 2 is 0 for the first, one each for the others): users of the first shard win them all
+    // through pulls; with one shard they are there already. Never more than the total.
+    const cases: [string, Record<string, unknown>[], Record<string, unknown>, (b: { prize: { id: string } | null; set: { prize: unknown } | null }) => boolean, string][] = [
+      ['stock', [{ id: 'cup', name: 'Cup', kind: 'gift', probability: 1, stock: 2 }], {}, (b) => b.prize?.id === 'cup', 'out_of_stock'],
+      ['budget', [{ id: 'cash', name: 'Cash', kind: 'points', amount: 100, probability: 1, budget: 200 }], {}, (b) => b.prize?.id === 'cash', 'budget'],
+      ['dailyCap', [{ id: 'pen', name: 'Pen', kind: 'points', amount: 1, probability: 1, dailyCap: 2 }], {}, (b) => b.prize?.id === 'pen', 'daily_cap'],
+      ['set prize stock', [{ id: 'solo', name: 'Solo', kind: 'card', set: 'one', probability: 1 }], { sets: [{ id: 'one', prize: { id: 'one-box', name: 'Box', kind: 'gift', stock: 2 } }] }, (b) => b.set?.prize !== null && b.set?.prize !== undefined, 'out_of_stock'],
+    ];
+    for (const [name, prizes, extra, won, reason] of cases) {
+      it(`${name} 2: of 8 concurrent draws by users of one home shard, exactly 2 win`, async () => {
+        const cid = await campaign(prizes, extra);
+        const users = usersOfFirstShard(`pull_${name.replace(/ /g, '_')}_`, 8);
+        await Promise.all(users.map((user) => grant(cid, { user, count: 1, reason: 'pay', idempotencyKey: 'k' })));
+        const answers = await Promise.all(users.map((user) => draw(cid, user)));
+        for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(200);
+        const wins = answers.filter((a) => won(a.body));
+        expect(wins, JSON.stringify(answers.map((a) => a.body))).toHaveLength(2);
+        for (const a of answers.filter((x) => !won(x.body))) expect(a.body.reason ?? a.body.set?.reason).toBe(reason);
+      });
+    }
   });
 
   describe('draws revealed in the shop', () => {
