@@ -123,6 +123,27 @@ export function storeSuite(shards?: number): void {
       }
     });
 
+    it("a check-in's day and time are the shared clock's (Redis' TIME and its shift), not the engine's estimate of it", async () => {
+      const cid = await campaign([], { checkin: { chances: 1 } });
+      const today = await checkIn({ sceneCode: (await newShop()).sceneCode, user: 'clock_user', campaignId: cid });
+      expect(today.status, JSON.stringify(today.body)).toBe(201);
+      const shop = await newShop();
+      try {
+        const shifted = Date.now() + DAY;
+        await shiftClockTo(fx.redis.client, shifted);
+        // at once: the engine reads the shift only every second, and has not heard of it yet
+        const next = await checkIn({ sceneCode: shop.sceneCode, user: 'clock_user', campaignId: cid });
+        expect(next.status, JSON.stringify(next.body)).toBe(201);
+        expect(next.body.checkin.day).not.toBe(today.body.checkin.day);
+        expect(Math.abs(Date.parse(next.body.checkin.at) - shifted)).toBeLessThan(60_000);
+        const event = (await fx.client.events()).find((e) => e.type === 'checkin' && e.id === next.body.checkin.eventId);
+        expect(event).toMatchObject({ at: next.body.checkin.at, day: next.body.checkin.day });
+      } finally {
+        await clearClockShift(fx.redis.client);
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+    });
+
     it('position: required refuses a check-in without one; outside the radius is refused; forged scene codes never count', async () => {
       const cid = await campaign([], { checkin: { position: 'required', chances: 1 } });
       const shop = await newShop();
