@@ -7,6 +7,7 @@ import { useEngine } from '../../testing/engine-fixture.js';
 import { uniqueSku } from '../../testing/fixtures.js';
 import { clearClockShift, shiftClockTo } from '../../testing/clock-shift.js';
 import { ALL_SHARDS, homeIndex, useShards } from '../../redis/keys.js';
+import type { ChanceGrant, CheckInRequest } from '../../testing/test-client.js';
 
 /** the suite, against an engine on `shards` shards of one redis-server (default one) */
 export function storeSuite(shards?: number): void {
@@ -18,7 +19,7 @@ export function storeSuite(shards?: number): void {
   let shopSeq = 0;
   async function newShop(extra: Record<string, unknown> = {}): Promise<{ id: string; sceneCode: string; url: string }> {
     const id = `shop_${Date.now().toString(36)}_${shopSeq++}`;
-    const r = await fx.engine.api('POST', '/v1/shops', { id, name: `Shop ${id}`, lat: 23.13, lng: 113.26, radiusM: 300, region: 'Guangzhou', ...extra });
+    const r = await fx.client.registerShop({ id, name: `Shop ${id}`, lat: 23.13, lng: 113.26, radiusM: 300, region: 'Guangzhou', ...extra });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body;
   }
@@ -31,9 +32,9 @@ export function storeSuite(shards?: number): void {
     return id;
   }
 
-  const checkIn = (body: Record<string, unknown>) => fx.engine.api('POST', '/v1/checkins', body);
-  const grant = (cid: string, body: Record<string, unknown>) => fx.engine.api('POST', `/v1/campaigns/${cid}/chances`, body);
-  const draw = (cid: string, user: string) => fx.engine.api('POST', '/v1/draws', { campaignId: cid, user });
+  const checkIn = (body: CheckInRequest) => fx.client.checkIn(body);
+  const grant = (cid: string, body: ChanceGrant) => fx.client.grantChances(cid, body);
+  const draw = (cid: string, user: string) => fx.client.draw(cid, user);
 
   /** `n` users whose home shard is the engine's first: their draws are decided there */
   function usersOfFirstShard(prefix: string, n: number): string[] {
@@ -54,7 +55,7 @@ export function storeSuite(shards?: number): void {
       const shop = await newShop();
       expect(shop.sceneCode).toMatch(/^[0-9A-Z]{24}$/);
       expect(shop.url).toMatch(new RegExp(`/s/${shop.sceneCode}$`));
-      expect((await fx.engine.api('POST', '/v1/shops', { id: shop.id, name: 'again' })).status).toBe(409);
+      expect((await fx.client.registerShop({ id: shop.id, name: 'again' })).status).toBe(409);
       expect((await fx.engine.api('GET', `/v1/shops/${shop.id}`)).body.sceneCode).toBe(shop.sceneCode);
       expect((await fx.engine.api('GET', '/v1/shops')).body.shops.map((s: { id: string }) => s.id)).toContain(shop.id);
       const svgAnswer = await fx.engine.api('GET', `/v1/shops/${shop.id}/scene-code?format=svg`);
@@ -79,7 +80,7 @@ export function storeSuite(shards?: number): void {
         [{ id: 'ok5', name: 'x', region: '' }, 'region'],
       ];
       for (const [body, field] of bad) {
-        const r = await fx.engine.api('POST', '/v1/shops', body);
+        const r = await fx.client.registerShop(body);
         expect(r.status, JSON.stringify(body)).toBe(400);
         expect(r.body.error.message.startsWith(`${field}:`), r.body.error.message).toBe(true);
       }
@@ -208,7 +209,7 @@ export function storeSuite(shards?: number): void {
       const spends = (await fx.client.events()).filter((e) => e.type === 'chance' && e.user === 'd_user' && e.delta === -1);
       expect(spends).toHaveLength(5);
       for (const e of spends) expect(e.draw).toHaveProperty('outcome');
-      expect((await fx.engine.api('POST', '/v1/draws', { user: 'd_user' })).body.error.message).toMatch(/^campaignId:/);
+      expect((await fx.engine.api('POST', '/v1/draws', { user: 'd_user' })).body.error.message).toMatch(/^campaignId:/); // no typed call sends a draw without its campaign
     });
 
     it('a draw obeys the stock: of 12 concurrent draws of a prize of 3 units, 3 win', async () => {
@@ -220,7 +221,7 @@ export function storeSuite(shards?: number): void {
       for (const a of won) expect(a.body.prize.voucher.code).toMatch(/^[0-9A-Z]{20}$/);
       // a won draw is a win like a scan's: on the member's list, its voucher redeemed once in a shop
       const first = won[0]!.body;
-      const redeem = async () => fx.engine.api('POST', '/v1/redemptions', { voucher: first.prize.voucher.code, shop: 's_store' });
+      const redeem = async () => fx.engine.api('POST', '/v1/redemptions', { voucher: first.prize.voucher.code, shop: 's_store' }); // fulfilment's route, not the store's
       // the voucher is indexed by the persist step (a redemption answers an unknown voucher at once)
       await waitForBacklog(fx.engine);
       const r = await redeem();
@@ -270,8 +271,8 @@ export function storeSuite(shards?: number): void {
       expect(await ticketPage()).toContain('data-state="open"');
       expect((await fetch(`${fx.engine.url}/t/0000000000000000000A`)).status).toBe(404);
       const shop = await newShop();
-      const key = (await fx.engine.api('POST', '/v1/keys', { role: 'shop', name: 'till', shop: shop.id })).body.key as string;
-      const reveal = (ticket: string) => fx.engine.api('POST', `/v1/tickets/${ticket}/reveal`, undefined, { authorization: `Bearer ${key}` });
+      const key = await fx.client.shopKey(shop.id);
+      const reveal = (ticket: string) => fx.client.revealTicket(ticket, key);
       const reveals = await Promise.all(Array.from({ length: 5 }, () => reveal(a.body.ticket.code)));
       const done = reveals.filter((r) => r.status === 200);
       expect(done).toHaveLength(1);
