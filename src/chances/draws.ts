@@ -2,7 +2,8 @@
 // home shard; a grant (another system's: 拼团成功, 支付有礼) is one grantChances call, once per idempotency
 // key; a draw is one drawChance call that spends a chance and decides under the campaign's stock, budget,
 // caps and pacing, or, for a campaign revealed in the shop, records a sealed ticket decided later by
-// `reveal`. Every grant and spend is an event (`"type":"chance"`).
+// `reveal`. With several shards, a prize out in the home shard's bucket is pulled from the other shards
+// before the draw is decided (draw-pulls.ts). Every grant and spend is an event (`"type":"chance"`).
 import { randomInt } from 'node:crypto';
 import { ApiError, conflict, notFound, unavailable } from '../errors.js';
 import { ALL_SHARDS, homeIndex, homeShard, keys } from '../redis/keys.js';
