@@ -67,7 +67,9 @@
            or with several shards its part: src/scan/limit-placement.ts), 'h' on the user's home shard
            (here only for scans whose `pre` says the user is decided here)
         17, 18 only for a campaign with "chances": {"perScans": N} (满N次): N, and the key prefix of a
-           user's draw chances (+ user, src/redis/keys.ts `chances`); absent for every other campaign
+           user's draw chances (+ user, src/redis/keys.ts `chances`); absent for every other campaign.
+           With several shards item 18 is '': the scan only counts (n:<cid> in the user's hash of this
+           shard), and the user's home shard credits the chances (lua/creditScans-4.lua)
     11 MessagePack array of scans, each an array:
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
         6 campaign index into ARGV 10 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
@@ -325,10 +327,11 @@ end
 --@include iso-time
 
 -- 满N次: counts the user's first scans in the campaign (n:<cid> in the user's hash) and grants a chance on
--- every N-th, as an event of its own ('<scan eventId>-chance', type chance)
+-- every N-th, as an event of its own ('<scan eventId>-chance', type chance). With several shards (no
+-- chances prefix) the count is all: the home shard sums every shard's and credits (lua/creditScans-4.lua)
 local function grantPerScans()
   local n = redis.call('HINCRBY', userKey, 'n:' .. c[14], 1)
-  if n % tonumber(c[17]) ~= 0 then return end
+  if c[18] == '' or n % tonumber(c[17]) ~= 0 then return end
   local balance = redis.call('HINCRBY', c[18] .. user, c[14], 1)
   redis.call('XADD', KEYS[1], '*', 'j', '{"id":"' .. s[4] .. '-chance","type":"chance","at":"' .. isoOf(now) .. '","user":"' .. user ..
     '","campaignId":"' .. c[14] .. '","delta":1,"reason":"perScans","source":"scan","scanEventId":"' .. s[4] .. '","scans":' .. n ..

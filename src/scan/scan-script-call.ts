@@ -15,7 +15,7 @@ export interface CampaignStatic {
   readonly specCount: number;
   /** item 16: where userScansPerDay and userWinsPerDay are counted ('s' here, 'h' on the user's home shard) */
   readonly limitModes: string;
-  /** items 17-18, only for a campaign granting a draw chance every N first scans (满N次): N and the chances key prefix */
+  /** items 17-18, only for a campaign granting a draw chance every N first scans (满N次): N and the chances key prefix ('' with several shards: count only) */
   readonly perScans: { readonly n: number; readonly chancesPrefix: string } | null;
 }
 
@@ -69,7 +69,8 @@ export function campaignStatic(tag: ShardTag, id: string, startsAt: number, ends
     tail: w.take(),
     specCount: specs.length,
     limitModes: limits.limitModes,
-    perScans: perScans === null ? null : { n: perScans, chancesPrefix: keys.chances(tag, '') },
+    // with several shards the scan only counts; the user's home shard credits (src/chances/per-scans.ts)
+    perScans: perScans === null ? null : { n: perScans, chancesPrefix: ALL_SHARDS.length === 1 ? keys.chances(tag, '') : '' },
   };
 }
 

@@ -454,8 +454,9 @@ export class ScanService {
         positionRequired: position === 'required',
       };
       s = {
-        // 满N次 counts a user's first scans in the user's hash of the code's shard: exact with one shard only
-        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes, ALL_SHARDS.length === 1 ? (d.chances?.perScans ?? null) : null),
+        // 满N次 counts a user's first scans in the user's hash of the code's shard; with several shards the
+        // user's home shard sums the shards' counts and credits (src/chances/per-scans.ts)
+        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes, d.chances?.perScans ?? null),
         specOf: new Map(d.prizes.map((p, i) => [p.id, i + 1])),
         idJson: JSON.stringify(d.id),
       };
