@@ -178,7 +178,7 @@ export class ScanService {
         // a guaranteed prize may go to this scan whatever it drew, when a released unit is pending
         for (const p of isBox ? campaign.guaranteed.shop : campaign.guaranteed.consumer) chosen.push(this.#chosen(campaign, belief.inShard, p, this.#amountOf(p), eventId));
         // 集卡: the prize of each set a drawn card belongs to, which the card may complete (its voucher its own)
-        if (belief.inShard.static.sets !== null) this.#setPrizes(campaign, belief.inShard, levelMap, eventId, chosen);
+        if (belief.inShard.static.sets !== null) this.#setPrizes(campaign, belief.inShard, clerkChoice, eventId, chosen);
       }
       const boxed = batch.boxedBy;
       let held: HeldLimits | null = null;
@@ -401,15 +401,13 @@ export class ScanService {
     return map;
   }
 
-  /** appends to `chosen` the prize of each set a card the level map points to belongs to, once each */
-  #setPrizes(c: CompiledCampaign, inShard: CampaignInShard, levelMap: string, eventId: string, chosen: ChosenPrize[]): void {
+  /** appends to `chosen` the prize of each set a card the scanner may win (drawn or guaranteed) belongs to, once each */
+  #setPrizes(c: CompiledCampaign, inShard: CampaignInShard, clerkChoice: number, eventId: string, chosen: ChosenPrize[]): void {
     const sets = new Set<string>();
-    for (const ch of levelMap) {
-      const choice = Number(ch);
-      if (choice === 0) continue;
-      const set = c.def.prizes[chosen[choice - 1]!.spec - 1]?.set;
+    chosen.forEach((ch, i) => {
+      const set = i + 1 === clerkChoice ? undefined : c.def.prizes[ch.spec - 1]?.set;
       if (set !== undefined) sets.add(set);
-    }
+    });
     for (const set of sets) {
       const p = c.def.prizes.find((x) => x.completes === set);
       if (p !== undefined) chosen.push(this.#chosen(c, inShard, p, this.#amountOf(p), `${eventId}-set`));
