@@ -89,7 +89,10 @@ export async function startDeployment(opts: { engines: number; cluster: boolean 
           dataDir,
           env: {
             ...where.env,
-            ...dcrmEnv(receiver, { SCANLOT_DCRM_POISON_ATTEMPTS: '3' }),
+            // the production DCRM timeout (10 s), not the test launcher's 500 ms: the receiver runs on the soak
+            // process' event loop, which stalls for 400-800 ms now and then under load (GC of the run's history);
+            // an engine that gave up after 500 ms sent the batch again, after the receiver had taken it
+            ...dcrmEnv(receiver, { SCANLOT_DCRM_POISON_ATTEMPTS: '3', SCANLOT_DCRM_TIMEOUT_MS: '10000' }),
             SCANLOT_CONSUMER: `soak-${i}`,
             // the production default, not the test launcher's 1 s: an engine restarted within it persists its own
             // pending events (a shorter one lets another engine store them a second time: see docs/soak.md)
