@@ -132,6 +132,69 @@ export class TestClient {
     if (r.status !== status) throw new Error(`${method} ${path}: expected ${status}, answered ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
+
+  // The store as a place (docs/store.md): each answers whatever the engine answered, status and body, for
+  // tests that check refusals as much as successes.
+
+  /** POST /v1/shops: registers a shop (201 with its scene code) */
+  registerShop(shop: ShopRequest): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/shops', shop);
+  }
+
+  /** POST /v1/checkins: a consumer checks in at a shop's scene code */
+  checkIn(req: CheckInRequest): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/checkins', req);
+  }
+
+  /** POST /v1/campaigns/{id}/chances: another system grants draw chances (once per idempotency key) */
+  grantChances(campaignId: string, grant: ChanceGrant): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', `/v1/campaigns/${campaignId}/chances`, grant);
+  }
+
+  /** POST /v1/draws: spends one of the user's draw chances of the campaign */
+  draw(campaignId: string, user: string): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/draws', { campaignId, user });
+  }
+
+  /** a `shop` API key of the shop, answered 201 */
+  async shopKey(shop: string, name = 'till'): Promise<string> {
+    return ((await this.#expect(201, 'POST', '/v1/keys', { role: 'shop', name, shop })) as { key: string }).key;
+  }
+
+  /** POST /v1/tickets/{ticket}/reveal with a shop's key: decides a sealed ticket in that shop */
+  revealTicket(ticket: string, shopKey: string): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', `/v1/tickets/${ticket}/reveal`, undefined, { authorization: `Bearer ${shopKey}` });
+  }
+}
+
+/** POST /v1/shops; fields left out are left out of the request (tests of refusals leave out required ones) */
+export interface ShopRequest {
+  id?: string;
+  name?: string;
+  lat?: number;
+  lng?: number;
+  radiusM?: number;
+  region?: string;
+  [field: string]: unknown;
+}
+
+/** POST /v1/checkins */
+export interface CheckInRequest {
+  sceneCode?: string;
+  user?: string;
+  lat?: number;
+  lng?: number;
+  campaignId?: string;
+  [field: string]: unknown;
+}
+
+/** POST /v1/campaigns/{id}/chances */
+export interface ChanceGrant {
+  user?: string;
+  count?: number;
+  reason?: string;
+  idempotencyKey?: string;
+  [field: string]: unknown;
 }
 
 /** outcomes counted as `outcome` or `outcome/reason` */
