@@ -120,7 +120,9 @@ export async function runSoak(opts: SoakOptions, log: (line: string) => void = (
     const stoppedAt = stop.aborted ? ledger.now() : null;
     log(stoppedAt === null ? 'load done; waiting for the stream and the deliveries to drain' : `stopped at ${(stoppedAt / 1000).toFixed(1)} s; waiting up to ${STOPPED_DRAIN_MS / 1000} s for the stream and the deliveries to drain`);
     const drained = await drainedWithin(d, stop, 300_000);
-    if (!drained && stoppedAt === null && !stop.aborted) throw new Error('soak: timed out waiting for every engine to drain its stream and outbox');
+    if (!drained && !stop.aborted) throw new Error('soak: timed out waiting for every engine to drain its stream and outbox');
+    // told to stop while it waited for the drain: the load had run its length, the run is still cut short
+    const stopped = stoppedAt ?? (stop.aborted ? ledger.now() : null);
     // a few more seconds of samples after the drain
     await sleep(2_000);
     timeline.stop();
@@ -141,7 +143,7 @@ export async function runSoak(opts: SoakOptions, log: (line: string) => void = (
     return {
       settings: { minutes: opts.minutes, rate, engines: opts.engines, cluster: opts.cluster, seed: opts.seed, rateMeasured: rateMeasured === null ? null : Math.round(rateMeasured) },
       startedAt,
-      stopped: stoppedAt === null ? null : { atMs: stoppedAt, invariantsChecked: drained },
+      stopped: stopped === null ? null : { atMs: stopped, invariantsChecked: drained },
       scans: ledger.scans.length,
       unanswered: ledger.unanswered,
       unsent: ledger.unsent,
