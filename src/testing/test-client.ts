@@ -66,6 +66,42 @@ export interface CampaignSetup {
   campaignId: string;
 }
 
+/** POST /v1/keys's answer */
+export interface StaffKey {
+  id: string;
+  key: string;
+  role: string;
+  name: string;
+  shop: string | null;
+}
+
+export interface ShopAnswer {
+  id: string;
+  name: string;
+  sceneCode: string;
+  url: string;
+}
+
+/** the answer of a draw or a reveal (its schema: in docs/openapi.yaml, tag store) */
+export interface DrawAnswer {
+  eventId: string;
+  outcome: 'won' | 'lost' | 'ticket';
+  reason: string | null;
+  campaignId: string;
+  prize: WonPrize | null;
+  ticket: { code: string; url: string } | null;
+  chances: number;
+  set: { id: string; completed: number; prize: WonPrize | null; reason: string | null } | null;
+}
+
+export interface CheckInAnswer {
+  outcome: 'checked_in';
+  checkin: { eventId: string; at: string; user: string; shop: { id: string; name: string }; campaignId: string; day: string };
+  granted: { points: number; chances: number };
+  chances: number;
+  reveals: DrawAnswer[];
+}
+
 export class TestClient {
   constructor(readonly engine: Pick<TestEngine, 'api' | 'scan' | 'codec' | 'output'>) {}
 
@@ -127,8 +163,48 @@ export class TestClient {
     return (await allEvents(this.engine)) as StoredEvent[];
   }
 
-  async #expect(status: number, method: string, path: string, body?: unknown): Promise<unknown> {
-    const r = await this.engine.api(method, path, body);
+  /** a named staff key (201): its secret `key` is shown once */
+  async createKey(role: string, name: string, shop?: string): Promise<StaffKey> {
+    return this.#expect(201, 'POST', '/v1/keys', { role, name, ...(shop === undefined ? {} : { shop }) }) as Promise<StaffKey>;
+  }
+
+  /** a lifecycle change or an edit of a campaign, answered 200 (`as`: another key's bearer header) */
+  async patchCampaign(id: string, change: Record<string, unknown>, as?: Record<string, string>): Promise<Record<string, unknown>> {
+    return this.#expect(200, 'PATCH', `/v1/campaigns/${id}`, change, as) as Promise<Record<string, unknown>>;
+  }
+
+  /** any GET answered 200 (a campaign, its stats, a report) */
+  async get<T = Record<string, unknown>>(path: string): Promise<T> {
+    return this.#expect(200, 'GET', path) as Promise<T>;
+  }
+
+  /** registers a shop (201): the shop with its scene code and the URL a phone opens */
+  async createShop(shop: { id: string; name: string; lat?: number; lng?: number; radiusM?: number; region?: string }): Promise<ShopAnswer> {
+    return this.#expect(201, 'POST', '/v1/shops', shop) as Promise<ShopAnswer>;
+  }
+
+  /** a check-in at a shop's scene code, answered 201 */
+  async checkIn(req: { sceneCode: string; user: string; campaignId?: string; lat?: number; lng?: number }): Promise<CheckInAnswer> {
+    return this.#expect(201, 'POST', '/v1/checkins', req) as Promise<CheckInAnswer>;
+  }
+
+  /** draw chances granted by another system or an operator (200): the user's balance after it */
+  async grantChances(campaignId: string, grant: { user: string; count: number; reason: string; idempotencyKey: string }): Promise<{ user: string; campaignId: string; chances: number }> {
+    return this.#expect(200, 'POST', `/v1/campaigns/${campaignId}/chances`, grant) as Promise<{ user: string; campaignId: string; chances: number }>;
+  }
+
+  /** a draw that spends one chance (200) */
+  async draw(campaignId: string, user: string): Promise<DrawAnswer> {
+    return this.#expect(200, 'POST', '/v1/draws', { campaignId, user }) as Promise<DrawAnswer>;
+  }
+
+  /** a sealed ticket revealed at `shop`, presented by an operator (200) */
+  async revealTicket(ticket: string, shop: string): Promise<DrawAnswer & { shop: string }> {
+    return this.#expect(200, 'POST', `/v1/tickets/${ticket}/reveal?shop=${encodeURIComponent(shop)}`) as Promise<DrawAnswer & { shop: string }>;
+  }
+
+  async #expect(status: number, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<unknown> {
+    const r = await this.engine.api(method, path, body, headers);
     if (r.status !== status) throw new Error(`${method} ${path}: expected ${status}, answered ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
