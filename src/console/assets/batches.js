@@ -1,5 +1,6 @@
 // Batches: the list page by page, create, activate/void after a confirmation, export with progress.
 import { api, download } from './api.js';
+import { said } from './api-errors.js';
 import { T, STATE_TEXT } from './text.js';
 import { ErrorLine, fmt, html, useEffect, useState } from './ui.js';
 import { inZone, operatorZone } from './zoned-time.js';
@@ -25,7 +26,7 @@ export function Batches() {
       const updated = await api('POST', `/v1/batches/${b.batchId}/${action}`);
       setBatches((old) => old.map((x) => (x.batchId === b.batchId ? { ...x, status: updated.status } : x)));
     } catch (err) {
-      setError(err);
+      setError(said(err));
     }
   };
   const exportCodes = async (b) => {
@@ -76,7 +77,7 @@ function BatchForm({ onCreated, items }) {
       setDone(`${T.batchCreated} #${b.batchId} (${b.sku}, ${b.size})`);
       onCreated();
     } catch (err) {
-      setError(err);
+      setError(said(err));
     }
   };
   return html`<form class="panel" onSubmit=${submit} data-test="batch-form" novalidate>

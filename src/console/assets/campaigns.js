@@ -2,6 +2,7 @@
 // detail page with live stock and budget (yuan), leaderboards and the operator's actions, each of which
 // says what it did. A draft is published from here.
 import { api } from './api.js';
+import { said } from './api-errors.js';
 import { T, STATE_TEXT } from './text.js';
 import { CampaignForm } from './campaign-form.js';
 import { ErrorLine, fmt, go, html, usePolling, useState, yuan } from './ui.js';
@@ -53,7 +54,8 @@ export function CampaignDetail({ id }) {
       setDone(message);
       return true;
     } catch (err) {
-      setActionError(err);
+      // a 409 (ended, overlapping a live campaign) or a 400 in the console's words, not the API's
+      setActionError(said(err));
       return false;
     }
   };
