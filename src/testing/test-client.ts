@@ -168,9 +168,20 @@ export class TestClient {
     return this.#expect(201, 'POST', '/v1/keys', { role, name, ...(shop === undefined ? {} : { shop }) }) as Promise<StaffKey>;
   }
 
-  /** a lifecycle change or an edit of a campaign, answered 200 (`as`: another key's bearer header) */
-  async patchCampaign(id: string, change: Record<string, unknown>, as?: Record<string, string>): Promise<Record<string, unknown>> {
-    return this.#expect(200, 'PATCH', `/v1/campaigns/${id}`, change, as) as Promise<Record<string, unknown>>;
+  /** a lifecycle change or an edit of a campaign, answered 200: the campaign after it */
+  async patchCampaign(id: string, change: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.#expect(200, 'PATCH', `/v1/campaigns/${id}`, change) as Promise<Record<string, unknown>>;
+  }
+
+  /** the same client acting with another key (a staff member's own): every call sends it */
+  as(key: string): TestClient {
+    const e = this.engine;
+    return new TestClient({
+      api: (method, path, body, headers) => e.api(method, path, body, { authorization: `Bearer ${key}`, ...headers }),
+      scan: (...args) => e.scan(...args),
+      codec: e.codec,
+      output: () => e.output(),
+    });
   }
 
   /** any GET answered 200 (a campaign, its stats, a report) */
@@ -203,8 +214,8 @@ export class TestClient {
     return this.#expect(200, 'POST', `/v1/tickets/${ticket}/reveal?shop=${encodeURIComponent(shop)}`) as Promise<DrawAnswer & { shop: string }>;
   }
 
-  async #expect(status: number, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<unknown> {
-    const r = await this.engine.api(method, path, body, headers);
+  async #expect(status: number, method: string, path: string, body?: unknown): Promise<unknown> {
+    const r = await this.engine.api(method, path, body);
     if (r.status !== status) throw new Error(`${method} ${path}: expected ${status}, answered ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
