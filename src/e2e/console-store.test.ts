@@ -57,9 +57,9 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
       return img !== null && img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:');
     }, {}, row);
     await page.click(`${row} [data-test=download-svg]`);
-    expect(String(await b.downloaded(`scene-${shopId}.svg`))).toContain('<svg');
+    expect(await b.downloaded(`scene-${shopId}.svg`)).toContain('<svg');
     await page.click(`${row} [data-test=download-png]`);
-    expect((await b.downloaded(`scene-${shopId}.png`, null) as Buffer).subarray(0, 4).toString('hex')).toBe('89504e47');
+    expect((await b.downloadedBytes(`scene-${shopId}.png`)).subarray(0, 4).toString('hex')).toBe('89504e47');
     await b.shoot('shops');
     b.expectedHttpError = 409;
     await b.fill('input[name=id]', shopId);

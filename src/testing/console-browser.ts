@@ -105,12 +105,17 @@ export class ConsoleBrowser {
     await this.page.setViewport({ width: 1280, height: 800 });
   }
 
-  /** the content of the first finished download whose name starts with `prefix` */
-  async downloaded(prefix: string, encoding: 'utf8' | null = 'utf8'): Promise<string | Buffer> {
+  /** the text of the first finished download whose name starts with `prefix` */
+  async downloaded(prefix: string): Promise<string> {
+    return (await this.downloadedBytes(prefix)).toString('utf8');
+  }
+
+  /** the bytes of the first finished download whose name starts with `prefix` */
+  async downloadedBytes(prefix: string): Promise<Buffer> {
     const until = Date.now() + 15_000;
     for (;;) {
       const f = readdirSync(this.downloads).find((n) => n.startsWith(prefix) && !n.endsWith('.crdownload'));
-      if (f) return encoding === null ? readFileSync(join(this.downloads, f)) : readFileSync(join(this.downloads, f), encoding);
+      if (f) return readFileSync(join(this.downloads, f));
       if (Date.now() > until) throw new Error(`no download ${prefix}* in ${this.downloads}`);
       await new Promise((r) => setTimeout(r, 100));
     }
