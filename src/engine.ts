@@ -167,7 +167,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   const registration = await registerEventStore(redis, { storeId: eventStoreId(db), consumer: config.consumerName, sqlitePath: config.sqlitePath, now }, log);
   started.add('event store registration', () => registration.stop());
   const events = new EventQuery(db);
-  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)) }, log);
+  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, backgroundNice: config.backgroundNice, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)) }, log);
 
   const metrics = new ScanMetrics();
   const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);
