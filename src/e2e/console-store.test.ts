@@ -162,4 +162,42 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     expect(b.pageErrors).toEqual([]);
     expect(b.consoleErrors).toEqual([]);
   });
+
+  it('sets a campaign\'s store rules in the form (check-ins, 满N次, revealed in the shop), fills them back on edit, and switches one off', async () => {
+    const page = b.page;
+    const sku = uniqueSku();
+    const cid = `rules-${sku}`;
+    await fx.client.createBatch({ sku, size: 10 });
+    await b.goto('#/campaigns', '[data-test=campaign-form]');
+    await page.click('[data-test=template-points]');
+    await b.fill('input[name=id]', cid);
+    await b.fill('input[name=skus]', sku);
+    await page.select('select[name=checkin]', 'required');
+    await b.fill('input[name=checkinPoints]', '10');
+    await b.fill('input[name=checkinChances]', 'x');
+    await b.fill('input[name=perScans]', '3');
+    await page.select('select[name=reveal]', 'in_shop');
+    await page.click('[data-test=save-draft]');
+    expect(await b.waitText('[data-test=error-checkin-chances]', (t) => t !== '')).toBe('请填写整数 A whole number');
+    await b.fill('input[name=checkinChances]', '1');
+    await page.click('[data-test=save-draft]');
+    await b.waitText('[data-test=campaign-state]', (t) => t.includes('draft'));
+    expect(await fx.client.get(`/v1/campaigns/${cid}`)).toMatchObject({ checkin: { position: 'required', points: 10, chances: 1 }, chances: { perScans: 3 }, reveal: 'in_shop' });
+    await b.shoot('campaign-store-rules');
+
+    // the draft's form comes back with the rules; check-ins switched off are gone after the save
+    await page.click('[data-test=edit-draft]');
+    await page.waitForSelector('select[name=checkin]');
+    expect(await page.$eval('select[name=checkin]', (e) => (e as HTMLSelectElement).value)).toBe('required');
+    expect(await page.$eval('input[name=perScans]', (e) => (e as HTMLInputElement).value)).toBe('3');
+    expect(await page.$eval('select[name=reveal]', (e) => (e as HTMLSelectElement).value)).toBe('in_shop');
+    await page.select('select[name=checkin]', 'off');
+    await page.click('[data-test=save-draft]');
+    await b.waitText('[data-test=done]', (t) => t.includes('草稿已保存'));
+    const saved = await fx.client.get(`/v1/campaigns/${cid}`);
+    expect(saved.checkin).toBeUndefined();
+    expect(saved).toMatchObject({ chances: { perScans: 3 }, reveal: 'in_shop' });
+    expect(b.pageErrors).toEqual([]);
+    expect(b.consoleErrors).toEqual([]);
+  });
 });

@@ -26,6 +26,7 @@ const REASONS = [
   [/^applies to gift and coupon prizes/, () => '仅实物奖品和优惠券可设兑奖截止日 Only gifts and coupons have a redeem-by date'],
   [/^cannot be changed$/, () => '不能修改 Cannot be changed'],
   [/^must be one of (.+)$/, (m) => `须为以下之一：${m[1]} One of ${m[1]}`],
+  [/^names set (.+), which "sets" does not define$/, (m) => `套卡 ${m[1]} 尚无集齐奖品（在活动的 sets 中设置）The set ${m[1]} has no prize: define it in "sets"`],
 ];
 
 /** 409s the console's forms and actions can get, each with the field it is about (null: the whole form) */
