@@ -183,6 +183,8 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     await page.click('[data-test=save-draft]');
     await b.waitText('[data-test=campaign-state]', (t) => t.includes('draft'));
     expect(await fx.client.get(`/v1/campaigns/${cid}`)).toMatchObject({ checkin: { position: 'required', points: 10, chances: 1 }, chances: { perScans: 3 }, reveal: 'in_shop' });
+    // the detail page says the rules in words
+    expect(await b.textOf('[data-test=store-rules]')).toBe('门店玩法 Store rules: 门店打卡（须在门店范围内）送 10 积分、1 次抽奖 Check-ins (within the shop) grant 10 points, 1 draws · 满 3 次扫码送一次抽奖 A draw every 3 first scans · 线上抽奖，线下开奖 Drawn online, revealed in the shop');
     await b.shoot('campaign-store-rules');
 
     // the draft's form comes back with the rules; check-ins switched off are gone after the save

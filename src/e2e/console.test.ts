@@ -210,6 +210,8 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect(codes[0]).toBe('serial,code,url');
     await page.click(`${row} [data-test=void]`);
     await b.waitText(`${row} [data-test=batch-status]`, (t) => t.includes('void'));
+    // the action says what it did
+    expect(await b.textOf('[data-test=batch-action-done]')).toContain(`批次 #${batchId}`);
     expect((await fx.client.get<Batch>(`/v1/batches/${batchId}`)).status).toBe('void');
     // a box batch linked to its item batch, units per box
     await page.select('select[name=kind]', 'box');
@@ -244,7 +246,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     expect(await b.waitText('[data-test=total-scans]', (t) => t !== '')).toBe(String(stats.scans));
     await page.click('[data-test=download-csv]');
     const csv = (await b.downloaded(`scans-${cid}`)).trim().split('\n');
-    expect(csv[0]).toBe('day,scans,firstScans,won,spend,diverted');
+    expect(csv[0]).toBe('day,scans,firstScans,won,spend_fen,diverted');
     const totals = csv.slice(1).map((l) => l.split(',').map(Number)).reduce((a, r) => a.map((x, i) => x + (r[i] ?? 0)), [0, 0, 0, 0, 0, 0]);
     expect(totals.slice(1)).toEqual([stats.scans, stats.outcomes.won + (stats.outcomes.lost ?? 0) + (stats.outcomes.verified ?? 0), stats.outcomes.won, 0, stats.diverted]);
     await b.shoot('reports');
@@ -295,6 +297,7 @@ describe.skipIf(!CHROMIUM)('the console in Chromium', () => {
     await b.shoot('operations');
     acceptPoison = true;
     await page.click(`${dlRow} [data-test=replay]`);
+    expect(await b.waitText('[data-test=replay-done]', (t) => t !== '')).toContain('已重新排队投递 1 条');
     await b.waitText(`${dlRow} [data-test=dead-letter-state]`, (t) => t.includes('delivered'), 20_000);
     expect(fx.receiver.acceptedIds()).toContain(poison);
 
