@@ -227,7 +227,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   // the store as a place: shops and scene codes, check-ins, draw chances and draws (events of their own)
   const scenes = new SceneCodec(secrets.codeSecret, config.publicBaseUrl);
   const shops = new ShopStore(redis, now);
-  const draws = new Draws(redis, campaigns, vouchers, ticketCodec(secrets.codeSecret, config.publicBaseUrl), fulfilmentIds, now);
+  const draws = new Draws(redis, campaigns, vouchers, ticketCodec(secrets.codeSecret, config.publicBaseUrl), fulfilmentIds, now, mover);
   const checkIns = new CheckIns(redis, scenes, shops, campaigns, fulfilmentIds, now);
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);

@@ -77,11 +77,12 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
       ],
       { size: 10, extra: { reveal: 'in_shop', checkin: { chances: 1 }, sets: [{ id: 'zodiac', prize: { id: 'box', name: `生肖礼盒 ${HOSTILE}`, kind: 'gift', stock: 1 } }] } },
     );
-    await fx.client.checkIn({ sceneCode: shop.sceneCode, user: 'walk_in', campaignId: cid });
-    await fx.client.grantChances(cid, { user: 'buyer', count: 4, reason: '拼团成功', idempotencyKey: 'group-1' });
+    expect((await fx.client.checkIn({ sceneCode: shop.sceneCode, user: 'walk_in', campaignId: cid })).status).toBe(201);
+    expect((await fx.client.grantChances(cid, { user: 'buyer', count: 4, reason: '拼团成功', idempotencyKey: 'group-1' })).status).toBe(200);
+    const till = await fx.client.shopKey(shopId);
     for (let i = 0; i < 4; i++) {
-      const ticket = await fx.client.draw(cid, 'buyer');
-      await fx.client.revealTicket(ticket.ticket!.code, shopId);
+      const ticket = (await fx.client.draw(cid, 'buyer')).body.ticket.code as string;
+      expect((await fx.client.revealTicket(ticket, till)).status).toBe(200);
     }
     let api: StoreReport;
     for (const until = Date.now() + 15_000; ; ) {

@@ -7,6 +7,13 @@ import { eventually } from '../testing/eventually.js';
 import type { StoreReport } from '../reports/store-report.js';
 
 const fx = useEngine();
+
+/** a store call's answer body, once its status is the one the API documents for success */
+async function ok<T = any>(call: Promise<{ status: number; body: any }>, status = 200): Promise<T> {
+  const r = await call;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r.body as T;
+}
 const today = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now());
 const report = (cid: string, totalOf: (r: StoreReport) => boolean): Promise<StoreReport> =>
   eventually(() => fx.client.get<StoreReport>(`/v1/reports/store?campaign=${cid}`), totalOf);
@@ -17,19 +24,19 @@ describe('the store report', () => {
       [{ id: 'bottle', name: 'Bottle', kind: 'gift', probability: 1, stock: 10 }],
       { size: 10, extra: { reveal: 'in_shop', checkin: { chances: 1, points: 5 } } },
     );
-    const north = await fx.client.createShop({ id: `north_${cid}`, name: 'North' });
-    const south = await fx.client.createShop({ id: `south_${cid}`, name: 'South' });
+    const north = await ok(fx.client.registerShop({ id: `north_${cid}`, name: 'North' }), 201);
+    const south = await ok(fx.client.registerShop({ id: `south_${cid}`, name: 'South' }), 201);
     await fx.engine.api('PUT', '/v1/members/rep_member', { level: 1 });
 
-    expect((await fx.client.checkIn({ sceneCode: north.sceneCode, user: 'rep_member', campaignId: cid })).chances).toBe(1);
-    expect((await fx.client.grantChances(cid, { user: 'rep_buyer', count: 3, reason: '拼团成功', idempotencyKey: 'order-1' })).chances).toBe(3);
-    const t1 = await fx.client.draw(cid, 'rep_member');
-    const t2 = await fx.client.draw(cid, 'rep_buyer');
-    await fx.client.draw(cid, 'rep_buyer');
+    expect((await ok(fx.client.checkIn({ sceneCode: north.sceneCode, user: 'rep_member', campaignId: cid }), 201)).chances).toBe(1);
+    expect((await ok(fx.client.grantChances(cid, { user: 'rep_buyer', count: 3, reason: '拼团成功', idempotencyKey: 'order-1' }))).chances).toBe(3);
+    const t1 = await ok(fx.client.draw(cid, 'rep_member'));
+    const t2 = await ok(fx.client.draw(cid, 'rep_buyer'));
+    await ok(fx.client.draw(cid, 'rep_buyer'));
     expect([t1.outcome, t2.outcome]).toEqual(['ticket', 'ticket']);
-    // one ticket revealed by the shop, the other by its user checking in there
-    expect((await fx.client.revealTicket(t2.ticket!.code, south.id)).outcome).toBe('won');
-    expect((await fx.client.checkIn({ sceneCode: south.sceneCode, user: 'rep_member', campaignId: cid })).reveals).toHaveLength(1);
+    // one ticket revealed by the shop's till, the other by its user checking in there
+    expect((await ok(fx.client.revealTicket(t2.ticket.code, await fx.client.shopKey(south.id)))).outcome).toBe('won');
+    expect((await ok(fx.client.checkIn({ sceneCode: south.sceneCode, user: 'rep_member', campaignId: cid }), 201)).reveals).toHaveLength(1);
 
     const r = await report(cid, (x) => x.totals.ticketsRevealed === 2 && x.totals.checkins === 2);
     expect(r).toMatchObject({ campaign: cid, timezone: 'Asia/Shanghai', to: today(), store: 'deployment', reveal: 'in_shop', sets: [] });
@@ -62,9 +69,9 @@ describe('the store report', () => {
       { size: 10, extra: { chances: { perScans: 2 }, sets: [{ id: 'zodiac', prize: { id: 'box', name: 'Zodiac box', kind: 'gift', stock: 2 } }] } },
     );
     for (const serial of [0, 1]) await fx.client.scan({ code: fx.client.code(batchId, serial), user: 'set_user' });
-    await fx.client.grantChances(cid, { user: 'set_user', count: 11, reason: 'pay', idempotencyKey: 'k' });
-    const draws = [];
-    for (let i = 0; i < 12; i++) draws.push(await fx.client.draw(cid, 'set_user'));
+    await ok(fx.client.grantChances(cid, { user: 'set_user', count: 11, reason: 'pay', idempotencyKey: 'k' }));
+    const draws: { set: { prize: unknown } | null }[] = [];
+    for (let i = 0; i < 12; i++) draws.push(await ok(fx.client.draw(cid, 'set_user')));
     const completed = draws.filter((d) => d.set !== null);
     const won = completed.filter((d) => d.set!.prize !== null).length;
     expect(won).toBe(Math.min(2, completed.length));

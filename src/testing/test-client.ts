@@ -75,33 +75,6 @@ export interface StaffKey {
   shop: string | null;
 }
 
-export interface ShopAnswer {
-  id: string;
-  name: string;
-  sceneCode: string;
-  url: string;
-}
-
-/** the answer of a draw or a reveal (its schema: in docs/openapi.yaml, tag store) */
-export interface DrawAnswer {
-  eventId: string;
-  outcome: 'won' | 'lost' | 'ticket';
-  reason: string | null;
-  campaignId: string;
-  prize: WonPrize | null;
-  ticket: { code: string; url: string } | null;
-  chances: number;
-  set: { id: string; completed: number; prize: WonPrize | null; reason: string | null } | null;
-}
-
-export interface CheckInAnswer {
-  outcome: 'checked_in';
-  checkin: { eventId: string; at: string; user: string; shop: { id: string; name: string }; campaignId: string; day: string };
-  granted: { points: number; chances: number };
-  chances: number;
-  reveals: DrawAnswer[];
-}
-
 export class TestClient {
   constructor(readonly engine: Pick<TestEngine, 'api' | 'scan' | 'codec' | 'output'>) {}
 
@@ -189,36 +162,74 @@ export class TestClient {
     return this.#expect(200, 'GET', path) as Promise<T>;
   }
 
-  /** registers a shop (201): the shop with its scene code and the URL a phone opens */
-  async createShop(shop: { id: string; name: string; lat?: number; lng?: number; radiusM?: number; region?: string }): Promise<ShopAnswer> {
-    return this.#expect(201, 'POST', '/v1/shops', shop) as Promise<ShopAnswer>;
-  }
-
-  /** a check-in at a shop's scene code, answered 201 */
-  async checkIn(req: { sceneCode: string; user: string; campaignId?: string; lat?: number; lng?: number }): Promise<CheckInAnswer> {
-    return this.#expect(201, 'POST', '/v1/checkins', req) as Promise<CheckInAnswer>;
-  }
-
-  /** draw chances granted by another system or an operator (200): the user's balance after it */
-  async grantChances(campaignId: string, grant: { user: string; count: number; reason: string; idempotencyKey: string }): Promise<{ user: string; campaignId: string; chances: number }> {
-    return this.#expect(200, 'POST', `/v1/campaigns/${campaignId}/chances`, grant) as Promise<{ user: string; campaignId: string; chances: number }>;
-  }
-
-  /** a draw that spends one chance (200) */
-  async draw(campaignId: string, user: string): Promise<DrawAnswer> {
-    return this.#expect(200, 'POST', '/v1/draws', { campaignId, user }) as Promise<DrawAnswer>;
-  }
-
-  /** a sealed ticket revealed at `shop`, presented by an operator (200) */
-  async revealTicket(ticket: string, shop: string): Promise<DrawAnswer & { shop: string }> {
-    return this.#expect(200, 'POST', `/v1/tickets/${ticket}/reveal?shop=${encodeURIComponent(shop)}`) as Promise<DrawAnswer & { shop: string }>;
-  }
-
   async #expect(status: number, method: string, path: string, body?: unknown): Promise<unknown> {
     const r = await this.engine.api(method, path, body);
     if (r.status !== status) throw new Error(`${method} ${path}: expected ${status}, answered ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
+
+  // The store as a place (docs/store.md): each answers whatever the engine answered, status and body, for
+  // tests that check refusals as much as successes.
+
+  /** POST /v1/shops: registers a shop (201 with its scene code) */
+  registerShop(shop: ShopRequest): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/shops', shop);
+  }
+
+  /** POST /v1/checkins: a consumer checks in at a shop's scene code */
+  checkIn(req: CheckInRequest): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/checkins', req);
+  }
+
+  /** POST /v1/campaigns/{id}/chances: another system grants draw chances (once per idempotency key) */
+  grantChances(campaignId: string, grant: ChanceGrant): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', `/v1/campaigns/${campaignId}/chances`, grant);
+  }
+
+  /** POST /v1/draws: spends one of the user's draw chances of the campaign */
+  draw(campaignId: string, user: string): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/draws', { campaignId, user });
+  }
+
+  /** a `shop` API key of the shop, answered 201 */
+  async shopKey(shop: string, name = 'till'): Promise<string> {
+    return ((await this.#expect(201, 'POST', '/v1/keys', { role: 'shop', name, shop })) as { key: string }).key;
+  }
+
+  /** POST /v1/tickets/{ticket}/reveal with a shop's key: decides a sealed ticket in that shop */
+  revealTicket(ticket: string, shopKey: string): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', `/v1/tickets/${ticket}/reveal`, undefined, { authorization: `Bearer ${shopKey}` });
+  }
+}
+
+/** POST /v1/shops; fields left out are left out of the request (tests of refusals leave out required ones) */
+export interface ShopRequest {
+  id?: string;
+  name?: string;
+  lat?: number;
+  lng?: number;
+  radiusM?: number;
+  region?: string;
+  [field: string]: unknown;
+}
+
+/** POST /v1/checkins */
+export interface CheckInRequest {
+  sceneCode?: string;
+  user?: string;
+  lat?: number;
+  lng?: number;
+  campaignId?: string;
+  [field: string]: unknown;
+}
+
+/** POST /v1/campaigns/{id}/chances */
+export interface ChanceGrant {
+  user?: string;
+  count?: number;
+  reason?: string;
+  idempotencyKey?: string;
+  [field: string]: unknown;
 }
 
 /** outcomes counted as `outcome` or `outcome/reason` */
