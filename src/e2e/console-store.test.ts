@@ -200,6 +200,14 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     const saved = await fx.client.get(`/v1/campaigns/${cid}`);
     expect(saved.checkin).toBeUndefined();
     expect(saved).toMatchObject({ chances: { perScans: 3 }, reveal: 'in_shop' });
+
+    // the shop check-in draw template (门店打卡抽奖) starts from the rules; another template clears them
+    await b.goto('#/campaigns', '[data-test=campaign-form]');
+    await page.click('[data-test=template-store-draw]');
+    const value = (sel: string): Promise<string> => page.$eval(sel, (e) => (e as HTMLInputElement).value);
+    expect([await value('select[name=checkin]'), await value('input[name=checkinChances]'), await value('select[name=reveal]'), await value('select[name=animation]'), await value('input[name="prizes.0.perDay"]')]).toEqual(['required', '1', 'in_shop', 'wheel', '1']);
+    await page.click('[data-test=template-points]');
+    expect([await value('select[name=checkin]'), await value('select[name=reveal]')]).toEqual(['off', 'instant']);
     expect(b.pageErrors).toEqual([]);
     expect(b.consoleErrors).toEqual([]);
   });

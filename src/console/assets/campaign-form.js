@@ -40,7 +40,17 @@ export const TEMPLATES = {
     values: { name: '扫码积分', animation: 'plain', theme: 'default' },
     prizes: [row({ id: 'pts', kind: 'points', name: '会员积分', probability: '100', amount: '10', claim: '积分可在会员中心兑换礼品' })],
   },
+  // 门店打卡抽奖: check in at the shop for a draw on the wheel, decided when the ticket is shown there
+  // (线上抽奖,线下开奖), one bottle a day (连续10天每天送一个)
+  'store-draw': {
+    label: T.tplStoreDraw,
+    values: { name: '门店打卡抽奖', animation: 'wheel', theme: 'store-anniversary', checkin: 'required', checkinPoints: '0', checkinChances: '1', reveal: 'in_shop' },
+    prizes: [row({ id: 'bottle', kind: 'gift', name: '每日一瓶', probability: '100', stock: '10', perDay: '1', claim: '到店出示开奖券，开奖当场领取' })],
+  },
 };
+
+/** the store's rules as a template leaves them unless it names them */
+const NO_STORE_RULES = { checkin: 'off', checkinPoints: '', checkinChances: '', perScans: '', reveal: 'instant' };
 
 const fenOf = (yuanText) => Math.round(Number(yuanText) * 100);
 const intOrNull = (t) => (t === '' || t === undefined ? undefined : Number(t));
@@ -218,7 +228,7 @@ export function CampaignForm({ onSaved, draft = null }) {
   const setPrize = (i, k) => (e) => setPrizes(prizes.map((p, j) => (j === i ? { ...p, [k]: e.currentTarget.value } : p)));
   const useTemplate = (name) => {
     const t = TEMPLATES[name];
-    setV({ ...v, ...t.values });
+    setV({ ...v, ...NO_STORE_RULES, ...t.values });
     setPrizes(t.prizes.map((p) => ({ ...p })));
     setErrors({});
   };

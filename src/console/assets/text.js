@@ -48,6 +48,7 @@ export const T = {
   tplRedPacket: '扫码红包 Scan red packet',
   tplOpenCap: '开盖有礼 Open-cap gift',
   tplPoints: '积分 Points',
+  tplStoreDraw: '门店打卡抽奖 Shop check-in draw',
   prizeId: '奖品编号 Prize id',
   probabilityPct: '中奖概率（%）Probability (%)',
   amountYuan: '金额（元）Amount (¥)',
