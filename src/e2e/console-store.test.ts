@@ -101,6 +101,8 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     const cards = Object.fromEntries(await Promise.all(['checkins', 'granted', 'spent', 'left', 'issued', 'revealed', 'sets'].map(async (k) => [k, await b.textOf(`[data-test=store-${k}]`)])));
     expect(cards).toEqual({ checkins: '1', granted: '5', spent: '4', left: '1', issued: '4', revealed: '4', sets: String(api.totals.setsCompleted) });
     expect(await b.textOf('[data-test=store-granted-by]')).toContain('打卡 1 · 满N次扫码 0 · 拼团/支付等 4');
+    // the days it covers, in the campaign's zone: from its first day to today
+    expect(await b.textOf('[data-test=store-range]')).toContain(`${api.from} → ${today()} (Asia/Shanghai)`);
     // per shop and day: the shop's name as text, its check-in and the tickets revealed there
     const shopRow = `[data-test=store-shops] tr[data-shop="${shopId}"][data-day="${today()}"]`;
     expect(await b.textOf(`${shopRow} [data-test=store-shop-name]`)).toBe(HOSTILE);

@@ -28,7 +28,7 @@ export function StoreReport({ data }) {
   const t = data.totals;
   const day = (d) => Date.parse(`${d}T00:00:00Z`) / 1000;
   return html`<div data-test="store-report">
-    <p class="muted">${T.storeNote} · ${T.today}: ${data.to} (${data.timezone}) · ${data.reveal === 'in_shop' ? T.revealInShop : T.revealInstant}</p>
+    <p class="muted" data-test="store-range">${T.storeNote} · ${data.from} → ${data.to} (${data.timezone}) · ${data.reveal === 'in_shop' ? T.revealInShop : T.revealInstant}</p>
     <div class="cards">
       <${Card} label=${T.checkins} value=${fmt(t.checkins)} test="store-checkins" />
       <${Card} label=${T.chancesGranted} value=${fmt(t.chancesGranted)} test="store-granted" />
