@@ -107,6 +107,10 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     const shopRow = `[data-test=store-shops] tr[data-shop="${shopId}"][data-day="${today()}"]`;
     expect(await b.textOf(`${shopRow} [data-test=store-shop-name]`)).toBe(HOSTILE);
     expect([await b.textOf(`${shopRow} [data-test=shop-checkins]`), await b.textOf(`${shopRow} [data-test=shop-revealed]`)]).toEqual(['1', '4']);
+    // the export: one line per shop and day, the day named in the campaign's zone
+    await page.click('[data-test=export-store]');
+    const csv = (await b.downloaded(`store-${cid}`)).replace(/^\uFEFF/, '').trim().split('\n');
+    expect(csv).toEqual(['day(Asia/Shanghai),shop,checkins,tickets_revealed,draws_won', `${today()},${shopId},1,4,4`]);
     // the set beside its prize's stock: won never beyond it
     expect(await b.textOf('[data-test=set-table] tr[data-set=zodiac] [data-test=set-completed]')).toBe(String(api.sets[0]!.completed));
     expect(await b.textOf('[data-test=set-table] tr[data-set=zodiac] [data-test=set-won]')).toBe(String(Math.min(1, api.sets[0]!.completed)));

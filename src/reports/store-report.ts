@@ -4,6 +4,7 @@
 import type { CampaignStore, CompiledCampaign, PrizeLive } from '../campaigns/campaign-store.js';
 import type { EventReports, ReportStores } from './event-reports.js';
 import type { StoreDayRow, StoreFigures, StoreShopRow } from './store-activity.js';
+import type { CsvColumn } from './report-csv.js';
 
 export interface StoreSetReport {
   id: string;
@@ -68,3 +69,12 @@ export async function storeReport(
     sets,
   };
 }
+
+/** the CSV export (门店打卡明细): one row per shop and day; the day is named in the campaign's zone */
+export const storeShopColumns = (timeZone: string): CsvColumn<StoreShopRow>[] => [
+  { header: `day(${timeZone})`, cell: (r) => r.day },
+  { header: 'shop', cell: (r) => r.shop },
+  { header: 'checkins', cell: (r) => r.checkins },
+  { header: 'tickets_revealed', cell: (r) => r.ticketsRevealed },
+  { header: 'draws_won', cell: (r) => r.drawsWon },
+];

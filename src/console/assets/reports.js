@@ -69,6 +69,7 @@ export function Reports() {
   const csv = async () => {
     try {
       if (kind === 'winners') await download(`/v1/reports/winners?campaign=${encodeURIComponent(q.campaign)}&format=csv`, `winners-${q.campaign}.csv`);
+      else if (kind === 'store') await download(`/v1/reports/store?${params({ format: 'csv' })}`, `store-${q.campaign}.csv`);
       else await download(query('csv', q.by.length ? q.by : ['day']), `scans-${q.campaign}.csv`);
     } catch (err) {
       setError(err);
@@ -93,6 +94,7 @@ export function Reports() {
       <button type="submit" data-test="run-report">${T.run}</button>
       ${kind === 'scans' ? html`<button type="button" onClick=${csv} data-test="download-csv" disabled=${!q.campaign}>${T.downloadCsv}</button>` : null}
       ${kind === 'winners' ? html`<button type="button" onClick=${csv} data-test="export-winners" disabled=${!q.campaign}>${T.exportWinners}</button>` : null}
+      ${kind === 'store' ? html`<button type="button" onClick=${csv} data-test="export-store" disabled=${!q.campaign}>${T.exportStore}</button>` : null}
     </form>
     <${ErrorLine} error=${error} />
     ${kind === 'scans' && days && data ? html`<h2>${T.perDay}</h2><${Chart} xs=${days.rows.map((r) => Date.parse(`${r.day}T00:00:00Z`) / 1000)} ys=${days.rows.map((r) => r.scans)} label=${T.scans} test="day-chart" step=${86400} bars=${true} />` : null}

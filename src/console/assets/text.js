@@ -123,6 +123,7 @@ export const T = {
   city: '城市 City',
   placeSource: '地名数据 Place data',
   exportWinners: '导出中奖名单 CSV Export winners (CSV)',
+  exportStore: '导出门店打卡明细 CSV Export check-ins per shop and day (CSV)',
   who: '操作人 Who',
   what: '操作 What',
   when: '时间 When',
