@@ -218,4 +218,32 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     expect(b.pageErrors).toEqual([]);
     expect(b.consoleErrors).toEqual([]);
   });
+
+  it('edits a draft that collects a set (集卡): its cards keep their set, the set\'s prize is no row to draw', async () => {
+    const page = b.page;
+    const sku = uniqueSku();
+    const cid = `cards-${sku}`;
+    await fx.client.createBatch({ sku, size: 10 });
+    await fx.client.createCampaign({
+      ...liveCampaign(cid, sku, [
+        { id: 'rat', name: '鼠卡', kind: 'card', set: 'zodiac', probability: 0.5 },
+        { id: 'ox', name: '牛卡', kind: 'card', set: 'zodiac', probability: 0.5 },
+      ]),
+      state: 'draft',
+      sets: [{ id: 'zodiac', prize: { id: 'box', name: '生肖礼盒', kind: 'gift', stock: 3 } }],
+    });
+    await b.goto(`#/campaigns/${cid}`, '[data-test=edit-draft]');
+    await page.click('[data-test=edit-draft]');
+    await page.waitForSelector('input[name="prizes.1.name"]');
+    expect(await page.$('input[name="prizes.2.name"]')).toBeNull();
+    await b.fill('input[name="prizes.0.name"]', '金鼠卡');
+    await page.click('[data-test=save-draft]');
+    await page.waitForSelector('[data-test=campaign-form]', { hidden: true });
+    const saved = await fx.client.get<{ prizes: { id: string; name: string; set?: string }[]; sets: unknown[] }>(`/v1/campaigns/${cid}`);
+    // the answer lists the set's prize among the prizes (with its live stock), once
+    expect(saved.prizes.map((p) => [p.id, p.name, p.set ?? null])).toEqual([['rat', '金鼠卡', 'zodiac'], ['ox', '牛卡', 'zodiac'], ['box', '生肖礼盒', null]]);
+    expect(saved.sets).toMatchObject([{ id: 'zodiac', prize: { id: 'box', stock: 3 } }]);
+    expect(b.pageErrors).toEqual([]);
+    expect(b.consoleErrors).toEqual([]);
+  });
 });

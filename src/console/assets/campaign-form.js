@@ -208,7 +208,9 @@ export function fromCampaign(c) {
     checkin: c.checkin ? c.checkin.position : 'off', checkinPoints: text(c.checkin?.points), checkinChances: text(c.checkin?.chances),
     perScans: text(c.chances?.perScans), reveal: c.reveal ?? 'instant',
   };
-  const prizes = c.prizes.map((p) => row({
+  // a set's prize (集卡) is answered among the prizes but defined under "sets": it is not a row to draw
+  const setPrizeIds = new Set((c.sets ?? []).map((set) => set.prize.id));
+  const prizes = c.prizes.filter((p) => !setPrizeIds.has(p.id)).map((p) => row({
     id: p.id, kind: p.kind, name: p.name, probability: pct(p.probability),
     amount: typeof p.amount === 'number' ? (p.kind === 'cash' ? yuanText(p.amount) : String(p.amount)) : '',
     budget: yuanText(p.budget), stock: text(p.stock), dailyCap: text(p.dailyCap), perUserCap: text(p.perUserCap),
