@@ -1,6 +1,7 @@
 // The store as a place, in figures, from the events of the deployment's event stores: per day of the
 // campaign's zone the check-ins, draw chances granted (by check-ins, by 满N次 scans, by other systems and
-// operators) and spent, sealed tickets issued and revealed, draws won and sets completed; per shop and
+// operators) and spent, sealed tickets issued and revealed, draws won and sets completed (by draws,
+// reveals and scans' cards); per shop and
 // day the check-ins and the tickets revealed there; per set its completions and the set prizes won.
 // No aggregate in Redis keeps these: they are counted from the check-in, chance and reveal events.
 import type { Db } from '../events/event-schema.js';
@@ -60,8 +61,11 @@ const zero = (): StoreFigures => ({
 
 // Grouped by UTC minute in SQL and labelled with the zone's day here: every zone's midnight falls on a
 // minute (a UTC hour would not do for +05:30 or +05:45). Through the campaign index (campaign_id, at).
-const EVENTS = `FROM events WHERE campaign_id = ? AND type IN ('checkin', 'chance', 'reveal') AND at >= ? AND at < ?`;
+const EVENTS = `FROM events WHERE campaign_id = ? AND type IN ('checkin', 'chance', 'reveal', 'set') AND at >= ? AND at < ?`;
 const OUTCOME = `json_extract(body, '$.draw.outcome')`;
+// a set completed by a draw or a reveal is in its event's draw; one completed by a scan's card is an event of its own (type set)
+const SET_ID = `coalesce(json_extract(body, '$.draw.set.id'), json_extract(body, '$.set.id'))`;
+const SET_PRIZE_ID = `coalesce(json_extract(body, '$.draw.set.prize.id'), json_extract(body, '$.set.prize.id'))`;
 
 export const STORE_DAYS_SQL = `SELECT substr(at, 1, 16) AS m,
     sum(type = 'checkin') AS checkins,
@@ -74,17 +78,16 @@ export const STORE_DAYS_SQL = `SELECT substr(at, 1, 16) AS m,
     sum(type = 'reveal') AS ticketsRevealed,
     sum(type IN ('chance', 'reveal') AND ${OUTCOME} = 'won') AS drawsWon,
     sum(type IN ('chance', 'reveal') AND ${OUTCOME} = 'lost') AS drawsLost,
-    sum(type IN ('chance', 'reveal') AND json_extract(body, '$.draw.set.id') IS NOT NULL) AS setsCompleted,
-    sum(type IN ('chance', 'reveal') AND json_extract(body, '$.draw.set.prize.id') IS NOT NULL) AS setPrizesWon
+    sum(${SET_ID} IS NOT NULL) AS setsCompleted,
+    sum(${SET_PRIZE_ID} IS NOT NULL) AS setPrizesWon
   ${EVENTS} GROUP BY m`;
 
 export const STORE_SHOPS_SQL = `SELECT json_extract(body, '$.shop') AS shop, substr(at, 1, 16) AS m,
     sum(type = 'checkin') AS checkins, sum(type = 'reveal') AS ticketsRevealed, sum(type = 'reveal' AND ${OUTCOME} = 'won') AS drawsWon
   ${EVENTS} AND type IN ('checkin', 'reveal') GROUP BY shop, m`;
 
-export const STORE_SETS_SQL = `SELECT json_extract(body, '$.draw.set.id') AS setId, count(*) AS completed,
-    sum(json_extract(body, '$.draw.set.prize.id') IS NOT NULL) AS prizesWon
-  ${EVENTS} AND type IN ('chance', 'reveal') AND json_extract(body, '$.draw.set.id') IS NOT NULL GROUP BY setId ORDER BY setId`;
+export const STORE_SETS_SQL = `SELECT ${SET_ID} AS setId, count(*) AS completed, sum(${SET_PRIZE_ID} IS NOT NULL) AS prizesWon
+  ${EVENTS} AND ${SET_ID} IS NOT NULL GROUP BY setId ORDER BY setId`;
 
 const FIGURES = Object.keys(zero()) as (keyof StoreFigures)[];
 

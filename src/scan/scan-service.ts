@@ -17,7 +17,7 @@ import { stateField } from '../redis/campaign-fields.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
 import { scanEventHead } from '../events/event-format.js';
 import { ScanBatcher } from './scan-batcher.js';
-import { campaignStatic, type CampaignBelief, type CampaignStatic, type ChosenPrize, type ScanArgs, type ScanReply } from './scan-script-call.js';
+import { campaignStatic, clerkWon, type CampaignBelief, type CampaignStatic, type CardSetSpec, type ChosenPrize, type ScanArgs, type ScanReply } from './scan-script-call.js';
 import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
@@ -71,8 +71,21 @@ export const SHOP_RADIUS_KM = 50;
 const EDGE_MS = 3_000;
 /** a scan answered `stale` is sent again with the script's time, at most this often */
 const MAX_ATTEMPTS = 3;
-/** a scan answered `short` is sent again after a pull at most this often, then decided where it is */
-const MAX_PULLS = 2;
+/**
+ * a scan answered `short` pulls and goes again for this long after its first call, then is decided where
+ * it is (as long as a scan's own call may take). Not a count of pulls: two engines pulling one bucket into
+ * different shards pass its units back and forth, and a scan that gave up after two pulls answered
+ * out_of_stock with the units in another shard. A pull either moves units or finds none anywhere, and a
+ * scan that wins consumes one, so the passing ends when either engine's scan goes again first.
+ */
+const PULL_FOR_MS = 2_000;
+/**
+ * and at most this many pulls within that time: a backstop, should a pull ever report units in the shard
+ * that the scan script does not see (the two reading a day's or a paced prize's bucket at different
+ * times), so that such a scan stops after a few calls rather than calling Redis for 2 s. Far more than an
+ * engine's pulls are ever taken away in a row.
+ */
+const PULLS_AT_MOST = 10;
 /** after a pull found no unit anywhere, scans drawing that prize skip `short` this long (the stock is out) */
 const EXHAUSTED_MS = 1_000;
 /** released units of a paced prize are moved as counted this long before the engine's estimate of the shared clock */
@@ -177,6 +190,8 @@ export class ScanService {
         }
         // a guaranteed prize may go to this scan whatever it drew, when a released unit is pending
         for (const p of isBox ? campaign.guaranteed.shop : campaign.guaranteed.consumer) chosen.push(this.#chosen(campaign, belief.inShard, p, this.#amountOf(p), eventId));
+        // 集卡: the prize of each set a drawn card belongs to, which the card may complete (its voucher its own)
+        if (belief.inShard.static.sets !== null) this.#setPrizes(campaign, belief.inShard, clerkChoice, eventId, chosen);
       }
       const boxed = batch.boxedBy;
       let held: HeldLimits | null = null;
@@ -217,7 +232,7 @@ export class ScanService {
       const outcome = reply[0];
       // what a home shard held for the scan: all of it back when nothing happened, the unused part otherwise
       if (held !== null && (outcome === 'stale' || outcome === 'expired' || outcome === 'error')) await held.releaseAll();
-      else if (held !== null) await held.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, reply[9] === '1');
+      else if (held !== null) await held.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, clerkWon(reply[9]));
       if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {
         // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge, or was
         // off altogether (the clock's shift moved): again, at the time the script saw
@@ -247,12 +262,13 @@ export class ScanService {
    * scan goes again, with the same draw: only when no shard has any is it out of stock (budget, cap).
    */
   async #decide(tag: ShardTag, campaign: CompiledCampaign | null, day: string, args: ScanArgs): Promise<{ reply: ScanReply; now: number }> {
+    const pullUntil = Date.now() + PULL_FOR_MS;
     for (let pulls = 0; ; pulls++) {
       const d = await this.#batcher.run(tag, args);
       if (d.reply[0] !== 'short' || campaign === null) return d;
       const kind = d.reply[1] as ShortKind;
       const prize = d.reply[5];
-      const moved = pulls < MAX_PULLS && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
+      const moved = Date.now() < pullUntil && pulls < PULLS_AT_MOST && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
       // none anywhere: that prize is decided in this shard (out of stock, budget, cap); the others may still pull
       if (moved === 0) args = { ...args, short: this.#shortFlags(campaign, args.chosen, args.clerkChoice, day, prize) };
     }
@@ -399,6 +415,19 @@ export class ScanService {
     return map;
   }
 
+  /** appends to `chosen` the prize of each set a card the scanner may win (drawn or guaranteed) belongs to, once each */
+  #setPrizes(c: CompiledCampaign, inShard: CampaignInShard, clerkChoice: number, eventId: string, chosen: ChosenPrize[]): void {
+    const sets = new Set<string>();
+    chosen.forEach((ch, i) => {
+      const set = i + 1 === clerkChoice ? undefined : c.def.prizes[ch.spec - 1]?.set;
+      if (set !== undefined) sets.add(set);
+    });
+    for (const set of sets) {
+      const p = c.def.prizes.find((x) => x.completes === set);
+      if (p !== undefined) chosen.push(this.#chosen(c, inShard, p, this.#amountOf(p), `${eventId}-set`));
+    }
+  }
+
   #amountOf(p: Prize): number | null {
     const a = p.amount;
     return a === null ? null : typeof a === 'number' ? a : a.min === a.max ? a.min : randomInt(a.min, a.max + 1);
@@ -454,14 +483,30 @@ export class ScanService {
         positionRequired: position === 'required',
       };
       s = {
-        // 满N次 counts a user's first scans in the user's hash of the code's shard: exact with one shard only
-        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes, ALL_SHARDS.length === 1 ? (d.chances?.perScans ?? null) : null),
+        // 满N次 counts a user's first scans in the user's hash of the code's shard; with several shards the
+        // user's home shard sums the shards' counts and credits (src/chances/per-scans.ts)
+        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes, d.chances?.perScans ?? null, this.#cardSets(d.prizes)),
         specOf: new Map(d.prizes.map((p, i) => [p.id, i + 1])),
         idJson: JSON.stringify(d.id),
       };
       byTag.set(tag, s);
     }
     return s;
+  }
+
+  /**
+   * 集卡 for the scan script (items 19-20): each set's prize and cards as spec indexes. With one shard only:
+   * a user's cards live on the user's home shard, which the code's shard's call cannot reach.
+   */
+  #cardSets(prizes: readonly Prize[]): CardSetSpec[] | null {
+    if (ALL_SHARDS.length !== 1) return null;
+    const out: CardSetSpec[] = [];
+    prizes.forEach((p, i) => {
+      if (p.completes === undefined) return;
+      const cards = prizes.flatMap((x, j) => (x.set === p.completes ? [j + 1] : []));
+      if (cards.length > 0) out.push({ id: p.completes, prize: i + 1, cards });
+    });
+    return out.length === 0 ? null : out;
   }
 
   async #loadBatch(batchId: number): Promise<Batch | null> {
