@@ -13,49 +13,44 @@ const PAGE = { brand: '好茶 <b>Tea</b>', productName: '龙井 250g', logoUrl: 
 describe('drafts', () => {
   it('a draft covers no code, takes edits of any field, and goes live when published', async () => {
     const sku = uniqueSku();
-    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 20 })).body.batchId as number;
+    const { batchId } = await fx.client.createBatch({ sku, size: 20 });
     const id = `draft-${sku}`;
-    const created = await fx.engine.api('POST', '/v1/campaigns', { ...liveCampaign(id, sku, [{ id: 'g', name: 'Cup', kind: 'gift', probability: 1, stock: 5 }]), state: 'draft', page: PAGE, theme: 'mid-autumn', animation: 'scratch' });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ page: { ...PAGE, color: '#c8102e' }, theme: 'mid-autumn', animation: 'scratch' });
-    expect((await fx.engine.api('GET', `/v1/campaigns/${id}`)).body.state).toBe('draft');
-    expect((await fx.engine.api('GET', '/v1/campaigns?state=draft')).body.campaigns.map((c: { id: string }) => c.id)).toContain(id);
+    const created = await fx.client.createCampaign({ ...liveCampaign(id, sku, [{ id: 'g', name: 'Cup', kind: 'gift', probability: 1, stock: 5 }]), state: 'draft', page: PAGE, theme: 'mid-autumn', animation: 'scratch' });
+    expect(created).toMatchObject({ page: { ...PAGE, color: '#c8102e' }, theme: 'mid-autumn', animation: 'scratch' });
+    expect((await fx.client.get(`/v1/campaigns/${id}`)).state).toBe('draft');
+    expect((await fx.client.get<{ campaigns: { id: string }[] }>('/v1/campaigns?state=draft')).campaigns.map((c) => c.id)).toContain(id);
 
     // covers nothing: the scan is a plain genuine check and consumes the code
-    expect((await fx.engine.scan({ code: fx.engine.codec.encode(batchId, 1), user: 'u1' })).body).toMatchObject({ outcome: 'verified', campaignId: null });
+    expect(await fx.client.scan({ code: fx.client.code(batchId, 1), user: 'u1' })).toMatchObject({ outcome: 'verified', campaignId: null });
 
     // any field may change while a draft; a bad one is a 400 naming it, and changes nothing
     const bad = await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { prizes: [{ id: 'g', name: 'Cup', kind: 'gift', probability: 2 }] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('prizes[0].probability');
-    const edited = await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { name: 'Mid-autumn cups', prizes: [{ id: 'g', name: 'Thermos cup 保温杯', kind: 'gift', probability: 1, stock: 3, claim: 'Show the voucher at any store', redeemBy: '2099-12-31' }] });
-    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
-    expect(edited.body).toMatchObject({ name: 'Mid-autumn cups', state: 'draft', page: { brand: PAGE.brand } });
-    expect(edited.body.prizes[0]).toMatchObject({ name: 'Thermos cup 保温杯', stock: 3, stockLeft: 3, claim: 'Show the voucher at any store', redeemBy: '2099-12-31' });
+    const edited = await fx.client.patchCampaign(id, { name: 'Mid-autumn cups', prizes: [{ id: 'g', name: 'Thermos cup 保温杯', kind: 'gift', probability: 1, stock: 3, claim: 'Show the voucher at any store', redeemBy: '2099-12-31' }] });
+    expect(edited).toMatchObject({ name: 'Mid-autumn cups', state: 'draft', page: { brand: PAGE.brand } });
+    expect((edited.prizes as unknown[])[0]).toMatchObject({ name: 'Thermos cup 保温杯', stock: 3, stockLeft: 3, claim: 'Show the voucher at any store', redeemBy: '2099-12-31' });
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { id: 'other' })).status).toBe(400);
 
     // a live campaign over the same sku is allowed while this one is a draft; publishing then conflicts
-    const rival = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`rival-${sku}`, sku, []));
-    expect(rival.status).toBe(201);
+    await fx.client.createLiveCampaign(`rival-${sku}`, sku, []);
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { state: 'live' })).status).toBe(409);
-    await fx.engine.api('PATCH', `/v1/campaigns/rival-${sku}`, { state: 'ended' });
+    await fx.client.patchCampaign(`rival-${sku}`, { state: 'ended' });
 
     // published by a named key: the change records its name
-    const key = (await fx.engine.api('POST', '/v1/keys', { role: 'operator', name: 'Li Na (marketing)' })).body;
-    const published = await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { state: 'live' }, { authorization: `Bearer ${key.key}` });
-    expect(published.status, JSON.stringify(published.body)).toBe(200);
-    expect(published.body.state).toBe('live');
-    const won = await eventually(() => fx.engine.scan({ code: fx.engine.codec.encode(batchId, 2 + Math.floor(Math.random() * 15)), user: 'u2' }), (r) => r.body.outcome === 'won');
-    expect(won.body).toMatchObject({ outcome: 'won', campaignId: id, prize: { id: 'g', name: 'Thermos cup 保温杯' } });
+    const key = await fx.client.createKey('operator', 'Li Na (marketing)');
+    expect((await fx.client.as(key.key).patchCampaign(id, { state: 'live' })).state).toBe('live');
+    // the serial is drawn anew each time: a code consumed by a losing scan would only repeat
+    const won = await eventually(() => fx.client.scan({ code: fx.client.code(batchId, 2 + Math.floor(Math.random() * 15)), user: 'u2' }), (r) => r.outcome === 'won');
+    expect(won).toMatchObject({ outcome: 'won', campaignId: id, prize: { id: 'g', name: 'Thermos cup 保温杯' } });
 
     // published: the draw is fixed, the page's look can still change
     expect((await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { name: 'x' })).status).toBe(400);
-    const look = await fx.engine.api('PATCH', `/v1/campaigns/${id}`, { theme: 'spring-festival', page: { brand: 'Tea Co' } });
-    expect(look.status, JSON.stringify(look.body)).toBe(200);
-    expect(look.body).toMatchObject({ theme: 'spring-festival', animation: 'scratch', page: { brand: 'Tea Co' } });
+    const look = await fx.client.patchCampaign(id, { theme: 'spring-festival', page: { brand: 'Tea Co' } });
+    expect(look).toMatchObject({ theme: 'spring-festival', animation: 'scratch', page: { brand: 'Tea Co' } });
 
     const events = await eventually(
-      async () => ((await fx.engine.api('GET', '/v1/events?limit=1000')).body.events as { type: string; campaignId: string }[]).filter((e) => e.type === 'campaign' && e.campaignId === id),
+      async () => (await fx.client.get<{ events: { type: string; campaignId: string }[] }>('/v1/events?limit=1000')).events.filter((e) => e.type === 'campaign' && e.campaignId === id),
       (e) => e.length === 4,
     );
     expect(events.map((e) => (e as unknown as { change: unknown }).change)).toEqual([{ created: true, state: 'draft' }, { fields: ['name', 'prizes'] }, { state: 'live', published: true }, { fields: ['theme', 'page'] }]);
@@ -89,8 +84,7 @@ describe('page settings', () => {
     const r = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`rb-${sku}`, sku, [{ id: 'c', name: 'Cash', kind: 'cash', probability: 0.1, amount: 100, redeemBy: '2099-01-01' }]));
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain('prizes[0].redeemBy');
-    const ok = await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`rb2-${sku}`, sku, [{ id: 'c', name: 'Cash', kind: 'cash', probability: 0.1, amount: 100, claim: '红包将发放至您的微信零钱' }]));
-    expect(ok.status).toBe(201);
-    expect(ok.body.prizes[0].claim).toBe('红包将发放至您的微信零钱');
+    const ok = await fx.client.createLiveCampaign(`rb2-${sku}`, sku, [{ id: 'c', name: 'Cash', kind: 'cash', probability: 0.1, amount: 100, claim: '红包将发放至您的微信零钱' }]);
+    expect((ok as { prizes?: { claim: string }[] }).prizes?.[0]?.claim).toBe('红包将发放至您的微信零钱');
   });
 });

@@ -1,4 +1,4 @@
-// The reports that read the event stores (by hour, by place, the change log) go through the campaign
+// The reports that read the event stores (by hour, by place, the store, the change log) go through the campaign
 // indexes, in every store of the deployment, a store made before the indexes existed included: none of
 // them reads the whole table.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { eventStoreId } from '../event-stores/store-identity.js';
 import { openDeploymentEvents, type DeploymentEvents } from '../event-stores/deployment-events.js';
 import { HOURS_SQL, PLACES_SQL } from './event-reports.js';
 import { changeLog, changeLogSql } from './change-log.js';
+import { STORE_DAYS_SQL, STORE_SETS_SQL, STORE_SHOPS_SQL } from './store-activity.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlot-report-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,6 +62,9 @@ describe('event report indexes', () => {
       const reports: [string, string, string][] = [
         ['by hour', HOURS_SQL, 'events_by_campaign (campaign_id=? AND at>? AND at<?)'],
         ['by place', PLACES_SQL, 'events_by_campaign (campaign_id=? AND at>? AND at<?)'],
+        ['store by day', STORE_DAYS_SQL, 'events_by_campaign (campaign_id=? AND at>? AND at<?)'],
+        ['store by shop', STORE_SHOPS_SQL, 'events_by_campaign (campaign_id=? AND at>? AND at<?)'],
+        ['store sets', STORE_SETS_SQL, 'events_by_campaign (campaign_id=? AND at>? AND at<?)'],
         ['change log of a campaign', changeLogSql(true), 'campaign_events (campaign_id=?)'],
         ['change log of all', changeLogSql(false), 'campaign_events'],
       ];

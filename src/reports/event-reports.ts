@@ -1,10 +1,12 @@
 // Reports read from the event stores (SQLite) of the whole deployment: scans by hour of the campaign's
-// time zone, by province and city of their position, and the change log of the campaigns. No aggregate in Redis keeps hours or
+// time zone, by province and city of their position, the change log of the campaigns, and the store
+// as a place (check-ins, draw chances, tickets, sets). No aggregate in Redis keeps hours or
 // positions; every registered store of the deployment is attached read-only for the query
 // (src/event-stores/deployment-events.ts), and the answer names any store it could not read.
 import type { Db } from '../events/event-schema.js';
 import type { DeploymentEvents, StoreUnreached } from '../event-stores/deployment-events.js';
 import { changeLog, type ChangeEntry } from './change-log.js';
+import { storeActivity, type StoreActivity } from './store-activity.js';
 
 /** which stores a report counted */
 export interface ReportStores {
@@ -47,6 +49,11 @@ export class EventReports {
   /** the change log (see changeLog) */
   changes(campaignId: string | null, limit: number): Promise<{ rows: ChangeEntry[]; stores: ReportStores }> {
     return this.#over((db) => changeLog(db, campaignId, limit));
+  }
+
+  /** check-ins, draw chances, tickets and sets of a campaign (see storeActivity) */
+  store(campaignId: string, timeZone: string, fromMs: number, toMs: number): Promise<{ rows: StoreActivity; stores: ReportStores }> {
+    return this.#over((db) => storeActivity(db, campaignId, timeZone, fromMs, toMs));
   }
 
   /** scans of a campaign in [fromMs, toMs) by hour of its zone: grouped by UTC hour in SQL, labelled in the zone */

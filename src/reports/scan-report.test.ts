@@ -33,7 +33,7 @@ describe('csvChunks', () => {
     const next = csvChunks(['shop', 'region'], rows);
     let text = '';
     for (let chunk = next(); chunk !== null; chunk = next()) text += chunk.toString();
-    expect(text).toBe("shop,region,scans,firstScans,won,spend,diverted\n'=cmd|calc,\"23.1,113.3/50km\",3,2,1,188,0\n,none,1,1,0,0,1\n");
+    expect(text).toBe("shop,region,scans,firstScans,won,spend_fen,diverted\n'=cmd|calc,\"23.1,113.3/50km\",3,2,1,188,0\n,none,1,1,0,0,1\n");
   });
 
   it('streams many rows in chunks of about 64 KiB', () => {

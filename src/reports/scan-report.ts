@@ -105,7 +105,8 @@ export function csvChunks(by: readonly Dimension[], rows: readonly ReportRow[]):
     if (i >= rows.length) return null;
     let text = '';
     if (i < 0) {
-      text = `${columns.join(',')}\n`;
+      // a column names its unit: spend is counted in fen (minor units), as the JSON answer counts it
+      text = `${columns.map((c) => (c === 'spend' ? 'spend_fen' : c)).join(',')}\n`;
       i = 0;
     }
     while (i < rows.length && text.length < 65_536) {

@@ -68,6 +68,15 @@ export interface CampaignSetup {
   campaignId: string;
 }
 
+/** POST /v1/keys's answer */
+export interface StaffKey {
+  id: string;
+  key: string;
+  role: string;
+  name: string;
+  shop: string | null;
+}
+
 export class TestClient {
   constructor(readonly engine: Pick<TestEngine, 'api' | 'scan' | 'codec' | 'output'>) {}
 
@@ -127,6 +136,32 @@ export class TestClient {
   async events(): Promise<StoredEvent[]> {
     await waitForBacklog(this.engine);
     return (await allEvents(this.engine)) as StoredEvent[];
+  }
+
+  /** a named staff key (201): its secret `key` is shown once */
+  async createKey(role: string, name: string, shop?: string): Promise<StaffKey> {
+    return this.#expect(201, 'POST', '/v1/keys', { role, name, ...(shop === undefined ? {} : { shop }) }) as Promise<StaffKey>;
+  }
+
+  /** a lifecycle change or an edit of a campaign, answered 200: the campaign after it */
+  async patchCampaign(id: string, change: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.#expect(200, 'PATCH', `/v1/campaigns/${id}`, change) as Promise<Record<string, unknown>>;
+  }
+
+  /** the same client acting with another key (a staff member's own): every call sends it */
+  as(key: string): TestClient {
+    const e = this.engine;
+    return new TestClient({
+      api: (method, path, body, headers) => e.api(method, path, body, { authorization: `Bearer ${key}`, ...headers }),
+      scan: (...args) => e.scan(...args),
+      codec: e.codec,
+      output: () => e.output(),
+    });
+  }
+
+  /** any GET answered 200 (a campaign, its stats, a report) */
+  async get<T = Record<string, unknown>>(path: string): Promise<T> {
+    return this.#expect(200, 'GET', path) as Promise<T>;
   }
 
   async #expect(status: number, method: string, path: string, body?: unknown): Promise<unknown> {

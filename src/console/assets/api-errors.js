@@ -1,8 +1,9 @@
 // What only the API can catch, said next to the field in the console's language: the API's 400 names
-// the field and says why in English ("prizes[1].id: duplicates again"), its 409 says why a campaign
-// cannot be created (the id exists, the scope overlaps a live campaign). Each reason the campaign form
-// can meet is written here in Chinese and English; one this list does not know keeps the API's words
-// behind a Chinese lead-in, so nothing is ever hidden.
+// the field and says why in English ("prizes[1].id: duplicates again"), its 409 says why an action
+// cannot be done (the id exists, the scope overlaps a live campaign, the campaign has ended, the shop
+// exists, the batch is packed). Each reason the console's forms and actions can meet is written here in
+// Chinese and English; one this list does not know keeps the API's words behind a Chinese lead-in, so
+// nothing is ever hidden.
 
 /** [the API's reason, as it words it] -> the console's words; `m` is the match */
 const REASONS = [
@@ -25,14 +26,20 @@ const REASONS = [
   [/^applies to gift and coupon prizes/, () => '仅实物奖品和优惠券可设兑奖截止日 Only gifts and coupons have a redeem-by date'],
   [/^cannot be changed$/, () => '不能修改 Cannot be changed'],
   [/^must be one of (.+)$/, (m) => `须为以下之一：${m[1]} One of ${m[1]}`],
+  [/^names set (.+), which "sets" does not define$/, (m) => `套卡 ${m[1]} 尚无集齐奖品（在活动的 sets 中设置）The set ${m[1]} has no prize: define it in "sets"`],
 ];
 
-/** 409s the campaign form can get, each with the field it is about */
+/** 409s the console's forms and actions can get, each with the field it is about (null: the whole form) */
 const CONFLICTS = [
   [/^campaign (.+) exists$/, 'id', (m) => `活动编号 ${m[1]} 已存在，请换一个 A campaign ${m[1]} exists already`],
   [/^scope overlaps live campaign (.+)$/, 'skus', (m) => `与进行中的活动 ${m[1]} 覆盖的码重叠 Overlaps the live campaign ${m[1]}`],
   [/is no longer a draft$/, null, () => '此活动已发布，不能再按草稿编辑 Published already: no longer a draft'],
   [/^another campaign is being created or changed/, null, () => '另一个活动正在保存，请稍后重试 Another campaign is being saved: try again'],
+  [/^campaign (.+) has ended$/, null, (m) => `活动 ${m[1]} 已结束，不能再更改 The campaign ${m[1]} has ended: it cannot change`],
+  [/^campaign (.+) is a draft: try again$/, null, (m) => `活动 ${m[1]} 仍是草稿，请稍后重试 ${m[1]} is still a draft: try again`],
+  [/^shop (.+) exists$/, 'id', (m) => `门店编号 ${m[1]} 已存在，请换一个 A shop ${m[1]} exists already`],
+  [/^batch (\d+) is already packed in box batch (\d+)$/, 'itemBatch', (m) => `批次 #${m[1]} 已装入箱码批次 #${m[2]} Batch #${m[1]} is packed in box batch #${m[2]} already`],
+  [/^batch (\d+) is void$/, null, (m) => `批次 #${m[1]} 已作废，不能再激活 Batch #${m[1]} is void: it cannot be activated`],
 ];
 
 const reasonOf = (message, field) => (field !== null && message.startsWith(`${field}:`) ? message.slice(field.length + 1).trim() : message);
@@ -50,12 +57,21 @@ export function fieldError(err) {
   return null;
 }
 
-/** the console's words for a 409 (with the field it is about, when there is one), or null */
+/**
+ * the console's words for a 409 (with the field it is about, when there is one), or null when it is no
+ * 409; one this list does not know keeps the API's words behind a Chinese lead-in
+ */
 export function conflictError(err) {
   if (err.status !== 409) return null;
   for (const [re, field, say] of CONFLICTS) {
     const m = re.exec(err.message);
     if (m) return { field, message: say(m) };
   }
-  return null;
+  return { field: null, message: `与当前状态冲突，未执行：${err.message}` };
+}
+
+/** an error of an action as the console says it: a 409 or a field's 400 in its words, anything else as the API or the browser said it */
+export function said(err) {
+  const c = conflictError(err) ?? fieldError(err);
+  return c ? new Error(c.message) : err;
 }

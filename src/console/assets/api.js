@@ -37,6 +37,13 @@ export async function api(method, path, body) {
   return r.json();
 }
 
+/** `path` as a Blob (an image the API serves behind the credential: an <img> cannot send it) */
+export async function blob(path) {
+  const r = await fetch(path, { headers: headers(false) });
+  if (!r.ok) throw await failure(r);
+  return r.blob();
+}
+
 /** Downloads `path` as a file named `filename`, reporting bytes received (and the total when known). */
 export async function download(path, filename, onProgress) {
   const r = await fetch(path, { headers: headers(false) });

@@ -7,11 +7,13 @@ import { CampaignDetail, CampaignList } from './campaigns.js';
 import { Batches } from './batches.js';
 import { Reports } from './reports.js';
 import { Operations } from './operations.js';
+import { Shops } from './shops.js';
 
 const PAGES = [
   ['#/overview', T.overview],
   ['#/campaigns', T.campaigns],
   ['#/batches', T.batches],
+  ['#/shops', T.shops],
   ['#/reports', T.reports],
   ['#/operations', T.operations],
 ];
@@ -44,6 +46,7 @@ function page(hash) {
   switch (hash) {
     case '#/campaigns': return html`<${CampaignList} />`;
     case '#/batches': return html`<${Batches} />`;
+    case '#/shops': return html`<${Shops} />`;
     case '#/reports': return html`<${Reports} />`;
     case '#/operations':
     case '#/dead-letters': return html`<${Operations} />`;

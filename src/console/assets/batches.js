@@ -1,5 +1,6 @@
 // Batches: the list page by page, create, activate/void after a confirmation, export with progress.
 import { api, download } from './api.js';
+import { said } from './api-errors.js';
 import { T, STATE_TEXT } from './text.js';
 import { ErrorLine, fmt, html, useEffect, useState } from './ui.js';
 import { inZone, operatorZone } from './zoned-time.js';
@@ -9,6 +10,7 @@ export function Batches() {
   const [next, setNext] = useState(null);
   const [error, setError] = useState(null);
   const [progress, setProgress] = useState({});
+  const [actionDone, setActionDone] = useState(null);
   const load = async (after = 0, append = false) => {
     try {
       const page = await api('GET', `/v1/batches?after=${after}&limit=100`);
@@ -21,11 +23,14 @@ export function Batches() {
   useEffect(() => { load(); }, []);
   const act = async (b, action) => {
     if (!window.confirm(action === 'void' ? T.confirmVoid : T.confirmActivate)) return;
+    setError(null);
+    setActionDone(null);
     try {
       const updated = await api('POST', `/v1/batches/${b.batchId}/${action}`);
       setBatches((old) => old.map((x) => (x.batchId === b.batchId ? { ...x, status: updated.status } : x)));
+      setActionDone(action === 'void' ? T.batchVoided(b.batchId, b.sku) : T.batchActivated(b.batchId, b.sku));
     } catch (err) {
-      setError(err);
+      setError(said(err));
     }
   };
   const exportCodes = async (b) => {
@@ -41,6 +46,7 @@ export function Batches() {
   };
   return html`<section>
     <h1>${T.batches}</h1>
+    ${actionDone ? html`<p class="done" role="status" data-test="batch-action-done">${actionDone}</p>` : null}
     <${ErrorLine} error=${error} />
     <div class="scroll"><table class="stack" data-test="batch-list">
       <thead><tr><th>${T.id}</th><th>${T.sku}</th><th>${T.size}</th><th>${T.kind}</th><th>${T.status}</th><th>${T.created} (${operatorZone.get()})</th><th></th></tr></thead>
@@ -76,7 +82,7 @@ function BatchForm({ onCreated, items }) {
       setDone(`${T.batchCreated} #${b.batchId} (${b.sku}, ${b.size})`);
       onCreated();
     } catch (err) {
-      setError(err);
+      setError(said(err));
     }
   };
   return html`<form class="panel" onSubmit=${submit} data-test="batch-form" novalidate>

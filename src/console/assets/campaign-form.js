@@ -1,6 +1,7 @@
 // The campaign form a marketing manager can use: a template to start from, prizes as rows (probability
 // in %, money in yuan: the API's fen are converted here, at the edge), limits, geofence and level
-// boosts as fields, start and end picked in the campaign's time zone, the scan page's brand settings.
+// boosts as fields, start and end picked in the campaign's time zone, the store's rules (check-ins,
+// 满N次 chances, draws revealed in the shop; cards keep their set), the scan page's brand settings.
 // Each problem is shown next to its field, checked here first and then by the API (its 400 names the
 // field). Saved as a draft (covers no code, editable) or created live.
 import { api } from './api.js';
@@ -9,12 +10,12 @@ import { T } from './text.js';
 import { ErrorLine, html, useState } from './ui.js';
 import { ZONES, isTimeZone, isoToZoned, zonedToIso } from './zoned-time.js';
 
-const KINDS = ['cash', 'gift', 'coupon', 'points'];
+const KINDS = ['cash', 'gift', 'coupon', 'points', 'card'];
 const THEMES = ['default', 'spring-festival', 'mid-autumn', 'store-anniversary'];
 const ANIMATIONS = ['plain', 'red-packet', 'scratch', 'wheel'];
 const ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
-const row = (over) => ({ id: '', kind: 'gift', name: '', probability: '', amount: '', budget: '', stock: '', dailyCap: '', perUserCap: '', perDay: '', claim: '', redeemBy: '', ...over });
+const row = (over) => ({ id: '', kind: 'gift', name: '', probability: '', amount: '', budget: '', stock: '', dailyCap: '', perUserCap: '', perDay: '', claim: '', redeemBy: '', set: '', ...over });
 
 /** templates: the usual shapes of a Chinese one-item-one-code promotion */
 export const TEMPLATES = {
@@ -39,7 +40,17 @@ export const TEMPLATES = {
     values: { name: '扫码积分', animation: 'plain', theme: 'default' },
     prizes: [row({ id: 'pts', kind: 'points', name: '会员积分', probability: '100', amount: '10', claim: '积分可在会员中心兑换礼品' })],
   },
+  // 门店打卡抽奖: check in at the shop for a draw on the wheel, decided when the ticket is shown there
+  // (线上抽奖,线下开奖), one bottle a day (连续10天每天送一个)
+  'store-draw': {
+    label: T.tplStoreDraw,
+    values: { name: '门店打卡抽奖', animation: 'wheel', theme: 'store-anniversary', checkin: 'required', checkinPoints: '0', checkinChances: '1', reveal: 'in_shop' },
+    prizes: [row({ id: 'bottle', kind: 'gift', name: '每日一瓶', probability: '100', stock: '10', perDay: '1', claim: '到店出示开奖券，开奖当场领取' })],
+  },
 };
+
+/** the store's rules as a template leaves them unless it names them */
+const NO_STORE_RULES = { checkin: 'off', checkinPoints: '', checkinChances: '', perScans: '', reveal: 'instant' };
 
 const fenOf = (yuanText) => Math.round(Number(yuanText) * 100);
 const intOrNull = (t) => (t === '' || t === undefined ? undefined : Number(t));
@@ -94,8 +105,13 @@ export function toCampaign(v, prizes) {
       if (p.perDay !== '') out.release = { perDay: Number(p.perDay) };
       if (p.claim !== '') out.claim = p.claim;
       if ((p.kind === 'gift' || p.kind === 'coupon') && p.redeemBy !== '') out.redeemBy = p.redeemBy;
+      if (p.kind === 'card') out.set = p.set;
       return out;
     }),
+    // the store's rules (门店玩法): sent even when off, so that an edited draft loses a rule switched off
+    checkin: v.checkin === 'off' ? null : { position: v.checkin, points: Number(v.checkinPoints || 0), chances: Number(v.checkinChances || 0) },
+    chances: v.perScans === '' ? null : { perScans: Number(v.perScans) },
+    reveal: v.reveal,
     limits,
     levelBoost: levelMapOf(v.levelBoost),
     pointsBoost: levelMapOf(v.pointsBoost),
@@ -130,7 +146,10 @@ export function check(v, prizes) {
     if (p.kind === 'points' && (!/^\d+$/.test(p.amount) || Number(p.amount) < 1)) e[at('amount')] = T.errPoints;
     if (p.kind === 'cash' && !isMoney(p.budget)) e[at('budget')] = T.errYuan;
     for (const k of ['stock', 'dailyCap', 'perUserCap', 'perDay']) if (!isWhole(p[k])) e[at(k)] = T.errWhole;
+    if (p.kind === 'card' && !/^[A-Za-z0-9_.-]{1,32}$/.test(p.set)) e[at('set')] = T.errSet;
   });
+  if (v.checkin !== 'off') for (const k of ['checkinPoints', 'checkinChances']) if (!isWhole(v[k])) e[`checkin.${k === 'checkinPoints' ? 'points' : 'chances'}`] = T.errWhole;
+  if (v.perScans !== '' && !(/^\d+$/.test(v.perScans) && Number(v.perScans) >= 1)) e['chances.perScans'] = T.errPoints;
   if (sum > 100.00001) e.prizes = T.errSum;
   for (const k of ['userScansPerDay', 'userWinsPerDay', 'ipScansPerMinute']) if (!isWhole(v[k])) e[`limits.${k}`] = T.errWhole;
   for (const k of ['levelBoost', 'pointsBoost']) if (v[k].trim() && !LEVEL_MAP_RE.test(v[k])) e[k] = T.errBoost;
@@ -168,6 +187,7 @@ function initial() {
     id: '', name: '', timezone: tz, startsAt: isoToZoned(now, tz), endsAt: isoToZoned(now + 30 * 86_400_000, tz), skus: '', batchIds: '',
     userScansPerDay: '', userWinsPerDay: '', ipScansPerMinute: '', geofence: 'off', levelBoost: '', pointsBoost: '',
     brand: '', productName: '', logoUrl: '', color: '', hotline: '', ctaText: '', ctaUrl: '', theme: 'default', animation: 'plain',
+    checkin: 'off', checkinPoints: '', checkinChances: '', perScans: '', reveal: 'instant',
   };
 }
 
@@ -185,12 +205,16 @@ export function fromCampaign(c) {
     geofence: c.geofence, levelBoost: levelMapText(c.levelBoost), pointsBoost: levelMapText(c.pointsBoost),
     brand: page.brand ?? '', productName: page.productName ?? '', logoUrl: page.logoUrl ?? '', color: page.color ?? '', hotline: page.hotline ?? '',
     ctaText: page.cta?.text ?? '', ctaUrl: page.cta?.url ?? '', theme: c.theme ?? 'default', animation: c.animation ?? 'plain',
+    checkin: c.checkin ? c.checkin.position : 'off', checkinPoints: text(c.checkin?.points), checkinChances: text(c.checkin?.chances),
+    perScans: text(c.chances?.perScans), reveal: c.reveal ?? 'instant',
   };
-  const prizes = c.prizes.map((p) => row({
+  // a set's prize (集卡) is answered among the prizes but defined under "sets": it is not a row to draw
+  const setPrizeIds = new Set((c.sets ?? []).map((set) => set.prize.id));
+  const prizes = c.prizes.filter((p) => !setPrizeIds.has(p.id)).map((p) => row({
     id: p.id, kind: p.kind, name: p.name, probability: pct(p.probability),
     amount: typeof p.amount === 'number' ? (p.kind === 'cash' ? yuanText(p.amount) : String(p.amount)) : '',
     budget: yuanText(p.budget), stock: text(p.stock), dailyCap: text(p.dailyCap), perUserCap: text(p.perUserCap),
-    perDay: p.release?.perDay ? String(p.release.perDay) : '', claim: p.claim ?? '', redeemBy: p.redeemBy ?? '',
+    perDay: p.release?.perDay ? String(p.release.perDay) : '', claim: p.claim ?? '', redeemBy: p.redeemBy ?? '', set: p.set ?? '',
     keep: { amount: typeof p.amount === 'object' ? p.amount : null, release: p.release?.perHour ? p.release : null, guaranteed: p.guaranteed ?? null, for: p.for !== 'consumer' ? p.for : null },
   }));
   return { v, prizes };
@@ -206,7 +230,7 @@ export function CampaignForm({ onSaved, draft = null }) {
   const setPrize = (i, k) => (e) => setPrizes(prizes.map((p, j) => (j === i ? { ...p, [k]: e.currentTarget.value } : p)));
   const useTemplate = (name) => {
     const t = TEMPLATES[name];
-    setV({ ...v, ...t.values });
+    setV({ ...v, ...NO_STORE_RULES, ...t.values });
     setPrizes(t.prizes.map((p) => ({ ...p })));
     setErrors({});
   };
@@ -266,6 +290,7 @@ export function CampaignForm({ onSaved, draft = null }) {
         ${cell(i, 'dailyCap', T.dailyCap, { inputmode: 'numeric' })}
         ${cell(i, 'perUserCap', T.perUserCap, { inputmode: 'numeric' })}
         ${p.kind === 'gift' || p.kind === 'coupon' ? html`<${Field} name=${`prizes.${i}.redeemBy`} label=${T.redeemBy} errors=${errors}><input type="date" name=${`prizes.${i}.redeemBy`} value=${p.redeemBy} onInput=${setPrize(i, 'redeemBy')} /><//>` : null}
+        ${p.kind === 'card' ? cell(i, 'set', T.cardSet, { placeholder: 'zodiac' }) : null}
         ${cell(i, 'claim', T.claim)}
       </div>
       <button type="button" class="link" onClick=${() => setPrizes(prizes.filter((_, j) => j !== i))} data-test=${`remove-prize-${i}`}>${T.removePrize}</button>
@@ -279,6 +304,14 @@ export function CampaignForm({ onSaved, draft = null }) {
       <${Field} name="geofence" label=${T.geofence} errors=${errors}>${select('geofence', ['off', 'flag', 'block'], T.geofences)}<//>
       <${Field} name="levelBoost" label=${T.levelBoost} errors=${errors}>${input('levelBoost', 'text', { placeholder: '3:2, 5:5' })}<//>
       <${Field} name="pointsBoost" label=${T.pointsBoost} errors=${errors}>${input('pointsBoost', 'text', { placeholder: '3:1.5, 5:2' })}<//>
+    </div>
+    <h3>${T.storeRules}</h3>
+    <div class="grid">
+      <${Field} name="checkin" label=${T.checkinRule} errors=${errors}>${select('checkin', ['off', 'optional', 'required'], T.checkinRules)}<//>
+      ${v.checkin !== 'off' ? html`<${Field} name="checkin.points" label=${T.checkinPoints} errors=${errors}>${input('checkinPoints', 'text', { inputmode: 'numeric', placeholder: '0' })}<//>
+      <${Field} name="checkin.chances" label=${T.checkinChances} errors=${errors}>${input('checkinChances', 'text', { inputmode: 'numeric', placeholder: '0' })}<//>` : null}
+      <${Field} name="chances.perScans" label=${T.perScans} errors=${errors}>${input('perScans', 'text', { inputmode: 'numeric', placeholder: '5' })}<//>
+      <${Field} name="reveal" label=${T.revealRule} errors=${errors}>${select('reveal', ['instant', 'in_shop'], T.revealRules)}<//>
     </div>
     <h3>${T.pageTitle}</h3>
     <div class="grid">

@@ -2,6 +2,7 @@
 // detail page with live stock and budget (yuan), leaderboards and the operator's actions, each of which
 // says what it did. A draft is published from here.
 import { api } from './api.js';
+import { said } from './api-errors.js';
 import { T, STATE_TEXT } from './text.js';
 import { CampaignForm } from './campaign-form.js';
 import { ErrorLine, fmt, go, html, usePolling, useState, yuan } from './ui.js';
@@ -32,6 +33,16 @@ function Board({ id, by, title }) {
 
 const EMPTY_TOP = { prize: '', addStock: '', addBudget: '' };
 
+/** the campaign's store rules in a line (check-ins, 满N次, revealed in the shop, sets); none: nothing */
+function StoreRules({ c }) {
+  const parts = [];
+  if (c.checkin) parts.push(T.ruleCheckin(c.checkin.position === 'required', c.checkin.points, c.checkin.chances));
+  if (c.chances?.perScans) parts.push(T.rulePerScans(c.chances.perScans));
+  if (c.reveal === 'in_shop') parts.push(T.revealInShop);
+  for (const set of c.sets ?? []) parts.push(T.ruleSet(set.id, set.cards.join(', '), set.prize.name));
+  return parts.length === 0 ? null : html`<p class="muted" data-test="store-rules">${T.storeRules}: ${parts.join(' · ')}</p>`;
+}
+
 export function CampaignDetail({ id }) {
   const [c, error, reload] = usePolling(() => api('GET', `/v1/campaigns/${encodeURIComponent(id)}`), 3000, [id]);
   const [actionError, setActionError] = useState(null);
@@ -53,7 +64,8 @@ export function CampaignDetail({ id }) {
       setDone(message);
       return true;
     } catch (err) {
-      setActionError(err);
+      // a 409 (ended, overlapping a live campaign) or a 400 in the console's words, not the API's
+      setActionError(said(err));
       return false;
     }
   };
@@ -77,6 +89,7 @@ export function CampaignDetail({ id }) {
   return html`<section>
     <h1 data-test="campaign-name">${c.name}</h1>
     <p><code>${c.id}</code> · <span class=${`badge ${c.state}`} data-test="campaign-state">${STATE_TEXT[c.state] ?? c.state}</span> · ${inZone(c.startsAt, c.timezone)} → <span data-test="campaign-ends">${inZone(c.endsAt, c.timezone)}</span> (${c.timezone})</p>
+    <${StoreRules} c=${c} />
     ${done ? html`<p class="done" role="status" data-test="done">${done}</p>` : null}
     <${ErrorLine} error=${error ?? actionError} />
     <div class="actions">

@@ -6,10 +6,13 @@ import { ErrorLine, html, usePolling, useState } from './ui.js';
 export function DeadLetters() {
   const [page, error, reload] = usePolling(() => api('GET', '/v1/dcrm/dead-letters?state=all&limit=200'), 5000);
   const [actionError, setActionError] = useState(null);
+  const [done, setDone] = useState(null);
   const replay = async (ids) => {
     setActionError(null);
+    setDone(null);
     try {
-      await api('POST', '/v1/dcrm/replay', ids ? { ids } : {});
+      const r = await api('POST', '/v1/dcrm/replay', ids ? { ids } : {});
+      setDone(T.replayed(r.queued));
       await reload();
     } catch (err) {
       setActionError(err);
@@ -18,6 +21,7 @@ export function DeadLetters() {
   const rows = page?.deadLetters ?? [];
   return html`<div>
     <h2>${T.deadLetters}</h2>
+    ${done ? html`<p class="done" role="status" data-test="replay-done">${done}</p>` : null}
     <${ErrorLine} error=${error ?? actionError} />
     <p>${Object.entries(page?.counts ?? {}).map(([k, n]) => html`<span class="badge">${STATE_TEXT[k] ?? k}: ${n}</span> `)}</p>
     <button onClick=${() => replay(null)} disabled=${!rows.some((d) => d.state === 'dead')} data-test="replay-all">${T.replayAll}</button>

@@ -1,15 +1,16 @@
 // Reports: a campaign's scans (table, per-day chart, CSV), its prizes side by side with today's paced
-// release, the winner list (中奖名单) with a CSV export, scans by hour of its time zone, and the change
-// log (操作日志). Money in yuan, times in the campaign's zone.
+// release, the winner list (中奖名单) with a CSV export, scans by hour of its time zone, by province and
+// city, the store as a place (store-report.js), and the change log (操作日志). Money in yuan, times in the campaign's zone.
 import { api, download } from './api.js';
 import { Chart } from './chart.js';
 import { T } from './text.js';
 import { ErrorLine, fmt, html, useEffect, useState, yuan } from './ui.js';
 import { inZone } from './zoned-time.js';
+import { StoreReport, loadStoreReport } from './store-report.js';
 
 const DIMENSIONS = ['day', 'sku', 'shop', 'region', 'batch'];
 const FIGURES = ['scans', 'firstScans', 'won', 'spend', 'diverted'];
-const KINDS = [['scans', T.reports], ['prizes', T.byPrize], ['winners', T.winners], ['hours', T.byHour], ['places', T.byPlace], ['changes', T.changeLog]];
+const KINDS = [['scans', T.reports], ['prizes', T.byPrize], ['winners', T.winners], ['hours', T.byHour], ['places', T.byPlace], ['store', T.storeActivity], ['changes', T.changeLog]];
 const WIN_STATE = { open: '未使用 open', redeemed: '已核销 redeemed', pending: '发放中 pending', paid: '已发放 paid', failed: '发放失败 failed', credited: '已到账 credited' };
 
 function describeChange(c, zone) {
@@ -59,6 +60,7 @@ export function Reports() {
       else if (kind === 'winners') setData(await api('GET', `/v1/reports/winners?campaign=${encodeURIComponent(q.campaign)}`));
       else if (kind === 'hours') setData(await api('GET', `/v1/reports/hours?${params({})}`));
       else if (kind === 'places') setData(await api('GET', `/v1/reports/places?${params({})}`));
+      else if (kind === 'store') setData(await loadStoreReport(q.campaign, params({})));
       else setData(await api('GET', `/v1/reports/changes?campaign=${encodeURIComponent(q.campaign)}&limit=500`));
     } catch (err) {
       setError(err);
@@ -67,6 +69,7 @@ export function Reports() {
   const csv = async () => {
     try {
       if (kind === 'winners') await download(`/v1/reports/winners?campaign=${encodeURIComponent(q.campaign)}&format=csv`, `winners-${q.campaign}.csv`);
+      else if (kind === 'store') await download(`/v1/reports/store?${params({ format: 'csv' })}`, `store-${q.campaign}.csv`);
       else await download(query('csv', q.by.length ? q.by : ['day']), `scans-${q.campaign}.csv`);
     } catch (err) {
       setError(err);
@@ -83,7 +86,7 @@ export function Reports() {
       <div class="grid">
         <label class="field"><span>${T.campaign}</span><select name="campaign" value=${q.campaign} onChange=${(e) => setQ({ ...q, campaign: e.currentTarget.value })}>
           ${campaigns.map((c) => html`<option value=${c.id}>${c.name} (${c.id})</option>`)}</select></label>
-        ${kind === 'scans' || kind === 'hours' || kind === 'places' ? html`
+        ${kind === 'scans' || kind === 'hours' || kind === 'places' || kind === 'store' ? html`
         <label class="field"><span>${T.from} (${zone})</span><input name="from" type="date" value=${q.from} onInput=${(e) => setQ({ ...q, from: e.currentTarget.value })} /></label>
         <label class="field"><span>${T.to} (${zone})</span><input name="to" type="date" value=${q.to} onInput=${(e) => setQ({ ...q, to: e.currentTarget.value })} /></label>` : null}
       </div>
@@ -91,6 +94,7 @@ export function Reports() {
       <button type="submit" data-test="run-report">${T.run}</button>
       ${kind === 'scans' ? html`<button type="button" onClick=${csv} data-test="download-csv" disabled=${!q.campaign}>${T.downloadCsv}</button>` : null}
       ${kind === 'winners' ? html`<button type="button" onClick=${csv} data-test="export-winners" disabled=${!q.campaign}>${T.exportWinners}</button>` : null}
+      ${kind === 'store' ? html`<button type="button" onClick=${csv} data-test="export-store" disabled=${!q.campaign}>${T.exportStore}</button>` : null}
     </form>
     <${ErrorLine} error=${error} />
     ${kind === 'scans' && days && data ? html`<h2>${T.perDay}</h2><${Chart} xs=${days.rows.map((r) => Date.parse(`${r.day}T00:00:00Z`) / 1000)} ys=${days.rows.map((r) => r.scans)} label=${T.scans} test="day-chart" step=${86400} bars=${true} />` : null}
@@ -118,6 +122,7 @@ export function Reports() {
       <thead><tr><th>${T.province}</th><th>${T.city}</th><th>${T.scans}</th><th>${T.firstScans}</th><th>${T.won}</th></tr></thead>
       <tbody>${data.places.map((p) => html`<tr><td>${p.provinceZh}${p.province !== p.provinceZh ? ` ${p.province}` : ''}</td><td>${p.city || '—'}</td><td>${fmt(p.scans)}</td><td>${fmt(p.firstScans)}</td><td>${fmt(p.won)}</td></tr>`)}
         ${data.places.length === 0 ? html`<tr><td colspan="5">${T.none}</td></tr>` : null}</tbody></table></div>` : null}
+    ${kind === 'store' && data?.totals ? html`<${StoreReport} data=${data} />` : null}
     ${kind === 'changes' && data?.changes ? html`<div class="scroll"><table class="stack" data-test="change-log">
       <thead><tr><th>${T.when} (${zone})</th><th>${T.who}</th><th>${T.campaign}</th><th>${T.what}</th></tr></thead>
       <tbody>${data.changes.map((c) => html`<tr><td data-label=${T.when}>${inZone(c.at, zone)}</td><td data-label=${T.who} data-test="change-who">${c.whoName}</td><td data-label=${T.campaign}>${c.campaignId}</td><td data-label=${T.what}>${describeChange(c.change, zone)}</td></tr>`)}

@@ -115,7 +115,7 @@ export function reportsSuite(shards?: number): void {
       const csv = await fetch(`${fx.engine.url}/v1/reports/scans?campaign=${cid}&by=shop&format=csv`, { headers: { authorization: `Bearer ${'test-admin-token-0123456789'}` } });
       expect(csv.headers.get('content-type')).toContain('text/csv');
       const lines = (await csv.text()).trim().split('\n');
-      expect(lines[0]).toBe('shop,scans,firstScans,won,spend,diverted');
+      expect(lines[0]).toBe('shop,scans,firstScans,won,spend_fen,diverted');
       const sum = lines.slice(1).map((l) => l.split(',').slice(1).map(Number)).reduce((a, r) => a.map((x, i) => x + (r[i] ?? 0)), [0, 0, 0, 0, 0]);
       expect(sum).toEqual([expected.scans, expected.firstScans, expected.won, expected.spend, expected.diverted]);
 

@@ -18,6 +18,7 @@ import { formatTime } from '../../fulfilment/pages/page-language.js';
 import type { Wins } from '../../fulfilment/wins.js';
 import type { ChinaPlaces } from '../../reports/china-places.js';
 import { CampaignDay } from '../../campaigns/campaign-day.js';
+import { storeReport, storeShopColumns } from '../../reports/store-report.js';
 
 function isTimeZone(tz: string): boolean {
   if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(tz)) return false;
@@ -129,6 +130,19 @@ export function reportRoutes(campaigns: CampaignStore, reports: ScanReports, ove
         const r = dayRange(call, c, now());
         const { rows, stores } = await more.events.byPlace((lat, lng) => more.places.locate(lat, lng), c.def.id, r.fromMs, r.toMs);
         return json('200 OK', JSON.stringify({ campaign: c.def.id, from: r.from, to: r.to, store: 'deployment', stores, source: more.places.source, places: rows }));
+      },
+    },
+    {
+      method: 'get',
+      pattern: '/v1/reports/store',
+      roles: ['operator'],
+      async handle(call) {
+        const c = await campaignParam(call, campaigns);
+        const format = formatParam(call);
+        const report = await storeReport(campaigns, more.events, c, dayRange(call, c, now()));
+        if (format === 'json') return json('200 OK', JSON.stringify(report));
+        streamBody(call, '200 OK', [['content-type', 'text/csv; charset=utf-8'], ['content-disposition', `attachment; filename="store-${c.def.id}-${report.from}-${report.to}.csv"`]], csvOf(storeShopColumns(c.def.timezone), report.shops));
+        return null;
       },
     },
     {
