@@ -132,6 +132,17 @@ export class TestClient {
     if (r.status !== status) throw new Error(`${method} ${path}: expected ${status}, answered ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
+
+  // the buyer pages' calls (scan, landing, store pages)
+
+  /** a batch as GET /v1/batches/{id} answers it (its `scanned` count included) */
+  async batch(batchId: number): Promise<Batch & { scanned: number }> {
+    return this.#get(`/v1/batches/${batchId}`) as Promise<Batch & { scanned: number }>;
+  }
+
+  async #get(path: string): Promise<unknown> {
+    return this.#expect(200, 'GET', path);
+  }
 }
 
 /** outcomes counted as `outcome` or `outcome/reason` */
