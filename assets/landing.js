@@ -1,7 +1,8 @@
 // The scan page's script (served as a file: the page's CSP allows no inline script). It runs the scan
 // for the visitor (whose identity the engine keeps in an HttpOnly session cookie) and says what the
 // answer means in a buyer's words, in the page's language, with times in the campaign's time zone. The
-// animation only shows what the server already decided (the wheel stops on the drawn prize); with prefers-reduced-motion it is skipped.
+// animation (reveal.js) only shows what the server already decided (the wheel stops on the drawn prize);
+// with prefers-reduced-motion it is skipped.
 (function () {
   var root = document.getElementById('scan');
   var view = JSON.parse(document.getElementById('view').textContent);
@@ -131,79 +132,8 @@
     }
   }
 
-  // the result card is filled first; the cover only hides it until the animation ends. `won` is the
-  // prize id the server drew (null for no prize): the wheel stops on it, it never chooses.
-  function reveal(won) {
-    var kind = view.animation;
-    var reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    if (!kind || kind === 'plain' || reduced) { prizeCard.hidden = false; return; }
-    prizeCard.hidden = false;
-    var cover = el('div', 'cover cover-' + kind); cover.id = 'cover';
-    var wheel = kind === 'wheel' ? wheelOf(won) : null;
-    if (wheel) cover.appendChild(wheel.box); else cover.appendChild(el('div', 'cover-art'));
-    cover.appendChild(el('p', 'cover-text', W.tap[kind]));
-    stage.appendChild(cover);
-    var done = false;
-    function open() {
-      if (done) return; done = true;
-      cover.classList.add('opening');
-      setTimeout(function () { if (cover.parentNode) cover.parentNode.removeChild(cover); }, 600);
-    }
-    // the stage makes room for the wheel while it turns, whatever the size of the card beneath
-    if (wheel) { stage.classList.add('wheeling'); wheel.spin(function () { setTimeout(function () { stage.classList.remove('wheeling'); open(); }, 700); }); return; }
-    cover.addEventListener('click', open);
-    setTimeout(open, 1200);
-  }
-
-  // The wheel: one segment per prize of the campaign and one "thanks" segment, repeated up to six or
-  // more so it reads as a wheel; names are text. It turns clockwise under a pointer at the top and
-  // comes to rest with the drawn prize's segment (the thanks one for no prize) under the pointer.
-  var WHEEL_COLOURS = ['#c8102e', '#f5c242', '#e8553e', '#ffe08a'];
-  function wheelOf(won) {
-    var ids = Object.keys(view.prizes || {});
-    var base = ids.map(function (id) { return { id: id, name: view.prizes[id].name }; });
-    base.push({ id: '', name: W.thanks });
-    var segs = [];
-    while (segs.length < 6 || segs.length < base.length) segs = segs.concat(base);
-    var n = segs.length, step = 360 / n;
-    var target = -1;
-    for (var i = 0; i < n; i++) if (segs[i].id === (won || '')) { target = i; break; }
-    if (target < 0) return null; // a prize the page does not know of: no wheel rather than a wrong stop
-    var box = el('div', 'wheel-box'), disc = el('div', 'wheel'), stops = [];
-    disc.id = 'wheel';
-    for (var k = 0; k < n; k++) {
-      var c = WHEEL_COLOURS[k % (n % 2 === 0 ? 4 : 3)];
-      stops.push(c + ' ' + (k * step) + 'deg ' + ((k + 1) * step) + 'deg');
-      var label = el('span', 'wheel-label', segs[k].name);
-      label.style.transform = 'translate(-50%,-50%) rotate(' + ((k + 0.5) * step) + 'deg) translateY(-4.6rem)';
-      label.title = segs[k].name;
-      disc.appendChild(label);
-    }
-    disc.style.background = 'conic-gradient(' + stops.join(',') + ')';
-    box.appendChild(el('div', 'wheel-pointer'));
-    box.appendChild(disc);
-    // five turns, then the target segment's middle (a little off it, as a real wheel would rest)
-    var rest = 5 * 360 + (360 - (target + 0.5) * step) + step * 0.2;
-    function spin(then) {
-      var finished = false;
-      function end() {
-        if (finished) return; finished = true;
-        // which segment the pointer is over, read back from where the wheel actually came to rest
-        var m = getComputedStyle(disc).transform.match(/matrix\(([^,]+),\s*([^,]+)/);
-        var angle = m ? ((Math.atan2(parseFloat(m[2]), parseFloat(m[1])) * 180 / Math.PI) + 360) % 360 : rest % 360;
-        var under = segs[Math.floor(((360 - angle) % 360) / step)];
-        stage.setAttribute('data-wheel-angle', angle.toFixed(1));
-        stage.setAttribute('data-wheel-stop', under.id);
-        stage.setAttribute('data-wheel-label', under.name);
-        then();
-      }
-      disc.addEventListener('transitionend', end);
-      setTimeout(end, 4500); // a tab in the background may never fire transitionend
-      // two frames: the start angle must be laid out before the end angle, or nothing transitions
-      requestAnimationFrame(function () { requestAnimationFrame(function () { disc.style.transform = 'rotate(' + rest + 'deg)'; }); });
-    }
-    return { box: box, spin: spin };
-  }
+  // the animation lives in reveal.js (shared with the store's pages); `won` is the prize id the server drew
+  function reveal(won) { window.scanlotReveal(stage, prizeCard, view, won, W); }
 
   function showWin(j) {
     var pr = j.prize;

@@ -14,6 +14,7 @@ import { CHROMIUM } from '../testing/headless-chromium.js';
 
 const SHOTS = join(PROJECT_ROOT, 'screenshots', 'scan-page');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">好茶';
+const HOSTILE_PRIZE = '<img src=x onerror="window.__pwned=2">茶卡';
 const TZ = 'Asia/Shanghai';
 let FORGED_MARK = 'no forged code yet';
 const fx = useEngine();
@@ -45,6 +46,12 @@ beforeAll(async () => {
   await batchFor('lost', (sku) => withPage('lost', sku, []));
   // a wheel that can only stop on "thanks": its one prize is never drawn
   await batchFor('wheel-lost', (sku) => withPage('wlost', sku, [{ id: 'tv', name: '智能电视', kind: 'gift', probability: 0, stock: 1 }], { animation: 'wheel' }));
+  // a wheel whose one drawable prize has a hostile name, beside a set's prize (won by completing the set,
+  // never drawn) and a shop's prize (drawn for the shop): neither of those two is a segment
+  await batchFor('wheel-set', (sku) => withPage('wset', sku, [
+    { id: 'leaf', name: HOSTILE_PRIZE, kind: 'card', set: 'tea', probability: 1 },
+    { id: 'shop-bonus', name: '门店奖励金', kind: 'cash', for: 'shop', probability: 1, amount: 100 },
+  ], { animation: 'wheel', sets: [{ id: 'tea', prize: { id: 'tea-box', name: '名茶礼盒', kind: 'gift', stock: 5 } }] }));
   await batchFor('paused', (sku) => withPage('paused', sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1 }]));
   await fx.engine.api('PATCH', `/v1/campaigns/paused-${batches.get('paused')!.sku}`, { state: 'paused' });
   await batchFor('void', (sku) => withPage('void', sku, []));
@@ -274,6 +281,17 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(lost.under).toBe('谢谢参与');
     expect(lost.stop).toBe('');
     expect(await lost.page.$eval('#prize', (e) => e.textContent)).toContain('谢谢参与');
+
+    // a hostile prize name is a segment's text; a set's prize and a shop's prize are no segment
+    const card = await spinWheel(`${fx.engine.url}/c/${codeOf('wheel-set')}`, 'wheel-stopped-card');
+    expect(card.under).toBe(HOSTILE_PRIZE);
+    expect(card.stop).toBe('leaf');
+    expect(card.segments).toContain(HOSTILE_PRIZE);
+    expect(card.segments).not.toContain('名茶礼盒');
+    expect(card.segments).not.toContain('门店奖励金');
+    expect(await card.page.$$eval('img', (imgs) => imgs.filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);
+    expect(await card.page.$eval('#prize-name', (e) => e.textContent)).toBe(HOSTILE_PRIZE);
+    expect(await card.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     // reduced motion: no wheel at all, the prize at once
     const calm = await (await phone('zh-CN', true))(`${fx.engine.url}/c/${codeOf('cash')}`);

@@ -95,6 +95,7 @@ ${nextSteps(v)}
 <p class="code">${t.code} <code>${escapeAttr(code)}</code></p>
 </main>
 <script type="application/json" id="view">${viewJson(v)}</script>
+<script src="/assets/reveal.js"></script>
 <script src="/assets/landing.js"></script>
 </body></html>`;
 }
@@ -110,6 +111,7 @@ function asset(name: string, type: string): Reply {
 
 export function landingRoutes(d: LandingDeps): Route[] {
   const script = asset('landing.js', 'text/javascript; charset=utf-8');
+  const revealScript = asset('reveal.js', 'text/javascript; charset=utf-8');
   const style = asset('landing.css', 'text/css; charset=utf-8');
   const reply = (status: string, body: string, extra: readonly (readonly [string, string])[] = []): Reply => ({ status, body, type: HTML, headers: [...SECURITY_HEADERS, ...extra] });
 
@@ -176,6 +178,8 @@ export function landingRoutes(d: LandingDeps): Route[] {
     { method: 'get', pattern: '/C/:code', ip: true, language: true, handle: (call) => handle(call, call.params[0] ?? '', null) },
     { method: 'get', pattern: '/01/:gtin/21/:code', ip: true, language: true, handle: (call) => handle(call, call.params[1] ?? '', call.params[0] ?? '') },
     { method: 'get', pattern: '/assets/landing.js', handle: () => script },
+    // the reveal animations, shared with the store's pages
+    { method: 'get', pattern: '/assets/reveal.js', handle: () => revealScript },
     { method: 'get', pattern: '/assets/landing.css', handle: () => style },
     // every phone browser asks for it: an empty answer rather than a 404 in its console
     { method: 'get', pattern: '/favicon.ico', handle: () => ({ status: '204 No Content', body: '', headers: [['cache-control', 'public, max-age=86400']] }) },
