@@ -49,6 +49,18 @@ export interface ScanAnswer {
   original: { eventId: string; outcome: ScanOutcome; prize: WonPrize | null } | null;
 }
 
+/** the answer of POST /v1/draws (its schema: DrawAnswer in docs/openapi.yaml) */
+export interface DrawAnswer {
+  eventId: string;
+  outcome: 'won' | 'lost' | 'ticket';
+  reason: string | null;
+  campaignId: string;
+  prize: WonPrize | null;
+  ticket: { code: string; url: string } | null;
+  chances: number;
+  set: { id: string; completed: number; prize: WonPrize | null; reason: string | null } | null;
+}
+
 /** a stored event (GET /v1/events): `id`, `type`, `at` always, the rest per type */
 export interface StoredEvent {
   id: string;
@@ -138,6 +150,26 @@ export class TestClient {
   /** a batch as GET /v1/batches/{id} answers it (its `scanned` count included) */
   async batch(batchId: number): Promise<Batch & { scanned: number }> {
     return this.#get(`/v1/batches/${batchId}`) as Promise<Batch & { scanned: number }>;
+  }
+
+  /** a shop registered (its scene code in the answer) */
+  async createShop(shop: { id: string; name: string; lat?: number; lng?: number; radiusM?: number; region?: string }): Promise<{ id: string; name: string; sceneCode: string; url: string }> {
+    return this.#expect(201, 'POST', '/v1/shops', shop) as Promise<{ id: string; name: string; sceneCode: string; url: string }>;
+  }
+
+  /** draw chances granted by another system (拼团成功, 支付有礼), as an operator; the user's balance after it */
+  async grantChances(campaignId: string, grant: { user: string; count: number; reason: string; idempotencyKey: string }): Promise<{ chances: number }> {
+    return this.#expect(200, 'POST', `/v1/campaigns/${campaignId}/chances`, grant) as Promise<{ chances: number }>;
+  }
+
+  /** a draw chance spent (its answer has a scan's draw shape, or a sealed ticket) */
+  async draw(campaignId: string, user: string): Promise<DrawAnswer> {
+    return this.#expect(200, 'POST', '/v1/draws', { campaignId, user }) as Promise<DrawAnswer>;
+  }
+
+  /** a sealed ticket revealed in `shop` (an operator names the shop) */
+  async revealTicket(ticket: string, shop: string): Promise<DrawAnswer & { shop: string }> {
+    return this.#expect(200, 'POST', `/v1/tickets/${ticket}/reveal?shop=${encodeURIComponent(shop)}`) as Promise<DrawAnswer & { shop: string }>;
   }
 
   async #get(path: string): Promise<unknown> {
