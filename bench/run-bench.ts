@@ -6,6 +6,7 @@
 // while an export streams; export and persistence speed. Prints a table and writes
 // bench/results/latest.json (or --out).
 import { campaignBody } from './lib/bench-campaign.js';
+import { PER_SCANS, storeCampaignBody } from './lib/store-campaign.js';
 import { cpus, loadavg, release } from 'node:os';
 import { BENCH_SECRET, BENCH_TOKEN, EngineProcess } from './lib/engine-process.js';
 import { measureExport } from './lib/measure-export.js';
@@ -15,7 +16,7 @@ import { parseOptions, type BenchOptions } from './lib/options.js';
 import { benchMain, logger, type Cleanup } from './lib/bench-main.js';
 import { CpuWindow, ThreadCpuWindow, type CpuByThread } from './lib/proc-stats.js';
 import { diffCommandStats, foregroundCalls, foregroundUse, RedisProbe, scriptCalls, SCRIPT_COMMANDS } from './lib/redis-probe.js';
-import { checkTargets, type BenchResults, type PacedRun, type ServerRun } from './lib/results.js';
+import { checkTargets, type BenchResults, type PacedRun, type ServerRun, type StoreRulesRun } from './lib/results.js';
 import { formatResults, writeJson } from './lib/report.js';
 import { BODIES_PER_SECOND, countKinds as sentKinds, FORGED_ONLY, FRESH_ONLY, ScanBodyFactory, type BodySet } from './lib/scan-bodies.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -67,6 +68,55 @@ async function waitDrained(engine: EngineProcess, timeoutMs: number): Promise<nu
 function perRequest(us: CpuByThread, requests: number): CpuByThread {
   const d = Math.max(1, requests);
   return { main: us.main / d, persist: us.persist / d, dcrm: us.dcrm / d, other: us.other / d };
+}
+
+/**
+ * The scan run again, as long, on a batch of its own covered by a campaign using 满N次 and a card set
+ * (bench/lib/store-campaign.ts): engine + redis-server CPU µs per scan (persistence of its events, the
+ * chance events included) and the scan script's µs per non-forged scan, to set beside the plain run's.
+ */
+async function storeRulesRun(
+  engine: EngineProcess,
+  probe: RedisProbe,
+  pids: number[],
+  opts: BenchOptions,
+  runId: string,
+  load: { connections: number; duration: number; overallRate: null },
+  warmupS: number,
+): Promise<StoreRulesRun> {
+  const size = Math.min(100_000_000, Math.ceil((warmupS + opts.duration) * BODIES_PER_SECOND) + 100_000);
+  const sku = `bench-store-${runId}`;
+  const batchId = await registerBatch(engine, sku, size);
+  const campaignId = `bench-store-${runId}`;
+  await engine.apiOk('POST', '/v1/campaigns', storeCampaignBody(campaignId, sku), 201);
+  const factory = new ScanBodyFactory(BENCH_SECRET, batchId, size);
+  const bodies = factory.make(Math.ceil(opts.duration * BODIES_PER_SECOND));
+  if (warmupS > 0) {
+    log('store rules warm-up');
+    await runLoad(engine.url, SCAN_PATH, factory.make(warmupS * BODIES_PER_SECOND).bodies, { ...load, duration: warmupS });
+    await waitDrained(engine, 120_000);
+  }
+  log(`scans of a campaign with perScans ${PER_SCANS} and a card set: ${opts.duration} s`);
+  const before = await probe.commandStats();
+  const cpu = new CpuWindow(pids);
+  const run = await runLoad(engine.url, SCAN_PATH, bodies.bodies, load);
+  await sleep(200);
+  await waitDrained(engine, 300_000);
+  const { perPid } = cpu.stop();
+  const diff = diffCommandStats(before, await probe.commandStats());
+  const sent = sentKinds(bodies, run.bodiesTaken);
+  const nonForged = sent.fresh + sent.repeat;
+  let scriptUsec = 0;
+  for (const name of SCRIPT_COMMANDS) scriptUsec += diff.get(name)?.usec ?? 0;
+  const cpuUs = pids.length > 1 ? (perPid[0] ?? 0) + (perPid[1] ?? 0) : null;
+  return {
+    perScans: PER_SCANS,
+    rps: run.rps,
+    requests: run.requests,
+    errors: scanErrors(run, bodies),
+    cpuUsPerScan: cpuUs === null || run.requests === 0 ? null : cpuUs / run.requests,
+    redisUsPerScan: nonForged === 0 ? null : scriptUsec / nonForged,
+  };
 }
 
 async function registerBatch(engine: EngineProcess, sku: string, size: number): Promise<number> {
@@ -232,6 +282,9 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
   const scan = { ...serverRun(scanRun, ['200', '404'], engineCpu + (redisCpu ?? 0), otherCores), errors: scanErrors(scanRun, mainBodies) };
   const drainS = (drained - runEnd) / 1000;
 
+  // --- the same load against a campaign with the store's rules (满N次 and a card set): their cost per scan
+  const storeRules = await storeRulesRun(engine, probe, enginePids, opts, runId, load, warmupS);
+
   // --- the three servers at one common rate, open loop (latency from each request's due time)
   const rate = opts.rate ?? Math.max(1, Math.round(scan.rps * COMMON_RATE_SHARE));
   const pacedWarmup = opts.quick ? 0 : 2;
@@ -287,6 +340,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup): Promise<BenchResults
       scanVsFloor: scan.rps / floor.rps,
     },
     cpuUsPerScan,
+    storeRules,
     // the scan script's own time (EVALSHA) per non-forged scan
     redisUsPerScan: nonForgedSent === 0 ? null : scriptUsec / nonForgedSent,
     commonRate: { rate, scan: commonScan, floor: commonFloor, uwsHello: commonHello },

@@ -4,7 +4,9 @@
   decision this script repeats for one draw): stock, budget, dailyCap, perUserCap, userWinsPerDay and
   paced releases (a guaranteed prize whose released unit is pending goes to this draw whatever it drew).
   The campaign's buckets read are the home shard's part (with several shards, this shard's share of the
-  total plus units moved in), as a scan in this shard reads them.
+  total plus units moved in), as a scan in this shard reads them. A prize out in this shard's bucket
+  whose pull flag is set answers `short` without a write: the engine moves units from the other shards
+  (src/buckets) and sends the draw again, as for a scan.
 
   Three modes:
     draw    spend one chance and decide now: the event says what was won
@@ -38,10 +40,11 @@
        "ticket", prize null): the event's time is the decision's, whatever the engine's clock believed
     13 ticket code ('' in draw mode)  14 user  15 this event's id
     16 the set of the draw's own choice when it is a card: "<setId>|<card>,<card>,…" ('' none)
-    17..27 that set's prize, as a candidate (11 values, ignored when 16 is '')
-    28.. candidates, 11 values each: prize id, hasStock 0|1, hasBudget 0|1, dailyCap (0 none), perUserCap
+    17..28 that set's prize, as a candidate (12 values, ignored when 16 is '')
+    29.. candidates, 12 values each: prize id, hasStock 0|1, hasBudget 0|1, dailyCap (0 none), perUserCap
        (0 none), release ''|d|h, perPeriod, guaranteed 0|1, amount, prize JSON, drawn '1' (the draw's own
-       choice, last) | '0' (a guaranteed prize, tried first)
+       choice, last) | '0' (a guaranteed prize, tried first), pull '1' (out in this shard's bucket: answer
+       `short`, the engine can pull units from other shards) | '0' (decided here)
 
   A won card is counted in the user's cards; when every card of its set is then held once more than the
   sets completed so far, the set is complete (once per completion): the set's prize is won in the same
@@ -49,8 +52,10 @@
 
   Returns {outcome, reason, prize JSON, chances left, shared clock ms, set: '' | '<setId>|<completions>|<set
   prize JSON or ''>|<reason the set prize was not won, or ''>'}
-    outcome: won | lost | ticket | stale | not_live | paused | no_chances | no_ticket | revealed
+    outcome: won | lost | ticket | stale | not_live | paused | no_chances | no_ticket | revealed | short
     (revealed: the ticket was revealed before; reason holds its reveal's event id)
+    (short: nothing written; reason the bucket s stock | b budget | d daily cap | p released units, the
+    3rd value the prize id, the 4th the units needed)
 ]]
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) + (tonumber(redis.call('GET', KEYS[6])) or 0)
@@ -81,22 +86,8 @@ elseif balance < 1 then
 end
 
 local function int(n) return string.format('%d', n) end
--- ISO 8601 of ms since the epoch, UTC (Redis' Lua has no os.date): days to civil date (H. Hinnant)
-local function isoOf(ms)
-  local z = math.floor(ms / 86400000)
-  local rest = ms - z * 86400000
-  z = z + 719468
-  local era = math.floor(z / 146097)
-  local doe = z - era * 146097
-  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
-  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
-  local mp = math.floor((5 * doy + 2) / 153)
-  local d = doy - math.floor((153 * mp + 2) / 5) + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
-  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d, math.floor(rest / 3600000), math.floor(rest / 60000) % 60,
-    math.floor(rest / 1000) % 60, rest % 1000)
-end
+-- isoOf(ms): an event's "at" (lua/includes/iso-time.lua)
+--@include iso-time
 local function share(total)
   return math.floor(total / shards) + (shard >= shards - total % shards and 1 or 0)
 end
@@ -126,21 +117,28 @@ local u = redis.call('HMGET', KEYS[2], fDay, fScans, fWins)
 local sameDay = u[1] == ARGV[5]
 local scansToday, winsToday = sameDay and (tonumber(u[2]) or 0) or 0, sameDay and (tonumber(u[3]) or 0) or 0
 
--- reason candidate c cannot be won now, or '' and its bucket state
+-- reason candidate c cannot be won now, or '' and its bucket state; a bucket's refusal also names the
+-- bucket (s stock, p released units, d the day's cap, b budget), which other shards may make up for
 local function blocker(c)
   local id = c[1]
   if winsPerDay > 0 and winsToday >= winsPerDay then return 'user_cap' end
   if tonumber(c[5]) > 0 and (tonumber(redis.call('HGET', KEYS[2], 'w:' .. cid .. ':' .. id)) or 0) >= tonumber(c[5]) then return 'user_cap' end
   local left = redis.call('HMGET', KEYS[3], 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id)
-  if c[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock' end
-  if c[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(c[6], tonumber(c[7]), c[8], id)) + (tonumber(left[4]) or 0) then return 'out_of_stock' end
+  if c[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock', nil, 's' end
+  if c[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(c[6], tonumber(c[7]), c[8], id)) + (tonumber(left[4]) or 0) then return 'out_of_stock', nil, 'p' end
   local cap = tonumber(c[4])
   if cap > 0 then
     local d = redis.call('HMGET', KEYS[4], 'w:' .. id, 'c:' .. id)
-    if (tonumber(d[1]) or 0) >= share(cap) + (tonumber(d[2]) or 0) then return 'daily_cap' end
+    if (tonumber(d[1]) or 0) >= share(cap) + (tonumber(d[2]) or 0) then return 'daily_cap', nil, 'd' end
   end
-  if c[3] == '1' and (tonumber(left[2]) or 0) < tonumber(c[9]) then return 'budget' end
+  if c[3] == '1' and (tonumber(left[2]) or 0) < tonumber(c[9]) then return 'budget', nil, 'b' end
   return '', left
+end
+
+-- the answer when candidate c is out in this shard's bucket `kind` and the engine may pull units of it
+local function short(c, kind)
+  if kind == nil or c[12] ~= '1' then return nil end
+  return {'short', kind, c[1], kind == 'b' and tonumber(c[9]) or 1, now, ''}
 end
 
 local function award(c, left)
@@ -157,59 +155,73 @@ local function award(c, left)
   redis.call('HSET', KEYS[2], unpack(uw))
 end
 
--- 集卡: counts a won card of the draw's set; completes the set (and awards its prize) when it is now held whole
-local setDone = ''
-local function countCard(id)
+-- 集卡: whether winning card `id` completes the draw's set (every card held once more than the sets
+-- completed so far), read before any write: the set's id, its cards' fields, the completions so far
+local setPrize = {}
+for i = 17, 28 do setPrize[#setPrize + 1] = ARGV[i] end
+local function completion(id)
+  if ARGV[16] == '' then return nil end
   local setId, list = string.match(ARGV[16], '^([^|]*)|(.*)$')
   local cards, isCard = {}, false
   for card in string.gmatch(list, '[^,]+') do
     cards[#cards + 1] = cid .. '|' .. card
     if card == id then isCard = true end
   end
-  if not isCard then return '' end
-  redis.call('HINCRBY', KEYS[9], cid .. '|' .. id, 1)
+  if not isCard then return nil end
   local held = redis.call('HMGET', KEYS[9], unpack(cards))
   local least = math.huge
-  for i = 1, #held do least = math.min(least, tonumber(held[i]) or 0) end
-  local doneField = cid .. '|' .. setId .. '|done'
-  local done = tonumber(redis.call('HGET', KEYS[9], doneField)) or 0
-  if least <= done then return '' end
-  redis.call('HSET', KEYS[9], doneField, int(done + 1))
-  local sp = {}
-  for i = 17, 27 do sp[#sp + 1] = ARGV[i] end
+  for i = 1, #held do least = math.min(least, (tonumber(held[i]) or 0) + (cards[i] == cid .. '|' .. id and 1 or 0)) end
+  local done = tonumber(redis.call('HGET', KEYS[9], cid .. '|' .. setId .. '|done')) or 0
+  return {setId = setId, completes = least > done, done = done}
+end
+
+-- counts the won card; when it completes the set, the set's prize is won in the same step if it may be
+local function countCard(id, set)
+  redis.call('HINCRBY', KEYS[9], cid .. '|' .. id, 1)
+  if not set.completes then return '' end
+  redis.call('HSET', KEYS[9], cid .. '|' .. set.setId .. '|done', int(set.done + 1))
   -- the card was a win of the day: the set prize is another, under the same userWinsPerDay
   winsToday = winsToday + 1
-  local why, l = blocker(sp)
-  if why ~= '' then return setId .. '|' .. (done + 1) .. '||' .. why end
-  award(sp, l)
-  return setId .. '|' .. (done + 1) .. '|' .. sp[10] .. '|'
+  local why, l = blocker(setPrize)
+  if why ~= '' then return set.setId .. '|' .. (set.done + 1) .. '||' .. why end
+  award(setPrize, l)
+  return set.setId .. '|' .. (set.done + 1) .. '|' .. setPrize[10] .. '|'
 end
+local setDone = ''
 
 local outcome, reason, prize = 'ticket', '', ''
 if mode ~= 'ticket' then
   local candidates = {}
-  for at = 28, #ARGV, 11 do
+  for at = 29, #ARGV, 12 do
     candidates[#candidates + 1] = {ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5],
-      ARGV[at + 6], ARGV[at + 7], ARGV[at + 8], ARGV[at + 9], ARGV[at + 10]}
+      ARGV[at + 6], ARGV[at + 7], ARGV[at + 8], ARGV[at + 9], ARGV[at + 10], ARGV[at + 11]}
   end
   outcome, reason = 'lost', 'no_prize'
   local chosen, left
   for _, c in ipairs(candidates) do
-    if c[11] == '0' then
-      local why, l = blocker(c)
-      if why == '' then
-        chosen, left = c, l
-        break
-      end
-    else
-      local why, l = blocker(c)
-      if why == '' then chosen, left = c, l else reason = why end
+    local why, l, kind = blocker(c)
+    local pull = why ~= '' and short(c, kind)
+    if pull then return pull end
+    if why == '' then
+      chosen, left = c, l
+      if c[11] == '0' then break end
+    elseif c[11] == '1' then
+      reason = why
     end
+  end
+  -- nothing is written before this point: a set prize out here is pulled before the card is counted
+  local set = chosen and completion(chosen[1])
+  if set and set.completes then
+    winsToday = winsToday + 1
+    local why, _, kind = blocker(setPrize)
+    winsToday = winsToday - 1
+    local pull = why ~= '' and short(setPrize, kind)
+    if pull then return pull end
   end
   if chosen then
     award(chosen, left)
     outcome, reason, prize = 'won', '', chosen[10]
-    if ARGV[16] ~= '' then setDone = countCard(chosen[1]) end
+    if set then setDone = countCard(chosen[1], set) end
   end
 end
 

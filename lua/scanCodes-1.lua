@@ -321,22 +321,8 @@ local function awardPrize(spec, amount, dayKey, left)
   if spec[4] > 0 then dayIncr(dayKey, spec.fWon) end
 end
 
--- ISO 8601 of ms since the epoch, UTC (Redis' Lua has no os.date): days to civil date (H. Hinnant)
-local function isoOf(ms)
-  local z = math.floor(ms / 86400000)
-  local rest = ms - z * 86400000
-  z = z + 719468
-  local era = math.floor(z / 146097)
-  local doe = z - era * 146097
-  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
-  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
-  local mp = math.floor((5 * doy + 2) / 153)
-  local d = doy - math.floor((153 * mp + 2) / 5) + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
-  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d, math.floor(rest / 3600000), math.floor(rest / 60000) % 60,
-    math.floor(rest / 1000) % 60, rest % 1000)
-end
+-- isoOf(ms): an event's "at" (lua/includes/iso-time.lua)
+--@include iso-time
 
 -- 满N次: counts the user's first scans in the campaign (n:<cid> in the user's hash) and grants a chance on
 -- every N-th, as an event of its own ('<scan eventId>-chance', type chance)

@@ -55,6 +55,8 @@ export interface Config {
   readonly reclaimIdleMs: number;
   /** after a read that did not fill a batch, the stream consumer waits this long so the next commit holds more events */
   readonly persistLingerMs: number;
+  /** nice value of the persist worker thread (0: the engine's own), so the thread answering scans runs first (src/threads/background-priority.ts) */
+  readonly backgroundNice: number;
   /** whether the first start on an empty DATA_DIR creates the demo batch and campaign */
   readonly demo: boolean;
   /** SCANLOT_SHARDS: null = what the deployment recorded, or one per primary on its first start */
@@ -203,6 +205,7 @@ export function readConfig(env: Env = process.env): Config {
     consumerName: env.SCANLOT_CONSUMER && env.SCANLOT_CONSUMER !== '' ? env.SCANLOT_CONSUMER : `engine-${port}`,
     reclaimIdleMs: intVar(env, 'SCANLOT_RECLAIM_IDLE_MS', 30_000, 100, 3_600_000),
     persistLingerMs: intVar(env, 'SCANLOT_PERSIST_LINGER_MS', 50, 0, 1_000),
+    backgroundNice: intVar(env, 'SCANLOT_BACKGROUND_NICE', 10, 0, 19),
     demo: boolVar(env, 'SCANLOT_DEMO', true),
     shards: env.SCANLOT_SHARDS === undefined || env.SCANLOT_SHARDS === '' ? null : intVar(env, 'SCANLOT_SHARDS', 1, 1, 64),
     maxInflightScans: intVar(env, 'SCANLOT_MAX_INFLIGHT', 4096, 1, 1_000_000),

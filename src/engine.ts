@@ -167,7 +167,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   const registration = await registerEventStore(redis, { storeId: eventStoreId(db), consumer: config.consumerName, sqlitePath: config.sqlitePath, now }, log);
   started.add('event store registration', () => registration.stop());
   const events = new EventQuery(db);
-  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)) }, log);
+  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, backgroundNice: config.backgroundNice, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)) }, log);
 
   const metrics = new ScanMetrics();
   const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);
@@ -227,7 +227,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   // the store as a place: shops and scene codes, check-ins, draw chances and draws (events of their own)
   const scenes = new SceneCodec(secrets.codeSecret, config.publicBaseUrl);
   const shops = new ShopStore(redis, now);
-  const draws = new Draws(redis, campaigns, vouchers, ticketCodec(secrets.codeSecret, config.publicBaseUrl), fulfilmentIds, now);
+  const draws = new Draws(redis, campaigns, vouchers, ticketCodec(secrets.codeSecret, config.publicBaseUrl), fulfilmentIds, now, mover);
   const checkIns = new CheckIns(redis, scenes, shops, campaigns, fulfilmentIds, now);
   const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);

@@ -15,8 +15,8 @@ import { PROJECT_ROOT } from './paths.js';
 const LAYERS: readonly (readonly string[])[] = [
   // foundation: no scanlot imports but each other
   ['errors', 'paths', 'types', 'validation', 'config', 'log', 'startup-refused'],
-  // infrastructure: Redis access, the code format, metrics, in-process limits, the API document
-  ['redis', 'codes', 'metrics', 'limits', 'openapi'],
+  // infrastructure: Redis access, the code format, metrics, in-process limits, the API document, thread priority
+  ['redis', 'codes', 'metrics', 'limits', 'openapi', 'threads'],
   // records kept in Redis
   ['identity', 'batches', 'members', 'buckets'],
   ['campaigns'],

@@ -55,6 +55,8 @@ export interface BenchResults {
   scanDuringExport: PacedRun;
   /** engine + redis-server CPU µs per scan request (forged included), persistence of its events included */
   cpuUsPerScan: number | null;
+  /** the scan run's load again, against a campaign using 满N次 and a card set (bench/lib/store-campaign.ts) */
+  storeRules: StoreRulesRun;
   cpuUsPerScanEngine: number;
   /** cpuUsPerScanEngine split by thread: main (HTTP, scan service), persist worker, DCRM worker, the rest */
   cpuUsPerScanByThread: CpuByThread;
@@ -137,4 +139,16 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     { name: 'export codes/s', target: '>= 1,000,000', actual: Math.round(r.export.codesPerSec).toLocaleString('en-US'), met: r.export.codesPerSec >= 1_000_000 },
     { name: 'export RSS growth (MB)', target: '< 50', actual: f(r.export.rssGrowthMb, 1), met: r.export.rssGrowthMb < 50 },
   ];
+}
+
+/** scans of a campaign with the store's rules (满N次 every `perScans`, a card set), measured as the scan run is */
+export interface StoreRulesRun {
+  perScans: number;
+  rps: number;
+  requests: number;
+  errors: number;
+  /** engine + redis-server CPU µs per scan request, persistence of its events (the chance events too) included */
+  cpuUsPerScan: number | null;
+  /** redis-server µs in the scan script per non-forged scan */
+  redisUsPerScan: number | null;
 }

@@ -6,8 +6,19 @@ const SCRIPT = loadScript('drawChance-9.lua');
 
 export type DrawMode = 'draw' | 'ticket' | 'reveal';
 
-export type DrawOutcome = 'won' | 'lost' | 'ticket' | 'stale' | 'not_live' | 'paused' | 'no_chances' | 'no_ticket' | 'revealed';
-const OUTCOMES: ReadonlySet<string> = new Set<DrawOutcome>(['won', 'lost', 'ticket', 'stale', 'not_live', 'paused', 'no_chances', 'no_ticket', 'revealed']);
+export type DrawOutcome = 'won' | 'lost' | 'ticket' | 'stale' | 'not_live' | 'paused' | 'no_chances' | 'no_ticket' | 'revealed' | 'short';
+const OUTCOMES: ReadonlySet<string> = new Set<DrawOutcome>(['won', 'lost', 'ticket', 'stale', 'not_live', 'paused', 'no_chances', 'no_ticket', 'revealed', 'short']);
+
+/** the bucket a prize ran short of in the home shard: s stock, b budget, d the day's cap, p released units */
+export type DrawShortKind = 's' | 'b' | 'd' | 'p';
+const SHORT_KINDS: ReadonlySet<string> = new Set<DrawShortKind>(['s', 'b', 'd', 'p']);
+
+/** a draw answered `short`: nothing was written; `need` units of `prize`'s bucket `kind` would decide it here */
+export interface DrawShort {
+  readonly kind: DrawShortKind;
+  readonly prize: string;
+  readonly need: number;
+}
 
 /** a prize the draw may give: the draw's own choice, or a guaranteed prize tried before it */
 export interface DrawCandidate {
@@ -45,6 +56,8 @@ export interface DrawCall {
   readonly candidates: readonly DrawCandidate[];
   /** the set of the draw's own choice when it is a card: its id, its cards, and the prize of the whole set */
   readonly set: { readonly id: string; readonly cards: readonly string[]; readonly prize: DrawCandidate } | null;
+  /** prizes whose shortage in the home shard answers `short` (the engine can pull units of them from the other shards) */
+  readonly pullable: ReadonlySet<string>;
 }
 
 /** a set the draw completed (集卡) */
@@ -66,6 +79,8 @@ export interface DrawReply {
   readonly chances: number;
   readonly now: number;
   readonly set: SetCompletion | null;
+  /** outcome `short`: what ran short (nothing was written) */
+  readonly short: DrawShort | null;
 }
 
 /** `eventHead`: the event JSON without its closing brace; the script appends the draw and the balance. */
@@ -98,14 +113,18 @@ export async function drawChance(redis: RedisClient, tag: ShardTag, d: DrawCall,
     d.set === null ? '' : `${d.set.id}|${d.set.cards.join(',')}`,
   ];
   const push = (c: DrawCandidate): void => {
-    args.push(c.id, c.hasStock ? '1' : '0', c.hasBudget ? '1' : '0', c.dailyCap, c.perUserCap, c.release, c.perPeriod, c.guaranteed ? '1' : '0', c.amount, c.json, c.drawn ? '1' : '0');
+    args.push(c.id, c.hasStock ? '1' : '0', c.hasBudget ? '1' : '0', c.dailyCap, c.perUserCap, c.release, c.perPeriod, c.guaranteed ? '1' : '0', c.amount, c.json, c.drawn ? '1' : '0', d.pullable.has(c.id) ? '1' : '0');
   };
-  if (d.set === null) args.push(...Array<string>(11).fill(''));
+  if (d.set === null) args.push(...Array<string>(12).fill(''));
   else push(d.set.prize);
   for (const c of d.candidates) push(c);
   const reply = (await evalScript(redis, SCRIPT, args)) as [string, string, string, number, number, string];
   if (!Array.isArray(reply) || !OUTCOMES.has(reply[0])) throw new Error(`drawChance: unknown reply ${JSON.stringify(reply)}`);
-  return { outcome: reply[0] as DrawOutcome, reason: reply[1], prizeJson: reply[2], chances: Number(reply[3]), now: Number(reply[4]), set: parseSet(reply[5] ?? '') };
+  if (reply[0] === 'short') {
+    if (!SHORT_KINDS.has(reply[1])) throw new Error(`drawChance: unknown short bucket ${JSON.stringify(reply)}`);
+    return { outcome: 'short', reason: '', prizeJson: '', chances: 0, now: Number(reply[4]), set: null, short: { kind: reply[1] as DrawShortKind, prize: reply[2], need: Number(reply[3]) } };
+  }
+  return { outcome: reply[0] as DrawOutcome, reason: reply[1], prizeJson: reply[2], chances: Number(reply[3]), now: Number(reply[4]), set: parseSet(reply[5] ?? ''), short: null };
 }
 
 function parseSet(text: string): SetCompletion | null {

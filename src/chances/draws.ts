@@ -2,7 +2,8 @@
 // home shard; a grant (another system's: 拼团成功, 支付有礼) is one grantChances call, once per idempotency
 // key; a draw is one drawChance call that spends a chance and decides under the campaign's stock, budget,
 // caps and pacing, or, for a campaign revealed in the shop, records a sealed ticket decided later by
-// `reveal`. Every grant and spend is an event (`"type":"chance"`).
+// `reveal`. With several shards, a prize out in the home shard's bucket is pulled from the other shards
+// before the draw is decided (draw-pulls.ts). Every grant and spend is an event (`"type":"chance"`).
 import { randomInt } from 'node:crypto';
 import { ApiError, conflict, notFound, unavailable } from '../errors.js';
 import { ALL_SHARDS, homeIndex, homeShard, keys } from '../redis/keys.js';
@@ -17,6 +18,7 @@ import { requestHash } from '../validation/request-hash.js';
 import type { SetProgress } from '../fulfilment/pages/set-progress.js';
 import { grantChances } from './grant-chances-call.js';
 import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
+import { DrawPulls, type BucketPuller } from './draw-pulls.js';
 
 export interface Grant {
   readonly user: string;
@@ -48,6 +50,8 @@ export interface RevealPlace {
 }
 
 const STALE_RETRIES = 3;
+/** a draw answered `short` is sent again after a pull at most this often, then decided where it is */
+const MAX_PULLS = 3;
 
 interface Candidates {
   readonly list: DrawCandidate[];
@@ -55,6 +59,8 @@ interface Candidates {
 }
 
 export class Draws {
+  readonly #pulls: DrawPulls;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly campaigns: CampaignStore,
@@ -62,7 +68,12 @@ export class Draws {
     private readonly tickets: VoucherCodec,
     private readonly ids: EventIds,
     private readonly now: () => number,
-  ) {}
+    /** moves units between shards (src/buckets); null: a draw takes its home shard's units only */
+    puller: BucketPuller | null = null,
+  ) {
+    this.#pulls = new DrawPulls(redis, puller, now);
+    campaigns.onTopUp((id) => this.#pulls.forget(id));
+  }
 
   campaign(id: string): CompiledCampaign {
     const c = this.campaigns.get(id);
@@ -222,8 +233,11 @@ export class Draws {
     // the engine's estimate of the shared clock names the day; a script that disagrees (a day's edge, a
     // clock shift not heard yet) answers `stale` with its own time, which names it the next time
     let now = this.now();
-    for (let attempt = 0; ; attempt++) {
+    let pullable: Set<string> | null = null;
+    let pulls = 0;
+    for (let attempt = 0; ; ) {
       const b = c.day.bounds(now);
+      pullable ??= this.#pulls.pullable(c, b.day);
       const reply = await drawChance(
         this.redis,
         tag,
@@ -245,12 +259,21 @@ export class Draws {
           ticket,
           candidates: candidates.list,
           set: candidates.set,
+          pullable,
         },
         head,
       );
+      if (reply.outcome === 'short' && reply.short !== null) {
+        // out in the home shard's bucket: units from the other shards, and the same draw again; none
+        // anywhere (or pulled often enough), and that prize is decided here
+        const moved = pulls++ < MAX_PULLS ? await this.#pulls.pull(c, reply.short, b.day, tag) : 0;
+        if (moved === 0) pullable.delete(reply.short.prize);
+        continue;
+      }
       if (reply.outcome !== 'stale') return this.#refuse(reply);
-      if (attempt >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
+      if (attempt++ >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
       now = reply.now;
+      pullable = null;
     }
   }
 

@@ -5,7 +5,7 @@
 // Per batch: a 2xx delivers it; anything else is retried with backoff, forever — except a batch whose
 // content the receiver keeps rejecting (`rejectsContent`, `poisonAttempts` times in a row). That one is
 // split in halves, each delivered the same way, until the rejected events stand alone; a lone rejected
-// event goes to the dead letters and the cursor moves past it. See README-dcrm.md.
+// event goes to the dead letters and the cursor moves past it. See docs/dcrm.md.
 import type { OutboxEvent, OutboxStore } from './outbox-store.js';
 import type { DeadLetters, Rejection } from './dead-letters.js';
 import { rejectsContent, type PostBatch, type PostResult } from './dcrm-http.js';

@@ -8,10 +8,12 @@ import { DeadLetters } from './dead-letters.js';
 import { createPoster } from './dcrm-http.js';
 import { Deliverer } from './dcrm-delivery.js';
 import type { DcrmWorkerData, FromWorker, ToWorker } from './dcrm-messages.js';
+import { nameThisThread, THREAD_NAMES } from '../metrics/thread-name.js';
 
 const port = parentPort;
 if (!port) throw new Error('dcrm-worker runs as a worker thread');
 const data = workerData as DcrmWorkerData;
+nameThisThread(THREAD_NAMES.dcrm);
 const send = (m: FromWorker): void => port.postMessage(m);
 
 const db = openEventDb(data.dbPath);

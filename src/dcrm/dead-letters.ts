@@ -1,4 +1,4 @@
-// Events the DCRM rejected for their content (see README-dcrm.md, "Poison batches"). They leave the
+// Events the DCRM rejected for their content (see docs/dcrm.md, "Poison events"). They leave the
 // ordered outbox so that one bad event does not hold back every later one, but they are never dropped:
 // the row points at the stored event, an operator lists them and queues them again (replay), and the
 // deliverer sends queued ones before new events.

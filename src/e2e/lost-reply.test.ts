@@ -6,7 +6,7 @@ import { startRedis } from '../testing/redis-server.js';
 import { startEngine } from '../testing/engine-process.js';
 import { startReplyCuttingProxy } from '../testing/reply-cutting-proxy.js';
 import { TestClient } from '../testing/test-client.js';
-import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
+import { uniqueSku } from '../testing/fixtures.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { codeRecordOf } from '../redis/keys.js';
 import { parseCodeRecord } from '../scan/code-record.js';
@@ -25,8 +25,9 @@ describe('a scan whose reply was lost', () => {
     const engine = await startEngine({ redisUrl: proxy.url });
     cleanup.push(() => engine.stop());
     const sku = uniqueSku();
-    const { batchId } = await new TestClient(engine).createBatch({ sku, size: 1000 });
-    expect((await engine.api('POST', '/v1/campaigns', liveCampaign(`lost-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }]))).status).toBe(201);
+    const client = new TestClient(engine);
+    const { batchId } = await client.createBatch({ sku, size: 1000 });
+    await client.createLiveCampaign(`lost-${sku}`, sku, [{ id: 'g', name: 'G', kind: 'gift', probability: 1 }]);
     // Redis caches the scan script with this first call: the lost one below runs by its SHA
     expect((await engine.scan({ code: engine.codec.encode(batchId, 0), user: 'warm' })).status).toBe(200);
 

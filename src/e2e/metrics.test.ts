@@ -1,5 +1,5 @@
 // /metrics as a Prometheus server reads it (promtool, from Debian's prometheus package), and the alert
-// rules README points operators to.
+// rules docs/operations.md points operators to (ops/prometheus/scanlot-alerts.yml).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

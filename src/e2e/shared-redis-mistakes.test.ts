@@ -11,6 +11,7 @@ import { runAuditCli } from '../testing/audit.js';
 import { freePort } from '../redis/embedded-redis.js';
 import { keys } from '../redis/keys.js';
 import { codeSecretFingerprint } from '../startup/code-secret-fingerprint.js';
+import { TestClient } from '../testing/test-client.js';
 
 let cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -66,7 +67,7 @@ describe('CODE_SECRET fingerprint', () => {
   it('a Redis with batches and no fingerprint yet refuses a secret just generated in a fresh DATA_DIR, and forgets it', async () => {
     const redis = await redisServer();
     const first = await engine(redis);
-    expect((await first.api('POST', '/v1/batches', { sku: 'FP-1', size: 10 })).status).toBe(201);
+    await new TestClient(first).createBatch({ sku: 'FP-1', size: 10 });
     // as a Redis from before fingerprints
     await redis.client.del(keys.codeSecretFingerprint);
     const dataDir = freshDataDir();
@@ -83,7 +84,7 @@ describe('the demo', () => {
   it('is not created on a first start against a Redis that already holds batches, with one line saying why', async () => {
     const redis = await redisServer();
     const first = await engine(redis);
-    expect((await first.api('POST', '/v1/batches', { sku: 'DEMO-1', size: 10 })).status).toBe(201);
+    await new TestClient(first).createBatch({ sku: 'DEMO-1', size: 10 });
     const fresh = await startEngine({ redisUrl: redis.url, dataDir: freshDataDir(), env: { SCANLOT_DEMO: '1' } });
     cleanups.push(() => fresh.stop());
     await until('the log line', () => fresh.output().includes('no demo created'));

@@ -26,8 +26,8 @@ describe('tickets revealed in the shop, paced', () => {
       reveal: 'in_shop',
     });
     const seed = (await fx.redis.client.hget(keys.campaignState('{s0}', cid), 'seed')) as string;
-    const shop = (await fx.engine.api('POST', '/v1/shops', { id: `shop-${sku}`, name: 'Flagship' })).body.id as string;
-    const key = (await fx.engine.api('POST', '/v1/keys', { role: 'shop', name: 'till', shop })).body.key as string;
+    const shop = (await fx.client.registerShop({ id: `shop-${sku}`, name: 'Flagship' })).body.id as string;
+    const key = await fx.client.shopKey(shop);
 
     const reveals: { day: number; at: number; won: boolean; eventId: string }[] = [];
     let n = 0;
@@ -38,11 +38,11 @@ describe('tickets revealed in the shop, paced', () => {
         for (const m of moments) {
           await shiftClockTo(fx.redis.client, m);
           const user = `buyer${n++}`;
-          expect((await fx.engine.api('POST', `/v1/campaigns/${cid}/chances`, { user, count: 1, reason: '支付有礼', idempotencyKey: `order-${user}` })).status).toBe(200);
-          const ticket = await fx.engine.api('POST', '/v1/draws', { campaignId: cid, user });
+          expect((await fx.client.grantChances(cid, { user, count: 1, reason: '支付有礼', idempotencyKey: `order-${user}` })).status).toBe(200);
+          const ticket = await fx.client.draw(cid, user);
           expect(ticket.status, JSON.stringify(ticket.body)).toBe(200);
           expect(ticket.body).toMatchObject({ outcome: 'ticket', prize: null });
-          const r = await fx.engine.api('POST', `/v1/tickets/${ticket.body.ticket.code}/reveal`, undefined, { authorization: `Bearer ${key}` });
+          const r = await fx.client.revealTicket(ticket.body.ticket.code, key);
           expect(r.status, JSON.stringify(r.body)).toBe(200);
           reveals.push({ day: d, at: m, won: r.body.outcome === 'won', eventId: r.body.eventId });
         }

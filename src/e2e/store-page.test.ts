@@ -35,7 +35,9 @@ beforeAll(async () => {
   await fx.client.batchWithLiveCampaign([{ id: 'cup', name: '定制保温杯', kind: 'gift', probability: 1, stock: 1, claim: '到任一门店出示兑奖码领取' }], {
     extra: { checkin: { chances: 2 }, page: PAGE, theme: 'spring-festival', animation: 'wheel' },
   });
-  sceneCode = (await fx.client.createShop({ id: 'page_shop', name: HOSTILE_SHOP })).sceneCode;
+  const shop = await fx.client.registerShop({ id: 'page_shop', name: HOSTILE_SHOP });
+  expect(shop.status).toBe(201);
+  sceneCode = shop.body.sceneCode as string;
   // 集卡: a set of one card (a hostile name), completed by a draw; its prize is never drawn itself
   setCampaign = await fx.client.batchWithLiveCampaign([{ id: 'longjing', name: HOSTILE_CARD, kind: 'card', set: 'tea', probability: 1 }], {
     extra: { sets: [{ id: 'tea', prize: { id: 'tea-box', name: '名茶礼盒', kind: 'gift', stock: 5 } }], page: PAGE, theme: 'mid-autumn', animation: 'wheel' },
@@ -165,7 +167,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
   });
 
   it('the draw page: chances granted elsewhere, the set\'s prize is no segment, the draw that completes the set says so; reduced motion shows the result at once', async () => {
-    await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_2', count: 1, reason: '拼团成功', idempotencyKey: 'group-2' });
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_2', count: 1, reason: '拼团成功', idempotencyKey: 'group-2' })).status).toBe(200);
     const page = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_2`);
     expect(await text(page, '#chances')).toBe('剩余抽奖机会：1');
     expect(await text(page, '#brand-name')).toBe(HOSTILE_BRAND);
@@ -191,7 +193,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     await clean(page);
 
     // reduced motion: no cover, no wheel; the result at once
-    await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_3', count: 1, reason: '支付有礼', idempotencyKey: 'pay-3' });
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_3', count: 1, reason: '支付有礼', idempotencyKey: 'pay-3' })).status).toBe(200);
     const calm = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_3`, { reduced: true });
     await calm.click('#draw');
     await calm.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 10_000 });
@@ -207,17 +209,17 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
   });
 
   it('the ticket page: a sealed ticket\'s QR code; revealed in the shop, the phone uncovers the prize with the campaign\'s animation', async () => {
-    await fx.client.grantChances(shopCampaign.campaignId, { user: 'shopper_5', count: 1, reason: '拼团成功', idempotencyKey: 'group-5' });
+    expect((await fx.client.grantChances(shopCampaign.campaignId, { user: 'shopper_5', count: 1, reason: '拼团成功', idempotencyKey: 'group-5' })).status).toBe(200);
     const sealed = await fx.client.draw(shopCampaign.campaignId, 'shopper_5');
-    expect(sealed.outcome).toBe('ticket');
-    const code = sealed.ticket!.code;
+    expect(sealed.body.outcome).toBe('ticket');
+    const code = sealed.body.ticket.code as string;
     const page = await open(`${fx.engine.url}/t/${code}`);
     expect(await page.$eval('#ticket-page', (e) => e.getAttribute('data-state'))).toBe('open');
     expect(await page.$eval('#ticket-qr svg', (e) => e.getBoundingClientRect().width)).toBeGreaterThan(100);
     expect(await text(page, '#ticket-line')).toContain('到店出示此券');
     expect(await page.$eval('body', (b) => b.className)).toBe('theme-store-anniversary');
     await shoot(page, 'ticket-open');
-    await fx.client.revealTicket(code, 's_tianhe');
+    expect((await fx.client.revealTicket(code, await fx.client.shopKey('s_tianhe'))).status).toBe(200);
     await page.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 20_000 });
     expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
     expect(await text(page, '#prize-name')).toBe('智能电视');

@@ -6,6 +6,7 @@ import { winSource } from './win-source.js';
 import { redemptionSource } from './redemption-source.js';
 import { shopRateSource } from './shop-rate-source.js';
 import { EventIds, codeOfEventId } from '../scan/event-ids.js';
+import { keys } from '../redis/keys.js';
 
 const ctx = { campaignDay: () => '2027-03-01' };
 const scan = (extra: Record<string, unknown>): StoredEvent => ({
@@ -44,7 +45,7 @@ describe('win source', () => {
   it('a won gift whose id names no code (an event from before): a win record, the user index and the voucher index; a lost scan: nothing', () => {
     const ops = winSource(scan({ prize: { id: 'g', name: 'G', kind: 'gift', amount: null, voucher: { code: 'V', url: 'https://x/v/V' } } }), '{s0}', ctx);
     expect(ops).toEqual([
-      { kind: 'zadd', key: '{s0}:user:u1:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: 'e1' },
+      { kind: 'zadd', key: keys.userWinIndex('{s0}', 'u1'), score: 0, member: 'u1|e1' },
       expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1' }),
       { kind: 'hsetnx', key: '{s0}:vouchers', field: 'V', value: 'e1' },
     ]);
@@ -55,7 +56,7 @@ describe('win source', () => {
     const id = new EventIds().forCode(Date.parse('2027-03-01T08:00:00.000Z'), 7, 12345);
     const ops = winSource(scan({ id, prize: { id: 'g', name: 'G', kind: 'gift', amount: null, voucher: { code: 'V', url: 'https://x/v/V' } } }), '{s0}', ctx);
     expect(ops).toEqual([
-      { kind: 'zadd', key: '{s0}:user:u1:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: id },
+      { kind: 'zadd', key: keys.userWinIndex('{s0}', 'u1'), score: 0, member: `u1|${id.slice(0, id.indexOf('_') - 20)}:7:${(12345).toString(36)}` },
       { kind: 'hsetnx', key: '{s0}:vouchers', field: 'V', value: id },
     ]);
     expect(codeOfEventId(id)).toEqual({ batchId: 7, serial: 12345 });
@@ -65,9 +66,9 @@ describe('win source', () => {
     const coupon = { id: 'c', name: 'C', kind: 'coupon', amount: null, voucher: { code: 'VK', url: 'https://x/v/VK' } };
     for (const outcome of ['won', 'lost']) {
       const ops = winSource(scan({ outcome, prize: outcome === 'won' ? { id: 'p', name: 'P', kind: 'points', amount: 5 } : null, clerk: 'k7', clerkPrize: coupon }), '{s0}', ctx);
-      const clerkOps = ops.filter((o) => ('field' in o && o.field === 'e1-clerk') || ('member' in o && o.member === 'e1-clerk') || ('value' in o && o.value === 'e1-clerk'));
+      const clerkOps = ops.filter((o) => ('field' in o && o.field === 'e1-clerk') || ('member' in o && o.member === 'k7|e1-clerk') || ('value' in o && o.value === 'e1-clerk'));
       expect(clerkOps).toEqual([
-        { kind: 'zadd', key: '{s0}:user:k7:wins', score: Date.parse('2027-03-01T08:00:00.000Z'), member: 'e1-clerk' },
+        { kind: 'zadd', key: keys.userWinIndex('{s0}', 'k7'), score: 0, member: 'k7|e1-clerk' },
         expect.objectContaining({ kind: 'hsetnx', key: '{s0}:wins', field: 'e1-clerk' }),
         { kind: 'hsetnx', key: '{s0}:vouchers', field: 'VK', value: 'e1-clerk' },
       ]);

@@ -1,4 +1,5 @@
-// Aggregate source: every won scan is indexed by user and, for gifts and coupons, by voucher (for GET /me,
+// Aggregate source: every won scan is indexed by user (in the bucket of users its user falls in:
+// src/redis/user-win-index.ts) and, for gifts and coupons, by voucher (for GET /me,
 // GET /v/{voucher} and redemptions). The win itself is its code's record, which the scan wrote and its
 // event id names (src/fulfilment/win-of-record.ts): no record per win is kept for it. The clerk's prize of
 // a scan is a win of the clerk's, `<eventId>-clerk` (its voucher is derived from that id), kept as a win
@@ -6,15 +7,16 @@
 // clerk's gift or coupon is redeemed like anyone's. A draw's prize (a spent chance, a ticket revealed in a
 // shop) and the set prize it completed (`<eventId>-set`) are wins with records of their own too.
 // HSETNX/ZADD: replaying an event changes nothing.
-import { eventTime, type AggregateOp, type AggregateSource, type StoredEvent } from '../aggregates/aggregate-op.js';
+import { type AggregateOp, type AggregateSource, type StoredEvent } from '../aggregates/aggregate-op.js';
 import { keys, type ShardTag } from '../redis/keys.js';
+import { userWinMember } from '../redis/user-win-index.js';
 import { codeOfEventId } from '../scan/event-ids.js';
 import { asWonPrize, type WinRecord } from './win-record.js';
 
 function winOps(event: StoredEvent, tag: ShardTag, winId: string, user: unknown, rawPrize: unknown): AggregateOp[] {
   const prize = asWonPrize(rawPrize);
   if (prize === null || typeof user !== 'string' || user === '') return [];
-  const ops: AggregateOp[] = [{ kind: 'zadd', key: keys.userWins(tag, user), score: eventTime(event), member: winId }];
+  const ops: AggregateOp[] = [{ kind: 'zadd', key: keys.userWinIndex(tag, user), score: 0, member: userWinMember(user, winId) }];
   if (winId !== event.id || codeOfEventId(winId) === null) {
     const win: WinRecord = { eventId: winId, user, campaignId: typeof event.campaignId === 'string' ? event.campaignId : null, prize, at: event.at };
     ops.push({ kind: 'hsetnx', key: keys.wins(tag), field: winId, value: JSON.stringify(win) });

@@ -12,6 +12,7 @@ import type { VoucherCodec } from '../codes/voucher-codec.js';
 import { asWonPrize, type PayoutRecord, type RedemptionRecord, type WinRecord } from './win-record.js';
 import { winOfRecord, type CampaignDefinitions } from './win-of-record.js';
 import { withinLag } from './lag.js';
+import { indexedWin, userWinRange } from '../redis/user-win-index.js';
 import { pendingPayoutOf } from './pending-payout.js';
 
 const NOT_A_WIN = Symbol('not a win');
@@ -59,19 +60,26 @@ export class Wins {
     return null;
   }
 
-  /** The user's wins, newest first, with their states. */
+  /** The user's wins, newest first, with their states: from the user win index, and the index from before its buckets. */
   async ofUser(user: string, limit: number): Promise<WinState[]> {
-    const found: { tag: ShardTag; eventId: string; at: number }[] = [];
+    const found: FoundWin[] = [];
+    const range = userWinRange(user);
     for (const tag of ALL_SHARDS) {
-      const flat = await this.redis.zrevrange(keys.userWins(tag, user), 0, limit - 1, 'WITHSCORES');
-      for (let i = 0; i + 1 < flat.length; i += 2) found.push({ tag, eventId: flat[i] as string, at: Number(flat[i + 1]) });
+      // newest last in the index: the last `limit` of each shard hold the newest `limit` overall
+      const members = await this.redis.zrevrangebylex(keys.userWinIndex(tag, user), range.max, range.min, 'LIMIT', 0, limit);
+      for (const m of members) {
+        const w = indexedWin(m);
+        const win = w.kind === 'code' ? await this.#recordOfCode(w.batchId, w.serial) : await this.#record(w.winId);
+        if (win !== null) found.push(win);
+      }
+      for (const eventId of await this.redis.zrevrange(keys.userWins(tag, user), 0, limit - 1)) {
+        const win = await this.#record(eventId);
+        if (win !== null) found.push(win);
+      }
     }
-    found.sort((a, b) => b.at - a.at);
+    found.sort((a, b) => Date.parse(b.win.at) - Date.parse(a.win.at));
     const out: WinState[] = [];
-    for (const f of found.slice(0, limit)) {
-      const win = await this.#record(f.eventId);
-      if (win !== null) out.push(await this.stateOf(win));
-    }
+    for (const f of found.slice(0, limit)) out.push(await this.stateOf(f));
     return out;
   }
 
@@ -130,17 +138,22 @@ export class Wins {
 
   async #record(eventId: string): Promise<FoundWin | null> {
     const code = codeOfEventId(eventId);
-    if (code !== null) {
-      const { key, field } = codeRecordOf(code.batchId, code.serial);
-      const value = await this.redis.hget(key, field);
-      const win = value === null ? null : winOfRecord(eventId, parseCodeRecord(value), this.campaigns, this.vouchers);
-      return win === null ? null : { tag: shardTag(code.batchId, code.serial), win };
-    }
+    if (code !== null) return this.#recordOfCode(code.batchId, code.serial, eventId);
     for (const tag of ALL_SHARDS) {
       const raw = await this.redis.hget(keys.wins(tag), eventId);
       if (raw !== null) return { tag, win: JSON.parse(raw) as WinRecord };
     }
     return null;
+  }
+
+  /** The win that is a code's record (of the scan `eventId`, when given). */
+  async #recordOfCode(batchId: number, serial: number, eventId?: string): Promise<FoundWin | null> {
+    const { key, field } = codeRecordOf(batchId, serial);
+    const value = await this.redis.hget(key, field);
+    if (value === null) return null;
+    const record = parseCodeRecord(value);
+    const win = winOfRecord(eventId ?? record.eventId, record, this.campaigns, this.vouchers);
+    return win === null ? null : { tag: shardTag(batchId, serial), win };
   }
 
   /** null: not (yet) stored here; NOT_A_WIN: stored, and no win (no need to wait for it) */

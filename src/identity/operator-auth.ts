@@ -2,9 +2,12 @@
 // (looked up by its hash in the engine's memory). No Redis call per request. A secret that
 // authenticated is remembered as it was sent, until the keys are reloaded (a key created or revoked
 // anywhere reloads them): a gateway speaking for many users costs a map lookup per scan, not two SHA-256.
-// Only secrets that authenticated are remembered, so random guesses cannot grow the map.
+// Only secrets that authenticated are remembered, so random guesses cannot grow the map. A consumer's JWT
+// (a fresh one per scan in verified mode) is neither an API key (those start with slk_) nor, unless the
+// ADMIN_TOKEN itself looks like one, the ADMIN_TOKEN: it is turned away by its shape, with no SHA-256.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyStore } from './api-key-store.js';
+import { JWT_SHAPE } from './jwt-shape.js';
 import type { Credential } from './roles.js';
 
 /** distinct secrets remembered at most (a deployment has a handful of keys) */
@@ -14,8 +17,12 @@ const ADMIN_TOKEN_CREDENTIAL: Credential = Object.freeze({ id: 'admin-token', na
 
 export class OperatorAuth {
   readonly #digest: Buffer;
+  readonly #adminLooksLikeJwt: boolean;
+  /** presented secrets hashed so far (a cost counter for the tests) */
+  digests = 0;
   constructor(adminToken: string, private readonly keys: ApiKeyStore | null) {
     this.#digest = createHash('sha256').update(adminToken).digest();
+    this.#adminLooksLikeJwt = JWT_SHAPE.test(adminToken);
   }
 
   /** the bearer value of an Authorization header, or null when there is none */
@@ -37,7 +44,10 @@ export class OperatorAuth {
       if (seen !== ADMIN_TOKEN_CREDENTIAL) this.keys?.touch(seen.id);
       return seen;
     }
+    // the shape tells nothing about the ADMIN_TOKEN but whether it looks like a JWT, which it is not
+    if (!this.#adminLooksLikeJwt && JWT_SHAPE.test(secret)) return null;
     // digests of equal length: the time does not depend on how much of the token matches
+    this.digests++;
     const found = timingSafeEqual(createHash('sha256').update(secret).digest(), this.#digest) ? ADMIN_TOKEN_CREDENTIAL : (this.keys?.authenticate(secret) ?? null);
     if (found !== null) {
       if (this.#seen.size >= SEEN_MAX) this.#seen.clear();

@@ -6,6 +6,7 @@ import type { ConsumerTokens } from './consumer-tokens.js';
 import { ANON_PREFIX } from './anonymous.js';
 import { OperatorAuth } from './operator-auth.js';
 import type { SessionCookies } from './session-cookie.js';
+import { JWT_SHAPE } from './jwt-shape.js';
 
 export type IdentityMode = 'open' | 'verified';
 
@@ -15,8 +16,6 @@ export interface ScanCaller {
 }
 
 export const reservedAnon = (): ApiError => badRequest('user', `ids starting with ${ANON_PREFIX} are reserved for anonymous visitors the engine names`);
-
-const JWT_SHAPE = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 export class ScanIdentity {
   constructor(

@@ -8,6 +8,7 @@ import { ALL_SHARDS, homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { ANON_PREFIX } from '../identity/anonymous.js';
 import { asObject, ID_RE, ID_WHAT, optBool, optInt, reqString, type JsonObject } from '../validation/json-fields.js';
+import { userWinRange } from '../redis/user-win-index.js';
 
 export interface Member {
   user: string;
@@ -90,7 +91,9 @@ export class MemberStore {
   async get(user: string): Promise<Member> {
     const [level, blocked, points] = await this.redis.hmget(keys.member(homeShard(user), user), 'level', 'blocked', 'points');
     // one command per shard: on a cluster they live in different slots
-    const wins = (await Promise.all(ALL_SHARDS.map((t) => this.redis.zcard(keys.userWins(t, user))))).reduce((a, b) => a + b, 0);
+    const range = userWinRange(user);
+    const counts = await Promise.all(ALL_SHARDS.flatMap((t) => [this.redis.zlexcount(keys.userWinIndex(t, user), range.min, range.max), this.redis.zcard(keys.userWins(t, user))]));
+    const wins = counts.reduce((a, b) => a + b, 0);
     return { user, level: Number(level ?? 0), blocked: blocked === '1', points: Number(points ?? 0), wins };
   }
 }

@@ -17,6 +17,7 @@ import { CampaignDay } from '../campaigns/campaign-day.js';
 import { registeredStores } from '../event-stores/registered-stores.js';
 import { eventsHeldByOwners } from '../event-stores/events-held-by-owners.js';
 import { nameThisThread, THREAD_NAMES } from '../metrics/thread-name.js';
+import { lowerThisThreadPriority } from '../threads/background-priority.js';
 
 nameThisThread(THREAD_NAMES.persist);
 
@@ -34,6 +35,8 @@ export interface PersistTask {
   mode: 'pending' | 'new' | 'claim';
   blockMs: number;
   claimIdleMs: number;
+  /** the worker thread's nice value, set on its first task (absent: as the engine) */
+  nice?: number;
 }
 
 export interface PersistResult {
@@ -180,6 +183,7 @@ async function notHeldByOwners(r: RedisClient, owners: ReadonlyMap<string, strin
  * of an SQLite error (SQLITE_FULL, SQLITE_BUSY, …) goes into the message so that the log shows it.
  */
 export default async function persistBatch(t: PersistTask): Promise<PersistResult> {
+  lowerThisThreadPriority(t.nice ?? 0);
   try {
     return await persist(t);
   } catch (err) {

@@ -29,6 +29,8 @@ export interface ConsumerOptions {
   /** wait after a read that did not fill a batch (0: read again at once) */
   lingerMs: number;
   batchSize?: number;
+  /** nice value of the worker thread (0: as the engine) */
+  backgroundNice: number;
   /** the worker thread's file: the persist step with its aggregate sources (src/startup/persist-worker-entry.ts) */
   workerFile: string;
 }
@@ -105,6 +107,7 @@ export class StreamConsumer {
       mode,
       blockMs: blockMs(ALL_SHARDS.length),
       claimIdleMs: this.opts.reclaimIdleMs,
+      nice: this.opts.backgroundNice,
     };
   }
 

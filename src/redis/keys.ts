@@ -35,7 +35,14 @@ export function seenBit(serial: number): number {
   return Math.floor(serial / ALL_SHARDS.length);
 }
 
-/** FNV-1a of a string, for home shards: cheap, stable across engines and restarts. */
+/**
+ * Buckets of the user win index per shard: the users of one bucket share one sorted set, so a user with a
+ * win or two costs an entry (about 40 bytes) instead of a key of their own (about 130). Up to ~128 entries
+ * a bucket stays a listpack (zset-max-listpack-entries): about 500,000 wins per shard at their smallest.
+ */
+export const USER_WIN_BUCKETS = 4096;
+
+/** FNV-1a of a string, for home shards and user buckets: cheap, stable across engines and restarts. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -109,7 +116,8 @@ export const keys = {
   // --- fulfilment, in the shard of the win's event. Aggregates (written by the persist
   // step from events, see src/fulfilment/*-source.ts) unless marked "script"
   wins: (t: ShardTag) => `${t}:wins`, // hash eventId -> win JSON {eventId,user,campaignId,prize,at}
-  userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // sorted set eventId by win time (ms)
+  userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // a user's wins as indexed before the buckets below (sorted set eventId by win time): read only
+  userWinIndex: (t: ShardTag, user: string) => `${t}:uwins:${fnv1a(user) % USER_WIN_BUCKETS}`, // sorted set, score 0: the wins of the users of one bucket, "<user>|<win>" (src/redis/user-win-index.ts)
   vouchers: (t: ShardTag) => `${t}:vouchers`, // hash voucher -> eventId
   redeemed: (t: ShardTag) => `${t}:redeemed`, // script (redeemWin): hash eventId -> redemption JSON
   redemptionsByTime: (t: ShardTag) => `${t}:redemptions:at`, // sorted set eventId by redemption time (ms)

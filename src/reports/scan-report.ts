@@ -5,7 +5,7 @@ import { badRequest } from '../errors.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { Batch } from '../batches/batch.js';
-import type { CompiledCampaign } from '../campaigns/campaign-store.js';
+import type { CompiledCampaign } from '../campaigns/compiled-campaign.js';
 import { FIGURE_OF, FIGURES, zeroFigures, type Figures } from './scan-figures.js';
 import { DAY_RE, dayInZone, daysBetween } from './zone-day.js';
 

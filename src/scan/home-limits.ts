@@ -6,7 +6,7 @@
 // leaves a reservation held: the user wins less that day, never more. Scans whose user and IP live in the
 // code's shard, or that need no limit, cost nothing here.
 import { ALL_SHARDS, campaignPrefix, homeIndex, type ShardTag } from '../redis/keys.js';
-import type { CompiledCampaign } from '../campaigns/campaign-store.js';
+import type { CompiledCampaign } from '../campaigns/compiled-campaign.js';
 import type { ChosenPrize } from './scan-script-call.js';
 import { ipCounterPrefix, type ClerkReserved, type CountedIp, type LimitEntry, type LimitPrize, type Reserved } from './hold-limits-call.js';
 import type { LimitsBatcher } from './limits-batcher.js';

@@ -2,7 +2,7 @@
 // never reaches Redis), finds the shop and the live campaign that takes check-ins, checks the position,
 // and one checkIn script call on the user's home shard records it at most once per user, shop and
 // campaign day, with the points and draw chances it grants and its event (`"type":"checkin"`).
-import { ApiError, badRequest, conflict, invalidCode, notFound } from '../errors.js';
+import { ApiError, badRequest, conflict, invalidCode, notFound, unavailable } from '../errors.js';
 import { homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { EventIds } from '../scan/event-ids.js';
@@ -12,7 +12,10 @@ import { phaseOf } from '../campaigns/campaign.js';
 import { ANON_PREFIX } from '../identity/anonymous.js';
 import { metresBetween, type Shop } from './shop.js';
 import type { ShopStore } from './shop-store.js';
-import { checkIn } from './check-in-call.js';
+import { checkIn, type CheckInReply } from './check-in-call.js';
+
+/** a check-in answered `stale` is sent again with the script's time at most this often */
+const STALE_RETRIES = 3;
 
 export interface CheckInInput {
   readonly sceneCode: string;
@@ -90,22 +93,31 @@ export class CheckIns {
     const tag = homeShard(input.user);
     if (!anon && (await this.redis.hget(keys.member(tag, input.user), 'blocked')) === '1') return blocked('blacklisted');
 
-    const day = campaign.day.bounds(now).day;
     const eventId = this.ids.next(now);
-    const at = new Date(now).toISOString();
     // anonymous visitors own nothing of a member: no points, chances only
     const points = anon ? 0 : rule.points;
-    const head =
-      `{"id":"${eventId}","type":"checkin","at":"${at}","user":${JSON.stringify(input.user)},"shop":${JSON.stringify(shop.id)},` +
-      `"campaignId":${JSON.stringify(campaign.def.id)},"day":"${day}","lat":${input.lat ?? 'null'},"lng":${input.lng ?? 'null'},` +
-      `"granted":{"points":${points},"chances":${rule.chances}}`;
-    const reply = await checkIn(
-      this.redis,
-      tag,
-      { user: input.user, userKey: anon ? keys.anonCounters(tag, input.user) : keys.member(tag, input.user), shop: shop.id, campaignId: campaign.def.id, day, eventId, points, chances: rule.chances },
-      head,
-    );
-    if (reply.outcome === 'already') throw new ApiError('already_checked_in', `user ${input.user} checked in at shop ${shop.id} on ${day} already (event ${reply.eventId})`);
-    return { outcome: 'checked_in', eventId, at, shop, campaign, day, granted: { points, chances: rule.chances }, chances: reply.chances };
+    // the engine's estimate of the shared clock names the day; the script's clock decides it (a day's
+    // edge, a clock shift not heard yet: `stale` with its time, which names the day the next time)
+    let t = now;
+    for (let attempt = 0; ; attempt++) {
+      const b = campaign.day.bounds(t);
+      const head =
+        `{"id":"${eventId}","type":"checkin","user":${JSON.stringify(input.user)},"shop":${JSON.stringify(shop.id)},` +
+        `"campaignId":${JSON.stringify(campaign.def.id)},"day":"${b.day}","lat":${input.lat ?? 'null'},"lng":${input.lng ?? 'null'},` +
+        `"granted":{"points":${points},"chances":${rule.chances}}`;
+      const reply: CheckInReply = await checkIn(
+        this.redis,
+        tag,
+        { user: input.user, userKey: anon ? keys.anonCounters(tag, input.user) : keys.member(tag, input.user), shop: shop.id, campaignId: campaign.def.id, day: b.day, dayStart: b.start, dayEnd: b.end, eventId, points, chances: rule.chances },
+        head,
+      );
+      if (reply.outcome === 'stale') {
+        if (attempt >= STALE_RETRIES) throw unavailable('the campaign day could not be agreed on; retry');
+        t = reply.now;
+        continue;
+      }
+      if (reply.outcome === 'already') throw new ApiError('already_checked_in', `user ${input.user} checked in at shop ${shop.id} on ${b.day} already (event ${reply.eventId})`);
+      return { outcome: 'checked_in', eventId, at: new Date(reply.now).toISOString(), shop, campaign, day: b.day, granted: { points, chances: rule.chances }, chances: reply.chances };
+    }
   }
 }

@@ -49,18 +49,6 @@ export interface ScanAnswer {
   original: { eventId: string; outcome: ScanOutcome; prize: WonPrize | null } | null;
 }
 
-/** the answer of POST /v1/draws (its schema: DrawAnswer in docs/openapi.yaml) */
-export interface DrawAnswer {
-  eventId: string;
-  outcome: 'won' | 'lost' | 'ticket';
-  reason: string | null;
-  campaignId: string;
-  prize: WonPrize | null;
-  ticket: { code: string; url: string } | null;
-  chances: number;
-  set: { id: string; completed: number; prize: WonPrize | null; reason: string | null } | null;
-}
-
 /** a stored event (GET /v1/events): `id`, `type`, `at` always, the rest per type */
 export interface StoredEvent {
   id: string;
@@ -145,36 +133,108 @@ export class TestClient {
     return r.body;
   }
 
-  // the buyer pages' calls (scan, landing, store pages)
+  // The store as a place (docs/store.md): each answers whatever the engine answered, status and body, for
+  // tests that check refusals as much as successes.
+
+  /** POST /v1/shops: registers a shop (201 with its scene code) */
+  registerShop(shop: ShopRequest): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/shops', shop);
+  }
+
+  /** POST /v1/checkins: a consumer checks in at a shop's scene code */
+  checkIn(req: CheckInRequest): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/checkins', req);
+  }
+
+  /** POST /v1/campaigns/{id}/chances: another system grants draw chances (once per idempotency key) */
+  grantChances(campaignId: string, grant: ChanceGrant): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', `/v1/campaigns/${campaignId}/chances`, grant);
+  }
+
+  /** POST /v1/draws: spends one of the user's draw chances of the campaign */
+  draw(campaignId: string, user: string): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', '/v1/draws', { campaignId, user });
+  }
+
+  /** a `shop` API key of the shop, answered 201 */
+  async shopKey(shop: string, name = 'till'): Promise<string> {
+    return ((await this.#expect(201, 'POST', '/v1/keys', { role: 'shop', name, shop })) as { key: string }).key;
+  }
+
+  /** POST /v1/tickets/{ticket}/reveal with a shop's key: decides a sealed ticket in that shop */
+  revealTicket(ticket: string, shopKey: string): Promise<{ status: number; body: any }> {
+    return this.engine.api('POST', `/v1/tickets/${ticket}/reveal`, undefined, { authorization: `Bearer ${shopKey}` });
+  }
+
+  // the buyer pages' calls (scan, landing and store pages)
 
   /** a batch as GET /v1/batches/{id} answers it (its `scanned` count included) */
   async batch(batchId: number): Promise<Batch & { scanned: number }> {
     return this.#get(`/v1/batches/${batchId}`) as Promise<Batch & { scanned: number }>;
   }
 
-  /** a shop registered (its scene code in the answer) */
-  async createShop(shop: { id: string; name: string; lat?: number; lng?: number; radiusM?: number; region?: string }): Promise<{ id: string; name: string; sceneCode: string; url: string }> {
-    return this.#expect(201, 'POST', '/v1/shops', shop) as Promise<{ id: string; name: string; sceneCode: string; url: string }>;
+  /** a campaign paused, resumed, ended or published (PATCH {"state"}), answered 200 */
+  async setCampaignState(campaignId: string, state: 'live' | 'paused' | 'ended'): Promise<void> {
+    await this.#expect(200, 'PATCH', `/v1/campaigns/${campaignId}`, { state });
   }
 
-  /** draw chances granted by another system (拼团成功, 支付有礼), as an operator; the user's balance after it */
-  async grantChances(campaignId: string, grant: { user: string; count: number; reason: string; idempotencyKey: string }): Promise<{ chances: number }> {
-    return this.#expect(200, 'POST', `/v1/campaigns/${campaignId}/chances`, grant) as Promise<{ chances: number }>;
+  /** a batch withdrawn by the brand: its codes warn the buyer */
+  async voidBatch(batchId: number): Promise<void> {
+    await this.#expect(200, 'POST', `/v1/batches/${batchId}/void`);
   }
 
-  /** a draw chance spent (its answer has a scan's draw shape, or a sealed ticket) */
-  async draw(campaignId: string, user: string): Promise<DrawAnswer> {
-    return this.#expect(200, 'POST', '/v1/draws', { campaignId, user }) as Promise<DrawAnswer>;
+  /** a member's points changed (once per idempotency key); the balance after it */
+  async changePoints(user: string, change: { delta: number; reason: string; idempotencyKey: string }): Promise<{ points: number }> {
+    return this.#expect(200, 'POST', `/v1/members/${encodeURIComponent(user)}/points`, change) as Promise<{ points: number }>;
   }
 
-  /** a sealed ticket revealed in `shop` (an operator names the shop) */
-  async revealTicket(ticket: string, shop: string): Promise<DrawAnswer & { shop: string }> {
-    return this.#expect(200, 'POST', `/v1/tickets/${ticket}/reveal?shop=${encodeURIComponent(shop)}`) as Promise<DrawAnswer & { shop: string }>;
+  /** a won voucher redeemed in a shop (as an operator naming the shop), answered 201 */
+  async redeem(voucher: string, shop: string): Promise<{ redemptionId: string; shop: string; at: string }> {
+    return this.#expect(201, 'POST', '/v1/redemptions', { voucher, shop }) as Promise<{ redemptionId: string; shop: string; at: string }>;
+  }
+
+  /** a SKU's own look for its codes' pages (PUT /v1/skus/{sku}/page), and reading it back */
+  async setSkuLook(sku: string, look: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.#expect(200, 'PUT', `/v1/skus/${encodeURIComponent(sku)}/page`, look) as Promise<Record<string, unknown>>;
+  }
+
+  async skuLook(sku: string): Promise<Record<string, unknown>> {
+    return this.#get(`/v1/skus/${encodeURIComponent(sku)}/page`) as Promise<Record<string, unknown>>;
   }
 
   async #get(path: string): Promise<unknown> {
     return this.#expect(200, 'GET', path);
   }
+}
+
+/** POST /v1/shops; fields left out are left out of the request (tests of refusals leave out required ones) */
+export interface ShopRequest {
+  id?: string;
+  name?: string;
+  lat?: number;
+  lng?: number;
+  radiusM?: number;
+  region?: string;
+  [field: string]: unknown;
+}
+
+/** POST /v1/checkins */
+export interface CheckInRequest {
+  sceneCode?: string;
+  user?: string;
+  lat?: number;
+  lng?: number;
+  campaignId?: string;
+  [field: string]: unknown;
+}
+
+/** POST /v1/campaigns/{id}/chances */
+export interface ChanceGrant {
+  user?: string;
+  count?: number;
+  reason?: string;
+  idempotencyKey?: string;
+  [field: string]: unknown;
 }
 
 /** outcomes counted as `outcome` or `outcome/reason` */

@@ -13,7 +13,7 @@ export function campaignLifecycleSuite(shards?: number): void {
   const fx = useEngine({ shards });
   let other: TestEngine;
   beforeAll(async () => {
-    // both engines store into one SQLite file (README: engines sharing a machine), so the audit sees every event
+    // both engines store into one SQLite file (engines sharing a machine may), so the audit sees every event
     other = await fx.anotherEngine({ env: { SQLITE_PATH: join(fx.engine.dataDir, 'scanlot.db') } });
   });
   afterAll(async () => {

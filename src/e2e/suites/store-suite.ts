@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { useEngine } from '../../testing/engine-fixture.js';
 import { uniqueSku } from '../../testing/fixtures.js';
 import { clearClockShift, shiftClockTo } from '../../testing/clock-shift.js';
+import { ALL_SHARDS, homeIndex, useShards } from '../../redis/keys.js';
+import type { ChanceGrant, CheckInRequest } from '../../testing/test-client.js';
 
 /** the suite, against an engine on `shards` shards of one redis-server (default one) */
 export function storeSuite(shards?: number): void {
@@ -17,7 +19,7 @@ export function storeSuite(shards?: number): void {
   let shopSeq = 0;
   async function newShop(extra: Record<string, unknown> = {}): Promise<{ id: string; sceneCode: string; url: string }> {
     const id = `shop_${Date.now().toString(36)}_${shopSeq++}`;
-    const r = await fx.engine.api('POST', '/v1/shops', { id, name: `Shop ${id}`, lat: 23.13, lng: 113.26, radiusM: 300, region: 'Guangzhou', ...extra });
+    const r = await fx.client.registerShop({ id, name: `Shop ${id}`, lat: 23.13, lng: 113.26, radiusM: 300, region: 'Guangzhou', ...extra });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body;
   }
@@ -30,16 +32,30 @@ export function storeSuite(shards?: number): void {
     return id;
   }
 
-  const checkIn = (body: Record<string, unknown>) => fx.engine.api('POST', '/v1/checkins', body);
-  const grant = (cid: string, body: Record<string, unknown>) => fx.engine.api('POST', `/v1/campaigns/${cid}/chances`, body);
-  const draw = (cid: string, user: string) => fx.engine.api('POST', '/v1/draws', { campaignId: cid, user });
+  const checkIn = (body: CheckInRequest) => fx.client.checkIn(body);
+  const grant = (cid: string, body: ChanceGrant) => fx.client.grantChances(cid, body);
+  const draw = (cid: string, user: string) => fx.client.draw(cid, user);
+
+  /** `n` users whose home shard is the engine's first: their draws are decided there */
+  function usersOfFirstShard(prefix: string, n: number): string[] {
+    const mine = ALL_SHARDS;
+    // this process names shards as the engine does only to find the users' home shard
+    useShards(Array.from({ length: shards ?? 1 }, (_, i) => `{s${i}}`));
+    try {
+      const out: string[] = [];
+      for (let i = 0; out.length < n; i++) if (homeIndex(`${prefix}${i}`) === 0) out.push(`${prefix}${i}`);
+      return out;
+    } finally {
+      useShards(mine);
+    }
+  }
 
   describe('shops and scene codes', () => {
     it('registers a shop once and serves its scene code as SVG, PNG and URL', async () => {
       const shop = await newShop();
       expect(shop.sceneCode).toMatch(/^[0-9A-Z]{24}$/);
       expect(shop.url).toMatch(new RegExp(`/s/${shop.sceneCode}$`));
-      expect((await fx.engine.api('POST', '/v1/shops', { id: shop.id, name: 'again' })).status).toBe(409);
+      expect((await fx.client.registerShop({ id: shop.id, name: 'again' })).status).toBe(409);
       expect((await fx.engine.api('GET', `/v1/shops/${shop.id}`)).body.sceneCode).toBe(shop.sceneCode);
       expect((await fx.engine.api('GET', '/v1/shops')).body.shops.map((s: { id: string }) => s.id)).toContain(shop.id);
       const svgAnswer = await fx.engine.api('GET', `/v1/shops/${shop.id}/scene-code?format=svg`);
@@ -64,7 +80,7 @@ export function storeSuite(shards?: number): void {
         [{ id: 'ok5', name: 'x', region: '' }, 'region'],
       ];
       for (const [body, field] of bad) {
-        const r = await fx.engine.api('POST', '/v1/shops', body);
+        const r = await fx.client.registerShop(body);
         expect(r.status, JSON.stringify(body)).toBe(400);
         expect(r.body.error.message.startsWith(`${field}:`), r.body.error.message).toBe(true);
       }
@@ -102,6 +118,27 @@ export function storeSuite(shards?: number): void {
         const next = await checkIn({ sceneCode: shop.sceneCode, user: 'ci_user', campaignId: cid });
         expect(next.status, JSON.stringify(next.body)).toBe(201);
         expect(next.body.chances).toBe(6);
+      } finally {
+        await clearClockShift(fx.redis.client);
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+    });
+
+    it("a check-in's day and time are the shared clock's (Redis' TIME and its shift), not the engine's estimate of it", async () => {
+      const cid = await campaign([], { checkin: { chances: 1 } });
+      const today = await checkIn({ sceneCode: (await newShop()).sceneCode, user: 'clock_user', campaignId: cid });
+      expect(today.status, JSON.stringify(today.body)).toBe(201);
+      const shop = await newShop();
+      try {
+        const shifted = Date.now() + DAY;
+        await shiftClockTo(fx.redis.client, shifted);
+        // at once: the engine reads the shift only every second, and has not heard of it yet
+        const next = await checkIn({ sceneCode: shop.sceneCode, user: 'clock_user', campaignId: cid });
+        expect(next.status, JSON.stringify(next.body)).toBe(201);
+        expect(next.body.checkin.day).not.toBe(today.body.checkin.day);
+        expect(Math.abs(Date.parse(next.body.checkin.at) - shifted)).toBeLessThan(60_000);
+        const event = (await fx.client.events()).find((e) => e.type === 'checkin' && e.id === next.body.checkin.eventId);
+        expect(event).toMatchObject({ at: next.body.checkin.at, day: next.body.checkin.day });
       } finally {
         await clearClockShift(fx.redis.client);
         await new Promise((r) => setTimeout(r, 1500));
@@ -172,7 +209,7 @@ export function storeSuite(shards?: number): void {
       const spends = (await fx.client.events()).filter((e) => e.type === 'chance' && e.user === 'd_user' && e.delta === -1);
       expect(spends).toHaveLength(5);
       for (const e of spends) expect(e.draw).toHaveProperty('outcome');
-      expect((await fx.engine.api('POST', '/v1/draws', { user: 'd_user' })).body.error.message).toMatch(/^campaignId:/);
+      expect((await fx.engine.api('POST', '/v1/draws', { user: 'd_user' })).body.error.message).toMatch(/^campaignId:/); // no typed call sends a draw without its campaign
     });
 
     it('a draw obeys the stock: of 12 concurrent draws of a prize of 3 units, 3 win', async () => {
@@ -184,7 +221,7 @@ export function storeSuite(shards?: number): void {
       for (const a of won) expect(a.body.prize.voucher.code).toMatch(/^[0-9A-Z]{20}$/);
       // a won draw is a win like a scan's: on the member's list, its voucher redeemed once in a shop
       const first = won[0]!.body;
-      const redeem = async () => fx.engine.api('POST', '/v1/redemptions', { voucher: first.prize.voucher.code, shop: 's_store' });
+      const redeem = async () => fx.engine.api('POST', '/v1/redemptions', { voucher: first.prize.voucher.code, shop: 's_store' }); // fulfilment's route, not the store's
       // the voucher is indexed by the persist step (a redemption answers an unknown voucher at once)
       await waitForBacklog(fx.engine);
       const r = await redeem();
@@ -194,6 +231,30 @@ export function storeSuite(shards?: number): void {
       for (const a of answers.filter((x) => x.body.outcome !== 'won')) expect(a.body).toMatchObject({ outcome: 'lost', reason: 'out_of_stock', prize: null });
       expect((await fx.engine.api('GET', `/v1/campaigns/${cid}`)).body.prizes[0].stockLeft).toBe(0);
     });
+  });
+
+  describe('draws on one home shard, units in the others', () => {
+    // 2 units (or a cap of 2, a budget of two wins) split over three shards sit in the second and third
+    // (a third of 2 is 0 for the first, one each for the others): users of the first shard win them all
+    // through pulls; with one shard they are there already. Never more than the total.
+    const cases: [string, Record<string, unknown>[], Record<string, unknown>, (b: { prize: { id: string } | null; set: { prize: unknown } | null }) => boolean, string][] = [
+      ['stock', [{ id: 'cup', name: 'Cup', kind: 'gift', probability: 1, stock: 2 }], {}, (b) => b.prize?.id === 'cup', 'out_of_stock'],
+      ['budget', [{ id: 'cash', name: 'Cash', kind: 'points', amount: 100, probability: 1, budget: 200 }], {}, (b) => b.prize?.id === 'cash', 'budget'],
+      ['dailyCap', [{ id: 'pen', name: 'Pen', kind: 'points', amount: 1, probability: 1, dailyCap: 2 }], {}, (b) => b.prize?.id === 'pen', 'daily_cap'],
+      ['set prize stock', [{ id: 'solo', name: 'Solo', kind: 'card', set: 'one', probability: 1 }], { sets: [{ id: 'one', prize: { id: 'one-box', name: 'Box', kind: 'gift', stock: 2 } }] }, (b) => b.set?.prize !== null && b.set?.prize !== undefined, 'out_of_stock'],
+    ];
+    for (const [name, prizes, extra, won, reason] of cases) {
+      it(`${name} 2: of 8 concurrent draws by users of one home shard, exactly 2 win`, async () => {
+        const cid = await campaign(prizes, extra);
+        const users = usersOfFirstShard(`pull_${name.replace(/ /g, '_')}_`, 8);
+        await Promise.all(users.map((user) => grant(cid, { user, count: 1, reason: 'pay', idempotencyKey: 'k' })));
+        const answers = await Promise.all(users.map((user) => draw(cid, user)));
+        for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(200);
+        const wins = answers.filter((a) => won(a.body));
+        expect(wins, JSON.stringify(answers.map((a) => a.body))).toHaveLength(2);
+        for (const a of answers.filter((x) => !won(x.body))) expect(a.body.reason ?? a.body.set?.reason).toBe(reason);
+      });
+    }
   });
 
   describe('draws revealed in the shop', () => {
@@ -210,8 +271,8 @@ export function storeSuite(shards?: number): void {
       expect(await ticketPage()).toContain('data-state="open"');
       expect((await fetch(`${fx.engine.url}/t/0000000000000000000A`)).status).toBe(404);
       const shop = await newShop();
-      const key = (await fx.engine.api('POST', '/v1/keys', { role: 'shop', name: 'till', shop: shop.id })).body.key as string;
-      const reveal = (ticket: string) => fx.engine.api('POST', `/v1/tickets/${ticket}/reveal`, undefined, { authorization: `Bearer ${key}` });
+      const key = await fx.client.shopKey(shop.id);
+      const reveal = (ticket: string) => fx.client.revealTicket(ticket, key);
       const reveals = await Promise.all(Array.from({ length: 5 }, () => reveal(a.body.ticket.code)));
       const done = reveals.filter((r) => r.status === 200);
       expect(done).toHaveLength(1);
