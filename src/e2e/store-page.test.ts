@@ -189,6 +189,10 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     expect(progress).toContain(`${HOSTILE_CARD} ×1`);
     expect(progress).toContain('已集齐 1 套');
     expect(progress).toContain('名茶礼盒');
+    expect(progress).toContain('下一套：0/1 张');
+    // the card is in the set, not a points credit
+    expect(await text(page, '#wins')).toContain('已放入集卡册');
+    expect(await text(page, '#wins')).not.toContain('积分');
     await shoot(page, 'me-sets');
     await clean(page);
 
