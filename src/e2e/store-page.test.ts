@@ -27,12 +27,13 @@ const fx = useEngine();
 let browser: Browser;
 const problems: string[] = [];
 let sceneCode = '';
+let checkinCampaign: CampaignSetup;
 let setCampaign: CampaignSetup;
 let shopCampaign: CampaignSetup;
 
 beforeAll(async () => {
   // the one campaign that takes check-ins: the check-in page shows its look
-  await fx.client.batchWithLiveCampaign([{ id: 'cup', name: '定制保温杯', kind: 'gift', probability: 1, stock: 1, claim: '到任一门店出示兑奖码领取' }], {
+  checkinCampaign = await fx.client.batchWithLiveCampaign([{ id: 'cup', name: '定制保温杯', kind: 'gift', probability: 1, stock: 1, claim: '到任一门店出示兑奖码领取' }], {
     extra: { checkin: { chances: 2 }, page: PAGE, theme: 'spring-festival', animation: 'wheel' },
   });
   const shop = await fx.client.registerShop({ id: 'page_shop', name: HOSTILE_SHOP });
@@ -230,6 +231,25 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     expect(await text(page, '#ticket-line')).toBe('已在门店开奖：s_tianhe');
     expect(await page.$('#ticket-qr')).toBeNull();
     await shoot(page, 'ticket-revealed');
+    await clean(page);
+  });
+
+  it('a check-in at the shop reveals the shopper\'s sealed ticket there, uncovered with the campaign\'s animation', async () => {
+    // the check-in page wears the one campaign that takes check-ins: the first one ends, this one starts
+    await fx.client.setCampaignState(checkinCampaign.campaignId, 'ended');
+    const inShop = await fx.client.batchWithLiveCampaign([{ id: 'tea-set', name: '茶具套装', kind: 'gift', probability: 1, stock: 2 }], {
+      extra: { checkin: {}, reveal: 'in_shop', page: PAGE, animation: 'scratch' },
+    });
+    expect((await fx.client.grantChances(inShop.campaignId, { user: 'shopper_6', count: 1, reason: '支付有礼', idempotencyKey: 'pay-6' })).status).toBe(200);
+    expect((await fx.client.draw(inShop.campaignId, 'shopper_6')).body.outcome).toBe('ticket');
+    const page = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_6`);
+    await page.waitForFunction(() => document.getElementById('reveal-result')?.getAttribute('data-outcome') === 'won', { timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await text(page, '#verdict')).toBe('签到成功感谢光临。');
+    expect(await text(page, '#reveals')).toContain('您的抽奖券已在本店开奖');
+    expect(await text(page, '#reveal-result #prize-name')).toBe('茶具套装');
+    expect(await page.$eval('#draw-card', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await shoot(page, 'checkin-revealed');
     await clean(page);
   });
 
