@@ -41,6 +41,10 @@
       var finished = false;
       function end() {
         if (finished) return; finished = true;
+        // the fallback below may fire while a slow or busy phone is still turning the wheel: it is set at
+        // its resting angle at once, so that it never comes to rest anywhere but on the server's result
+        disc.style.transition = 'none';
+        disc.style.transform = 'rotate(' + rest + 'deg)';
         // which segment the pointer is over, read back from where the wheel actually came to rest
         var m = getComputedStyle(disc).transform.match(/matrix\(([^,]+),\s*([^,]+)/);
         var angle = m ? ((Math.atan2(parseFloat(m[2]), parseFloat(m[1])) * 180 / Math.PI) + 360) % 360 : rest % 360;
