@@ -211,6 +211,14 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     expect(await text(none, '#chances')).toBe('Draw chances left: 0');
     expect(await none.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     expect(await text(none, '#no-chances')).toContain('check in at a shop');
+
+    // a paused promotion says so and offers no draw; the chances are kept
+    await fx.client.setCampaignState(setCampaign.campaignId, 'paused');
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_7', count: 1, reason: '拼团成功', idempotencyKey: 'group-7' })).status).toBe(200);
+    const paused = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_7`);
+    expect(await text(paused, '#closed')).toBe('活动暂停中，恢复后即可抽奖，您的抽奖机会仍然保留。');
+    expect(await paused.$eval('#draw-card', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await fx.client.setCampaignState(setCampaign.campaignId, 'live');
   });
 
   it('the ticket page: a sealed ticket\'s QR code; revealed in the shop, the phone uncovers the prize with the campaign\'s animation', async () => {

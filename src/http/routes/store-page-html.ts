@@ -12,6 +12,7 @@ const T = {
     invalidScene: '无效的门店码', invalidSceneLine: '未查到此门店码，请扫描店内张贴的二维码。',
     unknownCampaign: '未找到此活动', unknownCampaignLine: '活动不存在或尚未开始。',
     unknownTicket: '未查到此抽奖券', unknownTicketLine: '请核对抽奖券链接后重试。',
+    paused: '活动暂停中，恢复后即可抽奖，您的抽奖机会仍然保留。', ended: '活动已结束，感谢参与。', scheduled: '活动尚未开始，敬请期待。',
     shop: '门店', ticketOpen: '到店出示此券，店员扫码或您在店内扫描门店码后即可开奖。', ticketRevealed: '此券已开奖。', ticketCode: '券号',
   },
   en: {
@@ -19,6 +20,7 @@ const T = {
     invalidScene: 'Unknown shop code', invalidSceneLine: 'This shop code is unknown: scan the QR code displayed in the shop.',
     unknownCampaign: 'Promotion not found', unknownCampaignLine: 'This promotion does not exist or has not started.',
     unknownTicket: 'Unknown ticket', unknownTicketLine: 'Check the ticket\'s link and try again.',
+    paused: 'The promotion is paused: your draw chances are kept for when it resumes.', ended: 'The promotion has ended: thank you for taking part.', scheduled: 'The promotion has not started yet.',
     shop: 'Shop', ticketOpen: 'Show this ticket in a shop: when the clerk scans it, or you scan the shop\'s code there, the draw is revealed.', ticketRevealed: 'This ticket has been revealed.', ticketCode: 'Ticket',
   },
 } as const;
@@ -59,15 +61,19 @@ ${nextSteps(v)}
   );
 }
 
-/** GET /draw/{campaignId}: spend a draw chance and see the wheel stop on the server's result */
-export function drawPage(v: PageView, chances: number, user: string | null): string {
+/**
+ * GET /draw/{campaignId}: spend a draw chance and see the wheel stop on the server's result. A campaign
+ * that is not live says why, and its page offers no draw (`data-open="false"`).
+ */
+export function drawPage(v: PageView, chances: number, user: string | null, phase: 'live' | 'paused' | 'ended' | 'scheduled'): string {
   const t = T[v.lang];
   const name = v.campaign === null ? '' : `<h1 id="campaign-name">${escapeAttr(v.campaign.name)}</h1>`;
+  const notice = phase === 'live' ? '' : `<p class="line warn" id="closed">${t[phase]}</p>`;
   return shell(
     v,
     t.drawTitle,
-    `<main id="draw-page" data-chances="${chances}"${userAttr(user)}>
-<div class="card" id="intro">${name}</div>
+    `<main id="draw-page" data-chances="${chances}" data-open="${phase === 'live'}"${userAttr(user)}>
+<div class="card" id="intro">${name}${notice}</div>
 ${drawCard}
 ${nextSteps(v)}
 </main>`,

@@ -106,7 +106,8 @@ export function storePages(d: StorePageDeps): Route[] {
     const view = pageViewOf(c.def, lang);
     const v = visitorOf(call);
     const chances = v.user === null ? 0 : ((await d.draws.balances(v.user))[c.def.id] ?? 0);
-    return reply('200 OK', drawPage(view, chances, v.pageUser), view, v.setCookie);
+    const phase = phaseOf(c.def, d.now());
+    return reply('200 OK', drawPage(view, chances, v.pageUser, phase === 'draft' ? 'scheduled' : phase), view, v.setCookie);
   };
 
   const ticket = async (call: HttpCall): Promise<Reply> => {
