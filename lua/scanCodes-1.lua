@@ -66,8 +66,14 @@
         16 where items 8 and 9 are counted, one character each: 's' in the shard of the code (the limit,
            or with several shards its part: src/scan/limit-placement.ts), 'h' on the user's home shard
            (here only for scans whose `pre` says the user is decided here)
-        17, 18 only for a campaign with "chances": {"perScans": N} (满N次): N, and the key prefix of a
-           user's draw chances (+ user, src/redis/keys.ts `chances`); absent for every other campaign
+        17, 18 only for a campaign with "chances": {"perScans": N} (满N次) or card sets: N (0 none), and
+           the key prefix of a user's draw chances (+ user, src/redis/keys.ts `chances`); absent for every
+           other campaign. With several shards item 18 is '': the scan only counts (n:<cid> in the user's
+           hash of this shard), and the user's home shard credits the chances (lua/creditScans-4.lua)
+        19, 20 only for a campaign with card sets (集卡), with one shard (a user's cards live on the user's
+           home shard): the key prefix of a user's cards (+ user, src/redis/keys.ts `cards`: "<cid>|<card>"
+           -> cards held, "<cid>|<set>|done" -> sets completed), and the sets, each an array {set id, spec
+           index of the set's prize, array of its cards' spec indexes}
     11 MessagePack array of scans, each an array:
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
         6 campaign index into ARGV 10 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
@@ -87,7 +93,9 @@
         21 one character per chosen prize: '1' when that prize out in this shard's bucket answers `short`
            (the engine can pull units from the other shards), '0' (or '' for all) when it is decided here
         22.. chosen prizes, 3 values each: spec index (into the campaign's specs), prize JSON, amount;
-           after those the level map and the clerk point to, one per guaranteed prize of the audience
+           after those the level map and the clerk point to, one per guaranteed prize of the audience,
+           then the prize of each set a drawn card belongs to (campaign items 19-20; its voucher derived
+           from '<eventId>-set')
     12 this shard's index (0-based)  13 the number of shards
     14 key prefix of the code records written before the bucketed records (+ batchId:serial, a hash
        u t e o p n per code): read only by a repeat whose code has no bucketed record
@@ -101,7 +109,14 @@
   Returns one string, values joined by \31: the shared clock's ms, then 10 values per scan:
     outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
     original prize (campaignId|prizeId|amount, '' none; or its JSON, from a record written before the
-    bucketed records), '1' when the clerk won the clerk's prize (else '')
+    bucketed records), '1' when the clerk won the clerk's prize (else ''), followed, when the scanner's
+    card completed a set, by '|<setId>|<completions>|<set prize JSON or ''>|<reason it was not won, or ''>'
+
+  集卡: a card the scanner wins is counted in the user's cards; when every card of its set is then held
+  once more than the sets completed so far, the set is complete (once per completion) and its prize is
+  won in the same step when its stock, budget and caps allow (else the completion counts, without the
+  prize). The completion is an event of its own: '{"id":"<eventId>-set","type":"set","at","user",
+  "campaignId","scanEventId","set":{"id","completed","prize","reason"}}'.
     outcome: won | lost | verified | repeat | blocked | stale | expired | short | error
     reason:  "" | no_prize | out_of_stock | daily_cap | user_cap | budget | blacklisted | user_daily_limit
              | ip_limit | geofence | no_position | campaign_paused | batch_pending | batch_void
@@ -205,6 +220,18 @@ local function prepare(cb)
     -- numbers travel as decimal strings: converted once here, compared as numbers below
     spec[4], spec[5], spec[7] = tonumber(spec[4]), tonumber(spec[5]), tonumber(spec[7])
     spec.cid = cid
+  end
+  -- 集卡: each card's set, with the fields of its cards (and of its completions, last) in a user's cards
+  if cb[20] then
+    cb.setOfSpec = {}
+    for _, set in ipairs(cb[20]) do
+      local x = {id = set[1], prize = tonumber(set[2]), cards = set[3], fields = {}, at = {}}
+      for i, card in ipairs(set[3]) do
+        x.fields[i], x.at[tonumber(card)] = cid .. '|' .. cb[13][tonumber(card)][1], i
+        cb.setOfSpec[tonumber(card)] = x
+      end
+      x.fields[#x.fields + 1] = cid .. '|' .. set[1] .. '|done'
+    end
   end
 end
 
@@ -325,14 +352,61 @@ end
 --@include iso-time
 
 -- 满N次: counts the user's first scans in the campaign (n:<cid> in the user's hash) and grants a chance on
--- every N-th, as an event of its own ('<scan eventId>-chance', type chance)
+-- every N-th, as an event of its own ('<scan eventId>-chance', type chance). With several shards (no
+-- chances prefix) the count is all: the home shard sums every shard's and credits (lua/creditScans-4.lua)
 local function grantPerScans()
   local n = redis.call('HINCRBY', userKey, 'n:' .. c[14], 1)
-  if n % tonumber(c[17]) ~= 0 then return end
+  if c[18] == '' or n % tonumber(c[17]) ~= 0 then return end
   local balance = redis.call('HINCRBY', c[18] .. user, c[14], 1)
   redis.call('XADD', KEYS[1], '*', 'j', '{"id":"' .. s[4] .. '-chance","type":"chance","at":"' .. isoOf(now) .. '","user":"' .. user ..
     '","campaignId":"' .. c[14] .. '","delta":1,"reason":"perScans","source":"scan","scanEventId":"' .. s[4] .. '","scans":' .. n ..
     ',"chances":' .. balance .. '}')
+end
+
+-- 集卡: counts the scanner's won card (spec index `card`); when it completes its set, the set's prize (a
+-- chosen prize of the scan) is won in the same step if it may be. '' when the card completed nothing, else
+-- '<setId>|<completions>|<set prize JSON or ''>|<reason or ''>'
+local function countCard(card)
+  local set = c.setOfSpec[card]
+  if not set then return '' end
+  local cardsKey = c[19] .. user
+  local v = redis.call('HMGET', cardsKey, unpack(set.fields))
+  local least = math.huge
+  for i = 1, #set.cards do least = math.min(least, (tonumber(v[i]) or 0) + (i == set.at[card] and 1 or 0)) end
+  local done = tonumber(v[#set.fields]) or 0
+  redis.call('HINCRBY', cardsKey, set.fields[set.at[card]], 1)
+  if least <= done then return '' end
+  done = done + 1
+  redis.call('HSET', cardsKey, set.fields[#set.fields], int(done))
+  local head = set.id .. '|' .. done .. '|'
+  local g
+  for at = 22, #s, 3 do
+    if tonumber(s[at]) == set.prize then
+      g = (at - 19) / 3
+      break
+    end
+  end
+  if not g then return head .. '|no_prize' end
+  -- the card was a win of the day: the set prize is another, under the same userWinsPerDay
+  winsToday = winsToday + 1
+  local spec, json, amount = chosen(g)
+  local why, left = prizeBlocker(g, spec, amount, c.dayKey)
+  if why ~= '' then return head .. '|' .. why end
+  awardPrize(spec, amount, c.dayKey, left)
+  if winsPerDayHere > 0 then userWrites[6] = int(winsToday + 1) end
+  if tonumber(spec[5]) > 0 then
+    local n = #userWrites
+    userWrites[n + 1], userWrites[n + 2] = spec.fUserWins, int((capWins[spec[1]] or 0) + 1)
+  end
+  return head .. json .. '|'
+end
+
+-- the event of a set completed by the scan ('<eventId>-set', type set)
+local function emitSet(done)
+  local setId, n, json, why = string.match(done, '^([^|]*)|(%d+)|(.-)|([^|]*)$')
+  redis.call('XADD', KEYS[1], '*', 'j', '{"id":"' .. s[4] .. '-set","type":"set","at":"' .. isoOf(now) .. '","user":"' .. user ..
+    '","campaignId":"' .. c[14] .. '","scanEventId":"' .. s[4] .. '","set":{"id":"' .. setId .. '","completed":' .. n ..
+    ',"prize":' .. (json == '' and 'null' or json) .. ',"reason":' .. (why == '' and 'null' or ('"' .. why .. '"')) .. '}}')
 end
 
 local function scanOne()
@@ -542,7 +616,7 @@ local function scanOne()
   end
 
   -- 3. first scan: the scanner's draw, then the clerk's
-  local outcome, reason, prizeJson, clerkJson, prizeRef = 'verified', '', '', '', ''
+  local outcome, reason, prizeJson, clerkJson, prizeRef, setDone = 'verified', '', '', '', '', ''
   if c then
     if choice == 0 then
       outcome, reason = 'lost', 'no_prize'
@@ -567,6 +641,8 @@ local function scanOne()
         if not grants and tonumber(spec[5]) > 0 then
           userWrites[n + 1], userWrites[n + 2] = spec.fUserWins, int((capWins[spec[1]] or 0) + 1)
         end
+        -- 集卡 (a campaign with items 19-20 only)
+        if c[20] then setDone = countCard(tonumber(s[22 + 3 * (choice - 1)])) end
       end
     end
     if s[9] ~= '' and clerkChoice > 0 then
@@ -585,9 +661,9 @@ local function scanOne()
   end
 
   flushUser()
-  -- 满N次 (a campaign with item 17 only: no other campaign's scan runs this): every N-th counted first
+  -- 满N次 (a campaign with item 17 > 0 only: no other campaign's scan runs this): every N-th counted first
   -- scan of the user in the campaign grants a draw chance, with its own event
-  if c and c[17] then grantPerScans() end
+  if c and c[17] and tonumber(c[17]) > 0 then grantPerScans() end
   redis.call('HSET', recordKey, recordField, '1|' .. nowText .. '|' .. string.sub(outcome, 1, 1) .. '|' .. s[4] .. '|' .. user .. '|' .. prizeRef)
   if s[7] == 'box' then
     local boxKey = boxPrefix .. batchId .. ':' .. serial
@@ -595,6 +671,10 @@ local function scanOne()
     if lat ~= '' then redis.call('HSET', boxKey, 'lat', lat, 'lng', lng) end
   end
   emit(outcome, reason, prizeJson, 1, clerkJson)
+  if setDone ~= '' then
+    emitSet(setDone)
+    return {outcome, reason, 1, nowText, 1, prizeJson, '', '', '', (clerkJson ~= '' and '1' or '') .. '|' .. setDone}
+  end
   return {outcome, reason, 1, nowText, 1, prizeJson, '', '', '', clerkJson ~= '' and '1' or ''}
 end
 

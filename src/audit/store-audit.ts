@@ -1,8 +1,8 @@
 // The audit's rows for the store as a place, from the events of the deployment and the balances in
 // Redis: draw chances granted = spent + left (per user and campaign), every ticket revealed at most once
 // and no more revealed than issued, at most one check-in per user, shop and campaign day. And the units
-// that draws and reveals took (their wins, set prizes included), which the stock and budget rows count
-// beside the scans' wins.
+// that draws and reveals took (their wins, set prizes included) and the set prizes scans' cards won, which
+// the stock and budget rows count beside the scans' wins.
 import type { Db } from '../events/event-schema.js';
 import { homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
@@ -14,7 +14,7 @@ export interface DrawnUnits {
   amount: number;
 }
 
-/** units of each prize won by the campaign's draws and reveals (a completed set's prize included) */
+/** units of each prize won by the campaign's draws and reveals (a completed set's prize included), and set prizes won by scans' cards */
 export function drawnUnits(db: Db, campaignId: string): Map<string, DrawnUnits> {
   const out = new Map<string, DrawnUnits>();
   const add = (prize: string | null, amount: number | null): void => {
@@ -33,6 +33,12 @@ export function drawnUnits(db: Db, campaignId: string): Map<string, DrawnUnits> 
     add(r.prize, r.amount);
     add(r.setPrize, r.setAmount);
   }
+  // a set completed by a scan's card: an event of its own (type set)
+  const bySets = db.prepare<[string], { prize: string | null; amount: number | null }>(
+    `SELECT json_extract(body, '$.set.prize.id') AS prize, json_extract(body, '$.set.prize.amount') AS amount
+     FROM events WHERE campaign_id = ? AND type = 'set'`,
+  );
+  for (const r of bySets.iterate(campaignId)) add(r.prize, r.amount);
   return out;
 }
 

@@ -19,6 +19,7 @@ import type { SetProgress } from '../fulfilment/pages/set-progress.js';
 import { grantChances } from './grant-chances-call.js';
 import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
 import { DrawPulls, type BucketPuller } from './draw-pulls.js';
+import { PerScansCredit } from './per-scans.js';
 
 export interface Grant {
   readonly user: string;
@@ -60,6 +61,7 @@ interface Candidates {
 
 export class Draws {
   readonly #pulls: DrawPulls;
+  readonly #perScans: PerScansCredit;
 
   constructor(
     private readonly redis: RedisClient,
@@ -72,6 +74,7 @@ export class Draws {
     puller: BucketPuller | null = null,
   ) {
     this.#pulls = new DrawPulls(redis, puller, now);
+    this.#perScans = new PerScansCredit(redis, ids, now);
     campaigns.onTopUp((id) => this.#pulls.forget(id));
   }
 
@@ -100,6 +103,8 @@ export class Draws {
 
   /** the user's balance per campaign (campaigns with none are left out) */
   async balances(user: string): Promise<Record<string, number>> {
+    // 满N次 with several shards: what the user's scans earned is credited when it is looked at
+    for (const c of this.campaigns.all()) if (c.def.state !== 'draft' && this.#perScans.applies(c)) await this.#perScans.credit(c, user);
     const all = await this.redis.hgetall(keys.chances(homeShard(user), user));
     const out: Record<string, number> = {};
     for (const [id, n] of Object.entries(all)) if (Number(n) !== 0) out[id] = Number(n);
@@ -140,6 +145,7 @@ export class Draws {
   /** spends one chance: decided now, or (reveal in the shop) a sealed ticket */
   async draw(campaignId: string, user: string): Promise<DrawAnswer> {
     const c = this.campaign(campaignId);
+    await this.#perScans.credit(c, user);
     const mode: DrawMode = c.def.reveal === 'in_shop' ? 'ticket' : 'draw';
     const eventId = this.ids.next(this.now());
     const ticket = mode === 'ticket' ? this.tickets.voucherOf(eventId) : null;

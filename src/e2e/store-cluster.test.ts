@@ -1,6 +1,7 @@
 // The store's guarantees that span shards, on a real three-primary Redis Cluster (one shard per
 // primary): a user's draw chances, tickets and cards live on the user's home shard, a campaign's stock
-// is split over all three, and a draw pulls units across primaries. Under concurrency: a balance never
+// is split over all three, and a draw pulls units across primaries; a user's first scans (满N次) are
+// counted on every primary and credited on the home one. Under concurrency: a balance never
 // goes below zero, a ticket is revealed once, a draw never wins beyond the stock, a set prize is never
 // won beyond its stock; the audit reconciles all of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,17 @@ describe('store guarantees on a three-primary cluster', () => {
       expect(reveals.filter((r) => r.status === 200), user).toHaveLength(1);
       for (const r of reveals.filter((x) => x.status !== 200)) expect(r.status).toBe(409);
     }
+  });
+
+  it('满N次 across primaries: first scans counted on every primary, each 3rd grants one chance, of 6 concurrent draws exactly 3 succeed', async () => {
+    const { batchId, campaignId: cid } = await client.batchWithLiveCampaign([{ id: 'p', kind: 'points', amount: 1, probability: 0.5 }], { size: 30, extra: { chances: { perScans: 3 } } });
+    const scans = await Promise.all(Array.from({ length: 9 }, (_, i) => client.scan({ code: client.code(batchId, i), user: 'ps_user' })));
+    for (const a of scans) expect(a.outcome).toMatch(/^(won|lost)$/);
+    const draws = await Promise.all(Array.from({ length: 6 }, () => client.draw(cid, 'ps_user')));
+    expect(draws.filter((a) => a.status === 200)).toHaveLength(3);
+    for (const a of draws.filter((x) => x.status !== 200)) expect(a.body.error.code).toBe('no_chances');
+    const grants = (await client.events()).filter((e) => e.type === 'chance' && e.campaignId === cid && e.reason === 'perScans');
+    expect(grants.map((e) => e.scans).sort()).toEqual([3, 6, 9]);
   });
 
   it('the audit reconciles chances, tickets and the units draws took', async () => {

@@ -9,7 +9,7 @@ import type { AggregateOp, AggregateSource, StoredEvent } from '../aggregates/ag
 import { keys, type ShardTag } from '../redis/keys.js';
 import { codeOfEventId } from '../scan/event-ids.js';
 import { asWonPrize, type PayoutRecord } from './win-record.js';
-import { drawPrizes } from './win-source.js';
+import { drawPrizes, isDrawEvent } from './win-source.js';
 
 function payoutOps(tag: ShardTag, event: StoredEvent, payoutId: string, user: unknown, rawPrize: unknown): AggregateOp[] {
   const prize = asWonPrize(rawPrize);
@@ -30,7 +30,7 @@ function payoutOps(tag: ShardTag, event: StoredEvent, payoutId: string, user: un
 }
 
 export const payoutSource: AggregateSource = (event, tag) => {
-  if (event.type === 'chance' || event.type === 'reveal') return drawPrizes(event).flatMap((d) => payoutOps(tag, event, d.winId, event.user, d.prize));
+  if (isDrawEvent(event)) return drawPrizes(event).flatMap((d) => payoutOps(tag, event, d.winId, event.user, d.prize));
   if (event.type !== 'scan') return [];
   const ops = event.outcome === 'won' ? payoutOps(tag, event, event.id, event.user, event.prize) : [];
   if (event.clerkPrize) ops.push(...payoutOps(tag, event, `${event.id}-clerk`, event.clerk, event.clerkPrize));

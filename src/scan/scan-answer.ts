@@ -1,6 +1,6 @@
 // The JSON answer of POST /v1/scans (docs/openapi.yaml), written as one string from the script's reply:
 // no intermediate objects, no JSON.stringify of the whole.
-import type { ScanReply } from './scan-script-call.js';
+import { completedSet, type ScanReply } from './scan-script-call.js';
 
 export interface AnswerContext {
   eventId: string;
@@ -32,6 +32,13 @@ export function scanAnswer(r: ScanReply, x: AnswerContext): string {
   return (
     `{"eventId":"${x.eventId}","outcome":"${outcome}","reason":${reason === '' ? 'null' : `"${reason}"`},` +
     `"code":{"batchId":${x.batchId},"serial":${x.serial}${x.codeTail},"campaignId":${x.campaignJson},` +
-    `"prize":${prizeJson === '' ? 'null' : prizeJson},"scan":${scan},"original":${original}}`
+    `"prize":${prizeJson === '' ? 'null' : prizeJson},"scan":${scan},"original":${original}${r[9].length > 1 ? setJson(r[9]) : ''}}`
   );
+}
+
+/** 集卡: `,"set":{…}` when the scan's card completed a set (a draw's answer carries the same) */
+function setJson(tenth: string): string {
+  const set = completedSet(tenth);
+  if (set === null) return '';
+  return `,"set":{"id":${JSON.stringify(set.id)},"completed":${set.completed},"prize":${set.prizeJson === '' ? 'null' : set.prizeJson},"reason":${set.reason === '' ? 'null' : `"${set.reason}"`}}`;
 }

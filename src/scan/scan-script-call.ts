@@ -15,8 +15,17 @@ export interface CampaignStatic {
   readonly specCount: number;
   /** item 16: where userScansPerDay and userWinsPerDay are counted ('s' here, 'h' on the user's home shard) */
   readonly limitModes: string;
-  /** items 17-18, only for a campaign granting a draw chance every N first scans (满N次): N and the chances key prefix */
+  /** items 17-18, only for a campaign granting a draw chance every N first scans (满N次): N and the chances key prefix ('' with several shards: count only) */
   readonly perScans: { readonly n: number; readonly chancesPrefix: string } | null;
+  /** items 19-20, only for a campaign with card sets (集卡) on one shard: the cards key prefix and the sets */
+  readonly sets: { readonly cardsPrefix: string; readonly list: readonly CardSetSpec[] } | null;
+}
+
+/** a card set as the scan script reads it: its id, its prize's spec index and its cards' (from 1) */
+export interface CardSetSpec {
+  readonly id: string;
+  readonly prize: number;
+  readonly cards: readonly number[];
 }
 
 export interface PrizeSpecLimits {
@@ -40,7 +49,7 @@ export interface CampaignLimits {
   readonly positionRequired: boolean;
 }
 
-export function campaignStatic(tag: ShardTag, id: string, startsAt: number, endsAt: number, limits: CampaignLimits, specs: readonly PrizeSpecLimits[], perScans: number | null = null): CampaignStatic {
+export function campaignStatic(tag: ShardTag, id: string, startsAt: number, endsAt: number, limits: CampaignLimits, specs: readonly PrizeSpecLimits[], perScans: number | null = null, sets: readonly CardSetSpec[] | null = null): CampaignStatic {
   const w = new MsgpackWriter(256);
   w.num(limits.userScansPerDay ?? 0);
   w.num(limits.userWinsPerDay ?? 0);
@@ -69,7 +78,9 @@ export function campaignStatic(tag: ShardTag, id: string, startsAt: number, ends
     tail: w.take(),
     specCount: specs.length,
     limitModes: limits.limitModes,
-    perScans: perScans === null ? null : { n: perScans, chancesPrefix: keys.chances(tag, '') },
+    // with several shards the scan only counts; the user's home shard credits (src/chances/per-scans.ts)
+    perScans: perScans === null ? null : { n: perScans, chancesPrefix: ALL_SHARDS.length === 1 ? keys.chances(tag, '') : '' },
+    sets: sets === null || sets.length === 0 ? null : { cardsPrefix: keys.cards(tag, ''), list: sets },
   };
 }
 
@@ -124,7 +135,8 @@ export type ScriptOutcome = (typeof OUTCOMES)[number];
 
 /**
  * outcome, reason, scanCount, firstAtMs, sameUser (0|1), prizeJSON, originalEventId, originalOutcome,
- * original prize (campaignId|prizeId|amount or '', see code-record.ts; JSON from a legacy record), clerk won ('1' | '')
+ * original prize (campaignId|prizeId|amount or '', see code-record.ts; JSON from a legacy record), clerk won
+ * ('1' | ''), followed by '|<setId>|<completions>|<set prize JSON or ''>|<reason or ''>' when the scanner's card completed a set
  */
 export type ScanReply = readonly [ScriptOutcome, string, string, string, string, string, string, string, string, string];
 export const REPLY_FIELDS = 10;
@@ -202,8 +214,8 @@ export class ScanCall {
     i = this.#campaignIndex.size + 1;
     this.#campaignIndex.set(id, i);
     const w = this.#campaigns;
-    const perScans = b.campaign.perScans;
-    w.array(perScans === null ? 16 : 18);
+    const { perScans, sets } = b.campaign;
+    w.array(sets !== null ? 20 : perScans !== null ? 18 : 16);
     w.str(b.campaign.prefix);
     w.num(b.campaign.startsAt);
     w.num(b.campaign.endsAt);
@@ -214,9 +226,20 @@ export class ScanCall {
     w.raw(b.campaign.tail);
     w.num(b.dayIndex);
     w.str(b.campaign.limitModes);
-    if (perScans !== null) {
-      w.num(perScans.n);
-      w.str(perScans.chancesPrefix);
+    if (perScans !== null || sets !== null) {
+      w.num(perScans?.n ?? 0);
+      w.str(perScans?.chancesPrefix ?? '');
+    }
+    if (sets !== null) {
+      w.str(sets.cardsPrefix);
+      w.array(sets.list.length);
+      for (const set of sets.list) {
+        w.array(3);
+        w.str(set.id);
+        w.num(set.prize);
+        w.array(set.cards.length);
+        for (const card of set.cards) w.num(card);
+      }
     }
     return i;
   }
@@ -247,4 +270,24 @@ export function readReply(reply: unknown, scans: number): CallReply {
   const out: ScanReply[] = new Array(scans);
   for (let i = 0; i < scans; i++) out[i] = values.slice(1 + i * REPLY_FIELDS, 1 + (i + 1) * REPLY_FIELDS) as unknown as ScanReply;
   return { now: Number(values[0]), scans: out };
+}
+
+/** the set a scan's card completed (the reply's 10th value after '|'), or null */
+export interface CompletedSet {
+  readonly id: string;
+  readonly completed: number;
+  /** the set prize's JSON, '' when it was not won */
+  readonly prizeJson: string;
+  /** why the set prize was not won, '' when it was */
+  readonly reason: string;
+}
+
+/** whether the clerk won the clerk's prize, from the reply's 10th value */
+export const clerkWon = (tenth: string): boolean => tenth.charCodeAt(0) === 49; // '1'
+
+export function completedSet(tenth: string): CompletedSet | null {
+  const at = tenth.indexOf('|');
+  if (at < 0) return null;
+  const m = /^\|([^|]*)\|(\d+)\|(.*)\|([^|]*)$/s.exec(tenth.slice(at));
+  return m === null ? null : { id: m[1] as string, completed: Number(m[2]), prizeJson: m[3] as string, reason: m[4] as string };
 }

@@ -17,7 +17,7 @@ import { stateField } from '../redis/campaign-fields.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
 import { scanEventHead } from '../events/event-format.js';
 import { ScanBatcher } from './scan-batcher.js';
-import { campaignStatic, type CampaignBelief, type CampaignStatic, type ChosenPrize, type ScanArgs, type ScanReply } from './scan-script-call.js';
+import { campaignStatic, clerkWon, type CampaignBelief, type CampaignStatic, type CardSetSpec, type ChosenPrize, type ScanArgs, type ScanReply } from './scan-script-call.js';
 import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
@@ -177,6 +177,8 @@ export class ScanService {
         }
         // a guaranteed prize may go to this scan whatever it drew, when a released unit is pending
         for (const p of isBox ? campaign.guaranteed.shop : campaign.guaranteed.consumer) chosen.push(this.#chosen(campaign, belief.inShard, p, this.#amountOf(p), eventId));
+        // 集卡: the prize of each set a drawn card belongs to, which the card may complete (its voucher its own)
+        if (belief.inShard.static.sets !== null) this.#setPrizes(campaign, belief.inShard, clerkChoice, eventId, chosen);
       }
       const boxed = batch.boxedBy;
       let held: HeldLimits | null = null;
@@ -217,7 +219,7 @@ export class ScanService {
       const outcome = reply[0];
       // what a home shard held for the scan: all of it back when nothing happened, the unused part otherwise
       if (held !== null && (outcome === 'stale' || outcome === 'expired' || outcome === 'error')) await held.releaseAll();
-      else if (held !== null) await held.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, reply[9] === '1');
+      else if (held !== null) await held.settle(outcome === 'won' ? this.#wonPrize(campaign, chosen, reply[5]) : null, clerkWon(reply[9]));
       if (outcome === 'stale' && attempt < MAX_ATTEMPTS) {
         // the engine's estimate put the scan on the wrong side of a campaign's or a day's edge, or was
         // off altogether (the clock's shift moved): again, at the time the script saw
@@ -399,6 +401,19 @@ export class ScanService {
     return map;
   }
 
+  /** appends to `chosen` the prize of each set a card the scanner may win (drawn or guaranteed) belongs to, once each */
+  #setPrizes(c: CompiledCampaign, inShard: CampaignInShard, clerkChoice: number, eventId: string, chosen: ChosenPrize[]): void {
+    const sets = new Set<string>();
+    chosen.forEach((ch, i) => {
+      const set = i + 1 === clerkChoice ? undefined : c.def.prizes[ch.spec - 1]?.set;
+      if (set !== undefined) sets.add(set);
+    });
+    for (const set of sets) {
+      const p = c.def.prizes.find((x) => x.completes === set);
+      if (p !== undefined) chosen.push(this.#chosen(c, inShard, p, this.#amountOf(p), `${eventId}-set`));
+    }
+  }
+
   #amountOf(p: Prize): number | null {
     const a = p.amount;
     return a === null ? null : typeof a === 'number' ? a : a.min === a.max ? a.min : randomInt(a.min, a.max + 1);
@@ -454,14 +469,30 @@ export class ScanService {
         positionRequired: position === 'required',
       };
       s = {
-        // 满N次 counts a user's first scans in the user's hash of the code's shard: exact with one shard only
-        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes, ALL_SHARDS.length === 1 ? (d.chances?.perScans ?? null) : null),
+        // 满N次 counts a user's first scans in the user's hash of the code's shard; with several shards the
+        // user's home shard sums the shards' counts and credits (src/chances/per-scans.ts)
+        static: campaignStatic(tag, d.id, d.startsAtMs, d.endsAtMs, limits, d.prizes, d.chances?.perScans ?? null, this.#cardSets(d.prizes)),
         specOf: new Map(d.prizes.map((p, i) => [p.id, i + 1])),
         idJson: JSON.stringify(d.id),
       };
       byTag.set(tag, s);
     }
     return s;
+  }
+
+  /**
+   * 集卡 for the scan script (items 19-20): each set's prize and cards as spec indexes. With one shard only:
+   * a user's cards live on the user's home shard, which the code's shard's call cannot reach.
+   */
+  #cardSets(prizes: readonly Prize[]): CardSetSpec[] | null {
+    if (ALL_SHARDS.length !== 1) return null;
+    const out: CardSetSpec[] = [];
+    prizes.forEach((p, i) => {
+      if (p.completes === undefined) return;
+      const cards = prizes.flatMap((x, j) => (x.set === p.completes ? [j + 1] : []));
+      if (cards.length > 0) out.push({ id: p.completes, prize: i + 1, cards });
+    });
+    return out.length === 0 ? null : out;
   }
 
   async #loadBatch(batchId: number): Promise<Batch | null> {

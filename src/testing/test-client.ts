@@ -47,6 +47,8 @@ export interface ScanAnswer {
   prize: WonPrize | null;
   scan: { count: number; firstAt: string | null; sameUser: boolean | null } | null;
   original: { eventId: string; outcome: ScanOutcome; prize: WonPrize | null } | null;
+  /** 集卡: present when the scan's card completed a set */
+  set?: { id: string; completed: number; prize: WonPrize | null; reason: string | null };
 }
 
 /** a stored event (GET /v1/events): `id`, `type`, `at` always, the rest per type */

@@ -269,7 +269,7 @@ export function fulfilmentSuite(shards?: number): void {
   });
 
   describe('payouts', () => {
-    it('one pending payout per cash win (and per clerk cash rebate); paid and failed per §4.6, with an event per change', async () => {
+    it('one pending payout per cash win (and per clerk cash rebate); paid and failed, with an event per change', async () => {
       const sku = uniqueSku();
       const id = (await fx.client.createBatch({ sku, size: 20 })).batchId;
       await fx.client.createCampaign(liveCampaign(`pay-${sku}`, sku, [
@@ -423,7 +423,7 @@ export function fulfilmentSuite(shards?: number): void {
     });
   });
 
-  describe('campaign fields of §4.6', () => {
+  describe('campaign fields pointsBoost, release, guaranteed', () => {
     const prize = (extra: Record<string, unknown>) => [{ id: 'g', name: 'G', kind: 'gift', probability: 0.1, stock: 10, ...extra }];
     it('pointsBoost, release and guaranteed are kept; malformed ones are 400 naming the field', async () => {
       const sku = uniqueSku();

@@ -12,8 +12,6 @@ import type { ChanceGrant, CheckInRequest } from '../../testing/test-client.js';
 /** the suite, against an engine on `shards` shards of one redis-server (default one) */
 export function storeSuite(shards?: number): void {
   const fx = useEngine(shards === undefined ? {} : { shards });
-  // with several shards a draw takes the units of its user's home shard only, and 满N次 is counted with one shard only
-  const oneShard = shards === undefined || shards === 1;
   const DAY = 86_400_000;
 
   let shopSeq = 0;
@@ -329,6 +327,48 @@ export function storeSuite(shards?: number): void {
       expect(events).toHaveLength(completions);
     });
 
+    // a user's cards live on the user's home shard, out of reach of the code's shard's call: one shard only
+    it.skipIf((shards ?? 1) > 1)('the first scan whose card completes a set wins its prize in the same step, once per completion, never beyond its stock; its voucher redeems once', async () => {
+      const { batchId, campaignId: cid } = await fx.client.batchWithLiveCampaign([
+        { id: 'rat', name: 'Rat', kind: 'card', set: 'zodiac', probability: 0.5 },
+        { id: 'ox', name: 'Ox', kind: 'card', set: 'zodiac', probability: 0.5 },
+      ], { size: 60, extra: { sets: [{ id: 'zodiac', prize: { id: 'zodiac-box', name: 'Zodiac box', kind: 'gift', stock: 3 } }] } });
+      const users = Array.from({ length: 6 }, (_, i) => `scard_user${i}`);
+      const answers = await Promise.all(users.flatMap((user, u) => Array.from({ length: 8 }, (_, i) => fx.client.scan({ code: fx.client.code(batchId, u * 8 + i), user }).then((a) => ({ user, a })))));
+      let completions = 0;
+      const setWins: { eventId: string; voucher: string }[] = [];
+      for (const user of users) {
+        const mine = answers.filter((x) => x.user === user).map((x) => x.a);
+        for (const a of mine) expect(a.outcome).toBe('won');
+        const rat = mine.filter((a) => a.prize?.id === 'rat').length;
+        const ox = mine.filter((a) => a.prize?.id === 'ox').length;
+        const done = mine.filter((a) => a.set !== undefined);
+        // once per completion: as many as the pairs the user holds, each by the scan that made the pair
+        expect(done).toHaveLength(Math.min(rat, ox));
+        expect(done.map((a) => a.set!.completed).sort()).toEqual(Array.from({ length: done.length }, (_, i) => i + 1));
+        completions += done.length;
+        for (const a of done) {
+          expect(a.set!.id).toBe('zodiac');
+          if (a.set!.prize === null) expect(a.set!.reason).toBe('out_of_stock');
+          else setWins.push({ eventId: a.eventId!, voucher: a.set!.prize.voucher!.code });
+        }
+        const member = (await fx.engine.api('GET', `/v1/members/${user}`)).body;
+        expect(member.cards[cid]?.zodiac ?? {}).toEqual({ ...(rat ? { rat } : {}), ...(ox ? { ox } : {}), ...(done.length ? { done: done.length } : {}) });
+      }
+      expect(completions).toBeGreaterThan(3);
+      // never beyond its stock, and not refused while stock was left
+      expect(setWins).toHaveLength(3);
+      // each completion is an event of its own; the set prize is a win: its voucher redeems once
+      const events = (await fx.client.events()).filter((e) => e.type === 'set' && e.campaignId === cid);
+      expect(events).toHaveLength(completions);
+      const won = setWins[0]!;
+      expect(events.find((e) => e.id === `${won.eventId}-set`)).toMatchObject({ scanEventId: won.eventId, set: { id: 'zodiac', prize: { id: 'zodiac-box' } } });
+      const r = await fx.engine.api('POST', '/v1/redemptions', { voucher: won.voucher, shop: 's_set' });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body).toMatchObject({ eventId: `${won.eventId}-set`, prize: { id: 'zodiac-box' } });
+      expect((await fx.engine.api('POST', '/v1/redemptions', { voucher: won.voucher, shop: 's_set' })).status).toBe(409);
+    });
+
     it('answers a bad set definition with a 400 naming the field', async () => {
       const sku = uniqueSku();
       const card = { id: 'rat', name: 'Rat', kind: 'card', set: 'zodiac', probability: 0.5 };
@@ -348,7 +388,7 @@ export function storeSuite(shards?: number): void {
   });
 
   describe('chances by scans (满N次)', () => {
-    it.skipIf(!oneShard)('every 3rd counted first scan of a user grants a chance, with its event; repeats do not count', async () => {
+    it('every 3rd counted first scan of a user grants a chance, with its event; repeats do not count', async () => {
       const { batchId, campaignId: cid } = await fx.client.batchWithLiveCampaign([{ id: 'p', kind: 'points', amount: 1, probability: 0.5 }], { size: 20, extra: { chances: { perScans: 3 } } });
       for (let serial = 0; serial < 7; serial++) expect((await fx.client.scan({ code: fx.client.code(batchId, serial), user: 'n_user' })).outcome).toMatch(/^(won|lost)$/);
       // a repeat is no counted first scan; another user's scans count for that user
@@ -363,6 +403,25 @@ export function storeSuite(shards?: number): void {
       ]);
       for (const e of grants) expect(Math.abs(Date.parse(e.at) - Date.now())).toBeLessThan(120_000);
       expect((await draw(cid, 'n_user')).status).toBe(200);
+    });
+
+    it('under concurrency each N-th counted first scan grants one chance: concurrent scans, draws and balance reads', async () => {
+      const { batchId, campaignId: cid } = await fx.client.batchWithLiveCampaign([{ id: 'p', kind: 'points', amount: 1, probability: 0.5 }], { size: 40, extra: { chances: { perScans: 3 } } });
+      const users = ['nc_a', 'nc_b'];
+      // 10 first scans each, all at once (with several shards their codes sit in every shard)
+      const scans = await Promise.all(users.flatMap((user, u) => Array.from({ length: 10 }, (_, i) => fx.client.scan({ code: fx.client.code(batchId, u * 20 + i), user }))));
+      for (const a of scans) expect(a.outcome).toMatch(/^(won|lost)$/);
+      const answers = await Promise.all(users.flatMap((user) => [
+        ...Array.from({ length: 6 }, () => draw(cid, user).then((a) => ({ user, a }))),
+        ...Array.from({ length: 3 }, () => fx.engine.api('GET', `/v1/members/${user}`).then(() => null)),
+      ]));
+      for (const user of users) {
+        const mine = answers.filter((x): x is NonNullable<typeof x> => x !== null && x.user === user).map((x) => x.a);
+        expect(mine.filter((a) => a.status === 200), user).toHaveLength(3);
+        for (const a of mine.filter((x) => x.status !== 200)) expect(a.body.error.code).toBe('no_chances');
+      }
+      const grants = (await fx.client.events()).filter((e) => e.type === 'chance' && e.campaignId === cid && e.reason === 'perScans');
+      for (const user of users) expect(grants.filter((e) => e.user === user).map((e) => e.scans).sort()).toEqual([3, 6, 9]);
     });
   });
 
