@@ -41,6 +41,7 @@
     noPosition: 'This promotion needs your location: allow location access and try again.', retry: 'Try again',
     cannot: 'The check is unavailable for a moment: please try again.', network: 'Network error: please try again.',
     invalid: 'This code is unknown: the product may not be genuine.',
+    setDone: function (prize) { return 'Set complete! You also won: ' + prize; }, setRefused: 'Set complete, but its prize is all given out.',
     tap: { 'red-packet': 'Tap to open', scratch: 'Scratch to reveal', wheel: 'Spinning…' }
   } : {
     genuine: '正品验证通过', firstScan: '此码为首次查询。',
@@ -70,6 +71,7 @@
     noPosition: '本活动需要获取您的位置，请允许定位后重试。', retry: '重试',
     cannot: '暂时无法验证，请稍后再试。', network: '网络错误，请重试。',
     invalid: '未查到此码，产品可能不是正品。',
+    setDone: function (prize) { return '集齐一套！您还获得：' + prize; }, setRefused: '已集齐一套，但套装奖品已发完。',
     tap: { 'red-packet': '点击拆红包', scratch: '刮开查看结果', wheel: '转盘转动中…' }
   };
 
@@ -141,6 +143,12 @@
     var name = el('p', 'prize-name', prizeLine(pr)); name.id = 'prize-name';
     prizeCard.appendChild(name);
     claimInto(prizeCard, pr);
+    // 集卡: the card this scan gave completed a set, whose prize came with it
+    if (j.set && j.set.completed) {
+      var done = el('p', 'line set-done', j.set.prize ? W.setDone(j.set.prize.name) : W.setRefused); done.id = 'set-done';
+      prizeCard.appendChild(done);
+      if (j.set.prize) claimInto(prizeCard, j.set.prize);
+    }
     reveal(pr.id);
   }
 

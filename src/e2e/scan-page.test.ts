@@ -288,6 +288,8 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(card.segments).not.toContain('门店奖励金');
     expect(await card.page.$$eval('img', (imgs) => imgs.filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);
     expect(await card.page.$eval('#prize-name', (e) => e.textContent)).toBe(HOSTILE_PRIZE);
+    // the set has this one card: the scan completed it and won its prize too
+    expect(await card.page.$eval('#set-done', (e) => e.textContent)).toBe('集齐一套！您还获得：名茶礼盒');
     expect(await card.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     // reduced motion: no wheel at all, the prize at once
