@@ -20,7 +20,19 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const result = await runSoak(opts, (line) => console.log(line));
+  // SIGTERM or SIGINT stops the run, not the process: Redis and the engines are child processes that
+  // would outlive it, and the report is still written with what the run had
+  const stop = new AbortController();
+  let signal: NodeJS.Signals | null = null;
+  const onSignal = (s: NodeJS.Signals): void => {
+    if (signal !== null) return void console.log(`${s}: already stopping`);
+    signal = s;
+    console.log(`${s}: stopping the soak (load, faults), then its Redis and engines`);
+    stop.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const result = await runSoak(opts, (line) => console.log(line), stop.signal);
   mkdirSync(opts.out, { recursive: true });
   const json = join(opts.out, 'soak.json');
   const html = join(opts.out, 'soak.html');
@@ -29,6 +41,8 @@ async function main(): Promise<void> {
   console.log(`${result.scans} scans answered, ${result.faults.length} faults survived, ${result.violations} invariant violations`);
   for (const [name, i] of Object.entries(result.invariants)) console.log(`  ${i.violations === 0 ? 'ok  ' : 'FAIL'} ${name}: ${i.checked} checked, ${i.violations} violations${i.examples.length ? ` (${i.examples.join('; ')})` : ''}`);
   console.log(`wrote ${json} and ${html}`);
+  // a stopped run is no pass: the shell's convention for death by that signal (143 SIGTERM, 130 SIGINT)
+  if (signal !== null) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   process.exit(result.violations === 0 ? 0 : 1);
 }
 

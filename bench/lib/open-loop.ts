@@ -21,6 +21,8 @@ export interface PacedOptions {
   onAnswer?: (dueMs: number, latencyMs: number, status: string) => void;
   /** called with each answer's request index (into `bodies`, modulo its length), status and body (the soak checks what was answered) */
   onReply?: (request: number, status: string, body: Buffer, latencyMs: number) => void;
+  /** ends the run early (the soak told to stop): requests not answered by then count as errors */
+  stop?: AbortSignal;
 }
 
 export interface PacedResult {
@@ -187,7 +189,10 @@ export async function runPaced(baseUrl: string, path: string, bodies: readonly B
   pace();
   // a server that stops answering ends the run 10 s after the last request was due
   const deadline = setTimeout(finish, ((opts.warmup ?? 0) + opts.duration) * 1000 + 10_000);
+  if (opts.stop?.aborted) finish();
+  opts.stop?.addEventListener('abort', finish, { once: true });
   await done;
+  opts.stop?.removeEventListener('abort', finish);
   const elapsed = (performance.now() - start) / 1000;
   clearTimeout(timer);
   clearTimeout(deadline);

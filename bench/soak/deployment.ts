@@ -71,37 +71,45 @@ export async function startDeployment(opts: { engines: number; cluster: boolean 
   const engines: TestEngine[] = [];
   const dirs: string[] = [];
   const stop = async (): Promise<void> => {
-    for (const e of engines) await e.kill('SIGTERM').catch(() => undefined);
+    // each drains its stream and outbox on SIGTERM: at once rather than one after the other
+    // (a start that failed left a hole at its index)
+    await Promise.all(engines.filter((e): e is TestEngine => e !== undefined).map((e) => e.kill('SIGTERM').catch(() => undefined)));
     await receiver.close();
     await redis.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < opts.engines; i++) {
+    // started together, as a deployment's replicas are (a start takes seconds on a loaded machine); every
+    // start is waited for, so that a failed one leaves none of the others running
+    const starts = await Promise.allSettled(Array.from({ length: opts.engines }, async (_, i) => {
       const dataDir = mkdtempSync(join(tmpdir(), `scanlot-soak-${i}-`));
       dirs.push(dataDir);
       const where: { redisUrl?: string; env: Record<string, string> } = opts.cluster
         ? { env: { REDIS_CLUSTER: redis.ports.map((p) => `127.0.0.1:${p}`).join(',') } }
         : { redisUrl: `redis://127.0.0.1:${redis.ports[0]}`, env: {} };
-      engines.push(
-        await startEngine({
-          ...(where.redisUrl ? { redisUrl: where.redisUrl } : {}),
-          dataDir,
-          env: {
-            ...where.env,
-            ...dcrmEnv(receiver, { SCANLOT_DCRM_POISON_ATTEMPTS: '3' }),
-            SCANLOT_CONSUMER: `soak-${i}`,
-            // the production default, not the test launcher's 1 s: an engine restarted within it persists its own
-            // pending events (a shorter one lets another engine store them a second time: see docs/soak.md)
-            SCANLOT_RECLAIM_IDLE_MS: '30000',
-            // every soak request comes from 127.0.0.1: the per-IP limits would answer the mix's forged and
-            // repeated codes 429 and change what is checked
-            SCANLOT_FORGED_PER_MINUTE: '1000000',
-            SCANLOT_REPEATS_PER_MINUTE: '1000000',
-          },
-        }),
-      );
-    }
+      const engine = await startEngine({
+        ...(where.redisUrl ? { redisUrl: where.redisUrl } : {}),
+        dataDir,
+        env: {
+          ...where.env,
+          // the production DCRM timeout (10 s), not the test launcher's 500 ms: the receiver runs on the soak
+          // process' event loop, which stalls for 400-800 ms now and then on a loaded machine (measured: the timeline's
+          // soakLoopDelayMaxMs); an engine that gave up after 500 ms sent the batch again, after the receiver took it
+          ...dcrmEnv(receiver, { SCANLOT_DCRM_POISON_ATTEMPTS: '3', SCANLOT_DCRM_TIMEOUT_MS: '10000' }),
+          SCANLOT_CONSUMER: `soak-${i}`,
+          // the production default, not the test launcher's 1 s: an engine restarted within it persists its own
+          // pending events (a shorter one lets another engine store them a second time: see docs/soak.md)
+          SCANLOT_RECLAIM_IDLE_MS: '30000',
+          // every soak request comes from 127.0.0.1: the per-IP limits would answer the mix's forged and
+          // repeated codes 429 and change what is checked
+          SCANLOT_FORGED_PER_MINUTE: '1000000',
+          SCANLOT_REPEATS_PER_MINUTE: '1000000',
+        },
+      });
+      engines[i] = engine;
+    }));
+    const failed = starts.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const raw = await redis.client.get(keys.shards);
     const shards = raw === null ? (['{s0}'] as ShardTag[]) : (JSON.parse(raw) as ShardTag[]);
     useShards(shards);

@@ -43,23 +43,45 @@ export interface FaultContext {
   readonly rnd: () => number;
   /** how long the DCRM stays down (a minute in a long run) */
   readonly dcrmDownMs: number;
+  /** the run was told to stop (SIGTERM, SIGINT): a fault cuts its waits short and puts back what it broke */
+  readonly stop: AbortSignal;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Thrown by a fault's wait for recovery once the run is told to stop: nothing is left to measure. */
+export class SoakStopped extends Error {
+  constructor() {
+    super('soak: stopped');
+  }
+}
 
-/** ms until `cond` holds (checked every 100 ms), or an error after `timeoutMs` */
-async function until(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+/** Sleeps `ms`, or less when the run is told to stop (the caller then goes on to undo its fault). */
+function sleep(ms: number, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** ms until `cond` holds (checked every 100 ms), or an error after `timeoutMs` or once the run is told to stop */
+async function until(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 120_000, stop?: AbortSignal): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await Promise.resolve().then(cond).catch(() => false))) {
+    if (stop?.aborted) throw new SoakStopped();
     if (Date.now() > end) throw new Error(`soak: timed out waiting for ${what}`);
-    await sleep(100);
+    await sleep(100, stop);
   }
 }
 
 const liveEngines = (ctx: FaultContext): number[] => ctx.deployment.engines.map((e, k) => (e.pid() === null ? -1 : k)).filter((k) => k >= 0);
 
 async function allAnswer(ctx: FaultContext): Promise<void> {
-  for (const k of liveEngines(ctx)) await until(`engine ${k} to answer a scan`, () => ctx.probe(k));
+  for (const k of liveEngines(ctx)) await until(`engine ${k} to answer a scan`, () => ctx.probe(k), 120_000, ctx.stop);
 }
 
 /** An admin call on any live engine, retried through 503s and refused connections. */
@@ -69,7 +91,7 @@ async function admin(ctx: FaultContext, method: string, path: string, body?: unk
     const e = ctx.deployment.engines[liveEngines(ctx)[0] ?? 0] as TestEngine;
     last = await e.api(method, path, body);
     return last.status < 500;
-  });
+  }, 120_000, ctx.stop);
   return last;
 }
 
@@ -94,7 +116,7 @@ const engineRestart =
     await e.kill(signal);
     const t0 = Date.now();
     await e.restart();
-    await until(`engine ${k} to answer after its restart`, () => ctx.probe(k));
+    await until(`engine ${k} to answer after its restart`, () => ctx.probe(k), 120_000, ctx.stop);
     return { recoveredAfterMs: Date.now() - t0, detail: `engine ${k} ${signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'}, restarted on its DATA_DIR` };
   };
 
@@ -105,7 +127,7 @@ const RUNS: Record<FaultKind, Run> = {
     const r = ctx.deployment.redis;
     const port = r.ports[Math.floor(ctx.rnd() * r.ports.length)] as number;
     await r.kill(port);
-    await sleep(1_000);
+    await sleep(1_000, ctx.stop);
     // from the restart on: the server's own start (and a cluster's agreeing it is back) counts
     const t0 = Date.now();
     await r.restart(port);
@@ -118,7 +140,7 @@ const RUNS: Record<FaultKind, Run> = {
     // past the scan deadline: scans in flight answer 503 and the script skips them when Redis gets to them
     const ms = COMMAND_TIMEOUT_MS + 1_000;
     await r.pause(port, ms);
-    await sleep(ms);
+    await sleep(ms, ctx.stop);
     const t0 = Date.now();
     await allAnswer(ctx);
     return { recoveredAfterMs: Date.now() - t0, detail: `CLIENT PAUSE ${ms} ms on :${port} (scan deadline ${COMMAND_TIMEOUT_MS} ms)` };
@@ -126,13 +148,13 @@ const RUNS: Record<FaultKind, Run> = {
   async 'dcrm-down'(ctx) {
     const rcv = ctx.deployment.receiver;
     await rcv.close();
-    await sleep(ctx.dcrmDownMs);
+    await sleep(ctx.dcrmDownMs, ctx.stop);
     await rcv.listen();
     const t0 = Date.now();
     await until('delivery to catch up', async () => {
       for (const k of liveEngines(ctx)) if (((await health(ctx.deployment.engines[k] as TestEngine)).oldestUndeliveredAgeS ?? 99) > 2) return false;
       return true;
-    }, 300_000);
+    }, 300_000, ctx.stop);
     return { recoveredAfterMs: Date.now() - t0, detail: `receiver closed for ${Math.round(ctx.dcrmDownMs / 1000)} s; recovered when no engine had an event undelivered for more than 2 s` };
   },
   async 'dcrm-poison'(ctx) {
@@ -148,14 +170,18 @@ const RUNS: Record<FaultKind, Run> = {
       for (const k of liveEngines(ctx)) n += Number(((await (ctx.deployment.engines[k] as TestEngine).api('GET', '/v1/dcrm/dead-letters')).body?.counts?.dead ?? 0));
       return n;
     };
-    await until('the poison events to be dead-lettered', async () => poison.size > 0 && (await deadCount()) >= poison.size, 120_000);
-    rcv.handler = () => 200;
+    try {
+      await until('the poison events to be dead-lettered', async () => poison.size > 0 && (await deadCount()) >= poison.size, 120_000, ctx.stop);
+    } finally {
+      // healthy again whatever happened: a run told to stop still drains its deliveries
+      rcv.handler = () => 200;
+    }
     const t0 = Date.now();
     for (const k of liveEngines(ctx)) await (ctx.deployment.engines[k] as TestEngine).api('POST', '/v1/dcrm/replay');
     await until('the poison events to be delivered after the replay', async () => {
       const accepted = new Set(rcv.acceptedIds());
       return [...poison].every((id) => accepted.has(id)) && (await deadCount()) === 0;
-    });
+    }, 120_000, ctx.stop);
     return { recoveredAfterMs: Date.now() - t0, detail: `${poison.size} events answered 400 until dead-lettered, then replayed and delivered` };
   },
   async 'store-lock'(ctx) {
@@ -164,11 +190,11 @@ const RUNS: Record<FaultKind, Run> = {
     // past SQLite's busy_timeout (5 s): the persist batch fails with SQLITE_BUSY and is stored again later
     const lock = new Database(join(e.dataDir, 'scanlot.db'));
     lock.exec('BEGIN EXCLUSIVE');
-    await sleep(7_000);
+    await sleep(7_000, ctx.stop);
     lock.exec('COMMIT');
     lock.close();
     const t0 = Date.now();
-    await until(`engine ${k} to persist again`, async () => (await health(e)).sqlite === 'up');
+    await until(`engine ${k} to persist again`, async () => (await health(e)).sqlite === 'up', 120_000, ctx.stop);
     return { recoveredAfterMs: Date.now() - t0, detail: `engine ${k}'s event store held by BEGIN EXCLUSIVE for 7 s (busy_timeout 5 s)` };
   },
   async 'day-rollover'(ctx) {
@@ -178,19 +204,19 @@ const RUNS: Record<FaultKind, Run> = {
     // 3 s before the campaign day ends: the day rolls over under load
     const shift = nextShanghaiMidnight(shared) - 3_000 - Date.now();
     for (const t of ctx.deployment.shards) await redis.set(keys.clockShift(t), String(shift));
-    await sleep(3_000);
+    await sleep(3_000, ctx.stop);
     const t0 = Date.now();
     await allAnswer(ctx);
     return { recoveredAfterMs: Date.now() - t0, detail: `shared clock shifted by ${Math.round(shift / 1000)} s to 3 s before midnight (Asia/Shanghai)` };
   },
   async 'campaign-pause-resume'(ctx) {
     await admin(ctx, 'PATCH', `/v1/campaigns/${ctx.campaignId}`, { state: 'paused' });
-    await sleep(3_000);
+    await sleep(3_000, ctx.stop);
     await admin(ctx, 'PATCH', `/v1/campaigns/${ctx.campaignId}`, { state: 'live' });
     const resumed = ctx.ledger.now();
     const t0 = Date.now();
     // every engine learns of the resume by a message (or its 10 s reload): a first scan draws again
-    await until('a first scan drawn after the resume', () => ctx.ledger.scans.some((a) => a.at > resumed && (a.outcome === 'won' || a.outcome === 'lost')) && !ctx.ledger.scans.slice(-50).some((a) => a.reason === 'campaign_paused'));
+    await until('a first scan drawn after the resume', () => ctx.ledger.scans.some((a) => a.at > resumed && (a.outcome === 'won' || a.outcome === 'lost')) && !ctx.ledger.scans.slice(-50).some((a) => a.reason === 'campaign_paused'), 120_000, ctx.stop);
     return { recoveredAfterMs: Date.now() - t0, detail: 'paused for 3 s, then live again' };
   },
   async 'top-up'(ctx) {
@@ -239,9 +265,17 @@ export async function runFaults(ctx: FaultContext, runMs: number, onFault: (f: F
   for (const [i, kind] of order.entries()) {
     const due = from + slot * i + (kind === 'dcrm-poison' ? 0 : ctx.rnd() * slot * 0.5);
     const wait = due - ctx.ledger.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await sleep(wait, ctx.stop);
+    if (ctx.stop.aborted) return;
     const at = ctx.ledger.now();
-    const r = await RUNS[kind](ctx, at);
+    let r;
+    try {
+      r = await RUNS[kind](ctx, at);
+    } catch (err) {
+      // told to stop mid-fault: what it broke is back (restarted, reopened, unlocked), its recovery unmeasured
+      if (err instanceof SoakStopped) return;
+      throw err;
+    }
     onFault({ kind, at, ...r });
   }
 }

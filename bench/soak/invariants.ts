@@ -8,6 +8,7 @@ import { keys, seenBit, shardTag } from '../../src/redis/keys.js';
 import type { TestEngine } from '../../src/testing/engine-process.js';
 import type { SoakDeployment } from './deployment.js';
 import type { Ledger, ScanAnswer } from './ledger.js';
+import { deliveryRetriesByError } from './delivery-retries.js';
 
 export interface Invariant {
   checked: number;
@@ -30,6 +31,11 @@ export interface InvariantReport {
   consumedCodes: number;
   wins: number;
   audit: { ok: boolean; checks: number; mismatches: string[]; stores: number; unreached: string[] };
+}
+
+/** The report of a run stopped before it drained: nothing checked, nothing counted. */
+export function uncheckedInvariants(): InvariantReport {
+  return { invariants: {}, violations: 0, stores: [], consumedCodes: 0, wins: 0, audit: { ok: false, checks: 0, mismatches: [], stores: 0, unreached: [] } };
 }
 
 const FIRST = new Set(['won', 'lost', 'verified']);
@@ -121,7 +127,9 @@ export async function checkInvariants(d: SoakDeployment, ledger: Ledger, request
     if (copies === 0) answered.fail(`${a.eventId} (${a.outcome}) never delivered`);
     else duplicateDeliveries += copies - 1;
   }
-  answered.notes = { duplicateDeliveries };
+  // why batches went out again: a timeout whose batch the receiver took after all is a duplicate
+  const retries = Object.entries(deliveryRetriesByError(d.engines.map((e) => e.output()))).map(([why, n]) => [`deliveries failing (${why})`, n] as const);
+  answered.notes = { duplicateDeliveries, ...Object.fromEntries(retries) };
   const signatures = check();
   signatures.checked = d.receiver.batches.length;
   for (const b of d.receiver.batches) if (!b.verified) signatures.fail(`delivery ${b.n} with a bad signature`);

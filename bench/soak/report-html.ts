@@ -89,6 +89,7 @@ export function soakHtml(r: SoakResult): string {
 <h1>scanlot soak</h1>
 <p>${esc(`${r.settings.minutes} min at ${r.settings.rate} scans/s over ${r.settings.engines} engines on ${r.settings.cluster ? 'a three-primary Redis Cluster' : 'one Redis'}, seed ${r.settings.seed}, started ${r.startedAt}`)}</p>
 <table id="summary">
+${r.stopped === null ? '' : row('stopped early (SIGTERM or SIGINT), at s', `${(r.stopped.atMs / 1000).toFixed(1)}${r.stopped.invariantsChecked ? '' : ': not drained in time, invariants not checked'}`, 'bad')}
 ${row('scans answered', r.scans)}
 ${row('requests without an answer (cut by a fault)', r.unanswered)}
 ${row('requests never sent (the deployment fell behind the rate)', r.unsent)}

@@ -6,6 +6,8 @@ import type { Sample } from './timeline.js';
 export interface SoakResult {
   settings: { minutes: number; rate: number; engines: number; cluster: boolean; seed: number; rateMeasured: number | null };
   startedAt: string;
+  /** null when the run went its full length; else when it was told to stop (ms after the start) and whether it drained in time for the invariants */
+  stopped: { atMs: number; invariantsChecked: boolean } | null;
   /** scan requests answered (any status) */
   scans: number;
   /** requests sent and cut without an answer */

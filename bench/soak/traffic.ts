@@ -31,7 +31,7 @@ export interface ScanLoad {
 }
 
 /** Sends `rate` scans per second for `seconds` over the engines; `engines` is read at each reconnect, so restarted engines take their share again. */
-export function startScanLoad(engines: readonly TestEngine[], ledger: Ledger, opts: { batchId: number; batchSize: number; rate: number; seconds: number; seed: number }): ScanLoad {
+export function startScanLoad(engines: readonly TestEngine[], ledger: Ledger, opts: { batchId: number; batchSize: number; rate: number; seconds: number; seed: number; stop?: AbortSignal }): ScanLoad {
   const factory = new ScanBodyFactory(TEST_SECRET, opts.batchId, opts.batchSize, undefined, opts.seed);
   const total = Math.max(1, Math.round(opts.rate * opts.seconds));
   // repeats name codes sent at least 2000 requests earlier: answered by then unless an engine was down
@@ -46,6 +46,7 @@ export function startScanLoad(engines: readonly TestEngine[], ledger: Ledger, op
       connections: 16,
       rate: opts.rate / n,
       duration: opts.seconds,
+      ...(opts.stop ? { stop: opts.stop } : {}),
       onReply(request, status, body, latencyMs) {
         const m = meta[request % meta.length] as RequestMeta;
         ledger.record(readScanAnswer({ at: ledger.now(), engine: k, batchId: m.batchId, serial: m.serial, user: m.user, status: Number(status) }, body), latencyMs);

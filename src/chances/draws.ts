@@ -20,6 +20,7 @@ import { grantChances } from './grant-chances-call.js';
 import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
 import { DrawPulls, type BucketPuller } from './draw-pulls.js';
 import { PerScansCredit } from './per-scans.js';
+import { mayPullAgain } from '../buckets/pull-bounds.js';
 
 export interface Grant {
   readonly user: string;
@@ -51,8 +52,6 @@ export interface RevealPlace {
 }
 
 const STALE_RETRIES = 3;
-/** a draw answered `short` is sent again after a pull at most this often, then decided where it is */
-const MAX_PULLS = 3;
 
 interface Candidates {
   readonly list: DrawCandidate[];
@@ -241,6 +240,7 @@ export class Draws {
     let now = this.now();
     let pullable: Set<string> | null = null;
     let pulls = 0;
+    const startedAt = Date.now();
     for (let attempt = 0; ; ) {
       const b = c.day.bounds(now);
       pullable ??= this.#pulls.pullable(c, b.day);
@@ -271,8 +271,8 @@ export class Draws {
       );
       if (reply.outcome === 'short' && reply.short !== null) {
         // out in the home shard's bucket: units from the other shards, and the same draw again; none
-        // anywhere (or pulled often enough), and that prize is decided here
-        const moved = pulls++ < MAX_PULLS ? await this.#pulls.pull(c, reply.short, b.day, tag) : 0;
+        // anywhere (or pulled long enough: src/buckets/pull-bounds.ts), and that prize is decided here
+        const moved = mayPullAgain(pulls++, startedAt) ? await this.#pulls.pull(c, reply.short, b.day, tag) : 0;
         if (moved === 0) pullable.delete(reply.short.prize);
         continue;
       }

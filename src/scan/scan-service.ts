@@ -30,6 +30,7 @@ import { mayHaveRun, verdictOfLostReply } from './lost-reply.js';
 import { placeLimit } from './limit-placement.js';
 import { releasedBy } from '../campaigns/pacing.js';
 import type { LimitsBatcher } from './limits-batcher.js';
+import { mayPullAgain } from '../buckets/pull-bounds.js';
 
 /** What a shard's bucket ran short of (lua/scanCodes-1.lua `short`): s stock, b budget, d the day's cap, p released units. */
 export type ShortKind = 's' | 'b' | 'd' | 'p';
@@ -71,8 +72,6 @@ export const SHOP_RADIUS_KM = 50;
 const EDGE_MS = 3_000;
 /** a scan answered `stale` is sent again with the script's time, at most this often */
 const MAX_ATTEMPTS = 3;
-/** a scan answered `short` is sent again after a pull at most this often, then decided where it is */
-const MAX_PULLS = 2;
 /** after a pull found no unit anywhere, scans drawing that prize skip `short` this long (the stock is out) */
 const EXHAUSTED_MS = 1_000;
 /** released units of a paced prize are moved as counted this long before the engine's estimate of the shared clock */
@@ -249,12 +248,13 @@ export class ScanService {
    * scan goes again, with the same draw: only when no shard has any is it out of stock (budget, cap).
    */
   async #decide(tag: ShardTag, campaign: CompiledCampaign | null, day: string, args: ScanArgs): Promise<{ reply: ScanReply; now: number }> {
+    const startedAt = Date.now();
     for (let pulls = 0; ; pulls++) {
       const d = await this.#batcher.run(tag, args);
       if (d.reply[0] !== 'short' || campaign === null) return d;
       const kind = d.reply[1] as ShortKind;
       const prize = d.reply[5];
-      const moved = pulls < MAX_PULLS && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
+      const moved = mayPullAgain(pulls, startedAt) && this.puller !== null ? await this.#pull(campaign, prize, kind, day, tag, Number(d.reply[2])) : 0;
       // none anywhere: that prize is decided in this shard (out of stock, budget, cap); the others may still pull
       if (moved === 0) args = { ...args, short: this.#shortFlags(campaign, args.chosen, args.clerkChoice, day, prize) };
     }
