@@ -1,7 +1,8 @@
 // The scan page's script (served as a file: the page's CSP allows no inline script). It runs the scan
 // for the visitor (whose identity the engine keeps in an HttpOnly session cookie) and says what the
 // answer means in a buyer's words, in the page's language, with times in the campaign's time zone. The
-// animation only shows what the server already decided (the wheel stops on the drawn prize); with prefers-reduced-motion it is skipped.
+// animation (reveal.js) only shows what the server already decided (the wheel stops on the drawn prize);
+// with prefers-reduced-motion it is skipped.
 (function () {
   var root = document.getElementById('scan');
   var view = JSON.parse(document.getElementById('view').textContent);
@@ -24,7 +25,7 @@
     anonPoints: 'Points go to member accounts only: sign in through the brand\'s account, then scan again to collect them.',
     repeatMine: function (n, t) { return 'Genuine product · you first checked this code on ' + t + ' (' + n + ' checks).'; },
     yourPrize: 'Your prize: ',
-    state: { open: 'not yet redeemed', redeemed: 'redeemed', pending: 'being paid out, usually within 24 hours', paid: 'paid out', failed: 'payout failed: please call the brand', credited: 'points credited' },
+    state: { open: 'not yet redeemed', redeemed: 'redeemed', pending: 'being paid out, usually within 24 hours', paid: 'paid out', failed: 'payout failed: please call the brand', credited: 'points credited', collected: 'added to your card set' },
     redeemedAt: function (shop, t) { return 'redeemed at shop ' + shop + ' on ' + t; },
     fakeHead: 'Beware of counterfeits',
     fake: function (n, t) { return 'This code was first checked by someone else on ' + t + ' (' + n + ' checks). If that was not you, the product may be counterfeit.'; },
@@ -40,6 +41,7 @@
     noPosition: 'This promotion needs your location: allow location access and try again.', retry: 'Try again',
     cannot: 'The check is unavailable for a moment: please try again.', network: 'Network error: please try again.',
     invalid: 'This code is unknown: the product may not be genuine.',
+    setDone: function (prize) { return 'Set complete! You also won: ' + prize; }, setRefused: 'Set complete, but its prize is all given out.',
     tap: { 'red-packet': 'Tap to open', scratch: 'Scratch to reveal', wheel: 'Spinning…' }
   } : {
     genuine: '正品验证通过', firstScan: '此码为首次查询。',
@@ -53,7 +55,7 @@
     anonPoints: '积分仅存入会员账户：请通过品牌公众号登录会员后再次扫码领取。',
     repeatMine: function (n, t) { return '正品 · 您已于 ' + t + ' 查询过此码（共 ' + n + ' 次）。'; },
     yourPrize: '您的奖品：',
-    state: { open: '未使用', redeemed: '已核销', pending: '红包发放中，一般 24 小时内到账', paid: '红包已到账', failed: '红包发放失败，请联系品牌客服', credited: '积分已到账' },
+    state: { open: '未使用', redeemed: '已核销', pending: '红包发放中，一般 24 小时内到账', paid: '红包已到账', failed: '红包发放失败，请联系品牌客服', credited: '积分已到账', collected: '已放入集卡册' },
     redeemedAt: function (shop, t) { return '已于 ' + t + ' 在门店 ' + shop + ' 核销'; },
     fakeHead: '谨防假冒',
     fake: function (n, t) { return '此码已被他人查询 ' + n + ' 次，首次查询于 ' + t + '。如非您本人查询，此产品可能是假冒产品。'; },
@@ -69,6 +71,7 @@
     noPosition: '本活动需要获取您的位置，请允许定位后重试。', retry: '重试',
     cannot: '暂时无法验证，请稍后再试。', network: '网络错误，请重试。',
     invalid: '未查到此码，产品可能不是正品。',
+    setDone: function (prize) { return '集齐一套！您还获得：' + prize; }, setRefused: '已集齐一套，但套装奖品已发完。',
     tap: { 'red-packet': '点击拆红包', scratch: '刮开查看结果', wheel: '转盘转动中…' }
   };
 
@@ -131,79 +134,8 @@
     }
   }
 
-  // the result card is filled first; the cover only hides it until the animation ends. `won` is the
-  // prize id the server drew (null for no prize): the wheel stops on it, it never chooses.
-  function reveal(won) {
-    var kind = view.animation;
-    var reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    if (!kind || kind === 'plain' || reduced) { prizeCard.hidden = false; return; }
-    prizeCard.hidden = false;
-    var cover = el('div', 'cover cover-' + kind); cover.id = 'cover';
-    var wheel = kind === 'wheel' ? wheelOf(won) : null;
-    if (wheel) cover.appendChild(wheel.box); else cover.appendChild(el('div', 'cover-art'));
-    cover.appendChild(el('p', 'cover-text', W.tap[kind]));
-    stage.appendChild(cover);
-    var done = false;
-    function open() {
-      if (done) return; done = true;
-      cover.classList.add('opening');
-      setTimeout(function () { if (cover.parentNode) cover.parentNode.removeChild(cover); }, 600);
-    }
-    // the stage makes room for the wheel while it turns, whatever the size of the card beneath
-    if (wheel) { stage.classList.add('wheeling'); wheel.spin(function () { setTimeout(function () { stage.classList.remove('wheeling'); open(); }, 700); }); return; }
-    cover.addEventListener('click', open);
-    setTimeout(open, 1200);
-  }
-
-  // The wheel: one segment per prize of the campaign and one "thanks" segment, repeated up to six or
-  // more so it reads as a wheel; names are text. It turns clockwise under a pointer at the top and
-  // comes to rest with the drawn prize's segment (the thanks one for no prize) under the pointer.
-  var WHEEL_COLOURS = ['#c8102e', '#f5c242', '#e8553e', '#ffe08a'];
-  function wheelOf(won) {
-    var ids = Object.keys(view.prizes || {});
-    var base = ids.map(function (id) { return { id: id, name: view.prizes[id].name }; });
-    base.push({ id: '', name: W.thanks });
-    var segs = [];
-    while (segs.length < 6 || segs.length < base.length) segs = segs.concat(base);
-    var n = segs.length, step = 360 / n;
-    var target = -1;
-    for (var i = 0; i < n; i++) if (segs[i].id === (won || '')) { target = i; break; }
-    if (target < 0) return null; // a prize the page does not know of: no wheel rather than a wrong stop
-    var box = el('div', 'wheel-box'), disc = el('div', 'wheel'), stops = [];
-    disc.id = 'wheel';
-    for (var k = 0; k < n; k++) {
-      var c = WHEEL_COLOURS[k % (n % 2 === 0 ? 4 : 3)];
-      stops.push(c + ' ' + (k * step) + 'deg ' + ((k + 1) * step) + 'deg');
-      var label = el('span', 'wheel-label', segs[k].name);
-      label.style.transform = 'translate(-50%,-50%) rotate(' + ((k + 0.5) * step) + 'deg) translateY(-4.6rem)';
-      label.title = segs[k].name;
-      disc.appendChild(label);
-    }
-    disc.style.background = 'conic-gradient(' + stops.join(',') + ')';
-    box.appendChild(el('div', 'wheel-pointer'));
-    box.appendChild(disc);
-    // five turns, then the target segment's middle (a little off it, as a real wheel would rest)
-    var rest = 5 * 360 + (360 - (target + 0.5) * step) + step * 0.2;
-    function spin(then) {
-      var finished = false;
-      function end() {
-        if (finished) return; finished = true;
-        // which segment the pointer is over, read back from where the wheel actually came to rest
-        var m = getComputedStyle(disc).transform.match(/matrix\(([^,]+),\s*([^,]+)/);
-        var angle = m ? ((Math.atan2(parseFloat(m[2]), parseFloat(m[1])) * 180 / Math.PI) + 360) % 360 : rest % 360;
-        var under = segs[Math.floor(((360 - angle) % 360) / step)];
-        stage.setAttribute('data-wheel-angle', angle.toFixed(1));
-        stage.setAttribute('data-wheel-stop', under.id);
-        stage.setAttribute('data-wheel-label', under.name);
-        then();
-      }
-      disc.addEventListener('transitionend', end);
-      setTimeout(end, 4500); // a tab in the background may never fire transitionend
-      // two frames: the start angle must be laid out before the end angle, or nothing transitions
-      requestAnimationFrame(function () { requestAnimationFrame(function () { disc.style.transform = 'rotate(' + rest + 'deg)'; }); });
-    }
-    return { box: box, spin: spin };
-  }
+  // the animation lives in reveal.js (shared with the store's pages); `won` is the prize id the server drew
+  function reveal(won) { window.scanlotReveal(stage, prizeCard, view, won, W); }
 
   function showWin(j) {
     var pr = j.prize;
@@ -211,6 +143,12 @@
     var name = el('p', 'prize-name', prizeLine(pr)); name.id = 'prize-name';
     prizeCard.appendChild(name);
     claimInto(prizeCard, pr);
+    // 集卡: the card this scan gave completed a set, whose prize came with it
+    if (j.set && j.set.completed) {
+      var done = el('p', 'line set-done', j.set.prize ? W.setDone(j.set.prize.name) : W.setRefused); done.id = 'set-done';
+      prizeCard.appendChild(done);
+      if (j.set.prize) claimInto(prizeCard, j.set.prize);
+    }
     reveal(pr.id);
   }
 

@@ -244,7 +244,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...landingRoutes({ codec, batches, mode: config.identity, links: tokens === null ? null : new LinkTokens(tokens, redis, now), sessions, guard, trustProxy: config.trustProxy, now, campaigns, skuPages }),
       ...keyRoutes(apiKeys),
       ...storeRoutes({ shops, scenes, checkIns, draws, identity }),
-      ...storePages({ scenes, shops, mode: config.identity, sessions, draws }),
+      ...storePages({ scenes, shops, mode: config.identity, sessions, draws, campaigns, eventBody: (id) => events.body(id), now }),
       ...rewardRoutes(campaigns, (campaignId, limit) => shopRateBoard(redis, campaignId, (id) => batches.get(id), limit)),
       ...fulfilmentRoutes(
         redis,

@@ -198,15 +198,16 @@ export class Draws {
     return out;
   }
 
-  /** a ticket's state for its page: open or revealed, and its campaign; null for no such ticket */
-  async ticketState(text: string): Promise<{ code: string; state: 'open' | 'revealed'; campaignId: string } | null> {
+  /** a ticket's state for its page: open or revealed (by which event), and its campaign; null for no such ticket */
+  async ticketState(text: string): Promise<{ code: string; state: 'open' | 'revealed'; campaignId: string; revealEventId: string | null } | null> {
     const code = this.tickets.parse(text);
     if (code === null) return null;
     for (const tag of ALL_SHARDS) {
       const raw = await this.redis.hget(keys.tickets(tag), code);
       if (raw === null) continue;
-      const [state, , campaignId] = raw.split('|');
-      return campaignId === undefined ? null : { code, state: state === 'r' ? 'revealed' : 'open', campaignId };
+      const [state, , campaignId, , revealEventId] = raw.split('|');
+      if (campaignId === undefined) return null;
+      return { code, state: state === 'r' ? 'revealed' : 'open', campaignId, revealEventId: state === 'r' ? (revealEventId ?? null) : null };
     }
     return null;
   }

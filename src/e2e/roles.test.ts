@@ -132,6 +132,12 @@ const publicCases: { route: string; request: () => Promise<[string, string, unkn
   { route: 'GET /t/:ticket', request: async () => ['GET', `/t/${unknownVoucher()}`], ok: 404 },
   { route: 'GET /assets/store.js', request: async () => ['GET', '/assets/store.js'], ok: 200 },
   { route: 'GET /assets/store.css', request: async () => ['GET', '/assets/store.css'], ok: 200 },
+  { route: 'GET /draw/:campaignId', request: async () => ['GET', '/draw/no-such-campaign'], ok: 404 },
+  { route: 'GET /t/:ticket/state', request: async () => ['GET', `/t/${unknownVoucher()}/state`], ok: 404 },
+  { route: 'GET /assets/reveal.js', request: async () => ['GET', '/assets/reveal.js'], ok: 200 },
+  { route: 'GET /assets/draw.js', request: async () => ['GET', '/assets/draw.js'], ok: 200 },
+  { route: 'GET /assets/draw-page.js', request: async () => ['GET', '/assets/draw-page.js'], ok: 200 },
+  { route: 'GET /assets/ticket.js', request: async () => ['GET', '/assets/ticket.js'], ok: 200 },
   // a scene code that is not one of ours: anyone is answered 404 invalid_code, before any Redis read
   { route: 'POST /v1/checkins', request: async () => ['POST', '/v1/checkins', { sceneCode: '000000000000000000000000', user: 'wx_pub' }], ok: 404 },
   // a user without draw chances: anyone is answered 409 no_chances

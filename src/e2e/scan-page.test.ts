@@ -14,6 +14,7 @@ import { CHROMIUM } from '../testing/headless-chromium.js';
 
 const SHOTS = join(PROJECT_ROOT, 'screenshots', 'scan-page');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">好茶';
+const HOSTILE_PRIZE = '<img src=x onerror="window.__pwned=2">茶卡';
 const TZ = 'Asia/Shanghai';
 let FORGED_MARK = 'no forged code yet';
 const fx = useEngine();
@@ -23,11 +24,8 @@ const problems: string[] = [];
 const batches = new Map<string, { sku: string; batchId: number; next: number }>();
 async function batchFor(name: string, campaign: ((sku: string) => Record<string, unknown>) | null): Promise<void> {
   const sku = uniqueSku();
-  const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 50 })).body.batchId as number;
-  if (campaign) {
-    const r = await fx.engine.api('POST', '/v1/campaigns', campaign(sku));
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-  }
+  const { batchId } = await fx.client.createBatch({ sku, size: 50 });
+  if (campaign) await fx.client.createCampaign(campaign(sku));
   batches.set(name, { sku, batchId, next: 0 });
 }
 const codeOf = (name: string): string => {
@@ -45,10 +43,16 @@ beforeAll(async () => {
   await batchFor('lost', (sku) => withPage('lost', sku, []));
   // a wheel that can only stop on "thanks": its one prize is never drawn
   await batchFor('wheel-lost', (sku) => withPage('wlost', sku, [{ id: 'tv', name: '智能电视', kind: 'gift', probability: 0, stock: 1 }], { animation: 'wheel' }));
+  // a wheel whose one drawable prize has a hostile name, beside a set's prize (won by completing the set,
+  // never drawn) and a shop's prize (drawn for the shop): neither of those two is a segment
+  await batchFor('wheel-set', (sku) => withPage('wset', sku, [
+    { id: 'leaf', name: HOSTILE_PRIZE, kind: 'card', set: 'tea', probability: 1 },
+    { id: 'shop-bonus', name: '门店奖励金', kind: 'cash', for: 'shop', probability: 1, amount: 100 },
+  ], { animation: 'wheel', sets: [{ id: 'tea', prize: { id: 'tea-box', name: '名茶礼盒', kind: 'gift', stock: 5 } }] }));
   await batchFor('paused', (sku) => withPage('paused', sku, [{ id: 'g', name: 'Gift', kind: 'gift', probability: 1 }]));
-  await fx.engine.api('PATCH', `/v1/campaigns/paused-${batches.get('paused')!.sku}`, { state: 'paused' });
+  await fx.client.setCampaignState(`paused-${batches.get('paused')!.sku}`, 'paused');
   await batchFor('void', (sku) => withPage('void', sku, []));
-  await fx.engine.api('POST', `/v1/batches/${batches.get('void')!.batchId}/void`);
+  await fx.client.voidBatch(batches.get('void')!.batchId);
   await batchFor('plain', null);
   if (!CHROMIUM) return;
   mkdirSync(SHOTS, { recursive: true });
@@ -152,7 +156,7 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(await voucherOpen.page.$eval('.qr svg', (e) => e.getBoundingClientRect().width)).toBeGreaterThan(100);
 
     const voucher = voucherHref.split('/v/')[1]!;
-    expect((await fx.engine.api('POST', '/v1/redemptions', { voucher, shop: 's_west_lake' })).status).toBe(201);
+    await fx.client.redeem(voucher, 's_west_lake');
     const redeemed = await buyer(`${fx.engine.url}/c/${code}`, 'gift-repeat-redeemed');
     expect(redeemed.prize).toMatch(/已于 .+ 在门店 s_west_lake 核销/);
     expect(redeemed.prize).not.toContain('未使用');
@@ -173,7 +177,7 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(cash.prize).toContain('24 小时内到账');
 
     // a member (an upstream identity) sees the new balance; an anonymous visitor learns how to collect
-    expect((await fx.engine.api('POST', '/v1/members/wx_points_fan/points', { delta: 30, reason: 'earlier', idempotencyKey: `pts-${Date.now()}` })).status).toBe(200);
+    await fx.client.changePoints('wx_points_fan', { delta: 30, reason: 'earlier', idempotencyKey: `pts-${Date.now()}` });
     const points = await (await phone())(`${fx.engine.url}/c/${codeOf('points')}?user=wx_points_fan`, 'points-won');
     expect(points.prize).toContain('会员积分 +50 积分');
     await points.page.waitForFunction(() => /当前积分余额：80/.test(document.getElementById('balance')?.textContent ?? ''), { timeout: 10_000 });
@@ -191,7 +195,7 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(paused.verdict).toContain('正品验证通过');
     expect(paused.verdict).toContain('活动暂停中');
     expect(paused.verdict).not.toContain('campaign_paused');
-    expect((await fx.engine.api('GET', `/v1/batches/${batches.get('paused')!.batchId}`)).body.scanned).toBe(0);
+    expect((await fx.client.batch(batches.get('paused')!.batchId)).scanned).toBe(0);
 
     const voided = await (await phone())(`${fx.engine.url}/c/${codeOf('void')}`, 'void');
     expect(voided.verdict).toContain('此码已作废');
@@ -211,10 +215,10 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
 
   it('English when the phone asks for it (not both languages), times in the campaign zone', async () => {
     const code = codeOf('cash');
-    const first = await fx.engine.scan({ code, user: 'wx_en_buyer' });
+    const first = await fx.client.scan({ code, user: 'wx_en_buyer' });
     const enPhone = await phone('en-US,en;q=0.9,zh;q=0.5');
     const visit = await enPhone(`${fx.engine.url}/c/${code}?user=wx_en_buyer`, 'english-repeat');
-    expect(visit.verdict).toContain(`Genuine product · you first checked this code on ${inZone(first.body.scan.firstAt, 'en')} (2 checks).`);
+    expect(visit.verdict).toContain(`Genuine product · you first checked this code on ${inZone(first.scan!.firstAt!, 'en')} (2 checks).`);
     expect(visit.prize).toContain('Your prize: 现金红包 ¥1.88');
     expect(visit.verdict).not.toMatch(/[\u4e00-\u9fff]/);
     expect(visit.next).toContain('Brand hotline');
@@ -266,14 +270,27 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(won.stop).toBe('red');
     expect(won.label).toBe('现金红包');
     expect(await won.page.$eval('#prize-name', (e) => e.textContent)).toBe('现金红包 ¥1.88');
-    const answer = await fx.engine.scan({ code, user: 'someone' });
-    expect(answer.body.scan.count).toBe(2);
+    const answer = await fx.client.scan({ code, user: 'someone' });
+    expect(answer.scan!.count).toBe(2);
 
     const lost = await spinWheel(`${fx.engine.url}/c/${codeOf('wheel-lost')}`, 'wheel-stopped-lost');
     expect(lost.segments).toContain('智能电视');
     expect(lost.under).toBe('谢谢参与');
     expect(lost.stop).toBe('');
     expect(await lost.page.$eval('#prize', (e) => e.textContent)).toContain('谢谢参与');
+
+    // a hostile prize name is a segment's text; a set's prize and a shop's prize are no segment
+    const card = await spinWheel(`${fx.engine.url}/c/${codeOf('wheel-set')}`, 'wheel-stopped-card');
+    expect(card.under).toBe(HOSTILE_PRIZE);
+    expect(card.stop).toBe('leaf');
+    expect(card.segments).toContain(HOSTILE_PRIZE);
+    expect(card.segments).not.toContain('名茶礼盒');
+    expect(card.segments).not.toContain('门店奖励金');
+    expect(await card.page.$$eval('img', (imgs) => imgs.filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);
+    expect(await card.page.$eval('#prize-name', (e) => e.textContent)).toBe(HOSTILE_PRIZE);
+    // the set has this one card: the scan completed it and won its prize too
+    expect(await card.page.$eval('#set-done', (e) => e.textContent)).toBe('集齐一套！您还获得：名茶礼盒');
+    expect(await card.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     // reduced motion: no wheel at all, the prize at once
     const calm = await (await phone('zh-CN', true))(`${fx.engine.url}/c/${codeOf('cash')}`);
@@ -297,19 +314,18 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
 describe('a SKU\'s own look', () => {
   it('shows on its codes without a campaign, and beneath a campaign\'s own settings', async () => {
     const sku = uniqueSku();
-    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 5 })).body.batchId as number;
+    const { batchId } = await fx.client.createBatch({ sku, size: 5 });
     const bad = await fx.engine.api('PUT', `/v1/skus/${sku}/page`, { theme: 'halloween' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('theme');
-    const put = await fx.engine.api('PUT', `/v1/skus/${sku}/page`, { page: { brand: 'SKU 品牌', productName: '茉莉花茶', hotline: '400-100-2000' }, theme: 'store-anniversary', animation: 'wheel' });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect((await fx.engine.api('GET', `/v1/skus/${sku}/page`)).body).toMatchObject({ sku, page: { brand: 'SKU 品牌' }, theme: 'store-anniversary' });
+    await fx.client.setSkuLook(sku, { page: { brand: 'SKU 品牌', productName: '茉莉花茶', hotline: '400-100-2000' }, theme: 'store-anniversary', animation: 'wheel' });
+    expect(await fx.client.skuLook(sku)).toMatchObject({ sku, page: { brand: 'SKU 品牌' }, theme: 'store-anniversary' });
     const page = async (serial: number): Promise<string> => (await fetch(`${fx.engine.url}/c/${fx.engine.codec.encode(batchId, serial)}`)).text();
     const alone = await page(1);
     expect(alone).toContain('<strong id="brand-name">SKU 品牌</strong>');
     expect(alone).toContain('class="theme-store-anniversary"');
     expect(alone).toContain('400-100-2000');
-    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`skulook-${sku}`, sku, [], { page: { brand: 'Campaign 品牌' } }));
+    await fx.client.createLiveCampaign(`skulook-${sku}`, sku, [], { page: { brand: 'Campaign 品牌' } });
     const covered = await page(2);
     expect(covered).toContain('<strong id="brand-name">Campaign 品牌</strong>');
     expect(covered).toContain('<span id="product">茉莉花茶</span>');
@@ -321,8 +337,8 @@ describe('a SKU\'s own look', () => {
 describe('scan page headers', () => {
   it('a brand logo adds only its origin to img-src; the page varies by Accept-Language', async () => {
     const sku = uniqueSku();
-    const batchId = (await fx.engine.api('POST', '/v1/batches', { sku, size: 5 })).body.batchId as number;
-    await fx.engine.api('POST', '/v1/campaigns', liveCampaign(`logo-${sku}`, sku, [], { page: { brand: 'Logo Co', logoUrl: 'https://cdn.example.com/a/logo.png' } }));
+    const { batchId } = await fx.client.createBatch({ sku, size: 5 });
+    await fx.client.createLiveCampaign(`logo-${sku}`, sku, [], { page: { brand: 'Logo Co', logoUrl: 'https://cdn.example.com/a/logo.png' } });
     const r = await fetch(`${fx.engine.url}/c/${fx.engine.codec.encode(batchId, 1)}`, { headers: { 'accept-language': 'en' } });
     const csp = r.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("img-src 'self' data: https://cdn.example.com;");

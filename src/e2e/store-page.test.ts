@@ -1,7 +1,14 @@
-// The check-in page as a shopper meets it, in real Chromium at 390x844: scanning the shop's scene code
-// checks in (once a day), shows the draw chances it granted, the wheel turns and stops on the server's
-// result; the shop's name is shown as text; the strict CSP holds and nothing logs an error. A forged
-// scene code gets the 404 page. /me shows the set progress (集卡).  Screenshots go to screenshots/store-page/.
+// The store's pages as a shopper meets them, in real Chromium at 390x844 (screenshots also at 1280x800),
+// in the style of the scan page: the campaign's brand, theme and reveal animation.
+// - the check-in page (/s/{sceneCode}): checks in once a day, shows the chances it granted, and the
+//   wheel comes to rest on the prize the server drew;
+// - the draw page (/draw/{campaignId}): spends chances granted elsewhere (拼团成功); a set's prize is no
+//   segment of the wheel, and the draw that completes the set says so; with reduced motion no animation;
+// - the ticket page (/t/{ticket}): a sealed ticket's QR code, and the reveal in the shop uncovered on the
+//   buyer's phone;
+// - /me: the set progress (集卡).
+// Hostile names (shop, brand, prize) are shown as text, the strict CSP holds, nothing logs an error,
+// Chinese first and English by Accept-Language. Screenshots go to screenshots/store-page/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -9,17 +16,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../paths.js';
 import { useEngine } from '../testing/engine-fixture.js';
 import { CHROMIUM } from '../testing/headless-chromium.js';
+import type { CampaignSetup } from '../testing/test-client.js';
 
 const SHOTS = join(PROJECT_ROOT, 'screenshots', 'store-page');
-const HOSTILE = '<img src=x onerror="window.__pwned=1">天河店';
+const HOSTILE_SHOP = '<img src=x onerror="window.__pwned=1">天河店';
+const HOSTILE_BRAND = '<img src=x onerror="window.__pwned=2">好茶';
+const HOSTILE_CARD = '<img src=x onerror="window.__pwned=3">龙井卡';
+const PAGE = { brand: HOSTILE_BRAND, productName: '西湖龙井 250g', color: '#1d6b3a', hotline: '400-800-1234' };
 const fx = useEngine();
 let browser: Browser;
 const problems: string[] = [];
 let sceneCode = '';
+let checkinCampaign: CampaignSetup;
+let setCampaign: CampaignSetup;
+let shopCampaign: CampaignSetup;
 
 beforeAll(async () => {
-  await fx.client.batchWithLiveCampaign([{ id: 'cup', name: '定制保温杯', kind: 'gift', probability: 1, stock: 1 }], { extra: { checkin: { chances: 2 } } });
-  sceneCode = (await fx.engine.api('POST', '/v1/shops', { id: 'page_shop', name: HOSTILE })).body.sceneCode as string;
+  // the one campaign that takes check-ins: the check-in page shows its look
+  checkinCampaign = await fx.client.batchWithLiveCampaign([{ id: 'cup', name: '定制保温杯', kind: 'gift', probability: 1, stock: 1, claim: '到任一门店出示兑奖码领取' }], {
+    extra: { checkin: { chances: 2 }, page: PAGE, theme: 'spring-festival', animation: 'wheel' },
+  });
+  const shop = await fx.client.registerShop({ id: 'page_shop', name: HOSTILE_SHOP });
+  expect(shop.status).toBe(201);
+  sceneCode = shop.body.sceneCode as string;
+  // 集卡: a set of one card (a hostile name), completed by a draw; its prize is never drawn itself
+  setCampaign = await fx.client.batchWithLiveCampaign([{ id: 'longjing', name: HOSTILE_CARD, kind: 'card', set: 'tea', probability: 1 }], {
+    extra: { sets: [{ id: 'tea', prize: { id: 'tea-box', name: '名茶礼盒', kind: 'gift', stock: 5 } }], page: PAGE, theme: 'mid-autumn', animation: 'wheel' },
+  });
+  // 线上抽奖,线下开奖: a draw is a sealed ticket, decided when a shop reveals it
+  shopCampaign = await fx.client.batchWithLiveCampaign([{ id: 'tv', name: '智能电视', kind: 'gift', probability: 1, stock: 3 }], {
+    extra: { reveal: 'in_shop', page: PAGE, theme: 'store-anniversary', animation: 'red-packet' },
+  });
   if (!CHROMIUM) return;
   mkdirSync(SHOTS, { recursive: true });
   browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
@@ -29,18 +56,23 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(url: string, lang = 'zh-CN,zh;q=0.9'): Promise<Page> {
+async function open(url: string, opts: { lang?: string; reduced?: boolean } = {}): Promise<Page> {
   const ctx = await browser.createBrowserContext();
   const page = await ctx.newPage();
   await page.setViewport({ width: 390, height: 844 });
-  await page.setExtraHTTPHeaders({ 'accept-language': lang });
+  await page.setExtraHTTPHeaders({ 'accept-language': opts.lang ?? 'zh-CN,zh;q=0.9' });
+  if (opts.reduced) await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
   page.on('pageerror', (e) => problems.push(`pageerror ${String(e)}`));
   page.on('console', (m) => {
     // a second check-in the same day is answered 409 on purpose: Chromium logs that status as an error
-    if (m.type() === 'error' && !(m.location().url ?? '').includes('/s/000') && !/status of 409/.test(m.text())) problems.push(`console ${m.text()}`);
+    if (m.type() === 'error' && !/status of 409/.test(m.text())) problems.push(`console ${m.text()} ${m.location().url ?? ''}`);
   });
   await page.evaluateOnNewDocument(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
+    // remembers whether a reveal cover was ever shown (it removes itself when the animation ends)
+    new MutationObserver(() => {
+      if (document.getElementById('cover')) (window as unknown as { __covered?: boolean }).__covered = true;
+    }).observe(document, { childList: true, subtree: true });
   });
   await page.goto(url);
   return page;
@@ -48,48 +80,208 @@ async function open(url: string, lang = 'zh-CN,zh;q=0.9'): Promise<Page> {
 
 const text = (page: Page, sel: string): Promise<string> => page.$eval(sel, (e) => ((e as HTMLElement).hidden ? '' : (e.textContent ?? '')));
 
-describe.skipIf(!CHROMIUM)('the check-in page', () => {
-  it('checks in, shows the chances, and spins the wheel to the server\'s result', async () => {
+/** what a page must always hold: it fits a phone's width, and no hostile name ran as markup */
+async function clean(page: Page): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.$$eval('img', (imgs) => imgs.filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewport({ width: 1280, height: 800 });
+  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewport({ width: 390, height: 844 });
+}
+
+/** spins the draw card's wheel: the segments, the label under the pointer (measured on screen), where it rested */
+async function spin(page: Page): Promise<{ segments: string[]; under: string; stop: string }> {
+  await page.click('#draw');
+  await page.waitForSelector('#cover.cover-wheel #wheel', { timeout: 10_000 });
+  const segments = await page.$$eval('.wheel-label', (ls) => ls.map((l) => l.textContent ?? ''));
+  await page.waitForSelector('#stage[data-wheel-stop]', { timeout: 10_000 });
+  const under = await page.evaluate(() => {
+    const tip = document.querySelector('.wheel-pointer')!.getBoundingClientRect();
+    const x = tip.left + tip.width / 2, y = tip.bottom;
+    let best = '', dist = Infinity;
+    for (const l of Array.from(document.querySelectorAll('.wheel-label'))) {
+      const r = l.getBoundingClientRect();
+      const d = Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y);
+      if (d < dist) { dist = d; best = l.textContent ?? ''; }
+    }
+    return best;
+  });
+  const stop = await page.$eval('#stage', (e) => e.getAttribute('data-wheel-stop') ?? '');
+  await page.waitForFunction(() => document.getElementById('draw-result')?.hasAttribute('data-outcome') && document.getElementById('cover') === null, { timeout: 10_000 });
+  return { segments, under, stop };
+}
+
+describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
+  it('the check-in page: the brand and theme, the chances granted, the wheel stops on the server\'s prize, then on thanks; once a day', async () => {
     const page = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_1`);
     await page.waitForFunction(() => !/正在签到/.test(document.getElementById('verdict')?.textContent ?? '正在签到'), { timeout: 15_000 });
-    expect(await text(page, '#verdict')).toContain('签到成功');
-    expect(await text(page, '#shop-name')).toBe(HOSTILE);
+    expect(await text(page, '#verdict')).toBe('签到成功获得 2 次抽奖机会。');
+    expect(await text(page, '#shop-name')).toBe(HOSTILE_SHOP);
+    expect(await text(page, '#brand-name')).toBe(HOSTILE_BRAND);
+    expect(await text(page, '#product')).toBe('西湖龙井 250g');
+    expect(await text(page, '#hotline')).toBe('400-800-1234');
+    expect(await page.$eval('body', (b) => b.className)).toBe('theme-spring-festival');
+    expect(await page.evaluate(() => document.documentElement.style.getPropertyValue('--brand'))).toBe('#1d6b3a');
+    expect(await page.$eval('html', (h) => h.lang)).toBe('zh-CN');
     expect(await text(page, '#chances')).toBe('剩余抽奖机会：2');
-    await page.screenshot({ path: join(SHOTS, 'checked-in-phone.png'), fullPage: true });
-    await page.click('#draw');
-    await page.waitForFunction(() => (document.getElementById('draw-result')?.getAttribute('data-outcome') ?? '') !== '', { timeout: 15_000 });
-    expect(await text(page, '#draw-result')).toContain('恭喜您获得：定制保温杯');
+    await shoot(page, 'checked-in');
+
+    const won = await spin(page);
+    expect(won.segments).toContain('定制保温杯');
+    expect(won.segments).toContain('谢谢参与');
+    expect(won.under).toBe('定制保温杯');
+    expect(won.stop).toBe('cup');
+    expect(await page.$eval('#draw-result', (e) => e.getAttribute('data-outcome'))).toBe('won');
+    expect(await text(page, '#prize-name')).toBe('定制保温杯');
+    expect(await text(page, '#draw-result')).toContain('到任一门店出示兑奖码领取');
+    expect(await page.$eval('#open-voucher', (a) => (a as HTMLAnchorElement).href)).toMatch(/\/v\/[0-9A-Z]{20}$/);
+    expect(await page.$eval('#draw-result img.qr', (i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     expect(await text(page, '#chances')).toBe('剩余抽奖机会：1');
-    await page.screenshot({ path: join(SHOTS, 'won-phone.png'), fullPage: true });
-    // the one cup is gone: the second draw loses
-    await page.click('#draw');
-    await page.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'lost', { timeout: 15_000 });
+    await shoot(page, 'checkin-won');
+
+    // the one cup is gone: the second draw loses, and the wheel rests on thanks
+    const lost = await spin(page);
+    expect(lost.under).toBe('谢谢参与');
+    expect(lost.stop).toBe('');
+    expect(await page.$eval('#draw-result', (e) => e.getAttribute('data-outcome'))).toBe('lost');
     expect(await text(page, '#draw-result')).toContain('谢谢参与');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await text(page, '#chances')).toBe('剩余抽奖机会：0');
+    expect(await page.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await text(page, '#no-chances')).toContain('到店签到');
+    await clean(page);
 
-    // 集卡 on /me: a set of one card, completed by a draw
-    const sets = await fx.client.batchWithLiveCampaign([{ id: 'longjing', name: '龙井卡', kind: 'card', set: 'tea', probability: 1 }], { extra: { sets: [{ id: 'tea', prize: { id: 'tea-box', name: '名茶礼盒', kind: 'gift', stock: 5 } }] } });
-    await fx.engine.api('POST', `/v1/campaigns/${sets.campaignId}/chances`, { user: 'shopper_1', count: 1, reason: '拼团成功', idempotencyKey: 'group-1' });
-    expect((await fx.engine.api('POST', '/v1/draws', { campaignId: sets.campaignId, user: 'shopper_1' })).body.set).toMatchObject({ id: 'tea', completed: 1, prize: { id: 'tea-box' } });
-    await page.goto(`${fx.engine.url}/me`);
-    const progress = await text(page, '#sets');
-    expect(progress).toContain('龙井卡 ×1');
-    expect(progress).toContain('已集齐 1 套');
-    expect(progress).toContain('名茶礼盒');
-    await page.screenshot({ path: join(SHOTS, 'me-sets-phone.png'), fullPage: true });
-
-    // the same day again: already checked in (in English for a phone that asks for it)
-    const again = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_1`, 'en-US,en;q=0.9');
+    // the same day again: already checked in, in English for a phone that asks for it
+    const again = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_1`, { lang: 'en-US,en;q=0.9' });
     await again.waitForFunction(() => !/Checking in/.test(document.getElementById('verdict')?.textContent ?? 'Checking in'), { timeout: 15_000 });
     expect(await text(again, '#verdict')).toContain('checked in at this shop today already');
-    expect((await fx.engine.api('GET', '/v1/members/shopper_1')).body.chances).toEqual({});
-    expect(problems).toEqual([]);
+    expect(await again.$eval('html', (h) => h.lang)).toBe('en');
+    // one language: no Chinese beyond the brand's and the shop's own names
+    expect(await text(again, '#verdict')).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(await text(again, '#next')).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(await text(again, '#mine')).toBe('My prizes');
+    await clean(again);
   });
 
-  it('answers a forged scene code with the 404 page', async () => {
-    const r = await fetch(`${fx.engine.url}/s/000000000000000000000000`);
-    expect(r.status).toBe(404);
-    expect(await r.text()).toContain('无效的门店码');
+  it('the draw page: chances granted elsewhere, the set\'s prize is no segment, the draw that completes the set says so; reduced motion shows the result at once', async () => {
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_2', count: 1, reason: '拼团成功', idempotencyKey: 'group-2' })).status).toBe(200);
+    const page = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_2`);
+    expect(await text(page, '#chances')).toBe('剩余抽奖机会：1');
+    expect(await text(page, '#brand-name')).toBe(HOSTILE_BRAND);
+    expect(await page.$eval('body', (b) => b.className)).toBe('theme-mid-autumn');
+    await shoot(page, 'draw-page');
+    const drawn = await spin(page);
+    expect(drawn.segments).toContain(HOSTILE_CARD);
+    expect(drawn.segments).not.toContain('名茶礼盒');
+    expect(drawn.under).toBe(HOSTILE_CARD);
+    expect(drawn.stop).toBe('longjing');
+    expect(await text(page, '#prize-name')).toBe(HOSTILE_CARD);
+    expect(await text(page, '#set-done')).toBe('集齐一套！您还获得：名茶礼盒');
+    await shoot(page, 'draw-set-done');
+    await clean(page);
+
+    // /me: the set progress (集卡)
+    await page.goto(`${fx.engine.url}/me`);
+    const progress = await text(page, '#sets');
+    expect(progress).toContain(`${HOSTILE_CARD} ×1`);
+    expect(progress).toContain('已集齐 1 套');
+    expect(progress).toContain('名茶礼盒');
+    expect(progress).toContain('下一套：0/1 张');
+    // the card is in the set, not a points credit
+    expect(await text(page, '#wins')).toContain('已放入集卡册');
+    expect(await text(page, '#wins')).not.toContain('积分');
+    await shoot(page, 'me-sets');
+    await clean(page);
+
+    // reduced motion: no cover, no wheel; the result at once
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_3', count: 1, reason: '支付有礼', idempotencyKey: 'pay-3' })).status).toBe(200);
+    const calm = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_3`, { reduced: true });
+    await calm.click('#draw');
+    await calm.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 10_000 });
+    expect(await calm.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBeUndefined();
+    expect(await calm.$eval('#stage', (e) => e.hasAttribute('data-wheel-stop'))).toBe(false);
+    expect(await text(calm, '#prize-name')).toBe(HOSTILE_CARD);
+
+    // a visitor without chances is told how to earn some
+    const none = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_4`, { lang: 'en' });
+    expect(await text(none, '#chances')).toBe('Draw chances left: 0');
+    expect(await none.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await text(none, '#no-chances')).toContain('check in at a shop');
+
+    // a paused promotion says so and offers no draw; the chances are kept
+    await fx.client.setCampaignState(setCampaign.campaignId, 'paused');
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_7', count: 1, reason: '拼团成功', idempotencyKey: 'group-7' })).status).toBe(200);
+    const paused = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_7`);
+    expect(await text(paused, '#closed')).toBe('活动暂停中，恢复后即可抽奖，您的抽奖机会仍然保留。');
+    expect(await paused.$eval('#draw-card', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await fx.client.setCampaignState(setCampaign.campaignId, 'live');
+  });
+
+  it('the ticket page: a sealed ticket\'s QR code; revealed in the shop, the phone uncovers the prize with the campaign\'s animation', async () => {
+    expect((await fx.client.grantChances(shopCampaign.campaignId, { user: 'shopper_5', count: 1, reason: '拼团成功', idempotencyKey: 'group-5' })).status).toBe(200);
+    const sealed = await fx.client.draw(shopCampaign.campaignId, 'shopper_5');
+    expect(sealed.body.outcome).toBe('ticket');
+    const code = sealed.body.ticket.code as string;
+    const page = await open(`${fx.engine.url}/t/${code}`);
+    expect(await page.$eval('#ticket-page', (e) => e.getAttribute('data-state'))).toBe('open');
+    expect(await page.$eval('#ticket-qr svg', (e) => e.getBoundingClientRect().width)).toBeGreaterThan(100);
+    expect(await text(page, '#ticket-line')).toContain('到店出示此券');
+    expect(await page.$eval('body', (b) => b.className)).toBe('theme-store-anniversary');
+    await shoot(page, 'ticket-open');
+    expect((await fx.client.revealTicket(code, await fx.client.shopKey('s_tianhe'))).status).toBe(200);
+    await page.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 20_000 });
+    expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await text(page, '#prize-name')).toBe('智能电视');
+    expect(await text(page, '#ticket-line')).toBe('已在门店开奖：s_tianhe');
+    expect(await page.$('#ticket-qr')).toBeNull();
+    await shoot(page, 'ticket-revealed');
+    await clean(page);
+  });
+
+  it('a check-in at the shop reveals the shopper\'s sealed ticket there, uncovered with the campaign\'s animation', async () => {
+    // the check-in page wears the one campaign that takes check-ins: the first one ends, this one starts
+    await fx.client.setCampaignState(checkinCampaign.campaignId, 'ended');
+    const inShop = await fx.client.batchWithLiveCampaign([{ id: 'tea-set', name: '茶具套装', kind: 'gift', probability: 1, stock: 2 }], {
+      extra: { checkin: {}, reveal: 'in_shop', page: PAGE, animation: 'scratch' },
+    });
+    expect((await fx.client.grantChances(inShop.campaignId, { user: 'shopper_6', count: 1, reason: '支付有礼', idempotencyKey: 'pay-6' })).status).toBe(200);
+    expect((await fx.client.draw(inShop.campaignId, 'shopper_6')).body.outcome).toBe('ticket');
+    const page = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_6`);
+    await page.waitForFunction(() => document.getElementById('reveal-result')?.getAttribute('data-outcome') === 'won', { timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await text(page, '#verdict')).toBe('签到成功感谢光临。');
+    expect(await text(page, '#reveals')).toContain('您的抽奖券已在本店开奖');
+    expect(await text(page, '#reveal-result #prize-name')).toBe('茶具套装');
+    expect(await page.$eval('#draw-card', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await shoot(page, 'checkin-revealed');
+    await clean(page);
+  });
+
+  it('kept the CSP and logged no console errors on any page', () => {
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the store\'s pages over plain HTTP', () => {
+  it('a forged scene code, an unknown campaign and an unknown ticket get 404 pages; the draw page keeps the strict CSP', async () => {
+    const forged = await fetch(`${fx.engine.url}/s/000000000000000000000000`);
+    expect(forged.status).toBe(404);
+    expect(await forged.text()).toContain('无效的门店码');
+    expect((await fetch(`${fx.engine.url}/draw/no-such-campaign`)).status).toBe(404);
+    expect((await fetch(`${fx.engine.url}/t/00000000000000000000`)).status).toBe(404);
+    const draw = await fetch(`${fx.engine.url}/draw/${setCampaign.campaignId}`, { headers: { 'accept-language': 'en' } });
+    const policy = draw.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).not.toContain('unsafe');
+    expect(draw.headers.get('vary')).toBe('Accept-Language');
+    const html = await draw.text();
+    expect(html).toContain('<html lang="en">');
+    // the brand reaches the script as JSON whose `<` are escaped, and the page as text
+    expect(html).not.toContain(HOSTILE_BRAND);
+    expect(html).toContain('&lt;img src=x');
   });
 });

@@ -41,7 +41,7 @@ export function engineRouteTable(): RouteInfo[] {
     ...landingRoutes({ codec: unused, batches: unused, mode: 'open', links: null, sessions: unused, guard: unused, trustProxy: 0, now, campaigns: unused, skuPages: unused }),
     ...keyRoutes(unused),
     ...storeRoutes({ shops: unused, scenes: unused, checkIns: unused, draws: unused, identity: unused }),
-    ...storePages({ scenes: unused, shops: unused, mode: 'open', sessions: unused, draws: unused }),
+    ...storePages({ scenes: unused, shops: unused, mode: 'open', sessions: unused, draws: unused, campaigns: unused, eventBody: () => null, now }),
     ...rewardRoutes(unused, unused),
     ...fulfilmentRoutes(unused, unused, unused, unused, unused, now),
     ...fulfilmentPages(unused, unused, () => null, { campaigns: unused, pointsOf: unused, now, publicBaseUrl: 'http://localhost' }),

@@ -202,6 +202,46 @@ export class TestClient {
   revealTicket(ticket: string, shopKey: string): Promise<{ status: number; body: any }> {
     return this.engine.api('POST', `/v1/tickets/${ticket}/reveal`, undefined, { authorization: `Bearer ${shopKey}` });
   }
+
+  // the buyer pages' calls (scan, landing and store pages)
+
+  /** a batch as GET /v1/batches/{id} answers it (its `scanned` count included) */
+  async batch(batchId: number): Promise<Batch & { scanned: number }> {
+    return this.#get(`/v1/batches/${batchId}`) as Promise<Batch & { scanned: number }>;
+  }
+
+  /** a campaign paused, resumed, ended or published (PATCH {"state"}), answered 200 */
+  async setCampaignState(campaignId: string, state: 'live' | 'paused' | 'ended'): Promise<void> {
+    await this.#expect(200, 'PATCH', `/v1/campaigns/${campaignId}`, { state });
+  }
+
+  /** a batch withdrawn by the brand: its codes warn the buyer */
+  async voidBatch(batchId: number): Promise<void> {
+    await this.#expect(200, 'POST', `/v1/batches/${batchId}/void`);
+  }
+
+  /** a member's points changed (once per idempotency key); the balance after it */
+  async changePoints(user: string, change: { delta: number; reason: string; idempotencyKey: string }): Promise<{ points: number }> {
+    return this.#expect(200, 'POST', `/v1/members/${encodeURIComponent(user)}/points`, change) as Promise<{ points: number }>;
+  }
+
+  /** a won voucher redeemed in a shop (as an operator naming the shop), answered 201 */
+  async redeem(voucher: string, shop: string): Promise<{ redemptionId: string; shop: string; at: string }> {
+    return this.#expect(201, 'POST', '/v1/redemptions', { voucher, shop }) as Promise<{ redemptionId: string; shop: string; at: string }>;
+  }
+
+  /** a SKU's own look for its codes' pages (PUT /v1/skus/{sku}/page), and reading it back */
+  async setSkuLook(sku: string, look: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.#expect(200, 'PUT', `/v1/skus/${encodeURIComponent(sku)}/page`, look) as Promise<Record<string, unknown>>;
+  }
+
+  async skuLook(sku: string): Promise<Record<string, unknown>> {
+    return this.#get(`/v1/skus/${encodeURIComponent(sku)}/page`) as Promise<Record<string, unknown>>;
+  }
+
+  async #get(path: string): Promise<unknown> {
+    return this.#expect(200, 'GET', path);
+  }
 }
 
 /** POST /v1/shops; fields left out are left out of the request (tests of refusals leave out required ones) */

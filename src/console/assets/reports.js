@@ -11,7 +11,7 @@ import { StoreReport, loadStoreReport } from './store-report.js';
 const DIMENSIONS = ['day', 'sku', 'shop', 'region', 'batch'];
 const FIGURES = ['scans', 'firstScans', 'won', 'spend', 'diverted'];
 const KINDS = [['scans', T.reports], ['prizes', T.byPrize], ['winners', T.winners], ['hours', T.byHour], ['places', T.byPlace], ['store', T.storeActivity], ['changes', T.changeLog]];
-const WIN_STATE = { open: '未使用 open', redeemed: '已核销 redeemed', pending: '发放中 pending', paid: '已发放 paid', failed: '发放失败 failed', credited: '已到账 credited' };
+const WIN_STATE = { open: '未使用 open', redeemed: '已核销 redeemed', pending: '发放中 pending', paid: '已发放 paid', failed: '发放失败 failed', credited: '已到账 credited', collected: '已集卡 collected' };
 
 function describeChange(c, zone) {
   const parts = [];

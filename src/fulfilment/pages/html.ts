@@ -20,7 +20,9 @@ h1{font-size:1.3rem;margin:.2rem 0}.muted{color:#666;font-size:.9rem}
 .brand img{width:48px;height:48px;object-fit:contain;border-radius:8px;background:#fff}
 .brand strong{display:block;font-size:1.1rem}.brand span{color:#555;font-size:.9rem}
 code{font-size:1rem;letter-spacing:.08em;word-break:break-all}
-ul{padding-left:1.1rem}li{margin:.75rem 0}a{color:#0b57d0}`;
+ul{padding-left:1.1rem}li{margin:.75rem 0}a{color:#0b57d0}
+.sets{padding:0}.sets li{list-style:none}.chip{display:inline-block;border-radius:999px;padding:.1rem .6rem;margin:.2rem .2rem 0 0;font-size:.9rem;overflow-wrap:anywhere}
+.chip.held{background:#e6f4ea;color:#0a7d32}.chip.missing{background:#eee;color:#888}`;
 
 const cspOf = (logo: string | null): string =>
   `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; ` +

@@ -13,6 +13,8 @@ export type { WinStateName };
 export function stateName(s: WinState): WinStateName {
   if (isRedeemable(s.win.prize)) return s.redemption ? 'redeemed' : 'open';
   if (s.win.prize.kind === 'cash') return s.payout?.state ?? 'pending';
+  // a card (集卡) goes into the user's set, not into a points balance
+  if (s.win.prize.kind === 'card') return 'collected';
   return 'credited';
 }
 

@@ -12,6 +12,11 @@ export interface PrizeView {
   /** the prize's name: the wheel reveal writes one segment per prize */
   name: string;
   kind: string;
+  /**
+   * whether a buyer's draw can give it, so the wheel shows it: not a set's prize (won by completing the
+   * set, never drawn) nor a shop's or clerk's prize (drawn for them, not for the buyer)
+   */
+  wheel: boolean;
   claim: string | null;
   /** the last day a voucher is honoured, already written out in the page's language and zone */
   redeemBy: string | null;
@@ -39,7 +44,7 @@ export function pageViewOf(def: Campaign | null, lang: Lang, base: BaseLook | nu
   // a Map first, then an object of own properties: a prize id may be any allowed string
   const prizes = new Map<string, PrizeView>();
   for (const p of def?.prizes ?? []) {
-    prizes.set(p.id, { name: p.name, kind: p.kind, claim: p.claim ?? null, redeemBy: p.redeemBy === undefined ? null : formatRedeemBy(p.redeemBy, timeZone, lang) });
+    prizes.set(p.id, { name: p.name, kind: p.kind, wheel: p.completes === undefined && p.for === 'consumer', claim: p.claim ?? null, redeemBy: p.redeemBy === undefined ? null : formatRedeemBy(p.redeemBy, timeZone, lang) });
   }
   return {
     lang,

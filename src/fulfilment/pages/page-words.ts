@@ -2,7 +2,7 @@
 // code of the API.
 import type { Lang } from './page-language.js';
 
-export type WinStateName = 'open' | 'redeemed' | 'pending' | 'paid' | 'failed' | 'credited';
+export type WinStateName = 'open' | 'redeemed' | 'pending' | 'paid' | 'failed' | 'credited' | 'collected';
 
 export const WORDS = {
   zh: {
@@ -28,6 +28,7 @@ export const WORDS = {
       paid: '红包已到账',
       failed: '红包发放失败，请联系品牌客服',
       credited: '积分已到账',
+      collected: '已放入集卡册',
     } satisfies Record<WinStateName, string>,
   },
   en: {
@@ -53,6 +54,7 @@ export const WORDS = {
       paid: 'Paid out',
       failed: 'The payout failed: please call the brand',
       credited: 'Points credited',
+      collected: 'Added to your card set',
     } satisfies Record<WinStateName, string>,
   },
 } as const;

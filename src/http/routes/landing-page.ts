@@ -27,6 +27,7 @@ import { logoOrigin, pageViewOf, viewJson, type PageView } from '../../fulfilmen
 import { PROJECT_ROOT } from '../../paths.js';
 import { ID_RE } from '../../validation/json-fields.js';
 import { clientIp } from '../client-ip.js';
+import { brandHeader, csp, escapeAttr, nextSteps, OTHER_HEADERS } from './page-parts.js';
 import type { HttpCall, Reply } from '../http-call.js';
 import type { Route } from '../router.js';
 
@@ -46,40 +47,12 @@ export interface LandingDeps {
 }
 
 const HTML = 'text/html; charset=utf-8';
-/** the strict policy; a brand's logo adds its one origin to img-src on that brand's pages */
-const csp = (logo: string | null): string =>
-  `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:${logo === null ? '' : ` ${logo}`}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-const OTHER_HEADERS: readonly (readonly [string, string])[] = [
-  ['x-content-type-options', 'nosniff'],
-  ['referrer-policy', 'no-referrer'],
-  ['x-frame-options', 'DENY'],
-  ['cache-control', 'no-store'],
-  // the page speaks the language Accept-Language asks for: caches must keep them apart
-  ['vary', 'Accept-Language'],
-];
 const SECURITY_HEADERS: readonly (readonly [string, string])[] = [['content-security-policy', csp(null)], ...OTHER_HEADERS];
-
-const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const T = {
   zh: { title: '正品验证', checking: '正在验证…', code: '防伪码', hotline: '品牌热线', mine: '我的奖品', invalidTitle: '无效的码', invalid: '未查到此码，产品可能不是正品', invalidNext: '请勿购买或使用，并向购买渠道或品牌方核实。', busyTitle: '请稍后再试', busy: '暂时无法验证，请稍后再试', tooMany: '请求过多，请一分钟后再试', signIn: '无法确认您的身份，请重新扫码', signInBusy: '暂时无法登录，请稍后再试', invalidLinkTitle: '链接无效', invalidLink: '此链接无效，请直接扫描产品上的二维码' },
   en: { title: 'Product check', checking: 'Checking…', code: 'Code', hotline: 'Brand hotline', mine: 'My prizes', invalidTitle: 'Invalid code', invalid: 'This code is unknown: the product may not be genuine', invalidNext: 'Do not use it; check with the seller or the brand.', busyTitle: 'Try again', busy: 'The check is unavailable for a moment: please try again', tooMany: 'Too many invalid codes from this address: retry in a minute', signIn: 'We could not confirm who you are: scan the code again', signInBusy: 'Sign-in is unavailable for a moment: please try again', invalidLinkTitle: 'Invalid link', invalidLink: 'This link is not valid: scan the QR code on the product' },
 } as const;
-
-/** the brand's header, its call to action and hotline: rendered on the server, every string as text */
-function brandHeader(v: PageView): string {
-  const p = v.page;
-  if (p.brand === undefined && p.productName === undefined && p.logoUrl === undefined) return '';
-  const logo = p.logoUrl === undefined ? '' : `<img class="logo" src="${escapeAttr(p.logoUrl)}" alt="">`;
-  return `<header class="brand" id="brand">${logo}<div>${p.brand === undefined ? '' : `<strong id="brand-name">${escapeAttr(p.brand)}</strong>`}${p.productName === undefined ? '' : `<span id="product">${escapeAttr(p.productName)}</span>`}</div></header>`;
-}
-
-function nextSteps(v: PageView): string {
-  const t = T[v.lang];
-  const cta = v.page.cta === undefined ? '' : `<a class="button" id="cta" href="${escapeAttr(v.page.cta.url)}">${escapeAttr(v.page.cta.text)}</a>`;
-  const tel = v.page.hotline === undefined ? '' : `<p>${t.hotline} <a id="hotline" href="tel:${escapeAttr(v.page.hotline.replace(/[^0-9+]/g, ''))}">${escapeAttr(v.page.hotline)}</a></p>`;
-  return `<div class="card next" id="next">${cta}${tel}<p><a href="/me">${t.mine}</a></p></div>`;
-}
 
 function page(code: string, user: string | null, v: PageView): string {
   const t = T[v.lang];
@@ -95,6 +68,7 @@ ${nextSteps(v)}
 <p class="code">${t.code} <code>${escapeAttr(code)}</code></p>
 </main>
 <script type="application/json" id="view">${viewJson(v)}</script>
+<script src="/assets/reveal.js"></script>
 <script src="/assets/landing.js"></script>
 </body></html>`;
 }
@@ -110,6 +84,7 @@ function asset(name: string, type: string): Reply {
 
 export function landingRoutes(d: LandingDeps): Route[] {
   const script = asset('landing.js', 'text/javascript; charset=utf-8');
+  const revealScript = asset('reveal.js', 'text/javascript; charset=utf-8');
   const style = asset('landing.css', 'text/css; charset=utf-8');
   const reply = (status: string, body: string, extra: readonly (readonly [string, string])[] = []): Reply => ({ status, body, type: HTML, headers: [...SECURITY_HEADERS, ...extra] });
 
@@ -176,6 +151,8 @@ export function landingRoutes(d: LandingDeps): Route[] {
     { method: 'get', pattern: '/C/:code', ip: true, language: true, handle: (call) => handle(call, call.params[0] ?? '', null) },
     { method: 'get', pattern: '/01/:gtin/21/:code', ip: true, language: true, handle: (call) => handle(call, call.params[1] ?? '', call.params[0] ?? '') },
     { method: 'get', pattern: '/assets/landing.js', handle: () => script },
+    // the reveal animations, shared with the store's pages
+    { method: 'get', pattern: '/assets/reveal.js', handle: () => revealScript },
     { method: 'get', pattern: '/assets/landing.css', handle: () => style },
     // every phone browser asks for it: an empty answer rather than a 404 in its console
     { method: 'get', pattern: '/favicon.ico', handle: () => ({ status: '204 No Content', body: '', headers: [['cache-control', 'public, max-age=86400']] }) },

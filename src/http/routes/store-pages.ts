@@ -1,23 +1,35 @@
-// GET /s/{sceneCode}: the page a phone opens from a shop's scene code (门店场景码). The server checks the
-// MAC (a forged code gets a 404 page, no Redis call) and names the shop; the page's script (a served file:
-// the CSP allows no inline script) checks the visitor in through POST /v1/checkins and lets them spend a
-// draw chance through POST /v1/draws, so link previews that only fetch the page never check anyone in.
-// The visitor is kept in the same signed session cookie as the scan page's: open mode takes ?user= as
-// sent (never an anon_ id), else the session's user, else a new anonymous id; verified mode the session.
+// The store's pages for people (门店场景码, 抽奖, 线上抽奖线下开奖), in the style of the scan page:
+// - GET /s/{sceneCode}: the page a phone opens from a shop's scene code. The server checks the MAC (a
+//   forged code gets a 404 page, no Redis call) and names the shop; the page's script checks the visitor
+//   in through POST /v1/checkins and spends draw chances through POST /v1/draws, so link previews that
+//   only fetch the page never check anyone in.
+// - GET /draw/{campaignId}: the draw page: the visitor's chances, and the wheel that stops on the result
+//   the server decided.
+// - GET /t/{ticket}: a sealed ticket as a QR code for the shop to scan; GET /t/{ticket}/state tells its
+//   page when the ticket was revealed and what it drew, for the page to reveal it on the buyer's phone.
+// Each shows the look (brand, theme, animation) of its campaign: for a check-in, the live campaign that
+// takes check-ins when there is exactly one. The visitor is kept in the same signed session cookie as
+// the scan page's: open mode takes ?user= as sent (never an anon_ id), else the session's user, else a
+// new anonymous id; verified mode the session.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import QRCode from 'qrcode';
 import type { SceneCodec } from '../../codes/scene-codec.js';
 import type { ShopStore } from '../../shops/shop-store.js';
 import type { IdentityMode } from '../../identity/scan-identity.js';
 import type { SessionCookies } from '../../identity/session-cookie.js';
 import { ANON_PREFIX, newAnonymousId } from '../../identity/anonymous.js';
-import { pageLanguage, type Lang } from '../../fulfilment/pages/page-language.js';
+import type { CampaignStore, CompiledCampaign } from '../../campaigns/campaign-store.js';
+import { phaseOf } from '../../campaigns/campaign.js';
+import { pageLanguage } from '../../fulfilment/pages/page-language.js';
+import { logoOrigin, pageViewOf, type PageView } from '../../fulfilment/pages/page-view.js';
 import { PROJECT_ROOT } from '../../paths.js';
 import { ID_RE } from '../../validation/json-fields.js';
-import QRCode from 'qrcode';
 import type { Draws } from '../../chances/draws.js';
-import type { HttpCall, Reply } from '../http-call.js';
+import { JSON_TYPE, type HttpCall, type Reply } from '../http-call.js';
 import type { Route } from '../router.js';
+import { csp, OTHER_HEADERS } from './page-parts.js';
+import { checkInPage, drawPage, invalidScenePage, ticketPage, unknownCampaignPage, unknownTicketPage } from './store-page-html.js';
 
 export interface StorePageDeps {
   scenes: SceneCodec;
@@ -25,47 +37,20 @@ export interface StorePageDeps {
   mode: IdentityMode;
   sessions: SessionCookies;
   draws: Draws;
+  campaigns: CampaignStore;
+  /** a stored event's JSON (null until the persist step stored it): a revealed ticket's draw */
+  eventBody: (eventId: string) => string | null;
+  now: () => number;
 }
 
 const HTML = 'text/html; charset=utf-8';
-const HEADERS: readonly (readonly [string, string])[] = [
-  ['content-security-policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"],
-  ['x-content-type-options', 'nosniff'],
-  ['referrer-policy', 'no-referrer'],
-  ['x-frame-options', 'DENY'],
-  ['cache-control', 'no-store'],
-  ['vary', 'Accept-Language'],
-];
+type Headers = readonly (readonly [string, string])[];
 
-const T = {
-  zh: { title: '门店签到', checking: '正在签到…', invalid: '无效的门店码', invalidLine: '未查到此门店码，请扫描店内张贴的二维码。' },
-  en: { title: 'Shop check-in', checking: 'Checking in…', invalid: 'Unknown shop code', invalidLine: 'This shop code is unknown: scan the QR code displayed in the shop.' },
-} as const;
-
-const TICKET = {
-  zh: { title: '抽奖券', open: '到店出示此券，店员扫码后开奖。', revealed: '此券已开奖。', unknown: '未查到此抽奖券。' },
-  en: { title: 'Draw ticket', open: 'Show this ticket in a shop: the clerk scans it and the draw is revealed.', revealed: 'This ticket has been revealed.', unknown: 'This ticket is unknown.' },
-} as const;
-
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-function page(lang: Lang, sceneCode: string, shopName: string, user: string | null): string {
-  const t = T[lang];
-  return `<!doctype html>
-<html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${t.title}</title>
-<link rel="stylesheet" href="/assets/landing.css">
-<link rel="stylesheet" href="/assets/store.css">
-</head>
-<body><main id="checkin" data-scene="${escape(sceneCode)}" data-lang="${lang}"${user === null ? '' : ` data-user="${escape(user)}"`}>
-<header class="brand"><div><strong id="shop-name">${escape(shopName)}</strong></div></header>
-<div class="card" id="verdict"><h1>${t.checking}</h1></div>
-<div class="card" id="draw-card" hidden><p id="chances"></p><div class="wheel" id="wheel" aria-hidden="true"></div><button type="button" class="button" id="draw"></button><div id="draw-result"></div></div>
-<ul class="card" id="reveals" hidden></ul>
-<p><a href="/me" id="mine"></a></p>
-</main>
-<script src="/assets/store.js"></script>
-</body></html>`;
+/** who is looking: the user the page's script names (open mode), the user whose balance it shows, the cookie to set */
+interface Visitor {
+  readonly pageUser: string | null;
+  readonly user: string | null;
+  readonly setCookie: Headers;
 }
 
 function asset(name: string, type: string): Reply {
@@ -73,51 +58,82 @@ function asset(name: string, type: string): Reply {
 }
 
 export function storePages(d: StorePageDeps): Route[] {
-  const script = asset('store.js', 'text/javascript; charset=utf-8');
-  const style = asset('store.css', 'text/css; charset=utf-8');
-  const reply = (status: string, body: string, extra: readonly (readonly [string, string])[] = []): Reply => ({ status, body, type: HTML, headers: [...HEADERS, ...extra] });
+  const js = 'text/javascript; charset=utf-8';
+  const files = { 'store.js': asset('store.js', js), 'draw.js': asset('draw.js', js), 'draw-page.js': asset('draw-page.js', js), 'ticket.js': asset('ticket.js', js), 'store.css': asset('store.css', 'text/css; charset=utf-8') };
+  const reply = (status: string, body: string, view: PageView | null, extra: Headers = []): Reply => ({
+    status,
+    body,
+    type: HTML,
+    headers: [['content-security-policy', csp(view === null ? null : logoOrigin(view))], ...OTHER_HEADERS, ...extra],
+  });
 
-  const handle = async (call: HttpCall): Promise<Reply> => {
-    const lang = pageLanguage(call.acceptLanguage);
-    const t = T[lang];
-    const raw = call.params[0] ?? '';
-    const n = d.scenes.decode(raw);
-    const shop = n === null ? null : await d.shops.byNumber(n);
-    if (n === null || shop === null) {
-      return reply('404 Not Found', `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${t.invalid}</title><link rel="stylesheet" href="/assets/landing.css"></head><body><main><div class="card fake"><h1 class="bad">${t.invalid}</h1><p>${t.invalidLine}</p></div></main></body></html>`);
-    }
-    const sceneCode = d.scenes.encode(n);
+  const visitorOf = (call: HttpCall): Visitor => {
     const session = d.sessions.read(call.cookie);
     if (d.mode === 'verified') {
-      if (session !== null && session.kind !== 'claimed') return reply('200 OK', page(lang, sceneCode, shop.name, null));
-      return reply('200 OK', page(lang, sceneCode, shop.name, null), [['set-cookie', d.sessions.issue(newAnonymousId(), 'anonymous')]]);
+      if (session !== null && session.kind !== 'claimed') return { pageUser: null, user: session.user, setCookie: [] };
+      return { pageUser: null, user: null, setCookie: [['set-cookie', d.sessions.issue(newAnonymousId(), 'anonymous')]] };
     }
     const upstream = call.queryParam('user');
     if (upstream !== null && ID_RE.test(upstream) && !upstream.startsWith(ANON_PREFIX)) {
-      return reply('200 OK', page(lang, sceneCode, shop.name, upstream), session?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream, 'claimed')]]);
+      return { pageUser: upstream, user: upstream, setCookie: session?.user === upstream ? [] : [['set-cookie', d.sessions.issue(upstream, 'claimed')]] };
     }
-    if (session !== null) return reply('200 OK', page(lang, sceneCode, shop.name, session.user));
+    if (session !== null) return { pageUser: session.user, user: session.user, setCookie: [] };
     const anon = newAnonymousId();
-    return reply('200 OK', page(lang, sceneCode, shop.name, anon), [['set-cookie', d.sessions.issue(anon, 'anonymous')]]);
+    return { pageUser: anon, user: null, setCookie: [['set-cookie', d.sessions.issue(anon, 'anonymous')]] };
   };
-  // GET /t/{ticket}: a sealed ticket (线上抽奖,线下开奖) as a QR code for the shop to scan, and its state
-  const ticketPage = async (call: HttpCall): Promise<Reply> => {
+
+  /** the campaign a check-in will count for, when it is the only live (or paused) one taking check-ins */
+  const checkInCampaign = (): CompiledCampaign | null => {
+    const now = d.now();
+    const open = [...d.campaigns.all()].filter((c) => c.def.checkin && ['live', 'paused'].includes(phaseOf(c.def, now)));
+    return open.length === 1 ? (open[0] as CompiledCampaign) : null;
+  };
+
+  const checkIn = async (call: HttpCall): Promise<Reply> => {
     const lang = pageLanguage(call.acceptLanguage);
-    const t = TICKET[lang];
-    const ticket = await d.draws.ticketState(call.params[0] ?? '');
-    const shell = (body: string): string =>
-      `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${t.title}</title><link rel="stylesheet" href="/assets/landing.css"></head><body><main>${body}</main></body></html>`;
-    if (ticket === null) return reply('404 Not Found', shell(`<div class="card fake"><h1 class="bad">${t.unknown}</h1></div>`));
-    const svg = ticket.state === 'open' ? await QRCode.toString(ticket.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) : '';
-    return reply(
-      '200 OK',
-      shell(`<div class="card" id="ticket" data-state="${ticket.state}"><h1>${t.title}</h1><p>${ticket.state === 'open' ? t.open : t.revealed}</p>${svg === '' ? '' : `<div class="qr">${svg}</div>`}<p class="code"><code>${escape(ticket.code)}</code></p></div>`),
-    );
+    const n = d.scenes.decode(call.params[0] ?? '');
+    const shop = n === null ? null : await d.shops.byNumber(n);
+    if (n === null || shop === null) return reply('404 Not Found', invalidScenePage(lang), null);
+    const view = pageViewOf(checkInCampaign()?.def ?? null, lang);
+    const v = visitorOf(call);
+    return reply('200 OK', checkInPage(view, d.scenes.encode(n), shop.name, v.pageUser), view, v.setCookie);
   };
+
+  const draw = async (call: HttpCall): Promise<Reply> => {
+    const lang = pageLanguage(call.acceptLanguage);
+    const c = d.campaigns.get(call.params[0] ?? '');
+    if (c === undefined || c.def.state === 'draft') return reply('404 Not Found', unknownCampaignPage(lang), null);
+    const view = pageViewOf(c.def, lang);
+    const v = visitorOf(call);
+    const chances = v.user === null ? 0 : ((await d.draws.balances(v.user))[c.def.id] ?? 0);
+    const phase = phaseOf(c.def, d.now());
+    return reply('200 OK', drawPage(view, chances, v.pageUser, phase === 'draft' ? 'scheduled' : phase), view, v.setCookie);
+  };
+
+  const ticket = async (call: HttpCall): Promise<Reply> => {
+    const lang = pageLanguage(call.acceptLanguage);
+    const t = await d.draws.ticketState(call.params[0] ?? '');
+    if (t === null) return reply('404 Not Found', unknownTicketPage(lang), null);
+    const view = pageViewOf(d.campaigns.get(t.campaignId)?.def ?? null, lang);
+    const svg = t.state === 'open' ? await QRCode.toString(t.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) : '';
+    return reply('200 OK', ticketPage(view, t.code, t.state, svg), view);
+  };
+
+  // the ticket's state for its page: `result` is the reveal's draw once the persist step stored its event
+  const ticketState = async (call: HttpCall): Promise<Reply> => {
+    const t = await d.draws.ticketState(call.params[0] ?? '');
+    if (t === null) return { status: '404 Not Found', body: '{"error":{"code":"not_found","message":"ticket: no such ticket"}}', type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
+    const body = t.revealEventId === null ? null : d.eventBody(t.revealEventId);
+    const event = body === null ? null : (JSON.parse(body) as { draw?: unknown; shop?: unknown; set?: unknown });
+    const result = event === null ? null : { draw: event.draw ?? null, shop: event.shop ?? null, set: event.set ?? null };
+    return { status: '200 OK', body: JSON.stringify({ ticket: t.code, state: t.state, result }), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
+  };
+
   return [
-    { method: 'get', pattern: '/s/:code', language: true, handle },
-    { method: 'get', pattern: '/t/:ticket', language: true, handle: ticketPage },
-    { method: 'get', pattern: '/assets/store.js', handle: () => script },
-    { method: 'get', pattern: '/assets/store.css', handle: () => style },
+    { method: 'get', pattern: '/s/:code', language: true, handle: checkIn },
+    { method: 'get', pattern: '/draw/:campaignId', language: true, handle: draw },
+    { method: 'get', pattern: '/t/:ticket', language: true, handle: ticket },
+    { method: 'get', pattern: '/t/:ticket/state', handle: ticketState },
+    ...Object.entries(files).map(([name, file]): Route => ({ method: 'get', pattern: `/assets/${name}`, handle: () => file })),
   ];
 }
