@@ -100,6 +100,7 @@ const cases: Case[] = [
   { route: 'GET /v1/reports/hours', name: 'GET /v1/reports/hours', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/hours?campaign=${campaignId}`], ok: 200, elsewhere: true },
   { route: 'GET /v1/reports/changes', name: 'GET /v1/reports/changes', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/changes?campaign=${campaignId}`], ok: 200, elsewhere: true },
   { route: 'GET /v1/reports/places', name: 'GET /v1/reports/places', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/places?campaign=${campaignId}`], ok: 200, elsewhere: true },
+  { route: 'GET /v1/reports/store', name: 'GET /v1/reports/store', roles: ['admin', 'operator'], request: async () => ['GET', `/v1/reports/store?campaign=${campaignId}`], ok: 200 },
   { route: 'PUT /v1/skus/:sku/page', name: 'PUT /v1/skus/{sku}/page', roles: ['admin', 'operator'], request: async () => ['PUT', `/v1/skus/${itemSku}/page`, { page: { brand: 'Roles' } }], ok: 200, elsewhere: true },
   {
     route: 'GET /v1/skus/:sku/page', name: 'GET /v1/skus/{sku}/page', roles: ['admin', 'operator'],
