@@ -7,7 +7,6 @@ import { createLogger } from './log.js';
 import { MissingPrerequisite } from './redis/embedded-redis.js';
 import { serve } from './engine.js';
 import { StartupRefused } from './startup-refused.js';
-import { missingEngineFlags } from './startup/engine-node-flags.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -20,8 +19,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(config.logLevel);
-  const missing = missingEngineFlags(process.execArgv);
-  if (missing.length > 0) log.warn({ missing }, "node runs without the engine's flags (npm start passes them): answers wait longer behind garbage collection");
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   let stop: () => Promise<void>;
   try {

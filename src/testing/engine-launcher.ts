@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../paths.js';
 import { freePort } from '../redis/embedded-redis.js';
-import { ENGINE_NODE_FLAGS } from '../startup/engine-node-flags.js';
 
 export interface LaunchOptions {
   /**
@@ -42,7 +41,7 @@ export class LaunchedEngine {
   /** (re)starts the process with the same environment and port, and waits until it is healthy */
   async start(): Promise<void> {
     const env = { ...(process.env as Record<string, string>), HOST: '127.0.0.1', ...this.opts.env(this.port), PORT: String(this.port) };
-    const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...(this.opts.nodeArgs ?? []), join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...(this.opts.nodeArgs ?? []), join(PROJECT_ROOT, 'dist', 'src', 'main.js')], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
