@@ -7,10 +7,10 @@
 import type { BucketRef } from '../buckets/bucket.js';
 import type { CompiledCampaign } from '../campaigns/campaign-store.js';
 import { releasedBy } from '../campaigns/pacing.js';
-import { stateField } from '../redis/campaign-fields.js';
-import { ALL_SHARDS, keys, type ShardTag } from '../redis/keys.js';
+import { ALL_SHARDS, type ShardTag } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { DrawShort } from './draw-chance-call.js';
+import { ReleaseSeeds } from '../campaigns/release-seeds.js';
 
 /** moves units of one bucket into `target` from the other shards; the units moved (0: no shard had any) */
 export interface BucketPuller {
@@ -26,13 +26,15 @@ export class DrawPulls {
   /** campaign|prize|kind|day -> until when a pull is pointless */
   readonly #empty = new Map<string, number>();
   /** the campaigns' seeds of release moments (the same in every shard, never changed) */
-  readonly #seeds = new Map<string, string>();
+  readonly #seeds: ReleaseSeeds;
 
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly puller: BucketPuller | null,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.#seeds = new ReleaseSeeds(redis);
+  }
 
   /** the prizes of the campaign whose shortage in a home shard answers `short`: none with one shard */
   pullable(c: CompiledCampaign, day: string): Set<string> {
@@ -52,7 +54,7 @@ export class DrawPulls {
     if (short.kind === 'd') ref = { campaignId, prize: p.id, kind: 'daily', day, dailyCap: p.dailyCap ?? 0 };
     else if (short.kind === 'p') {
       const at = this.now() - PACED_MARGIN_MS;
-      const released = releasedBy(at, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, await this.#seedOf(campaignId));
+      const released = releasedBy(at, p, { startsAtMs: c.def.startsAtMs, day: c.day, firstDayStart: c.firstDayStart }, await this.#seeds.of(campaignId));
       ref = { campaignId, prize: p.id, kind: 'paced', released: released ?? 0, at };
     } else ref = { campaignId, prize: p.id, kind: short.kind === 's' ? 'stock' : 'budget' };
     const moved = await this.puller.pull(ref, target, Math.max(1, short.need));
@@ -75,12 +77,4 @@ export class DrawPulls {
     return false;
   }
 
-  async #seedOf(campaignId: string): Promise<string> {
-    let seed = this.#seeds.get(campaignId);
-    if (seed === undefined) {
-      seed = (await this.redis.hget(keys.campaignState(ALL_SHARDS[0] as ShardTag, campaignId), stateField.seed)) ?? '';
-      this.#seeds.set(campaignId, seed);
-    }
-    return seed;
-  }
 }

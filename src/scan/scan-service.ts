@@ -12,8 +12,7 @@ import type { CampaignStore } from '../campaigns/campaign-store.js';
 import type { CompiledCampaign } from '../campaigns/compiled-campaign.js';
 import type { Prize } from '../campaigns/campaign.js';
 import { LEVELS, PPM, pick, type AudienceDraw } from '../campaigns/draw-table.js';
-import { ALL_SHARDS, keys, shardTag, type ShardTag } from '../redis/keys.js';
-import { stateField } from '../redis/campaign-fields.js';
+import { ALL_SHARDS, shardTag, type ShardTag } from '../redis/keys.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
 import { scanEventHead } from '../events/event-format.js';
 import { ScanBatcher } from './scan-batcher.js';
@@ -31,6 +30,7 @@ import { placeLimit } from './limit-placement.js';
 import { releasedBy } from '../campaigns/pacing.js';
 import type { LimitsBatcher } from './limits-batcher.js';
 import { mayPullAgain } from '../buckets/pull-bounds.js';
+import { ReleaseSeeds } from '../campaigns/release-seeds.js';
 
 /** What a shard's bucket ran short of (lua/scanCodes-1.lua `short`): s stock, b budget, d the day's cap, p released units. */
 export type ShortKind = 's' | 'b' | 'd' | 'p';
@@ -97,7 +97,7 @@ export class ScanService {
   readonly #limits: HomeLimits;
   /** campaign|prize|kind|day -> until when a pull is pointless */
   readonly #exhausted = new Map<string, { until: number; released: number | null }>();
-  readonly #seeds = new Map<string, string>();
+  readonly #seeds: ReleaseSeeds;
 
   constructor(
     private readonly redis: RedisClient,
@@ -117,6 +117,7 @@ export class ScanService {
     this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs, clock.now);
     this.#boxCopies = new BoxCopies(redis, (err) => this.faults.failed(err));
     this.#limits = new HomeLimits(limitsBatcher);
+    this.#seeds = new ReleaseSeeds(redis);
     // a top-up makes units appear: a prize remembered as out may be won again at once
     campaigns.onTopUp((id) => {
       for (const key of this.#exhausted.keys()) if (key.startsWith(`${id}|`)) this.#exhausted.delete(key);
@@ -269,7 +270,7 @@ export class ScanService {
     else if (kind === 'p') {
       // released units only grow: counted a while back, they are never more than the shard's clock has released
       const at = this.#now() - PACED_MARGIN_MS;
-      const released = releasedBy(at, p, { startsAtMs: campaign.def.startsAtMs, day: campaign.day, firstDayStart: campaign.firstDayStart }, await this.#seedOf(id));
+      const released = releasedBy(at, p, { startsAtMs: campaign.def.startsAtMs, day: campaign.day, firstDayStart: campaign.firstDayStart }, await this.#seeds.of(id));
       req = { campaignId: id, prize, kind: 'paced', released: released ?? 0, at };
     } else req = { campaignId: id, prize, kind: kind === 's' ? 'stock' : 'budget' };
     const moved = await (this.puller as UnitPuller).pull(req, target, need);
@@ -281,19 +282,10 @@ export class ScanService {
     return moved;
   }
 
-  /** the campaign's seed of release moments (the same in every shard, never changed) */
-  async #seedOf(campaignId: string): Promise<string> {
-    let seed = this.#seeds.get(campaignId);
-    if (seed === undefined) {
-      seed = (await this.redis.hget(keys.campaignState(ALL_SHARDS[0] as ShardTag, campaignId), stateField.seed)) ?? '';
-      this.#seeds.set(campaignId, seed);
-    }
-    return seed;
-  }
 
   /** units of a paced prize released by the engine's estimate of the shared clock (null: seed not read yet) */
   #releasedNow(campaign: CompiledCampaign, p: Prize): number | null {
-    const seed = this.#seeds.get(campaign.def.id);
+    const seed = this.#seeds.known(campaign.def.id);
     if (seed === undefined) return null;
     return releasedBy(this.#now(), p, { startsAtMs: campaign.def.startsAtMs, day: campaign.day, firstDayStart: campaign.firstDayStart }, seed);
   }
