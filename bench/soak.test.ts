@@ -1,4 +1,4 @@
-// The short soak of the suite: 105 s of load (a little over two minutes in all), every fault kind once, fewer scans; it must end with no
+// The short soak of the suite: 90 s of load (about two minutes in all), every fault kind once, fewer scans; it must end with no
 // invariant violated, and its report must be a page that draws its charts under its CSP.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,9 +9,12 @@ import { FAULT_KINDS } from './soak/faults.js';
 import { soakHtml } from './soak/report-html.js';
 import { CHROMIUM, renderPage } from '../src/testing/headless-chromium.js';
 
-// the faults, one after another, end past 100 s of a 90 s run on a busy machine (an engine's restart
-// alone took 22 s): 105 s leaves the pause-and-resume, which needs the load's scans, inside the load
-const MINUTES = 1.75;
+// the faults that break an engine, Redis or a store run one after another, the receiver's beside the
+// campaign's (bench/soak/faults.ts): on the shared machine they took 52 s in all, so 90 s leaves room for
+// an engine restart of 22 s on a busy machine and keeps the pause-and-resume, which needs the load's
+// scans, inside the load
+const MINUTES = 1.5;
+const RATE = 60;
 const out = mkdtempSync(join(tmpdir(), 'scanlot-soak-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -19,13 +22,13 @@ describe('a short soak', () => {
   it('survives every fault kind with no invariant violated, and reports it as JSON and as a page with charts', async () => {
     const lines: string[] = [];
     const t0 = Date.now();
-    const r = await runSoak({ minutes: MINUTES, rate: 60, engines: 2, cluster: false, seed: 3, out }, (l) => lines.push(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${l}`));
+    const r = await runSoak({ minutes: MINUTES, rate: RATE, engines: 2, cluster: false, seed: 3, out }, (l) => lines.push(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${l}`));
     lines.push(`${((Date.now() - t0) / 1000).toFixed(1)} s: soak over`);
     const summary = `${JSON.stringify({ invariants: r.invariants, audit: r.audit, faults: r.faults }, null, 1)}\n${lines.join('\n')}`;
     expect(r.violations, summary).toBe(0);
     expect(new Set(r.faults.map((f) => f.kind)), summary).toEqual(new Set(FAULT_KINDS));
     for (const f of r.faults) expect(f.recoveredAfterMs).toBeGreaterThanOrEqual(0);
-    expect(r.scans).toBeGreaterThan(5_000);
+    expect(r.scans).toBeGreaterThan(RATE * MINUTES * 60 * 0.8);
     expect(r.stopped).toBeNull();
     // each invariant looked at something
     for (const [name, i] of Object.entries(r.invariants)) expect(i.checked, name).toBeGreaterThan(0);

@@ -24,6 +24,8 @@ export interface SoakRedis {
   pause(port: number, ms: number): Promise<void>;
   /** used_memory summed over the servers (bytes) */
   usedMemory(): Promise<number>;
+  /** the size of one server's AOF (aof_current_size, bytes): what a restart of it loads */
+  aofBytes(port: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ function singleRedis(r: TestRedis): SoakRedis {
     restart: () => r.restart(),
     pause: async (_port, ms) => void (await r.client.call('CLIENT', 'PAUSE', String(ms), 'ALL')),
     usedMemory: async () => infoField(await r.client.info('memory'), 'used_memory'),
+    aofBytes: async () => infoField(await r.client.info('persistence'), 'aof_current_size'),
     stop: () => r.stop(),
   };
 }
@@ -60,6 +63,7 @@ function clusterRedis(c: TestCluster): SoakRedis {
     restart: (port) => c.restart(port),
     pause: async (port, ms) => void nodeCli(port, 'CLIENT', 'PAUSE', String(ms), 'ALL'),
     usedMemory: async () => c.ports.reduce((n, p) => n + infoField(nodeCli(p, 'INFO', 'memory'), 'used_memory'), 0),
+    aofBytes: async (port) => infoField(nodeCli(port, 'INFO', 'persistence'), 'aof_current_size'),
     stop: () => c.stop(),
   };
 }

@@ -1,6 +1,7 @@
 // The fault schedule of a soak: every kind at least once per run (once per five minutes on longer runs),
-// in a seeded order at seeded times, one after another, each timed from when it struck (or ended, for
-// those that last) until the deployment answered again.
+// in a seeded order at seeded times, one step after another (the faults that break an engine, Redis or a
+// store alone; the receiver's and the campaign's side by side), each timed from when it struck (or ended,
+// for those that last) until the deployment answered again.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { keys } from '../../src/redis/keys.js';
@@ -126,13 +127,19 @@ const RUNS: Record<FaultKind, Run> = {
   async 'redis-kill-9'(ctx) {
     const r = ctx.deployment.redis;
     const port = r.ports[Math.floor(ctx.rnd() * r.ports.length)] as number;
+    // what the restart will load: the time until the server answers grows with it
+    const aofBytes = await r.aofBytes(port).catch(() => null);
     await r.kill(port);
     await sleep(1_000, ctx.stop);
     // from the restart on: the server's own start (and a cluster's agreeing it is back) counts
     const t0 = Date.now();
     await r.restart(port);
+    // the restart returns once the server answers PING, which it refuses (LOADING) until its AOF is loaded
+    const serverMs = Date.now() - t0;
     await allAnswer(ctx);
-    return { recoveredAfterMs: Date.now() - t0, detail: `redis-server :${port} kill -9, down 1 s, restarted from its AOF` };
+    const recoveredAfterMs = Date.now() - t0;
+    const aof = aofBytes === null ? 'its AOF' : `its AOF (${(aofBytes / 1e6).toFixed(1)} MB)`;
+    return { recoveredAfterMs, detail: `redis-server :${port} kill -9, down 1 s, restarted from ${aof}: the server answered after ${serverMs} ms (its start and AOF load${r.ports.length > 1 ? ', the cluster agreeing it is back' : ''}), every engine ${recoveredAfterMs - serverMs} ms later` };
   },
   async 'redis-client-pause'(ctx) {
     const r = ctx.deployment.redis;
@@ -235,26 +242,46 @@ const RUNS: Record<FaultKind, Run> = {
   },
 };
 
-/** The kinds in run order: every kind once per cycle, shuffled (seeded); the DCRM outage is always followed by poison. */
-export function faultOrder(cycles: number, rnd: () => number): FaultKind[] {
-  const out: FaultKind[] = [];
-  for (let c = 0; c < cycles; c++) {
-    const kinds: FaultKind[] = FAULT_KINDS.filter((k) => k !== 'dcrm-poison');
-    for (let i = kinds.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [kinds[i], kinds[j]] = [kinds[j] as FaultKind, kinds[i] as FaultKind];
-    }
-    for (const k of kinds) {
-      out.push(k);
-      if (k === 'dcrm-down') out.push('dcrm-poison');
-    }
+/**
+ * A step of the schedule: lanes that run side by side, each a list of kinds run one after another. The
+ * faults that break the deployment's processes and Redis run alone (their recovery is timed by probes and
+ * health checks that any other fault's break would slow); the receiver's faults (outage, then poison) and
+ * the campaign's (clock, pause, top-up, `endsAt`) break different parts and are checked by different things
+ * (deliveries against the scans' draws), so they share one step.
+ */
+export type FaultStep = FaultKind[][];
+
+/** the faults that run alone: each breaks an engine, Redis or an event store */
+export const ALONE_FAULTS: readonly FaultKind[] = ['engine-kill-9', 'engine-sigterm', 'redis-kill-9', 'redis-client-pause', 'store-lock'];
+const RECEIVER_LANE: FaultKind[] = ['dcrm-down', 'dcrm-poison'];
+const CAMPAIGN_FAULTS: readonly FaultKind[] = ['day-rollover', 'campaign-pause-resume', 'top-up', 'ends-at-extension'];
+
+function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
   return out;
 }
 
 /**
- * Runs the schedule between 10 % and 85 % of the run: the faults' start times are spread over that
- * window with seeded jitter, each starts no earlier than the end of the one before.
+ * The steps in run order: per cycle, every kind once, shuffled (seeded): each fault of ALONE_FAULTS a step
+ * of its own, and one step of the receiver's outage then poison beside the campaign's faults (in seeded order).
+ */
+export function faultOrder(cycles: number, rnd: () => number): FaultStep[] {
+  const out: FaultStep[] = [];
+  for (let c = 0; c < cycles; c++) {
+    const sideBySide: FaultStep = [RECEIVER_LANE, shuffled(CAMPAIGN_FAULTS, rnd)];
+    const steps: FaultStep[] = [...ALONE_FAULTS.map((k) => [[k]]), sideBySide];
+    out.push(...shuffled(steps, rnd));
+  }
+  return out;
+}
+
+/**
+ * Runs the schedule between 10 % and 85 % of the run: the steps' start times are spread over that window
+ * with seeded jitter, each starts no earlier than the end of the one before (of every lane of it).
  */
 export async function runFaults(ctx: FaultContext, runMs: number, onFault: (f: FaultRecord) => void): Promise<void> {
   const cycles = Math.max(1, Math.floor(runMs / 300_000));
@@ -262,20 +289,29 @@ export async function runFaults(ctx: FaultContext, runMs: number, onFault: (f: F
   const from = runMs * 0.1;
   const span = runMs * 0.75;
   const slot = span / order.length;
-  for (const [i, kind] of order.entries()) {
-    const due = from + slot * i + (kind === 'dcrm-poison' ? 0 : ctx.rnd() * slot * 0.5);
+  const runLane = async (lane: readonly FaultKind[]): Promise<void> => {
+    for (const kind of lane) {
+      if (ctx.stop.aborted) return;
+      const at = ctx.ledger.now();
+      let r;
+      try {
+        r = await RUNS[kind](ctx, at);
+      } catch (err) {
+        // told to stop mid-fault: what it broke is back (restarted, reopened, unlocked), its recovery unmeasured
+        if (err instanceof SoakStopped) return;
+        throw err;
+      }
+      onFault({ kind, at, ...r });
+    }
+  };
+  for (const [i, step] of order.entries()) {
+    const due = from + slot * i + ctx.rnd() * slot * 0.5;
     const wait = due - ctx.ledger.now();
     if (wait > 0) await sleep(wait, ctx.stop);
     if (ctx.stop.aborted) return;
-    const at = ctx.ledger.now();
-    let r;
-    try {
-      r = await RUNS[kind](ctx, at);
-    } catch (err) {
-      // told to stop mid-fault: what it broke is back (restarted, reopened, unlocked), its recovery unmeasured
-      if (err instanceof SoakStopped) return;
-      throw err;
-    }
-    onFault({ kind, at, ...r });
+    // every lane ends (or fails) before the step does: a lane still running would outlive the run's teardown
+    const ends = await Promise.allSettled(step.map(runLane));
+    const failed = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
