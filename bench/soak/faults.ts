@@ -252,7 +252,7 @@ const RUNS: Record<FaultKind, Run> = {
 export type FaultStep = FaultKind[][];
 
 /** the faults that run alone: each breaks an engine, Redis or an event store */
-export const ALONE_FAULTS: readonly FaultKind[] = ['engine-kill-9', 'engine-sigterm', 'redis-kill-9', 'redis-client-pause', 'store-lock'];
+const ALONE_FAULTS: readonly FaultKind[] = ['engine-kill-9', 'engine-sigterm', 'redis-kill-9', 'redis-client-pause', 'store-lock'];
 const RECEIVER_LANE: FaultKind[] = ['dcrm-down', 'dcrm-poison'];
 const CAMPAIGN_FAULTS: readonly FaultKind[] = ['day-rollover', 'campaign-pause-resume', 'top-up', 'ends-at-extension'];
 
