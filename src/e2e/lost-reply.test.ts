@@ -81,7 +81,7 @@ describe('a scan whose reply was lost', () => {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       expect(answer.body).toMatchObject({ outcome: 'won', prize: { id: 'solo' }, set: { id: 'one', completed: 1, prize: { id: 'one-box', kind: 'gift' }, reason: null } });
       await waitForBacklog(engine);
-      const set = (await allEvents(engine)).filter((e) => e.type === 'set' && e.campaignId === cid);
+      const set = (await allEvents(engine)).filter((e) => e.type === 'set' && e.campaignId === cid && e.user === 'lost_set');
       expect(set).toHaveLength(1);
       expect(set[0]).toMatchObject({ id: `${answer.body.eventId}-set`, scanEventId: answer.body.eventId, set: answer.body.set });
       // counted once

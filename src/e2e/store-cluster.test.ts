@@ -127,7 +127,8 @@ describe('store guarantees on a three-primary cluster', () => {
         const done = Math.min(held.l, held.r);
         const sets = mine.filter((a) => a.set !== undefined);
         expect(sets.map((a) => a.set!.completed).sort(), user).toEqual(Array.from({ length: done }, (_, i) => i + 1));
-        expect(await cardsOf(user, cid), user).toEqual({ ...held, done });
+        // (a count of 0 is no field)
+        expect(await cardsOf(user, cid), user).toEqual(Object.fromEntries(Object.entries({ ...held, done }).filter(([, n]) => n > 0)));
         completions += done;
         for (const a of sets) completedBy.set(a.eventId!, `${user}|${JSON.stringify(a.set)}`);
         const other = mine.find((a) => a.set === undefined);
