@@ -12,7 +12,7 @@ import { startCluster, type TestCluster } from '../testing/redis-cluster.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
 import { TestClient, type PrizeInput, type StoredEvent } from '../testing/test-client.js';
 import { uniqueSku } from '../testing/fixtures.js';
-import { ALL_SHARDS, homeIndex, keys, useShards } from '../redis/keys.js';
+import { ALL_SHARDS, homeIndex, homeShard, keys, useShards } from '../redis/keys.js';
 import { allEvents, waitForBacklog } from '../testing/events.js';
 import { compileCampaign } from '../campaigns/compiled-campaign.js';
 import type { Campaign } from '../campaigns/campaign.js';
@@ -168,7 +168,7 @@ describe('store guarantees on a three-primary cluster', () => {
       expect(setEvents).toHaveLength(completedBy.size);
     });
 
-    it('a card whose count the engine never made (as if it died between the scan and the count) is counted by the persist step, once', async () => {
+    it('a card whose count the engine never made (as if it died between the scan and the count) is counted by the persist step, once; one it cannot count does not stall it', async () => {
       const { batchId, campaignId: cid } = await client.batchWithLiveCampaign(
         [{ id: 'solo', name: 'Solo', kind: 'card', set: 'pair', probability: 1 }],
         { size: 10, extra: { sets: [{ id: 'pair', prize: { id: 'solo-box', name: 'Box', kind: 'gift', stock: 10 } }] } },
@@ -183,6 +183,10 @@ describe('store guarantees on a three-primary cluster', () => {
         for (const a of answers) expect(a).toMatchObject({ outcome: 'won', prize: { id: 'solo' } });
         // the answers carry no set: the count was never made by the engine
         for (const a of answers) expect(a.set).toBeUndefined();
+        // a card the script cannot count (the user's cards key holds a string) is left uncounted: the
+        // stream does not stall behind it
+        await cluster.client.set(keys.cards(homeShard('cp_poison'), 'cp_poison'), 'not a hash');
+        expect(await other.scan({ code: other.code(batchId, 5), user: 'cp_poison' })).toMatchObject({ outcome: 'won' });
         await waitForBacklog(skipping);
         await waitForBacklog(engine);
         const held = (await engine.api('GET', '/v1/members/cp_skip')).body.cards?.[cid]?.pair;

@@ -2,8 +2,10 @@
 // countCard call the engine makes right after the scan's answer (src/sets/scan-cards.ts), before the
 // event is acknowledged. The call is idempotent by the scan's event id, so when the engine made it this
 // one only reads what it did; when the engine died between the scan and its call (kill -9), this one
-// counts the card, completes the set and writes the set's event. A failed call fails the persist step,
-// which reads the same events again: nothing is acknowledged before its card is counted.
+// counts the card, completes the set and writes the set's event. A call that fails for want of Redis
+// fails the persist step, which reads the same events again: nothing is acknowledged before its card is
+// counted.
+import { ReplyError } from 'ioredis';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { compileCampaign, type CompiledCampaign } from '../campaigns/compiled-campaign.js';
@@ -40,7 +42,14 @@ export class CardRepair {
       if (won === null) continue;
       const c = await this.#campaign(redis, won.campaignId);
       if (c === null) continue;
-      await this.#cardsOf(redis).count(c, won.user, won.eventId, won.card);
+      try {
+        await this.#cardsOf(redis).count(c, won.user, won.eventId, won.card);
+      } catch (err) {
+        // the script failing on this event (a key of the wrong type, say) would fail at every try: that
+        // card stays uncounted rather than the stream stalling. Redis unreachable, loading, out of memory
+        // or busy fails the step, to be tried again.
+        if (!(err instanceof ReplyError && /^(ERR|WRONGTYPE)\b/.test((err as Error).message))) throw err;
+      }
     }
   }
 
@@ -58,7 +67,13 @@ export class CardRepair {
     if (known !== undefined) return known;
     const raw = await redis.hget(keys.campaignDefs, id);
     if (raw === null) return null;
-    const c = compileCampaign(JSON.parse(raw) as Campaign);
+    let c: CompiledCampaign;
+    try {
+      c = compileCampaign(JSON.parse(raw) as Campaign);
+    } catch {
+      // a definition this engine cannot read: its cards are left to an engine that can
+      return null;
+    }
     this.#campaigns.set(id, c);
     return c;
   }
