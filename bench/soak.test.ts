@@ -28,6 +28,8 @@ describe('a short soak', () => {
     expect(r.violations, summary).toBe(0);
     expect(new Set(r.faults.map((f) => f.kind)), summary).toEqual(new Set(FAULT_KINDS));
     for (const f of r.faults) expect(f.recoveredAfterMs).toBeGreaterThanOrEqual(0);
+    // the Redis restart's time split: the server's start and AOF load, then the engines
+    expect(r.faults.find((f) => f.kind === 'redis-kill-9')?.detail).toMatch(/AOF \([\d.]+ MB\): the server answered after \d+ ms .*every engine -?\d+ ms later/);
     expect(r.scans).toBeGreaterThan(RATE * MINUTES * 60 * 0.8);
     expect(r.stopped).toBeNull();
     // each invariant looked at something
