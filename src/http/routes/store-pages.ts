@@ -119,13 +119,16 @@ export function storePages(d: StorePageDeps): Route[] {
     return reply('200 OK', ticketPage(view, t.code, t.state, svg), view);
   };
 
-  // the ticket's state for its page: `result` is the reveal's draw once the persist step stored its event
+  // the ticket's state for its page: `result` is the reveal's draw, from the event the reveal kept in the
+  // ticket's record in Redis (every engine reads it, whichever stored the event); a ticket revealed before
+  // the record kept it has its event looked up in this engine's store
   const ticketState = async (call: HttpCall): Promise<Reply> => {
     const t = await d.draws.ticketState(call.params[0] ?? '');
     if (t === null) return { status: '404 Not Found', body: '{"error":{"code":"not_found","message":"ticket: no such ticket"}}', type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
-    const body = t.revealEventId === null ? null : d.eventBody(t.revealEventId);
-    const event = body === null ? null : (JSON.parse(body) as { draw?: unknown; shop?: unknown; set?: unknown });
-    const result = event === null ? null : { draw: event.draw ?? null, shop: event.shop ?? null, set: event.set ?? null };
+    const body = t.revealEvent ?? (t.revealEventId === null ? null : d.eventBody(t.revealEventId));
+    const event = body === null ? null : (JSON.parse(body) as { draw?: { set?: unknown }; shop?: unknown });
+    // a set the reveal's card completed is in the event's draw
+    const result = event === null ? null : { draw: event.draw ?? null, shop: event.shop ?? null, set: event.draw?.set ?? null };
     return { status: '200 OK', body: JSON.stringify({ ticket: t.code, state: t.state, result }), type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
   };
 
