@@ -7,8 +7,9 @@
 //   the server decided.
 // - GET /t/{ticket}: a sealed ticket as a QR code for the shop to scan; GET /t/{ticket}/state tells its
 //   page when the ticket was revealed and what it drew, for the page to reveal it on the buyer's phone.
-// Each shows the look (brand, theme, animation) of its campaign: for a check-in, the live campaign that
-// takes check-ins when there is exactly one. The visitor is kept in the same signed session cookie as
+// Each shows the look (brand, theme, animation) of its campaign: for a check-in, the campaign ?campaign=
+// names, else the live campaign that takes check-ins when there is exactly one; with several, the page
+// lists them (name and brand) for the visitor to choose. The visitor is kept in the same signed session cookie as
 // the scan page's: open mode takes ?user= as sent (never an anon_ id), else the session's user, else a
 // new anonymous id; verified mode the session.
 import { readFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ import type { Draws } from '../../chances/draws.js';
 import { JSON_TYPE, type HttpCall, type Reply } from '../http-call.js';
 import type { Route } from '../router.js';
 import { csp, OTHER_HEADERS } from './page-parts.js';
-import { checkInPage, drawPage, invalidScenePage, ticketPage, unknownCampaignPage, unknownTicketPage } from './store-page-html.js';
+import { checkInChoicePage, checkInPage, drawPage, invalidScenePage, noSuchCheckInPage, ticketPage, unknownCampaignPage, unknownTicketPage } from './store-page-html.js';
 
 export interface StorePageDeps {
   scenes: SceneCodec;
@@ -82,21 +83,40 @@ export function storePages(d: StorePageDeps): Route[] {
     return { pageUser: anon, user: null, setCookie: [['set-cookie', d.sessions.issue(anon, 'anonymous')]] };
   };
 
-  /** the campaign a check-in will count for, when it is the only live (or paused) one taking check-ins */
-  const checkInCampaign = (): CompiledCampaign | null => {
+  /** the campaigns a check-in may count for now: live (or paused) ones with a check-in rule */
+  const checkInCampaigns = (): CompiledCampaign[] => {
     const now = d.now();
-    const open = [...d.campaigns.all()].filter((c) => c.def.checkin && ['live', 'paused'].includes(phaseOf(c.def, now)));
-    return open.length === 1 ? (open[0] as CompiledCampaign) : null;
+    return [...d.campaigns.all()].filter((c) => c.def.checkin && ['live', 'paused'].includes(phaseOf(c.def, now)));
   };
 
+  // the check-in page: for the campaign ?campaign= names, else the only one taking check-ins; with several
+  // and none named, the visitor chooses (a check-in must name its campaign then)
   const checkIn = async (call: HttpCall): Promise<Reply> => {
     const lang = pageLanguage(call.acceptLanguage);
     const n = d.scenes.decode(call.params[0] ?? '');
     const shop = n === null ? null : await d.shops.byNumber(n);
     if (n === null || shop === null) return reply('404 Not Found', invalidScenePage(lang), null);
-    const view = pageViewOf(checkInCampaign()?.def ?? null, lang);
+    const code = d.scenes.encode(n);
     const v = visitorOf(call);
-    return reply('200 OK', checkInPage(view, d.scenes.encode(n), shop.name, v.pageUser), view, v.setCookie);
+    // the links of the page keep the user the visitor came with (open mode)
+    const linkUser = v.pageUser !== null && v.pageUser === call.queryParam('user') ? v.pageUser : null;
+    const open = checkInCampaigns();
+    const wanted = call.queryParam('campaign');
+    if (wanted !== null) {
+      const malformed = !ID_RE.test(wanted);
+      const c = malformed ? undefined : open.find((x) => x.def.id === wanted);
+      if (c === undefined) return reply(malformed ? '400 Bad Request' : '404 Not Found', noSuchCheckInPage(lang, code, linkUser, malformed), null, v.setCookie);
+      const view = pageViewOf(c.def, lang);
+      return reply('200 OK', checkInPage(view, code, shop.name, v.pageUser), view, v.setCookie);
+    }
+    if (open.length > 1) {
+      const now = d.now();
+      const choices = open.map((c) => ({ id: c.def.id, name: c.def.name, brand: c.def.page?.brand ?? null, paused: phaseOf(c.def, now) === 'paused' }));
+      const plain = pageViewOf(null, lang);
+      return reply('200 OK', checkInChoicePage(plain, code, shop.name, choices, linkUser), plain, v.setCookie);
+    }
+    const view = pageViewOf(open[0]?.def ?? null, lang);
+    return reply('200 OK', checkInPage(view, code, shop.name, v.pageUser), view, v.setCookie);
   };
 
   const draw = async (call: HttpCall): Promise<Reply> => {
