@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../paths.js';
 import { useEngine } from '../testing/engine-fixture.js';
 import { CHROMIUM } from '../testing/headless-chromium.js';
+import { expectFitsAndSafe, labelUnderPointer, phonePage, shootBothSizes, wasCovered, wheelSegments } from '../testing/phone-page.js';
 import type { CampaignSetup } from '../testing/test-client.js';
 
 const SHOTS = join(PROJECT_ROOT, 'screenshots', 'store-page');
@@ -62,62 +63,28 @@ afterAll(async () => {
 });
 
 async function open(url: string, opts: { lang?: string; reduced?: boolean } = {}): Promise<Page> {
-  const ctx = await browser.createBrowserContext();
-  const page = await ctx.newPage();
-  await page.setViewport({ width: 390, height: 844 });
-  await page.setExtraHTTPHeaders({ 'accept-language': opts.lang ?? 'zh-CN,zh;q=0.9' });
-  if (opts.reduced) await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
-  page.on('pageerror', (e) => problems.push(`pageerror ${String(e)}`));
-  page.on('console', (m) => {
+  const page = await phonePage(await browser.createBrowserContext(), {
+    ...opts,
+    problems,
     // a second check-in the same day is answered 409 on purpose, and a page of a refused address 400 or
     // 404: Chromium logs those statuses as errors
-    const refused = /status of 409/.test(m.text()) || refusedPages.has(m.location().url ?? '');
-    if (m.type() === 'error' && !refused) problems.push(`console ${m.text()} ${m.location().url ?? ''}`);
-  });
-  await page.evaluateOnNewDocument(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
-    // remembers whether a reveal cover was ever shown (it removes itself when the animation ends)
-    new MutationObserver(() => {
-      if (document.getElementById('cover')) (window as unknown as { __covered?: boolean }).__covered = true;
-    }).observe(document, { childList: true, subtree: true });
+    expected: (text, at) => /status of 409/.test(text) || refusedPages.has(at),
   });
   await page.goto(url);
   return page;
 }
 
 const text = (page: Page, sel: string): Promise<string> => page.$eval(sel, (e) => ((e as HTMLElement).hidden ? '' : (e.textContent ?? '')));
-
-/** what a page must always hold: it fits a phone's width, and no hostile name ran as markup */
-async function clean(page: Page): Promise<void> {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-  expect(await page.$$eval('img', (imgs) => imgs.filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-  await page.setViewport({ width: 1280, height: 800 });
-  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewport({ width: 390, height: 844 });
-}
+const clean = (page: Page): Promise<void> => expectFitsAndSafe(page);
+const shoot = (page: Page, name: string): Promise<void> => shootBothSizes(page, SHOTS, name);
 
 /** spins the draw card's wheel: the segments, the label under the pointer (measured on screen), where it rested */
 async function spin(page: Page): Promise<{ segments: string[]; under: string; stop: string }> {
   await page.click('#draw');
   await page.waitForSelector('#cover.cover-wheel #wheel', { timeout: 10_000 });
-  const segments = await page.$$eval('.wheel-label', (ls) => ls.map((l) => l.textContent ?? ''));
+  const segments = await wheelSegments(page);
   await page.waitForSelector('#stage[data-wheel-stop]', { timeout: 10_000 });
-  const under = await page.evaluate(() => {
-    const tip = document.querySelector('.wheel-pointer')!.getBoundingClientRect();
-    const x = tip.left + tip.width / 2, y = tip.bottom;
-    let best = '', dist = Infinity;
-    for (const l of Array.from(document.querySelectorAll('.wheel-label'))) {
-      const r = l.getBoundingClientRect();
-      const d = Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y);
-      if (d < dist) { dist = d; best = l.textContent ?? ''; }
-    }
-    return best;
-  });
+  const under = await labelUnderPointer(page);
   const stop = await page.$eval('#stage', (e) => e.getAttribute('data-wheel-stop') ?? '');
   await page.waitForFunction(() => document.getElementById('draw-result')?.hasAttribute('data-outcome') && document.getElementById('cover') === null, { timeout: 10_000 });
   return { segments, under, stop };
@@ -209,7 +176,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     const calm = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_3`, { reduced: true });
     await calm.click('#draw');
     await calm.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 10_000 });
-    expect(await calm.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBeUndefined();
+    expect(await wasCovered(calm)).toBeUndefined();
     expect(await calm.$eval('#stage', (e) => e.hasAttribute('data-wheel-stop'))).toBe(false);
     expect(await text(calm, '#prize-name')).toBe(HOSTILE_CARD);
 
@@ -241,7 +208,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     await shoot(page, 'ticket-open');
     expect((await fx.client.revealTicket(code, await fx.client.shopKey('s_tianhe'))).status).toBe(200);
     await page.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 20_000 });
-    expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await wasCovered(page)).toBe(true);
     expect(await text(page, '#prize-name')).toBe('智能电视');
     expect(await text(page, '#ticket-line')).toBe('已在门店开奖：s_tianhe');
     expect(await page.$('#ticket-qr')).toBeNull();
@@ -260,7 +227,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     expect((await fx.client.draw(inShop.campaignId, 'shopper_6')).body.outcome).toBe('ticket');
     const page = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_6`);
     await page.waitForFunction(() => document.getElementById('reveal-result')?.getAttribute('data-outcome') === 'won', { timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await wasCovered(page)).toBe(true);
     expect(await text(page, '#verdict')).toBe('签到成功感谢光临。');
     expect(await text(page, '#reveals')).toContain('您的抽奖券已在本店开奖');
     expect(await text(page, '#reveal-result #prize-name')).toBe('茶具套装');
