@@ -20,13 +20,14 @@ import type { ShopStore } from '../../shops/shop-store.js';
 import type { IdentityMode } from '../../identity/scan-identity.js';
 import type { SessionCookies } from '../../identity/session-cookie.js';
 import { ANON_PREFIX, newAnonymousId } from '../../identity/anonymous.js';
-import type { CampaignStore, CompiledCampaign } from '../../campaigns/campaign-store.js';
+import type { CampaignStore } from '../../campaigns/campaign-store.js';
 import { phaseOf } from '../../campaigns/campaign.js';
 import { pageLanguage } from '../../fulfilment/pages/page-language.js';
 import { logoOrigin, pageViewOf, type PageView } from '../../fulfilment/pages/page-view.js';
 import { PROJECT_ROOT } from '../../paths.js';
 import { ID_RE } from '../../validation/json-fields.js';
 import type { Draws } from '../../chances/draws.js';
+import { campaignsTakingCheckIns } from '../../shops/check-ins.js';
 import { JSON_TYPE, type HttpCall, type Reply } from '../http-call.js';
 import type { Route } from '../router.js';
 import { csp, OTHER_HEADERS } from './page-parts.js';
@@ -83,12 +84,6 @@ export function storePages(d: StorePageDeps): Route[] {
     return { pageUser: anon, user: null, setCookie: [['set-cookie', d.sessions.issue(anon, 'anonymous')]] };
   };
 
-  /** the campaigns a check-in may count for now: live (or paused) ones with a check-in rule */
-  const checkInCampaigns = (): CompiledCampaign[] => {
-    const now = d.now();
-    return [...d.campaigns.all()].filter((c) => c.def.checkin && ['live', 'paused'].includes(phaseOf(c.def, now)));
-  };
-
   // the check-in page: for the campaign ?campaign= names, else the only one taking check-ins; with several
   // and none named, the visitor chooses (a check-in must name its campaign then)
   const checkIn = async (call: HttpCall): Promise<Reply> => {
@@ -100,7 +95,7 @@ export function storePages(d: StorePageDeps): Route[] {
     const v = visitorOf(call);
     // the links of the page keep the user the visitor came with (open mode)
     const linkUser = v.pageUser !== null && v.pageUser === call.queryParam('user') ? v.pageUser : null;
-    const open = checkInCampaigns();
+    const open = campaignsTakingCheckIns(d.campaigns.all(), d.now());
     const wanted = call.queryParam('campaign');
     if (wanted !== null) {
       const malformed = !ID_RE.test(wanted);
