@@ -1,6 +1,6 @@
 // The ticket page with two engines on one Redis (a supported deployment): a ticket revealed in a shop
 // through engine A, its state asked of engine B, whose own event store never held the reveal's event. The
-// ticket's page, served by either engine, must uncover what the reveal drew.
+// ticket's page, served by either engine, must uncover what the reveal drew (and the set its card completed).
 import { describe, expect, it } from 'vitest';
 import { useEngine } from '../testing/engine-fixture.js';
 import { TestClient } from '../testing/test-client.js';
@@ -38,5 +38,17 @@ describe('the ticket\'s state on another engine of the deployment', () => {
     } finally {
       await b.stop();
     }
+  });
+
+  it('a revealed card that completes its set (集卡): the state names the set and its prize', async () => {
+    const { campaignId } = await fx.client.batchWithLiveCampaign([{ id: 'leaf', name: '龙井卡', kind: 'card', set: 'tea', probability: 1 }], {
+      extra: { reveal: 'in_shop', sets: [{ id: 'tea', prize: { id: 'tea-box', name: '名茶礼盒', kind: 'gift', stock: 2 } }] },
+    });
+    expect((await fx.client.grantChances(campaignId, { user: 'buyer_2', count: 1, reason: '支付有礼', idempotencyKey: 'pay-2' })).status).toBe(200);
+    const code = (await fx.client.draw(campaignId, 'buyer_2')).body.ticket.code as string;
+    expect((await fx.client.revealTicket(code, await fx.client.shopKey('s_xihu'))).status).toBe(200);
+    const state = (await (await fetch(`${fx.engine.url}/t/${code}/state`)).json()) as { result: { draw: { prize: { name: string } }; set: { id: string; completed: number; prize: { name: string } } | null } };
+    expect(state.result.draw.prize.name).toBe('龙井卡');
+    expect(state.result.set).toMatchObject({ id: 'tea', completed: 1, prize: { name: '名茶礼盒' } });
   });
 });
