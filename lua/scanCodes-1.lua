@@ -72,8 +72,9 @@
            hash of this shard), and the user's home shard credits the chances (lua/creditScans-4.lua)
         19, 20 only for a campaign with card sets (集卡), with one shard (a user's cards live on the user's
            home shard): the key prefix of a user's cards (+ user, src/redis/keys.ts `cards`: "<cid>|<card>"
-           -> cards held, "<cid>|<set>|done" -> sets completed), and the sets, each an array {set id, spec
-           index of the set's prize, array of its cards' spec indexes}
+           -> cards held, "<cid>|<set>|done" -> sets completed, "<cid>|<set>|last" -> '<eventId>|<what that
+           completion answered>' of the scan that completed the set last), and the sets, each an array {set
+           id, spec index of the set's prize, array of its cards' spec indexes}
     11 MessagePack array of scans, each an array:
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
         6 campaign index into ARGV 10 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
@@ -231,6 +232,7 @@ local function prepare(cb)
         cb.setOfSpec[tonumber(card)] = x
       end
       x.fields[#x.fields + 1] = cid .. '|' .. set[1] .. '|done'
+      x.last = cid .. '|' .. set[1] .. '|last'
     end
   end
 end
@@ -363,21 +365,8 @@ local function grantPerScans()
     ',"chances":' .. balance .. '}')
 end
 
--- 集卡: counts the scanner's won card (spec index `card`); when it completes its set, the set's prize (a
--- chosen prize of the scan) is won in the same step if it may be. '' when the card completed nothing, else
--- '<setId>|<completions>|<set prize JSON or ''>|<reason or ''>'
-local function countCard(card)
-  local set = c.setOfSpec[card]
-  if not set then return '' end
-  local cardsKey = c[19] .. user
-  local v = redis.call('HMGET', cardsKey, unpack(set.fields))
-  local least = math.huge
-  for i = 1, #set.cards do least = math.min(least, (tonumber(v[i]) or 0) + (i == set.at[card] and 1 or 0)) end
-  local done = tonumber(v[#set.fields]) or 0
-  redis.call('HINCRBY', cardsKey, set.fields[set.at[card]], 1)
-  if least <= done then return '' end
-  done = done + 1
-  redis.call('HSET', cardsKey, set.fields[#set.fields], int(done))
+-- the set prize of a completion: '<setId>|<completions>|<set prize JSON or ''>|<reason or ''>'
+local function setPrizeOf(set, done)
   local head = set.id .. '|' .. done .. '|'
   local g
   for at = 22, #s, 3 do
@@ -399,6 +388,27 @@ local function countCard(card)
     userWrites[n + 1], userWrites[n + 2] = spec.fUserWins, int((capWins[spec[1]] or 0) + 1)
   end
   return head .. json .. '|'
+end
+
+-- 集卡: counts the scanner's won card (spec index `card`); when it completes its set, the set's prize (a
+-- chosen prize of the scan) is won in the same step if it may be. '' when the card completed nothing, else
+-- '<setId>|<completions>|<set prize JSON or ''>|<reason or ''>'
+local function countCard(card)
+  local set = c.setOfSpec[card]
+  if not set then return '' end
+  local cardsKey = c[19] .. user
+  local v = redis.call('HMGET', cardsKey, unpack(set.fields))
+  local least = math.huge
+  for i = 1, #set.cards do least = math.min(least, (tonumber(v[i]) or 0) + (i == set.at[card] and 1 or 0)) end
+  local done = tonumber(v[#set.fields]) or 0
+  redis.call('HINCRBY', cardsKey, set.fields[set.at[card]], 1)
+  if least <= done then return '' end
+  done = done + 1
+  local result = setPrizeOf(set, done)
+  -- the completions, and which scan completed the set last with what it answered: a scan whose reply
+  -- is lost is answered from its code's record, which does not hold the set
+  redis.call('HSET', cardsKey, set.fields[#set.fields], int(done), set.last, s[4] .. '|' .. result)
+  return result
 end
 
 -- the event of a set completed by the scan ('<eventId>-set', type set)

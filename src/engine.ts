@@ -44,6 +44,7 @@ import { rewardRoutes } from './http/routes/reward-routes.js';
 import { auditRoutes } from './http/routes/audit-routes.js';
 import { Auditor } from './audit/audit.js';
 import { BucketMover } from './buckets/bucket-mover.js';
+import { ScanCards } from './sets/scan-cards.js';
 import { rebalanceRoutes } from './http/routes/rebalance-routes.js';
 import { EventIds } from './scan/event-ids.js';
 import { VoucherCodec } from './codes/voucher-codec.js';
@@ -229,7 +230,8 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   const shops = new ShopStore(redis, now);
   const draws = new Draws(redis, campaigns, vouchers, ticketCodec(secrets.codeSecret, config.publicBaseUrl), fulfilmentIds, now, mover);
   const checkIns = new CheckIns(redis, scenes, shops, campaigns, fulfilmentIds, now);
-  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover);
+  const scans = new ScanService(redis, loadScript('scanCodes-1.lua'), codec, batches, campaigns, clock, COMMAND_TIMEOUT_MS - 1000, faults, vouchers, limitsBatcher, mover,
+    hooks.skipCardCount ? null : new ScanCards(redis, vouchers, mover, now, (err) => log.warn({ err }, 'counting a scanned card in its set failed; the persist step counts it')));
   metrics.gauge('scanlot_scan_script_calls', 'scanCodes script calls this engine sent (each carries the scans of one turn for one shard)', () => scans.scriptCalls);
   metrics.gauge('scanlot_limit_script_calls', 'holdLimits script calls this engine sent (user, clerk and IP limits kept on another shard than the code)', () => limitsBatcher.calls);
   const server = await listen(

@@ -27,8 +27,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // persistence from the Redis streams into SQLite, and the registration of each SQLite store
   ['persistence', 'event-stores'],
   ['scan'],
-  // the store as a place: shops, check-ins, draw chances and draws (beside the prizes that reach people)
-  ['fulfilment', 'shops', 'chances'],
+  // the store as a place: shops, check-ins, draw chances and draws, cards counted in sets (beside the prizes that reach people)
+  ['fulfilment', 'shops', 'chances', 'sets'],
   ['reports'],
   ['dcrm', 'audit'],
   ['http', 'console'],

@@ -19,6 +19,8 @@ export interface CompiledCampaign {
   readonly guaranteed: { readonly consumer: readonly Prize[]; readonly shop: readonly Prize[] };
   /** the start (ms) of the calendar day, in the campaign's time zone, that startsAt falls in */
   readonly firstDayStart: number;
+  /** 集卡: whether a prize is a card of a set (a scan that wins one counts it in the user's cards) */
+  readonly hasCards: boolean;
 }
 
 export function compileCampaign(def: Campaign): CompiledCampaign {
@@ -40,5 +42,6 @@ export function compileCampaign(def: Campaign): CompiledCampaign {
       shop: def.prizes.filter((p) => p.guaranteed === true && p.for === 'shop'),
     },
     firstDayStart: new CampaignDay(def.timezone).bounds(def.startsAtMs).start,
+    hasCards: def.prizes.some((p) => p.set !== undefined),
   };
 }

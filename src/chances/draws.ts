@@ -20,6 +20,7 @@ import { grantChances } from './grant-chances-call.js';
 import { drawChance, type DrawCall, type DrawCandidate, type DrawMode, type DrawReply } from './draw-chance-call.js';
 import { DrawPulls, type BucketPuller } from './draw-pulls.js';
 import { PerScansCredit } from './per-scans.js';
+import { prizeCandidate } from './prize-candidate.js';
 import { mayPullAgain } from '../buckets/pull-bounds.js';
 import { ticketStateOf, type TicketState } from './ticket-record.js';
 
@@ -117,6 +118,8 @@ export class Draws {
     const out: Record<string, Record<string, Record<string, number>>> = {};
     for (const [field, n] of Object.entries(all)) {
       const [cid, a, b] = field.split('|') as [string, string, string | undefined];
+      // which scan completed a set last (lua/scanCodes-1.lua): no count
+      if (b === 'last') continue;
       const c = this.campaigns.get(cid);
       // a card's set from the definition; a completion count under its set as `done`
       const setId = b === 'done' ? a : c?.def.prizes.find((p) => p.id === a)?.set;
@@ -324,28 +327,6 @@ export class Draws {
   }
 
   #candidate(c: CompiledCampaign, p: Prize, multiplier: number, eventId: string, drawn: boolean): DrawCandidate {
-    const a = p.amount;
-    const base = a === null ? null : typeof a === 'number' ? a : randomInt(a.min, a.max + 1);
-    const amount = base === null ? null : Math.floor(base * multiplier);
-    let json = c.prizeJsonHead.get(p.id)! + (amount === null ? 'null' : String(amount));
-    if (p.kind === 'gift' || p.kind === 'coupon') {
-      const v = this.vouchers.voucherOf(eventId);
-      json += `,"voucher":{"code":"${v.code}","url":${JSON.stringify(v.url)}}`;
-    }
-    json += '}';
-    const release = p.release ?? null;
-    return {
-      id: p.id,
-      hasStock: p.stock !== null,
-      hasBudget: p.budget !== null,
-      dailyCap: p.dailyCap ?? 0,
-      perUserCap: p.perUserCap ?? 0,
-      release: release === null ? '' : 'perDay' in release ? 'd' : 'h',
-      perPeriod: release === null ? 0 : 'perDay' in release ? release.perDay : release.perHour,
-      guaranteed: p.guaranteed === true,
-      amount: amount ?? 0,
-      json,
-      drawn,
-    };
+    return prizeCandidate(c, p, multiplier, eventId, drawn, this.vouchers);
   }
 }

@@ -53,4 +53,39 @@ describe('a scan whose reply was lost', () => {
     expect(again.body.outcome).toBe('repeat');
     expect(again.body.original.eventId).toBe(answer.body.eventId);
   }, 60_000);
+
+  // 集卡: the set a card completed is not in the code's record; the answer rebuilt from it carries the set
+  // all the same (one shard: what the scan script recorded in the user's cards; several: the count on
+  // the user's home shard, idempotent, answers what it did)
+  for (const shards of [1, 3]) {
+    it(`carries the set its card completed (${shards} shard${shards === 1 ? '' : 's'})`, async () => {
+      const redis = await startRedis();
+      cleanup.push(() => redis.stop());
+      const proxy = await startReplyCuttingProxy(redis.port);
+      cleanup.push(() => proxy.stop());
+      const engine = await startEngine({ redisUrl: proxy.url, env: { SCANLOT_SHARDS: String(shards) } });
+      cleanup.push(() => engine.stop());
+      const sku = uniqueSku();
+      const client = new TestClient(engine);
+      const { batchId } = await client.createBatch({ sku, size: 1000 });
+      const cid = `lost-set-${sku}`;
+      await client.createLiveCampaign(cid, sku, [{ id: 'solo', name: 'Solo', kind: 'card', set: 'one', probability: 1 }], {
+        sets: [{ id: 'one', prize: { id: 'one-box', name: 'Box', kind: 'gift', stock: 5 } }],
+      });
+      // Redis caches the scan script with this first call: the lost one below runs by its SHA
+      expect((await engine.scan({ code: engine.codec.encode(batchId, 0), user: 'warm' })).status).toBe(200);
+
+      const cut = proxy.cutNextScanReply();
+      const answer = await engine.scan({ code: engine.codec.encode(batchId, 1), user: 'lost_set' });
+      await cut;
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body).toMatchObject({ outcome: 'won', prize: { id: 'solo' }, set: { id: 'one', completed: 1, prize: { id: 'one-box', kind: 'gift' }, reason: null } });
+      await waitForBacklog(engine);
+      const set = (await allEvents(engine)).filter((e) => e.type === 'set' && e.campaignId === cid && e.user === 'lost_set');
+      expect(set).toHaveLength(1);
+      expect(set[0]).toMatchObject({ id: `${answer.body.eventId}-set`, scanEventId: answer.body.eventId, set: answer.body.set });
+      // counted once
+      expect((await engine.api('GET', '/v1/members/lost_set')).body.cards[cid]).toEqual({ one: { solo: 1, done: 1 } });
+    }, 60_000);
+  }
 });

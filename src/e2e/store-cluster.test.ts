@@ -4,16 +4,26 @@
 // counted on every primary and credited on the home one. Under concurrency: a balance never
 // goes below zero, a ticket is revealed once, a draw never wins beyond the stock, a set prize is never
 // won beyond its stock; the audit reconciles all of it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../testing/redis-cluster.js';
 import { startEngine, type TestEngine } from '../testing/engine-process.js';
-import { TestClient, type PrizeInput } from '../testing/test-client.js';
+import { TestClient, type PrizeInput, type StoredEvent } from '../testing/test-client.js';
 import { uniqueSku } from '../testing/fixtures.js';
-import { ALL_SHARDS, homeIndex, keys, useShards } from '../redis/keys.js';
+import { ALL_SHARDS, homeIndex, homeShard, keys, useShards } from '../redis/keys.js';
+import { allEvents, waitForBacklog } from '../testing/events.js';
+import { compileCampaign } from '../campaigns/compiled-campaign.js';
+import type { Campaign } from '../campaigns/campaign.js';
+import { VoucherCodec } from '../codes/voucher-codec.js';
+import { ScanCards } from '../sets/scan-cards.js';
 
 let cluster: TestCluster;
 let engine: TestEngine;
 let client: TestClient;
+/** the data directory of a second engine, kept until the end: the audit reads every registered store */
+let skippingDir: string | null = null;
 
 beforeAll(async () => {
   cluster = await startCluster();
@@ -27,6 +37,7 @@ afterAll(async () => {
   useShards(['{s0}']);
   await engine?.stop();
   await cluster?.stop();
+  if (skippingDir !== null) rmSync(skippingDir, { recursive: true, force: true });
 });
 
 async function campaign(prizes: PrizeInput[], extra: Record<string, unknown> = {}): Promise<string> {
@@ -88,6 +99,109 @@ describe('store guarantees on a three-primary cluster', () => {
     for (const a of answers) expect(a.body).toMatchObject({ outcome: 'won', set: { id: 'one', completed: 1 } });
     expect(answers.filter((a) => a.body.set.prize !== null)).toHaveLength(2);
     for (const a of answers.filter((x) => x.body.set.prize === null)) expect(a.body.set.reason).toBe('out_of_stock');
+  });
+
+  describe('cards won by product scans (集卡), counted on the user\'s home shard', () => {
+    /** a user's cards in a campaign, as GET /v1/members/{user} shows them */
+    const cardsOf = async (user: string, cid: string): Promise<Record<string, number>> => (await engine.api('GET', `/v1/members/${user}`)).body.cards?.[cid]?.pair ?? {};
+    let pairCampaign = '';
+    const completedBy = new Map<string, string>();
+    const countedOnly: string[] = [];
+
+    it('concurrent scans of cards by users of every shard complete exactly the pairs held; set prizes won within stock', async () => {
+      const stock = 4;
+      const { batchId, campaignId: cid } = await client.batchWithLiveCampaign(
+        [{ id: 'l', name: 'Left', kind: 'card', set: 'pair', probability: 0.5 }, { id: 'r', name: 'Right', kind: 'card', set: 'pair', probability: 0.5 }],
+        { size: 60, extra: { sets: [{ id: 'pair', prize: { id: 'pair-box', name: 'Box', kind: 'gift', stock } }] } },
+      );
+      pairCampaign = cid;
+      const users = ['cp_a', 'cp_b', 'cp_c', 'cp_d', 'cp_e', 'cp_f'];
+      expect(new Set(users.map((u) => homeIndex(u))).size, 'users of more than one home shard').toBeGreaterThan(1);
+      // 7 codes each (consecutive serials: every primary holds some), all scanned at once
+      const answers = await Promise.all(users.flatMap((user, u) => Array.from({ length: 7 }, (_, i) => client.scan({ code: client.code(batchId, u * 7 + i), user }).then((a) => ({ user, a })))));
+      let completions = 0;
+      for (const user of users) {
+        const mine = answers.filter((x) => x.user === user).map((x) => x.a);
+        for (const a of mine) expect(a.outcome).toBe('won');
+        const held = { l: mine.filter((a) => a.prize?.id === 'l').length, r: mine.filter((a) => a.prize?.id === 'r').length };
+        const done = Math.min(held.l, held.r);
+        const sets = mine.filter((a) => a.set !== undefined);
+        expect(sets.map((a) => a.set!.completed).sort(), user).toEqual(Array.from({ length: done }, (_, i) => i + 1));
+        // (a count of 0 is no field)
+        expect(await cardsOf(user, cid), user).toEqual(Object.fromEntries(Object.entries({ ...held, done }).filter(([, n]) => n > 0)));
+        completions += done;
+        for (const a of sets) completedBy.set(a.eventId!, `${user}|${JSON.stringify(a.set)}`);
+        const other = mine.find((a) => a.set === undefined);
+        if (other !== undefined) countedOnly.push(`${user}|${other.eventId!}|${other.prize!.id}`);
+      }
+      const won = answers.filter((x) => x.a.set?.prize);
+      expect(won).toHaveLength(Math.min(stock, completions));
+      for (const x of answers.filter((y) => y.a.set !== undefined && y.a.set.prize === null)) expect(x.a.set!.reason).toBe('out_of_stock');
+      // each completion is an event of its own, naming the scan
+      const setEvents = (await client.events()).filter((e) => e.type === 'set' && e.campaignId === cid);
+      expect(setEvents.map((e) => e.scanEventId).sort()).toEqual([...completedBy.keys()].sort());
+      for (const e of setEvents) expect(e.id).toBe(`${e.scanEventId as string}-set`);
+    });
+
+    it('counting a scan\'s card is idempotent by its event id: the same event again counts nothing and answers the same set', async () => {
+      expect(completedBy.size).toBeGreaterThan(0);
+      const def = JSON.parse((await cluster.client.hget(keys.campaignDefs, pairCampaign)) as string) as Campaign;
+      const c = compileCampaign(def);
+      const cards = new ScanCards(cluster.client, new VoucherCodec(Buffer.alloc(32, 7), 'http://test'), null, Date.now);
+      const before = new Map<string, Record<string, number>>();
+      for (const user of ['cp_a', 'cp_b', 'cp_c', 'cp_d', 'cp_e', 'cp_f']) before.set(user, await cardsOf(user, pairCampaign));
+      for (const [eventId, was] of completedBy) {
+        const [user, setJson] = was.split(/\|(.*)/s) as [string, string];
+        const set = JSON.parse(setJson) as { id: string; completed: number; prize: unknown; reason: string | null };
+        // whichever card that scan won, a second count of its event counts nothing and answers the set it completed
+        for (const id of ['l', 'r']) {
+          const again = await cards.count(c, user, eventId, id);
+          expect(again).toBe(`${set.id}|${set.completed}|${set.prize === null ? '' : JSON.stringify(set.prize)}|${set.reason ?? ''}`);
+        }
+      }
+      for (const entry of countedOnly) {
+        const [user, eventId, id] = entry.split('|') as [string, string, string];
+        expect(await cards.count(c, user, eventId, id)).toBe('');
+      }
+      for (const [user, held] of before) expect(await cardsOf(user, pairCampaign), user).toEqual(held);
+      const setEvents = (await client.events()).filter((e) => e.type === 'set' && e.campaignId === pairCampaign);
+      expect(setEvents).toHaveLength(completedBy.size);
+    });
+
+    it('a card whose count the engine never made (as if it died between the scan and the count) is counted by the persist step, once; one it cannot count does not stall it', async () => {
+      const { batchId, campaignId: cid } = await client.batchWithLiveCampaign(
+        [{ id: 'solo', name: 'Solo', kind: 'card', set: 'pair', probability: 1 }],
+        { size: 10, extra: { sets: [{ id: 'pair', prize: { id: 'solo-box', name: 'Box', kind: 'gift', stock: 10 } }] } },
+      );
+      // an engine started after the campaign was created knows it from its start; its store stays for the audit below
+      skippingDir = mkdtempSync(join(tmpdir(), 'scanlot-skipping-'));
+      const skipping = await startEngine({ dataDir: skippingDir, env: { REDIS_CLUSTER: cluster.seeds, SCANLOT_TEST_SKIP_CARD_COUNT: '1' } });
+      try {
+        const other = new TestClient(skipping);
+        const answers = [];
+        for (let serial = 0; serial < 3; serial++) answers.push(await other.scan({ code: other.code(batchId, serial), user: 'cp_skip' }));
+        for (const a of answers) expect(a).toMatchObject({ outcome: 'won', prize: { id: 'solo' } });
+        // the answers carry no set: the count was never made by the engine
+        for (const a of answers) expect(a.set).toBeUndefined();
+        // a card the script cannot count (the user's cards key holds a string) is left uncounted: the
+        // stream does not stall behind it
+        await cluster.client.set(keys.cards(homeShard('cp_poison'), 'cp_poison'), 'not a hash');
+        expect(await other.scan({ code: other.code(batchId, 5), user: 'cp_poison' })).toMatchObject({ outcome: 'won' });
+        await waitForBacklog(skipping);
+        await waitForBacklog(engine);
+        const held = (await engine.api('GET', '/v1/members/cp_skip')).body.cards?.[cid]?.pair;
+        expect(held).toEqual({ solo: 3, done: 3 });
+        // stored by either engine's persist step: both stores
+        const stored = new Map<string, StoredEvent>();
+        for (const e of [...(await allEvents(engine)), ...(await allEvents(skipping))] as StoredEvent[]) stored.set(e.id, e);
+        const setEvents = [...stored.values()].filter((e) => e.type === 'set' && e.campaignId === cid);
+        expect(setEvents.map((e) => e.scanEventId).sort()).toEqual(answers.map((a) => a.eventId!).sort());
+        expect(setEvents.map((e) => (e.set as { completed: number }).completed).sort()).toEqual([1, 2, 3]);
+        for (const e of setEvents) expect((e.set as { prize: { id: string } | null }).prize?.id).toBe('solo-box');
+      } finally {
+        await skipping.stop();
+      }
+    }, 120_000);
   });
 
   it('a ticket is revealed once: 6 concurrent reveals of each user\'s ticket, users of every shard', async () => {

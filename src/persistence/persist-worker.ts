@@ -120,6 +120,18 @@ const context: AggregateContext = {
   },
 };
 
+/**
+ * A step on the events read, after they are in SQLite and before they are acknowledged (集卡 with several
+ * shards: a scan's card counted on its user's home shard, src/sets/card-repair.ts); it must be idempotent
+ * (a failed persist step reads the same events again). Handed in by the worker's entry.
+ */
+export type BeforeAck = (redis: RedisClient, rows: readonly EventRow[]) => Promise<void>;
+let beforeAck: BeforeAck | null = null;
+
+export function useBeforeAck(step: BeforeAck): void {
+  beforeAck = step;
+}
+
 /** the aggregate sources of every concern, handed in by the worker's entry (src/startup/persist-worker-entry.ts) */
 let sources: readonly AggregateSource[] = [];
 
@@ -231,6 +243,7 @@ async function persist(t: PersistTask): Promise<PersistResult> {
   const rows = [...rowById.values()];
   const inserted = inserter(t.dbPath)(owners === null ? rows : await notHeldByOwners(r, owners, rowById));
   await learnCampaigns(r, rows);
+  if (beforeAck !== null) await beforeAck(r, rows);
   // acknowledged in slices: one script holds Redis, and the scans waiting behind it, for the time of its
   // ops (a slice of 500 events measured 10-19 ms, the whole tail of the scans' latency)
   const targets = new Set<ShardTag>();

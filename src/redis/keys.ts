@@ -145,6 +145,7 @@ export const keys = {
   tickets: (t: ShardTag) => `${t}:tickets`, // script (drawChance): hash ticket -> 'o|<user>|<campaignId>|<eventId>' open, 'r|…|<reveal eventId>' revealed
   openTickets: (t: ShardTag, user: string) => `${t}:tickets:open:${user}`, // script (drawChance): set of the user's open tickets
   cards: (t: ShardTag, user: string) => `${t}:cards:${user}`, // script (drawChance): hash "<campaignId>|<card>" -> cards held, "<campaignId>|<set>|done" -> sets completed
+  countedCard: (t: ShardTag, scanEventId: string) => `${t}:card:${scanEventId}`, // script (countCard): what counting a scan's card did ('-', or the set it completed), for 3 days: makes the count idempotent
 } as const;
 
 /**

@@ -291,3 +291,8 @@ export function completedSet(tenth: string): CompletedSet | null {
   const m = /^\|([^|]*)\|(\d+)\|(.*)\|([^|]*)$/s.exec(tenth.slice(at));
   return m === null ? null : { id: m[1] as string, completed: Number(m[2]), prizeJson: m[3] as string, reason: m[4] as string };
 }
+
+/** the reply with its set replaced by `set` (the format of completedSet's, '' none), its clerk's win kept */
+export function withSet(r: ScanReply, set: string): ScanReply {
+  return [r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], (clerkWon(r[9]) ? '1' : '') + (set === '' ? '' : `|${set}`)];
+}

@@ -16,7 +16,7 @@ import { ALL_SHARDS, shardTag, type ShardTag } from '../redis/keys.js';
 import type { LuaScript, RedisClient } from '../redis/scripts.js';
 import { scanEventHead } from '../events/event-format.js';
 import { ScanBatcher } from './scan-batcher.js';
-import { campaignStatic, clerkWon, type CampaignBelief, type CampaignStatic, type CardSetSpec, type ChosenPrize, type ScanArgs, type ScanReply } from './scan-script-call.js';
+import { campaignStatic, clerkWon, withSet, type CampaignBelief, type CampaignStatic, type CardSetSpec, type ChosenPrize, type ScanArgs, type ScanReply } from './scan-script-call.js';
 import { scanAnswer } from './scan-answer.js';
 import { EventIds } from './event-ids.js';
 import { IsoTime } from './iso-time.js';
@@ -38,6 +38,15 @@ export type ShortKind = 's' | 'b' | 'd' | 'p';
 /** Moves units of a campaign's buckets into a shard from the others (src/buckets); the units moved, 0 when no shard had any. */
 export interface UnitPuller {
   pull(req: { campaignId: string; prize: string; kind: 'stock' | 'budget' | 'daily' | 'paced'; day?: string; dailyCap?: number; released?: number; at?: number }, target: ShardTag, need: number): Promise<number>;
+}
+
+/**
+ * 集卡 outside the scan's own call (src/sets): with several shards a won card is counted on the user's home
+ * shard; with one, the set a scan completed is read back when its lost reply was rebuilt. The set the card
+ * completed ('' none, as the scan script's reply writes it), or null to keep the reply's own.
+ */
+export interface WonCards {
+  setOf(campaign: CompiledCampaign, user: string, scanEventId: string, prizeId: string, rebuilt: boolean): Promise<string | null>;
 }
 
 export interface ScanRequest {
@@ -113,6 +122,7 @@ export class ScanService {
     private readonly vouchers: VoucherCodec,
     limitsBatcher: LimitsBatcher,
     private readonly puller: UnitPuller | null,
+    private readonly cards: WonCards | null = null,
   ) {
     this.#batcher = new ScanBatcher(redis, script, () => clock.realNow() + deadlineMs, clock.now);
     this.#boxCopies = new BoxCopies(redis, (err) => this.faults.failed(err));
@@ -184,6 +194,7 @@ export class ScanService {
       let held: HeldLimits | null = null;
       let decided;
       let sent = false;
+      let rebuilt = false;
       try {
         // one shard: every limit is the code's shard's, no promise to wait for
         held = campaign && belief && ALL_SHARDS.length > 1 ? await this.#limits.hold({ campaign, day: belief.call.day, user: req.user, ip: req.ip, clerk: req.clerk, codeShard: tag, levelMap, clerkChoice, chosen }) : null;
@@ -213,6 +224,7 @@ export class ScanService {
           throw unavailable(verdict?.kind === 'unknown' ? `${why}; whether the scan was decided could not be checked: send it again (a repeat by the same user names the first scan)` : why);
         }
         decided = verdict.decided;
+        rebuilt = true;
       }
       this.faults.recovered();
       const { reply, now } = decided;
@@ -234,7 +246,9 @@ export class ScanService {
         throw new Error(`scan script failed for batch ${batchId} serial ${serial}: ${reply[6]}`);
       }
       if (isBox && reply[2] === '1' && outcome !== 'blocked' && ALL_SHARDS.length > 1) await this.#shareBox(tag, batchId, serial, req, now);
-      const body = scanAnswer(reply, {
+      // 集卡: a won card counted on the user's home shard, or the set of a rebuilt reply (src/sets)
+      const set = outcome === 'won' && campaign?.hasCards === true && this.cards !== null ? await this.cards.setOf(campaign, req.user, eventId, this.#wonPrize(campaign, chosen, reply[5]) ?? '', rebuilt) : null;
+      const body = scanAnswer(set === null ? reply : withSet(reply, set), {
         eventId, batchId, serial, codeTail: batchJson.codeTail,
         campaignJson: campaign && belief ? belief.inShard.idJson : 'null',
         at: this.#iso.text(now), iso: (ms) => this.#iso.text(ms), decidedAt: now,

@@ -13,6 +13,7 @@ import { ANON_PREFIX } from '../identity/anonymous.js';
 import { metresBetween, type Shop } from './shop.js';
 import type { ShopStore } from './shop-store.js';
 import { checkIn, type CheckInReply } from './check-in-call.js';
+import { PerScansCredit } from '../chances/per-scans.js';
 
 /** a check-in answered `stale` is sent again with the script's time at most this often */
 const STALE_RETRIES = 3;
@@ -48,6 +49,8 @@ export function campaignsTakingCheckIns(all: Iterable<CompiledCampaign>, now: nu
 }
 
 export class CheckIns {
+  readonly #perScans: PerScansCredit;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly scenes: SceneCodec,
@@ -55,7 +58,9 @@ export class CheckIns {
     private readonly campaigns: CampaignStore,
     private readonly ids: EventIds,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.#perScans = new PerScansCredit(redis, ids, now);
+  }
 
   /** the shop of a scene code: a code whose MAC fails is invalid_code (no Redis read) */
   async shopOf(sceneCode: string): Promise<Shop> {
@@ -98,6 +103,9 @@ export class CheckIns {
     const tag = homeShard(input.user);
     if (!anon && (await this.redis.hget(keys.member(tag, input.user), 'blocked')) === '1') return blocked('blacklisted');
 
+    // 满N次 with several shards: the chances the user's scans earned are credited first, so that the
+    // balance the check-in answers holds them (as a draw's and a balance read's do)
+    await this.#perScans.credit(campaign, input.user);
     const eventId = this.ids.next(now);
     // anonymous visitors own nothing of a member: no points, chances only
     const points = anon ? 0 : rule.points;

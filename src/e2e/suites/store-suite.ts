@@ -405,6 +405,17 @@ export function storeSuite(shards?: number): void {
       expect((await draw(cid, 'n_user')).status).toBe(200);
     });
 
+    it('a check-in answers the chances scans earned before it (on several shards too, where the home shard credits them)', async () => {
+      const { batchId, campaignId: cid } = await fx.client.batchWithLiveCampaign([{ id: 'p', kind: 'points', amount: 1, probability: 0.5 }], { size: 20, extra: { chances: { perScans: 3 }, checkin: { points: 0, chances: 1 } } });
+      const shop = await newShop();
+      // three first scans of consecutive serials: with several shards, one on each
+      for (let serial = 0; serial < 3; serial++) expect((await fx.client.scan({ code: fx.client.code(batchId, serial), user: 'nci_user' })).outcome).toMatch(/^(won|lost)$/);
+      const r = await checkIn({ sceneCode: shop.sceneCode, user: 'nci_user', campaignId: cid });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      // one chance for the 3rd scan, one for the check-in
+      expect(r.body).toMatchObject({ outcome: 'checked_in', granted: { chances: 1 }, chances: 2 });
+    });
+
     it('under concurrency each N-th counted first scan grants one chance: concurrent scans, draws and balance reads', async () => {
       const { batchId, campaignId: cid } = await fx.client.batchWithLiveCampaign([{ id: 'p', kind: 'points', amount: 1, probability: 0.5 }], { size: 40, extra: { chances: { perScans: 3 } } });
       const users = ['nc_a', 'nc_b'];
