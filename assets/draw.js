@@ -110,19 +110,23 @@
       box.hidden = false;
     }
     setChances(chances);
+    // from the click until the draw's result shows: its answer then says the balance
+    var drawing = false;
+    function failed() { drawing = false; result.textContent = W.failed; result.hidden = false; button.disabled = false; }
     button.addEventListener('click', function () {
       if (!campaignId()) return;
       button.disabled = true;
+      drawing = true;
       var body = { campaignId: campaignId() };
       if (user) body.user = user;
       post('/v1/draws', body)
         .then(function (r) {
-          if (r.status === 409 && r.body.error && r.body.error.code === 'no_chances') { setChances(0); return; }
-          if (r.status !== 200) { result.textContent = W.failed; result.hidden = false; button.disabled = false; return; }
-          show(result, stage, r.body, true, function () { setChances(r.body.chances); });
-        }, function () { result.textContent = W.failed; result.hidden = false; button.disabled = false; });
+          if (r.status === 409 && r.body.error && r.body.error.code === 'no_chances') { drawing = false; setChances(0); return; }
+          if (r.status !== 200) { failed(); return; }
+          show(result, stage, r.body, true, function () { drawing = false; setChances(r.body.chances); });
+        }, failed);
     });
-    return { setChances: setChances };
+    return { setChances: setChances, drawing: function () { return drawing; } };
   }
 
   window.scanlotDraw = { words: W, view: view, show: show, card: card, post: post };

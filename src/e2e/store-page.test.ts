@@ -276,7 +276,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     await shoot(page, 'checkin-unknown-campaign');
   });
 
-  it('the draw page shows the balance each draw leaves: the second draw\'s button still offers the last chance, and none left disables it', async () => {
+  it('the draw page shows the balance each draw leaves: the second draw\'s button still offers the last chance, none left disables it; back in view it reads the balance again', async () => {
     expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_9', count: 2, reason: '拼团成功', idempotencyKey: 'group-9' })).status).toBe(200);
     const page = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_9`, { reduced: true });
     expect(await text(page, '#chances')).toBe('剩余抽奖机会：2');
@@ -293,6 +293,13 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     expect(await page.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     expect(await text(page, '#no-chances')).toContain('到店签到');
     await clean(page);
+
+    // a chance granted while the buyer was elsewhere: the page reads the balance again when it comes back into view
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_9', count: 1, reason: '拼团成功', idempotencyKey: 'group-9b' })).status).toBe(200);
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.waitForFunction(() => document.getElementById('chances')?.textContent === '剩余抽奖机会：1', { timeout: 10_000 });
+    expect(await page.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    expect(await page.$('#no-chances')).toBeNull();
   });
 
   it('kept the CSP and logged no console errors on any page', () => {

@@ -125,6 +125,16 @@ export function storePages(d: StorePageDeps): Route[] {
     return reply('200 OK', drawPage(view, chances, v.pageUser, phase === 'draft' ? 'scheduled' : phase), view, v.setCookie);
   };
 
+  // the visitor's chances in a campaign, for the draw page to read again when it comes back into view
+  // (chances granted or spent elsewhere meanwhile: a check-in, 拼团, another tab)
+  const drawChances = async (call: HttpCall): Promise<Reply> => {
+    const c = d.campaigns.get(call.params[0] ?? '');
+    if (c === undefined || c.def.state === 'draft') return { status: '404 Not Found', body: '{"error":{"code":"not_found","message":"campaignId: no such campaign"}}', type: JSON_TYPE, headers: [['cache-control', 'no-store']] };
+    const v = visitorOf(call);
+    const chances = v.user === null ? 0 : ((await d.draws.balances(v.user))[c.def.id] ?? 0);
+    return { status: '200 OK', body: JSON.stringify({ campaignId: c.def.id, chances }), type: JSON_TYPE, headers: [['cache-control', 'no-store'], ...v.setCookie] };
+  };
+
   const ticket = async (call: HttpCall): Promise<Reply> => {
     const lang = pageLanguage(call.acceptLanguage);
     const t = await d.draws.ticketState(call.params[0] ?? '');
@@ -150,6 +160,7 @@ export function storePages(d: StorePageDeps): Route[] {
   return [
     { method: 'get', pattern: '/s/:code', language: true, handle: checkIn },
     { method: 'get', pattern: '/draw/:campaignId', language: true, handle: draw },
+    { method: 'get', pattern: '/draw/:campaignId/chances', handle: drawChances },
     { method: 'get', pattern: '/t/:ticket', language: true, handle: ticket },
     { method: 'get', pattern: '/t/:ticket/state', handle: ticketState },
     ...Object.entries(files).map(([name, file]): Route => ({ method: 'get', pattern: `/assets/${name}`, handle: () => file })),
