@@ -87,6 +87,7 @@ import { CheckIns } from './shops/check-ins.js';
 import { Draws } from './chances/draws.js';
 import { storeRoutes } from './http/routes/store-routes.js';
 import { storePages } from './http/routes/store-pages.js';
+import type { PersistWorkerData } from './startup/persist-worker-data.js';
 
 async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -168,7 +169,8 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   const registration = await registerEventStore(redis, { storeId: eventStoreId(db), consumer: config.consumerName, sqlitePath: config.sqlitePath, now }, log);
   started.add('event store registration', () => registration.stop());
   const events = new EventQuery(db);
-  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, backgroundNice: config.backgroundNice, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)) }, log);
+  const persistWorkerData: PersistWorkerData = { codeSecret: secrets.codeSecret, publicBaseUrl: config.publicBaseUrl };
+  const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, backgroundNice: config.backgroundNice, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)), workerData: persistWorkerData }, log);
 
   const metrics = new ScanMetrics();
   const guard = new ScanGuard({ forgedPerMinute: config.forgedPerMinute, repeatsPerMinute: config.repeatsPerMinute }, metrics.registry);

@@ -198,6 +198,10 @@ describe('store guarantees on a three-primary cluster', () => {
         expect(setEvents.map((e) => e.scanEventId).sort()).toEqual(answers.map((a) => a.eventId!).sort());
         expect(setEvents.map((e) => (e.set as { completed: number }).completed).sort()).toEqual([1, 2, 3]);
         for (const e of setEvents) expect((e.set as { prize: { id: string } | null }).prize?.id).toBe('solo-box');
+        // the persist step's set prize carries a voucher of the engine's CODE_SECRET: a shop can redeem it
+        const voucher = (setEvents[0]!.set as { prize: { voucher?: { code: string } } }).prize.voucher?.code;
+        expect(voucher).toMatch(/^[0-9A-Z]{20}$/);
+        expect((await client.redeem(voucher!, 'shop-repair')).shop).toBe('shop-repair');
       } finally {
         await skipping.stop();
       }

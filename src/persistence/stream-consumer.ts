@@ -33,6 +33,8 @@ export interface ConsumerOptions {
   backgroundNice: number;
   /** the worker thread's file: the persist step with its aggregate sources (src/startup/persist-worker-entry.ts) */
   workerFile: string;
+  /** what that file reads when its thread starts (piscina's workerData) */
+  workerData?: unknown;
 }
 
 export class StreamConsumer {
@@ -54,6 +56,7 @@ export class StreamConsumer {
   ) {
     this.#pool = new Piscina({
       filename: opts.workerFile,
+      workerData: opts.workerData,
       // one writer: SQLite serialises writers anyway, and one thread keeps the batches in order
       minThreads: 1,
       maxThreads: 1,

@@ -3,18 +3,18 @@
 // scanned cards in their sets before their events are acknowledged (集卡 with several shards).
 import persistBatch, { useAggregateSources, useBeforeAck } from '../persistence/persist-worker.js';
 import { AGGREGATE_SOURCES } from './aggregate-sources.js';
-import { readConfig } from '../config.js';
-import { loadSecrets } from '../secrets.js';
+import { workerData } from 'piscina';
 import { VoucherCodec } from '../codes/voucher-codec.js';
 import { CardRepair } from '../sets/card-repair.js';
+import { isPersistWorkerData } from './persist-worker-data.js';
 
 useAggregateSources(AGGREGATE_SOURCES);
 
-// a set prize's voucher is derived from CODE_SECRET, read as the engine read it at its start (its
-// environment, else the secret file it keeps in DATA_DIR), and only when a card event is first met
+// a set prize's voucher is derived from the engine's CODE_SECRET, handed to this thread when it started
+const data: unknown = workerData;
 const cards = new CardRepair(() => {
-  const config = readConfig();
-  return new VoucherCodec(loadSecrets(config).codeSecret, config.publicBaseUrl);
+  if (!isPersistWorkerData(data)) throw new Error('the persist worker was started without its worker data (CODE_SECRET, public URL)');
+  return new VoucherCodec(Buffer.from(data.codeSecret), data.publicBaseUrl);
 });
 useBeforeAck((redis, rows) => cards.run(redis, rows));
 
