@@ -34,6 +34,11 @@
     tap: { 'red-packet': '点击拆红包', scratch: '刮开查看结果', wheel: '转盘转动中…' }
   };
 
+  /** POSTs `body` as JSON with the page's session cookie; resolves to {status, body} (a refusal's body too) */
+  function post(url, body) {
+    return fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); });
+  }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
   function prizeLine(pr) {
     if (pr.kind === 'cash' && pr.amount != null) return pr.name + ' ¥' + (pr.amount / 100).toFixed(2);
@@ -105,21 +110,24 @@
       box.hidden = false;
     }
     setChances(chances);
+    // from the click until the draw's result shows: its answer then says the balance
+    var drawing = false;
+    function failed() { drawing = false; result.textContent = W.failed; result.hidden = false; button.disabled = false; }
     button.addEventListener('click', function () {
       if (!campaignId()) return;
       button.disabled = true;
+      drawing = true;
       var body = { campaignId: campaignId() };
       if (user) body.user = user;
-      fetch('/v1/draws', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-        .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+      post('/v1/draws', body)
         .then(function (r) {
-          if (r.status === 409 && r.body.error && r.body.error.code === 'no_chances') { setChances(0); return; }
-          if (r.status !== 200) { result.textContent = W.failed; result.hidden = false; button.disabled = false; return; }
-          show(result, stage, r.body, true, function () { setChances(r.body.chances); });
-        }, function () { result.textContent = W.failed; result.hidden = false; button.disabled = false; });
+          if (r.status === 409 && r.body.error && r.body.error.code === 'no_chances') { drawing = false; setChances(0); return; }
+          if (r.status !== 200) { failed(); return; }
+          show(result, stage, r.body, true, function () { drawing = false; setChances(r.body.chances); });
+        }, failed);
     });
-    return { setChances: setChances };
+    return { setChances: setChances, drawing: function () { return drawing; } };
   }
 
-  window.scanlotDraw = { words: W, view: view, show: show, card: card };
+  window.scanlotDraw = { words: W, view: view, show: show, card: card, post: post };
 })();

@@ -31,8 +31,7 @@
   var body = { sceneCode: scene };
   if (user) body.user = user;
   if (campaignId) body.campaignId = campaignId;
-  fetch('/v1/checkins', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+  D.post('/v1/checkins', body)
     .then(function (r) {
       var b = r.body;
       if (r.status === 201) {

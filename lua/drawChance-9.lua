@@ -28,7 +28,9 @@
     5 events      the event stream
     6 clock shift (absent: none)
     7 tickets     hash ticket -> 'o|<user>|<campaignId>|<issuing eventId>' open,
-                  'r|<user>|<campaignId>|<issuing eventId>|<reveal eventId>' revealed
+                  'r|<user>|<campaignId>|<issuing eventId>|<reveal eventId>|<reveal event JSON>' revealed
+                  (the event is kept with the record so that every engine's ticket page reads what the
+                  reveal drew, whichever engine stored the event)
     8 open        set of the user's open tickets (a check-in at a shop reveals them)
     9 cards       hash of the user's cards (集卡): "<cid>|<card>" -> cards held, "<cid>|<set>|done" -> sets completed
 
@@ -77,7 +79,7 @@ local ticket
 if mode == 'reveal' then
   ticket = redis.call('HGET', KEYS[7], ARGV[13])
   if not ticket then return {'no_ticket', '', '', balance, now, ''} end
-  local state, owner, of, issued, revealed = string.match(ticket, '^(%a)|([^|]*)|([^|]*)|([^|]*)|?(.*)$')
+  local state, owner, of, issued, revealed = string.match(ticket, '^(%a)|([^|]*)|([^|]*)|([^|]*)|?([^|]*)')
   if owner ~= user or of ~= cid then return {'no_ticket', '', '', balance, now, ''} end
   if state == 'r' then return {'revealed', revealed, '', balance, now, ''} end
   ticket = issued
@@ -225,22 +227,24 @@ if mode ~= 'ticket' then
   end
 end
 
-if mode == 'reveal' then
-  redis.call('HSET', KEYS[7], ARGV[13], 'r|' .. user .. '|' .. cid .. '|' .. ticket .. '|' .. ARGV[15])
-  redis.call('SREM', KEYS[8], ARGV[13])
-else
-  balance = redis.call('HINCRBY', KEYS[1], cid, -1)
-  if mode == 'ticket' then
-    redis.call('HSET', KEYS[7], ARGV[13], 'o|' .. user .. '|' .. cid .. '|' .. ARGV[15])
-    redis.call('SADD', KEYS[8], ARGV[13])
-  end
-end
 local setJson = ''
 if setDone ~= '' then
   local setId, n, setPrize, why = string.match(setDone, '^([^|]*)|(%d+)|(.-)|([^|]*)$')
   setJson = ',"set":{"id":"' .. setId .. '","completed":' .. n .. ',"prize":' .. (setPrize == '' and 'null' or setPrize) ..
     ',"reason":' .. (why == '' and 'null' or ('"' .. why .. '"')) .. '}'
 end
-redis.call('XADD', KEYS[5], '*', 'j', ARGV[12] .. ',"at":"' .. isoOf(now) .. '","draw":{"outcome":"' .. outcome .. '","reason":' ..
-  (reason == '' and 'null' or ('"' .. reason .. '"')) .. ',"prize":' .. (prize == '' and 'null' or prize) .. setJson .. '},"chances":' .. balance .. '}')
+local drawJson = ',"draw":{"outcome":"' .. outcome .. '","reason":' .. (reason == '' and 'null' or ('"' .. reason .. '"')) ..
+  ',"prize":' .. (prize == '' and 'null' or prize) .. setJson .. '}'
+
+if mode ~= 'reveal' then balance = redis.call('HINCRBY', KEYS[1], cid, -1) end
+-- a reveal spends nothing: the balance in its event is the one read above
+local event = ARGV[12] .. ',"at":"' .. isoOf(now) .. '"' .. drawJson .. ',"chances":' .. balance .. '}'
+if mode == 'reveal' then
+  redis.call('HSET', KEYS[7], ARGV[13], 'r|' .. user .. '|' .. cid .. '|' .. ticket .. '|' .. ARGV[15] .. '|' .. event)
+  redis.call('SREM', KEYS[8], ARGV[13])
+elseif mode == 'ticket' then
+  redis.call('HSET', KEYS[7], ARGV[13], 'o|' .. user .. '|' .. cid .. '|' .. ARGV[15])
+  redis.call('SADD', KEYS[8], ARGV[13])
+end
+redis.call('XADD', KEYS[5], '*', 'j', event)
 return {outcome, reason, prize, balance, now, setDone}

@@ -22,6 +22,7 @@ import { DrawPulls, type BucketPuller } from './draw-pulls.js';
 import { PerScansCredit } from './per-scans.js';
 import { prizeCandidate } from './prize-candidate.js';
 import { mayPullAgain } from '../buckets/pull-bounds.js';
+import { ticketStateOf, type TicketState } from './ticket-record.js';
 
 export interface Grant {
   readonly user: string;
@@ -201,16 +202,14 @@ export class Draws {
     return out;
   }
 
-  /** a ticket's state for its page: open or revealed (by which event), and its campaign; null for no such ticket */
-  async ticketState(text: string): Promise<{ code: string; state: 'open' | 'revealed'; campaignId: string; revealEventId: string | null } | null> {
+  /** a ticket's state for its page: open or revealed (by which event, and that event as the reveal wrote it), its campaign; null for no such ticket */
+  async ticketState(text: string): Promise<TicketState | null> {
     const code = this.tickets.parse(text);
     if (code === null) return null;
     for (const tag of ALL_SHARDS) {
       const raw = await this.redis.hget(keys.tickets(tag), code);
       if (raw === null) continue;
-      const [state, , campaignId, , revealEventId] = raw.split('|');
-      if (campaignId === undefined) return null;
-      return { code, state: state === 'r' ? 'revealed' : 'open', campaignId, revealEventId: state === 'r' ? (revealEventId ?? null) : null };
+      return ticketStateOf(code, raw);
     }
     return null;
   }

@@ -124,6 +124,14 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     expect(audit.every(([, ok]) => ok === '✓ 一致 OK'), JSON.stringify(audit)).toBe(true);
     await b.shoot('reports-store');
 
+    // the winner list names a card's state in the console's words: in the buyer's set (集卡), not a raw state
+    await page.click('[data-test=report-winners]');
+    await page.click('[data-test=run-report]');
+    await page.waitForSelector('[data-test=winner-list] tbody tr[data-prize]', { timeout: 20_000 });
+    const cardStates = await page.$$eval('[data-test=winner-list] tr[data-prize=rat] [data-test=win-state], [data-test=winner-list] tr[data-prize=ox] [data-test=win-state]', (tds) => tds.map((td) => td.textContent));
+    expect(cardStates).toHaveLength(4);
+    expect(new Set(cardStates)).toEqual(new Set(['已集卡 collected']));
+
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(b.pageErrors).toEqual([]);
     expect(b.consoleErrors).toEqual([]);
@@ -211,7 +219,8 @@ describe.skipIf(!CHROMIUM)('the console\'s store pages in Chromium', () => {
     // the shop check-in draw template (门店打卡抽奖) starts from the rules; another template clears them
     await b.goto('#/campaigns', '[data-test=campaign-form]');
     await page.click('[data-test=template-store-draw]');
-    const value = (sel: string): Promise<string> => page.$eval(sel, (e) => (e as HTMLInputElement).value);
+    // a field the form does not show reads as "(none)": the assertion below says which rule is missing
+    const value = (sel: string): Promise<string> => page.evaluate((s) => (document.querySelector(s) as HTMLInputElement | null)?.value ?? '(none)', sel);
     expect([await value('select[name=checkin]'), await value('input[name=checkinChances]'), await value('select[name=reveal]'), await value('select[name=animation]'), await value('input[name="prizes.0.perDay"]')]).toEqual(['required', '1', 'in_shop', 'wheel', '1']);
     await page.click('[data-test=template-points]');
     expect([await value('select[name=checkin]'), await value('select[name=reveal]')]).toEqual(['off', 'instant']);

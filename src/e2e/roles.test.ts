@@ -134,6 +134,7 @@ const publicCases: { route: string; request: () => Promise<[string, string, unkn
   { route: 'GET /assets/store.js', request: async () => ['GET', '/assets/store.js'], ok: 200 },
   { route: 'GET /assets/store.css', request: async () => ['GET', '/assets/store.css'], ok: 200 },
   { route: 'GET /draw/:campaignId', request: async () => ['GET', '/draw/no-such-campaign'], ok: 404 },
+  { route: 'GET /draw/:campaignId/chances', request: async () => ['GET', '/draw/no-such-campaign/chances'], ok: 404 },
   { route: 'GET /t/:ticket/state', request: async () => ['GET', `/t/${unknownVoucher()}/state`], ok: 404 },
   { route: 'GET /assets/reveal.js', request: async () => ['GET', '/assets/reveal.js'], ok: 200 },
   { route: 'GET /assets/draw.js', request: async () => ['GET', '/assets/draw.js'], ok: 200 },

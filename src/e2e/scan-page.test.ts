@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../paths.js';
 import { useEngine } from '../testing/engine-fixture.js';
 import { liveCampaign, uniqueSku } from '../testing/fixtures.js';
 import { CHROMIUM } from '../testing/headless-chromium.js';
+import { expectFitsAndSafe, labelUnderPointer, phonePage, shootBothSizes, wasCovered, wheelSegments } from '../testing/phone-page.js';
 
 const SHOTS = join(PROJECT_ROOT, 'screenshots', 'scan-page');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">好茶';
@@ -74,36 +75,16 @@ interface Visit {
 async function phone(lang = 'zh-CN,zh;q=0.9', reduced = false): Promise<(url: string, shot?: string) => Promise<Visit>> {
   const ctx = await browser.createBrowserContext();
   return async (url, shot) => {
-    const page = await ctx.newPage();
-    await page.setViewport({ width: 390, height: 844 });
-    await page.setExtraHTTPHeaders({ 'accept-language': lang });
-    if (reduced) await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
-    page.on('pageerror', (e) => problems.push(`pageerror ${String(e)}`));
-    page.on('console', (m) => {
-      // the forged code's page is a 404 on purpose: Chromium logs that document's status as an error
-      if (m.type() === 'error' && !(m.location().url ?? '').includes(FORGED_MARK)) problems.push(`console ${m.text()} ${m.location().url ?? ''}`);
-    });
-    await page.evaluateOnNewDocument(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
-      // remembers whether a reveal cover was ever shown (it removes itself when the animation ends)
-      new MutationObserver(() => {
-        if (document.getElementById('cover')) (window as unknown as { __covered?: boolean }).__covered = true;
-      }).observe(document, { childList: true, subtree: true });
-    });
+    // the forged code's page is a 404 on purpose: Chromium logs that document's status as an error
+    const page = await phonePage(ctx, { lang, reduced, problems, expected: (_text, at) => at.includes(FORGED_MARK) });
     await page.goto(url);
     await page.waitForFunction(() => !/正在验证|Checking/.test(document.getElementById('verdict')?.textContent ?? 'x'), { timeout: 15_000 }).catch(() => undefined);
     // the reveal animation ends on its own (or at once with reduced motion)
     await page.waitForFunction(() => document.getElementById('cover') === null, { timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 300));
     const read = (sel: string): Promise<string> => page.$eval(sel, (e) => ((e as HTMLElement).hidden ? '' : (e.textContent ?? ''))).catch(() => '');
-    if (shot) {
-      await page.screenshot({ path: join(SHOTS, `${shot}-phone.png`), fullPage: true });
-      await page.setViewport({ width: 1280, height: 800 });
-      await page.screenshot({ path: join(SHOTS, `${shot}-desktop.png`), fullPage: true });
-      await page.setViewport({ width: 390, height: 844 });
-    }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${url} fits 390px`).toBeLessThanOrEqual(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    if (shot) await shootBothSizes(page, SHOTS, shot);
+    await expectFitsAndSafe(page, url);
     return { page, verdict: await read('#verdict'), prize: await read('#prize'), next: await read('#next') };
   };
 }
@@ -231,30 +212,13 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
 
   /** opens a wheel page, waits until the wheel rests, and reads which label is under the pointer on screen */
   async function spinWheel(url: string, shot: string): Promise<{ page: Page; under: string; stop: string; label: string; segments: string[] }> {
-    const ctx = await browser.createBrowserContext();
-    const page = await ctx.newPage();
-    await page.setViewport({ width: 390, height: 844 });
-    await page.setExtraHTTPHeaders({ 'accept-language': 'zh-CN,zh;q=0.9' });
-    page.on('pageerror', (e) => problems.push(`pageerror ${String(e)}`));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console ${m.text()}`); });
-    await page.evaluateOnNewDocument(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`)));
+    const page = await phonePage(await browser.createBrowserContext(), { problems });
     await page.goto(url);
     await page.waitForSelector('#cover.cover-wheel #wheel');
     await page.waitForSelector('#stage[data-wheel-stop]', { timeout: 10_000 });
-    // the label whose middle is nearest the pointer's tip, measured on screen, not taken from the script
-    const under = await page.evaluate(() => {
-      const tip = document.querySelector('.wheel-pointer')!.getBoundingClientRect();
-      const x = tip.left + tip.width / 2, y = tip.bottom;
-      let best = '', dist = Infinity;
-      for (const l of Array.from(document.querySelectorAll('.wheel-label'))) {
-        const r = l.getBoundingClientRect();
-        const d = Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y);
-        if (d < dist) { dist = d; best = l.textContent ?? ''; }
-      }
-      return best;
-    });
+    const under = await labelUnderPointer(page);
     await page.screenshot({ path: join(SHOTS, `${shot}-phone.png`) });
-    const segments = await page.$$eval('.wheel-label', (ls) => ls.map((l) => l.textContent ?? ''));
+    const segments = await wheelSegments(page);
     const stop = await page.$eval('#stage', (e) => e.getAttribute('data-wheel-stop') ?? '');
     const label = await page.$eval('#stage', (e) => e.getAttribute('data-wheel-label') ?? '');
     await page.waitForFunction(() => document.getElementById('cover') === null, { timeout: 10_000 });
@@ -286,23 +250,22 @@ describe.skipIf(!CHROMIUM)('the scan page, buyer by buyer', () => {
     expect(card.segments).toContain(HOSTILE_PRIZE);
     expect(card.segments).not.toContain('名茶礼盒');
     expect(card.segments).not.toContain('门店奖励金');
-    expect(await card.page.$$eval('img', (imgs) => imgs.filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);
     expect(await card.page.$eval('#prize-name', (e) => e.textContent)).toBe(HOSTILE_PRIZE);
     // the set has this one card: the scan completed it and won its prize too
     expect(await card.page.$eval('#set-done', (e) => e.textContent)).toBe('集齐一套！您还获得：名茶礼盒');
-    expect(await card.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await expectFitsAndSafe(card.page);
 
     // reduced motion: no wheel at all, the prize at once
     const calm = await (await phone('zh-CN', true))(`${fx.engine.url}/c/${codeOf('cash')}`);
-    expect(await calm.page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBeUndefined();
+    expect(await wasCovered(calm.page)).toBeUndefined();
     expect(await calm.page.$eval('#stage', (e) => e.hasAttribute('data-wheel-stop'))).toBe(false);
     expect(calm.prize).toContain('现金红包 ¥1.88');
 
     const animated = await (await phone())(`${fx.engine.url}/c/${codeOf('gift')}`);
-    expect(await animated.page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await wasCovered(animated.page)).toBe(true);
     expect(animated.prize).toContain('定制保温杯');
     const reducedPage = await (await phone('zh-CN', true))(`${fx.engine.url}/c/${codeOf('gift')}`);
-    expect(await reducedPage.page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBeUndefined();
+    expect(await wasCovered(reducedPage.page)).toBeUndefined();
     expect(reducedPage.prize).toContain('定制保温杯');
   });
 

@@ -16,20 +16,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../paths.js';
 import { useEngine } from '../testing/engine-fixture.js';
 import { CHROMIUM } from '../testing/headless-chromium.js';
+import { expectFitsAndSafe, labelUnderPointer, phonePage, shootBothSizes, wasCovered, wheelSegments } from '../testing/phone-page.js';
 import type { CampaignSetup } from '../testing/test-client.js';
 
 const SHOTS = join(PROJECT_ROOT, 'screenshots', 'store-page');
 const HOSTILE_SHOP = '<img src=x onerror="window.__pwned=1">天河店';
 const HOSTILE_BRAND = '<img src=x onerror="window.__pwned=2">好茶';
 const HOSTILE_CARD = '<img src=x onerror="window.__pwned=3">龙井卡';
+const HOSTILE_CAMPAIGN = '<img src=x onerror="window.__pwned=4">中秋打卡';
+const HOSTILE_BRAND_2 = '<img src=x onerror="window.__pwned=5">好扇';
 const PAGE = { brand: HOSTILE_BRAND, productName: '西湖龙井 250g', color: '#1d6b3a', hotline: '400-800-1234' };
 const fx = useEngine();
 let browser: Browser;
 const problems: string[] = [];
+/** addresses of pages a test opens to see them refused (400, 404) */
+const refusedPages = new Set<string>();
 let sceneCode = '';
 let checkinCampaign: CampaignSetup;
 let setCampaign: CampaignSetup;
 let shopCampaign: CampaignSetup;
+let inShopCampaignId = '';
 
 beforeAll(async () => {
   // the one campaign that takes check-ins: the check-in page shows its look
@@ -57,60 +63,28 @@ afterAll(async () => {
 });
 
 async function open(url: string, opts: { lang?: string; reduced?: boolean } = {}): Promise<Page> {
-  const ctx = await browser.createBrowserContext();
-  const page = await ctx.newPage();
-  await page.setViewport({ width: 390, height: 844 });
-  await page.setExtraHTTPHeaders({ 'accept-language': opts.lang ?? 'zh-CN,zh;q=0.9' });
-  if (opts.reduced) await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
-  page.on('pageerror', (e) => problems.push(`pageerror ${String(e)}`));
-  page.on('console', (m) => {
-    // a second check-in the same day is answered 409 on purpose: Chromium logs that status as an error
-    if (m.type() === 'error' && !/status of 409/.test(m.text())) problems.push(`console ${m.text()} ${m.location().url ?? ''}`);
-  });
-  await page.evaluateOnNewDocument(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
-    // remembers whether a reveal cover was ever shown (it removes itself when the animation ends)
-    new MutationObserver(() => {
-      if (document.getElementById('cover')) (window as unknown as { __covered?: boolean }).__covered = true;
-    }).observe(document, { childList: true, subtree: true });
+  const page = await phonePage(await browser.createBrowserContext(), {
+    ...opts,
+    problems,
+    // a second check-in the same day is answered 409 on purpose, and a page of a refused address 400 or
+    // 404: Chromium logs those statuses as errors
+    expected: (text, at) => /status of 409/.test(text) || refusedPages.has(at),
   });
   await page.goto(url);
   return page;
 }
 
 const text = (page: Page, sel: string): Promise<string> => page.$eval(sel, (e) => ((e as HTMLElement).hidden ? '' : (e.textContent ?? '')));
-
-/** what a page must always hold: it fits a phone's width, and no hostile name ran as markup */
-async function clean(page: Page): Promise<void> {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-  expect(await page.$$eval('img', (imgs) => imgs.filter((i) => i.getAttribute('src') === 'x').length)).toBe(0);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-  await page.setViewport({ width: 1280, height: 800 });
-  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewport({ width: 390, height: 844 });
-}
+const clean = (page: Page): Promise<void> => expectFitsAndSafe(page);
+const shoot = (page: Page, name: string): Promise<void> => shootBothSizes(page, SHOTS, name);
 
 /** spins the draw card's wheel: the segments, the label under the pointer (measured on screen), where it rested */
 async function spin(page: Page): Promise<{ segments: string[]; under: string; stop: string }> {
   await page.click('#draw');
   await page.waitForSelector('#cover.cover-wheel #wheel', { timeout: 10_000 });
-  const segments = await page.$$eval('.wheel-label', (ls) => ls.map((l) => l.textContent ?? ''));
+  const segments = await wheelSegments(page);
   await page.waitForSelector('#stage[data-wheel-stop]', { timeout: 10_000 });
-  const under = await page.evaluate(() => {
-    const tip = document.querySelector('.wheel-pointer')!.getBoundingClientRect();
-    const x = tip.left + tip.width / 2, y = tip.bottom;
-    let best = '', dist = Infinity;
-    for (const l of Array.from(document.querySelectorAll('.wheel-label'))) {
-      const r = l.getBoundingClientRect();
-      const d = Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y);
-      if (d < dist) { dist = d; best = l.textContent ?? ''; }
-    }
-    return best;
-  });
+  const under = await labelUnderPointer(page);
   const stop = await page.$eval('#stage', (e) => e.getAttribute('data-wheel-stop') ?? '');
   await page.waitForFunction(() => document.getElementById('draw-result')?.hasAttribute('data-outcome') && document.getElementById('cover') === null, { timeout: 10_000 });
   return { segments, under, stop };
@@ -202,7 +176,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     const calm = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_3`, { reduced: true });
     await calm.click('#draw');
     await calm.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 10_000 });
-    expect(await calm.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBeUndefined();
+    expect(await wasCovered(calm)).toBeUndefined();
     expect(await calm.$eval('#stage', (e) => e.hasAttribute('data-wheel-stop'))).toBe(false);
     expect(await text(calm, '#prize-name')).toBe(HOSTILE_CARD);
 
@@ -234,7 +208,7 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     await shoot(page, 'ticket-open');
     expect((await fx.client.revealTicket(code, await fx.client.shopKey('s_tianhe'))).status).toBe(200);
     await page.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 20_000 });
-    expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await wasCovered(page)).toBe(true);
     expect(await text(page, '#prize-name')).toBe('智能电视');
     expect(await text(page, '#ticket-line')).toBe('已在门店开奖：s_tianhe');
     expect(await page.$('#ticket-qr')).toBeNull();
@@ -248,17 +222,84 @@ describe.skipIf(!CHROMIUM)('the store\'s pages in Chromium', () => {
     const inShop = await fx.client.batchWithLiveCampaign([{ id: 'tea-set', name: '茶具套装', kind: 'gift', probability: 1, stock: 2 }], {
       extra: { checkin: {}, reveal: 'in_shop', page: PAGE, animation: 'scratch' },
     });
+    inShopCampaignId = inShop.campaignId;
     expect((await fx.client.grantChances(inShop.campaignId, { user: 'shopper_6', count: 1, reason: '支付有礼', idempotencyKey: 'pay-6' })).status).toBe(200);
     expect((await fx.client.draw(inShop.campaignId, 'shopper_6')).body.outcome).toBe('ticket');
     const page = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_6`);
     await page.waitForFunction(() => document.getElementById('reveal-result')?.getAttribute('data-outcome') === 'won', { timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { __covered?: boolean }).__covered)).toBe(true);
+    expect(await wasCovered(page)).toBe(true);
     expect(await text(page, '#verdict')).toBe('签到成功感谢光临。');
     expect(await text(page, '#reveals')).toContain('您的抽奖券已在本店开奖');
     expect(await text(page, '#reveal-result #prize-name')).toBe('茶具套装');
     expect(await page.$eval('#draw-card', (e) => (e as HTMLElement).hidden)).toBe(true);
     await shoot(page, 'checkin-revealed');
     await clean(page);
+  });
+
+  it('several campaigns take check-ins: the page lists them to choose from (name and brand as text), checks in for the one chosen, in its look; an unknown or malformed ?campaign= gets a clear page', async () => {
+    // the in-shop campaign of the test before still takes check-ins; a second one starts beside it
+    const second = await fx.client.batchWithLiveCampaign([{ id: 'fan', name: '团扇', kind: 'gift', probability: 1, stock: 5 }], {
+      extra: { name: HOSTILE_CAMPAIGN, checkin: { chances: 1 }, page: { brand: HOSTILE_BRAND_2 }, theme: 'mid-autumn', animation: 'scratch' },
+    });
+    const page = await open(`${fx.engine.url}/s/${sceneCode}?user=shopper_8`);
+    expect(await text(page, '#shop-name')).toBe(HOSTILE_SHOP);
+    expect(await text(page, '#verdict h1')).toBe('请选择签到活动');
+    const choices = await page.$$eval('#campaigns .choice', (as) => as.map((a) => ({ id: a.getAttribute('data-campaign'), name: a.querySelector('.choice-name')?.textContent ?? '', brand: a.querySelector('.choice-brand')?.textContent ?? '' })));
+    expect(choices.map((c) => c.id).sort()).toEqual([second.campaignId, inShopCampaignId].sort());
+    expect(choices.find((c) => c.id === second.campaignId)).toEqual({ id: second.campaignId, name: HOSTILE_CAMPAIGN, brand: HOSTILE_BRAND_2 });
+    expect(choices.find((c) => c.id === inShopCampaignId)?.brand).toBe(HOSTILE_BRAND);
+    await shoot(page, 'checkin-choice');
+    await clean(page);
+
+    // the chosen campaign's page checks in for it, in its look; the list itself checked nobody in
+    await Promise.all([page.waitForNavigation(), page.click(`a[data-campaign="${second.campaignId}"]`)]);
+    expect(new URL(page.url()).search).toBe(`?campaign=${second.campaignId}&user=shopper_8`);
+    await page.waitForFunction(() => !/正在签到/.test(document.getElementById('verdict')?.textContent ?? '正在签到'), { timeout: 15_000 });
+    expect(await text(page, '#verdict')).toBe('签到成功获得 1 次抽奖机会。');
+    expect(await text(page, '#brand-name')).toBe(HOSTILE_BRAND_2);
+    expect(await page.$eval('body', (b) => b.className)).toBe('theme-mid-autumn');
+    expect(await text(page, '#chances')).toBe('剩余抽奖机会：1');
+    await shoot(page, 'checkin-chosen');
+    await clean(page);
+    expect((await fx.client.checkIn({ sceneCode, user: 'shopper_8', campaignId: inShopCampaignId })).status).toBe(201);
+
+    // a campaign that is no check-in campaign, an unknown one, a malformed id: a page that says so and leads back to the list
+    for (const [campaign, status, head] of [[setCampaign.campaignId, 404, '未找到此签到活动'], ['no-such-campaign', 404, '未找到此签到活动'], ['%3Cscript%3E', 400, '活动链接有误']] as const) {
+      const url = `${fx.engine.url}/s/${sceneCode}?campaign=${campaign}&user=shopper_8`;
+      refusedPages.add(url);
+      const answer = await page.goto(url);
+      expect(answer?.status()).toBe(status);
+      expect(await text(page, '#message h1')).toBe(head);
+      expect(await page.$eval('#back', (a) => (a as HTMLAnchorElement).getAttribute('href'))).toBe(`/s/${sceneCode}?user=shopper_8`);
+      await clean(page);
+    }
+    await shoot(page, 'checkin-unknown-campaign');
+  });
+
+  it('the draw page shows the balance each draw leaves: the second draw\'s button still offers the last chance, none left disables it; back in view it reads the balance again', async () => {
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_9', count: 2, reason: '拼团成功', idempotencyKey: 'group-9' })).status).toBe(200);
+    const page = await open(`${fx.engine.url}/draw/${setCampaign.campaignId}?user=shopper_9`, { reduced: true });
+    expect(await text(page, '#chances')).toBe('剩余抽奖机会：2');
+    // a chance granted while the page is open (支付有礼): the balance the draw answers counts it
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_9', count: 1, reason: '支付有礼', idempotencyKey: 'pay-9' })).status).toBe(200);
+    await page.click('#draw');
+    await page.waitForFunction(() => document.getElementById('draw-result')?.getAttribute('data-outcome') === 'won', { timeout: 10_000 });
+    expect(await text(page, '#chances')).toBe('剩余抽奖机会：2');
+    expect(await page.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    // a chance spent in another tab: the page still shows 2, and its draw answers the 0 left
+    expect((await fx.client.draw(setCampaign.campaignId, 'shopper_9')).body.chances).toBe(1);
+    await page.click('#draw');
+    await page.waitForFunction(() => document.getElementById('chances')?.textContent === '剩余抽奖机会：0', { timeout: 10_000 });
+    expect(await page.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await text(page, '#no-chances')).toContain('到店签到');
+    await clean(page);
+
+    // a chance granted while the buyer was elsewhere: the page reads the balance again when it comes back into view
+    expect((await fx.client.grantChances(setCampaign.campaignId, { user: 'shopper_9', count: 1, reason: '拼团成功', idempotencyKey: 'group-9b' })).status).toBe(200);
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.waitForFunction(() => document.getElementById('chances')?.textContent === '剩余抽奖机会：1', { timeout: 10_000 });
+    expect(await page.$eval('#draw', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    expect(await page.$('#no-chances')).toBeNull();
   });
 
   it('kept the CSP and logged no console errors on any page', () => {

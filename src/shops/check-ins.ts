@@ -43,6 +43,11 @@ export type CheckInResult =
     }
   | { readonly outcome: 'blocked'; readonly reason: CheckInBlock; readonly shop: Shop; readonly campaign: CompiledCampaign };
 
+/** the campaigns a check-in may count for at `now`: live (or paused: the check-in is refused as paused) with a check-in rule */
+export function campaignsTakingCheckIns(all: Iterable<CompiledCampaign>, now: number): CompiledCampaign[] {
+  return [...all].filter((c) => c.def.checkin && ['live', 'paused'].includes(phaseOf(c.def, now)));
+}
+
 export class CheckIns {
   readonly #perScans: PerScansCredit;
 
@@ -76,7 +81,7 @@ export class CheckIns {
       if (phase !== 'live' && phase !== 'paused') throw conflict(`campaign ${campaignId} is ${phase}`);
       return c;
     }
-    const open = [...this.campaigns.all()].filter((c) => c.def.checkin && ['live', 'paused'].includes(phaseOf(c.def, now)));
+    const open = campaignsTakingCheckIns(this.campaigns.all(), now);
     if (open.length === 0) throw conflict('no live campaign takes check-ins');
     if (open.length > 1) throw badRequest('campaignId', `is required: ${open.length} live campaigns take check-ins`);
     return open[0] as CompiledCampaign;

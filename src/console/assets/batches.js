@@ -1,16 +1,16 @@
 // Batches: the list page by page, create, activate/void after a confirmation, export with progress.
 import { api, download } from './api.js';
-import { said } from './api-errors.js';
 import { T, STATE_TEXT } from './text.js';
 import { ErrorLine, fmt, html, useEffect, useState } from './ui.js';
 import { inZone, operatorZone } from './zoned-time.js';
+import { useAction } from './use-action.js';
 
 export function Batches() {
   const [batches, setBatches] = useState([]);
   const [next, setNext] = useState(null);
   const [error, setError] = useState(null);
   const [progress, setProgress] = useState({});
-  const [actionDone, setActionDone] = useState(null);
+  const action = useAction();
   const load = async (after = 0, append = false) => {
     try {
       const page = await api('GET', `/v1/batches?after=${after}&limit=100`);
@@ -21,17 +21,14 @@ export function Batches() {
     }
   };
   useEffect(() => { load(); }, []);
-  const act = async (b, action) => {
-    if (!window.confirm(action === 'void' ? T.confirmVoid : T.confirmActivate)) return;
+  const act = async (b, verb) => {
+    if (!window.confirm(verb === 'void' ? T.confirmVoid : T.confirmActivate)) return;
     setError(null);
-    setActionDone(null);
-    try {
-      const updated = await api('POST', `/v1/batches/${b.batchId}/${action}`);
+    await action.run(async () => {
+      const updated = await api('POST', `/v1/batches/${b.batchId}/${verb}`);
       setBatches((old) => old.map((x) => (x.batchId === b.batchId ? { ...x, status: updated.status } : x)));
-      setActionDone(action === 'void' ? T.batchVoided(b.batchId, b.sku) : T.batchActivated(b.batchId, b.sku));
-    } catch (err) {
-      setError(said(err));
-    }
+      return verb === 'void' ? T.batchVoided(b.batchId, b.sku) : T.batchActivated(b.batchId, b.sku);
+    });
   };
   const exportCodes = async (b) => {
     // rows are about the same length: the share of bytes received is the share of codes
@@ -46,8 +43,8 @@ export function Batches() {
   };
   return html`<section>
     <h1>${T.batches}</h1>
-    ${actionDone ? html`<p class="done" role="status" data-test="batch-action-done">${actionDone}</p>` : null}
-    <${ErrorLine} error=${error} />
+    ${action.done ? html`<p class="done" role="status" data-test="batch-action-done">${action.done}</p>` : null}
+    <${ErrorLine} error=${error ?? action.error} />
     <div class="scroll"><table class="stack" data-test="batch-list">
       <thead><tr><th>${T.id}</th><th>${T.sku}</th><th>${T.size}</th><th>${T.kind}</th><th>${T.status}</th><th>${T.created} (${operatorZone.get()})</th><th></th></tr></thead>
       <tbody>${batches.map((b) => html`<tr data-batch=${b.batchId}>
@@ -68,22 +65,17 @@ export function Batches() {
 /** a box batch names the item batch inside and how many units a box holds (box serial s holds items s*perBox …) */
 function BatchForm({ onCreated, items }) {
   const [v, setV] = useState({ sku: '', size: '1000', kind: 'item', status: 'active', itemBatch: '', perBox: '24' });
-  const [error, setError] = useState(null);
-  const [done, setDone] = useState(null);
+  const { done, error, run } = useAction();
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setError(null);
-    setDone(null);
-    try {
+    return run(async () => {
       const body = { sku: v.sku, size: Number(v.size), kind: v.kind, status: v.status };
       if (v.kind === 'box' && v.itemBatch !== '') body.contains = { batchId: Number(v.itemBatch), perBox: Number(v.perBox) };
       const b = await api('POST', '/v1/batches', body);
-      setDone(`${T.batchCreated} #${b.batchId} (${b.sku}, ${b.size})`);
       onCreated();
-    } catch (err) {
-      setError(said(err));
-    }
+      return `${T.batchCreated} #${b.batchId} (${b.sku}, ${b.size})`;
+    });
   };
   return html`<form class="panel" onSubmit=${submit} data-test="batch-form" novalidate>
     <h2>${T.newBatch}</h2>

@@ -1,23 +1,17 @@
 // Dead letters of DCRM delivery: the list, and replay of one or all.
 import { api } from './api.js';
 import { T, STATE_TEXT } from './text.js';
-import { ErrorLine, html, usePolling, useState } from './ui.js';
+import { ErrorLine, html, usePolling } from './ui.js';
+import { useAction } from './use-action.js';
 
 export function DeadLetters() {
   const [page, error, reload] = usePolling(() => api('GET', '/v1/dcrm/dead-letters?state=all&limit=200'), 5000);
-  const [actionError, setActionError] = useState(null);
-  const [done, setDone] = useState(null);
-  const replay = async (ids) => {
-    setActionError(null);
-    setDone(null);
-    try {
-      const r = await api('POST', '/v1/dcrm/replay', ids ? { ids } : {});
-      setDone(T.replayed(r.queued));
-      await reload();
-    } catch (err) {
-      setActionError(err);
-    }
-  };
+  const { done, error: actionError, run } = useAction();
+  const replay = (ids) => run(async () => {
+    const r = await api('POST', '/v1/dcrm/replay', ids ? { ids } : {});
+    await reload();
+    return T.replayed(r.queued);
+  });
   const rows = page?.deadLetters ?? [];
   return html`<div>
     <h2>${T.deadLetters}</h2>

@@ -110,9 +110,9 @@ export function Reports() {
         <td data-test=${`prize-spent-${p.id}`}>${p.spent === null ? '—' : yuan(p.spent)}</td><td>${p.budget === null ? '—' : yuan(p.budget)}</td></tr>`)}</tbody></table></div>` : null}
     ${kind === 'winners' && data?.winners ? html`<div class="scroll"><table class="stack" data-test="winner-list">
       <thead><tr><th>${T.when} (${data.timezone})</th><th>${T.user}</th><th>${T.prize}</th><th>${T.amountYuan}</th><th>${T.voucher}</th><th>${T.state}</th></tr></thead>
-      <tbody>${data.winners.map((w) => html`<tr><td data-label=${T.when}>${inZone(w.at, data.timezone)}</td><td data-label=${T.user}>${w.user}</td><td data-label=${T.prize}>${w.prizeName}</td>
+      <tbody>${data.winners.map((w) => html`<tr data-prize=${w.prizeId}><td data-label=${T.when}>${inZone(w.at, data.timezone)}</td><td data-label=${T.user}>${w.user}</td><td data-label=${T.prize}>${w.prizeName}</td>
         <td data-label=${T.amountYuan}>${amount(w)}</td><td data-label=${T.voucher}><code>${w.voucher ?? '—'}</code></td>
-        <td data-label=${T.state}>${WIN_STATE[w.state] ?? w.state}${w.shop ? ` · ${w.shop} ${inZone(w.redeemedAt, data.timezone)}` : ''}</td></tr>`)}
+        <td data-label=${T.state} data-test="win-state">${WIN_STATE[w.state] ?? w.state}${w.shop ? ` · ${w.shop} ${inZone(w.redeemedAt, data.timezone)}` : ''}</td></tr>`)}
         ${data.winners.length === 0 ? html`<tr><td colspan="6">${T.none}</td></tr>` : null}</tbody></table></div>` : null}
     ${kind === 'hours' && data?.hours ? html`<h2>${T.hourChart} (${data.timezone})</h2><p class="muted">${T.storeNote}</p>
       <${Chart} xs=${data.hours.map((h) => Date.parse(`${h.hour.replace(' ', 'T')}:00Z`) / 1000)} ys=${data.hours.map((h) => h.scans)} label=${T.scans} test="hour-chart" step=${3600} bars=${true} />

@@ -6,6 +6,7 @@ import { fieldError, conflictError } from './api-errors.js';
 import { T } from './text.js';
 import { ErrorLine, html, useEffect, usePolling, useState } from './ui.js';
 import { inZone, operatorZone } from './zoned-time.js';
+import { useAction } from './use-action.js';
 
 const ID_RE = /^[A-Za-z0-9_.:@-]{1,64}$/;
 const EMPTY = { id: '', name: '', lat: '', lng: '', radiusM: '', region: '' };
@@ -42,31 +43,31 @@ function check(v) {
 function ShopForm({ onCreated }) {
   const [v, setV] = useState(EMPTY);
   const [errors, setErrors] = useState({});
-  const [error, setError] = useState(null);
-  const [done, setDone] = useState(null);
+  // the API's 400 names its field, its 409 is a taken id: both shown at the field, in the console's words
+  const { done, error, run } = useAction((err) => {
+    const at = fieldError(err) ?? conflictError(err);
+    if (at?.field) {
+      setErrors({ [at.field]: at.message });
+      return null;
+    }
+    return at ? new Error(at.message) : err;
+  });
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setError(null);
-    setDone(null);
     const found = check(v);
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    const body = { id: v.id, name: v.name };
-    if (v.lat !== '') Object.assign(body, { lat: Number(v.lat), lng: Number(v.lng) });
-    if (v.radiusM !== '') body.radiusM = Number(v.radiusM);
-    if (v.region !== '') body.region = v.region;
-    try {
+    return run(async () => {
+      if (Object.keys(found).length > 0) return null;
+      const body = { id: v.id, name: v.name };
+      if (v.lat !== '') Object.assign(body, { lat: Number(v.lat), lng: Number(v.lng) });
+      if (v.radiusM !== '') body.radiusM = Number(v.radiusM);
+      if (v.region !== '') body.region = v.region;
       const shop = await api('POST', '/v1/shops', body);
-      setDone(T.shopCreated(shop.name, shop.id));
       setV(EMPTY);
       onCreated();
-    } catch (err) {
-      // the API's 400 names its field, its 409 is a taken id: both shown at the field, in the console's words
-      const said = fieldError(err) ?? conflictError(err);
-      if (said?.field) setErrors({ [said.field]: said.message });
-      else setError(said ? new Error(said.message) : err);
-    }
+      return T.shopCreated(shop.name, shop.id);
+    });
   };
   const field = (name, label, extra = {}) => html`<label class=${`field${errors[name] ? ' invalid' : ''}`} data-field=${name}><span>${label}</span>
     <input name=${name} value=${v[name]} onInput=${set(name)} ...${extra} />

@@ -14,6 +14,8 @@ const T = {
     unknownTicket: '未查到此抽奖券', unknownTicketLine: '请核对抽奖券链接后重试。',
     paused: '活动暂停中，恢复后即可抽奖，您的抽奖机会仍然保留。', ended: '活动已结束，感谢参与。', scheduled: '活动尚未开始，敬请期待。',
     shop: '门店', ticketOpen: '到店出示此券，店员扫码或您在店内扫描门店码后即可开奖。', ticketRevealed: '此券已开奖。', ticketCode: '券号',
+    choose: '请选择签到活动', chooseLine: '本店有多个活动可以签到，选择一个参加：', pausedTag: '（暂停中）',
+    noSuchCheckIn: '未找到此签到活动', noSuchCheckInLine: '此活动不存在、已结束或不接受本店签到。', badCheckIn: '活动链接有误', backToList: '查看本店的签到活动',
   },
   en: {
     checkinTitle: 'Shop check-in', checking: 'Checking in…', drawTitle: 'Lucky wheel', ticketTitle: 'Draw ticket',
@@ -22,21 +24,28 @@ const T = {
     unknownTicket: 'Unknown ticket', unknownTicketLine: 'Check the ticket\'s link and try again.',
     paused: 'The promotion is paused: your draw chances are kept for when it resumes.', ended: 'The promotion has ended: thank you for taking part.', scheduled: 'The promotion has not started yet.',
     shop: 'Shop', ticketOpen: 'Show this ticket in a shop: when the clerk scans it, or you scan the shop\'s code there, the draw is revealed.', ticketRevealed: 'This ticket has been revealed.', ticketCode: 'Ticket',
+    choose: 'Choose a promotion', chooseLine: 'Several promotions take check-ins at this shop: choose the one to check in for.', pausedTag: ' (paused)',
+    noSuchCheckIn: 'Promotion not found', noSuchCheckInLine: 'This promotion does not exist, has ended or takes no check-ins at this shop.', badCheckIn: 'This promotion link is not valid', backToList: 'See this shop\'s promotions',
   },
 } as const;
 
-function shell(v: PageView, title: string, main: string, scripts: readonly string[]): string {
-  const brand = v.page.brand === undefined ? '' : `${escapeAttr(v.page.brand)} · `;
+/** the page around a store page's main part: one language, the scan page's style, the look's theme; `view` for the scripts */
+function shell(o: { lang: Lang; title: string; theme: string; header: string; main: string; view: PageView | null; scripts: readonly string[] }): string {
   return `<!doctype html>
-<html lang="${htmlLang(v.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${brand}${title}</title>
+<html lang="${htmlLang(o.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${o.title}</title>
 <link rel="stylesheet" href="/assets/landing.css">
 <link rel="stylesheet" href="/assets/store.css">
 </head>
-<body class="theme-${escapeAttr(v.theme)}">${brandHeader(v)}${main}
-<script type="application/json" id="view">${viewJson(v)}</script>
-${scripts.map((s) => `<script src="/assets/${s}"></script>`).join('\n')}
+<body class="theme-${escapeAttr(o.theme)}">${o.header}${o.main}
+${o.view === null ? '' : `<script type="application/json" id="view">${viewJson(o.view)}</script>\n`}${o.scripts.map((s) => `<script src="/assets/${s}"></script>`).join('\n')}
 </body></html>`;
+}
+
+/** a page wearing the campaign's look: its brand in the title and header, its theme, the view for the scripts */
+function branded(v: PageView, title: string, main: string, scripts: readonly string[]): string {
+  const brand = v.page.brand === undefined ? '' : `${escapeAttr(v.page.brand)} · `;
+  return shell({ lang: v.lang, title: `${brand}${title}`, theme: v.theme, header: brandHeader(v), main, view: v, scripts });
 }
 
 /** the draw card: chances left, the stage the reveal plays on, the result, the button */
@@ -47,7 +56,7 @@ const userAttr = (user: string | null): string => (user === null ? '' : ` data-u
 /** GET /s/{sceneCode}: the shop, the check-in's verdict, the draw card, the tickets the check-in revealed */
 export function checkInPage(v: PageView, sceneCode: string, shopName: string, user: string | null): string {
   const t = T[v.lang];
-  return shell(
+  return branded(
     v,
     t.checkinTitle,
     `<main id="checkin" data-scene="${escapeAttr(sceneCode)}"${userAttr(user)}>
@@ -69,7 +78,7 @@ export function drawPage(v: PageView, chances: number, user: string | null, phas
   const t = T[v.lang];
   const name = v.campaign === null ? '' : `<h1 id="campaign-name">${escapeAttr(v.campaign.name)}</h1>`;
   const notice = phase === 'live' ? '' : `<p class="line warn" id="closed">${t[phase]}</p>`;
-  return shell(
+  return branded(
     v,
     t.drawTitle,
     `<main id="draw-page" data-chances="${chances}" data-open="${phase === 'live'}"${userAttr(user)}>
@@ -84,7 +93,7 @@ ${nextSteps(v)}
 /** GET /t/{ticket}: the sealed ticket as a QR code while open; its result, revealed with the animation */
 export function ticketPage(v: PageView, code: string, state: 'open' | 'revealed', qrSvg: string): string {
   const t = T[v.lang];
-  return shell(
+  return branded(
     v,
     t.ticketTitle,
     `<main id="ticket-page" data-ticket="${escapeAttr(code)}" data-state="${state}">
@@ -96,8 +105,60 @@ ${nextSteps(v)}
   );
 }
 
-const messagePage = (lang: Lang, head: string, line: string): string =>
-  `<!doctype html><html lang="${htmlLang(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${head}</title><link rel="stylesheet" href="/assets/landing.css"></head><body><main><div class="card fake"><h1 class="bad">${head}</h1><p>${line}</p></div></main></body></html>`;
+/** a page that only says something went wrong (and, when given, where to go instead) */
+const messagePage = (lang: Lang, head: string, line: string, link: { href: string; text: string } | null = null): string =>
+  shell({
+    lang,
+    title: head,
+    theme: 'default',
+    header: '',
+    main: `<main><div class="card fake" id="message"><h1 class="bad">${head}</h1><p>${line}</p>${link === null ? '' : `<a class="button" id="back" href="${escapeAttr(link.href)}">${link.text}</a>`}</div></main>`,
+    view: null,
+    scripts: [],
+  });
+
+/** a live (or paused) campaign a shop's visitor may check in for, as the choice lists it */
+export interface CheckInChoice {
+  readonly id: string;
+  readonly name: string;
+  readonly brand: string | null;
+  readonly paused: boolean;
+}
+
+/** the check-in page's address for one campaign (`user`: the open-mode user the visitor came with) */
+export const checkInHref = (sceneCode: string, campaignId: string | null, user: string | null): string => {
+  const q = [campaignId === null ? '' : `campaign=${encodeURIComponent(campaignId)}`, user === null ? '' : `user=${encodeURIComponent(user)}`].filter((x) => x !== '');
+  return `/s/${encodeURIComponent(sceneCode)}${q.length === 0 ? '' : `?${q.join('&')}`}`;
+};
+
+/**
+ * GET /s/{sceneCode} when several campaigns take check-ins: the visitor picks one (each campaign's name and
+ * brand as text); nobody is checked in until then. No script: the choices are links.
+ */
+export function checkInChoicePage(v: PageView, sceneCode: string, shopName: string, choices: readonly CheckInChoice[], user: string | null): string {
+  const t = T[v.lang];
+  const items = choices.map((c) => {
+    const brand = c.brand === null ? '' : `<span class="choice-brand">${escapeAttr(c.brand)}</span>`;
+    return `<li><a class="choice" href="${escapeAttr(checkInHref(sceneCode, c.id, user))}" data-campaign="${escapeAttr(c.id)}"><strong class="choice-name">${escapeAttr(c.name)}</strong>${c.paused ? t.pausedTag : ''}${brand}</a></li>`;
+  });
+  return shell({
+    lang: v.lang,
+    title: t.choose,
+    theme: v.theme,
+    header: brandHeader(v),
+    main: `<main id="checkin-choice" data-scene="${escapeAttr(sceneCode)}">
+<p class="shop">${t.shop} <strong id="shop-name">${escapeAttr(shopName)}</strong></p>
+<div class="card" id="verdict"><h1>${t.choose}</h1><p class="line">${t.chooseLine}</p><ul class="choices" id="campaigns">${items.join('')}</ul></div>
+${nextSteps(v)}
+</main>`,
+    view: null,
+    scripts: [],
+  });
+}
+
+/** ?campaign= names no campaign taking check-ins now (`malformed`: not even an id): where to choose instead */
+export const noSuchCheckInPage = (lang: Lang, sceneCode: string, user: string | null, malformed: boolean): string =>
+  messagePage(lang, malformed ? T[lang].badCheckIn : T[lang].noSuchCheckIn, T[lang].noSuchCheckInLine, { href: checkInHref(sceneCode, null, user), text: T[lang].backToList });
 
 export const invalidScenePage = (lang: Lang): string => messagePage(lang, T[lang].invalidScene, T[lang].invalidSceneLine);
 export const unknownCampaignPage = (lang: Lang): string => messagePage(lang, T[lang].unknownCampaign, T[lang].unknownCampaignLine);
