@@ -55,7 +55,6 @@ if before then return {'again', before == '-' and '' or before, now, '', '', 0} 
 local cid, scanEventId, card = ARGV[1], ARGV[2], ARGV[3]
 local startsAt, dayStart, dayEnd, dayIndex = tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local winsPerDay, shard, shards = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
-local HOUR = 3600000
 local KEPT_S = 259200
 if now < dayStart or now >= dayEnd then return {'stale', '', now, '', '', 0} end
 
@@ -89,25 +88,8 @@ for i = 14, 25 do p[#p + 1] = ARGV[i] end
 local id = p[1]
 local seed = redis.call('HGET', KEYS[3], 'seed') or ''
 
--- units of a paced prize released by now (lua/drawChance-9.lua `released`)
-local function released(release, perPeriod, guaranteed)
-  local n = perPeriod
-  local periodStart, periodLen, index
-  if release == 'd' then
-    periodStart, periodLen, index = dayStart, dayEnd - dayStart, dayIndex
-  else
-    local first = math.floor(startsAt / HOUR) * HOUR
-    index = math.floor((now - first) / HOUR)
-    periodStart, periodLen = first + index * HOUR, HOUR
-  end
-  if guaranteed ~= '1' then return n * (index + 1) end
-  local slotLen = periodLen / n
-  local k = math.floor((now - periodStart) / slotLen)
-  if k >= n then return n * (index + 1) end
-  local h = redis.sha1hex(seed .. ':' .. id .. ':' .. index .. ':' .. k)
-  local at = periodStart + (k + tonumber(string.sub(h, 1, 8), 16) / 4294967296) * slotLen
-  return n * index + k + (now >= at and 1 or 0)
-end
+-- releasedUnits(...): units of a paced prize released by now (lua/includes/paced-release.lua)
+--@include paced-release
 
 local fDay, fScans, fWins = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
 local u = redis.call('HMGET', KEYS[2], fDay, fScans, fWins)
@@ -121,7 +103,7 @@ if winsPerDay > 0 and winsToday >= winsPerDay then why = 'user_cap' end
 if why == '' and tonumber(p[5]) > 0 and (tonumber(redis.call('HGET', KEYS[2], 'w:' .. cid .. ':' .. id)) or 0) >= tonumber(p[5]) then why = 'user_cap' end
 local left = redis.call('HMGET', KEYS[3], 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id)
 if why == '' and p[2] == '1' and (tonumber(left[1]) or 0) <= 0 then why, kind = 'out_of_stock', 's' end
-if why == '' and p[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(p[6], tonumber(p[7]), p[8])) + (tonumber(left[4]) or 0) then why, kind = 'out_of_stock', 'p' end
+if why == '' and p[6] ~= '' and (tonumber(left[3]) or 0) >= share(releasedUnits(now, p[6], tonumber(p[7]), p[8], seed, id, startsAt, dayStart, dayEnd, dayIndex)) + (tonumber(left[4]) or 0) then why, kind = 'out_of_stock', 'p' end
 if why == '' and tonumber(p[4]) > 0 then
   local d = redis.call('HMGET', KEYS[4], 'w:' .. id, 'c:' .. id)
   if (tonumber(d[1]) or 0) >= share(tonumber(p[4])) + (tonumber(d[2]) or 0) then why, kind = 'daily_cap', 'd' end

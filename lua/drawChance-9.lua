@@ -65,7 +65,6 @@ local mode, cid = ARGV[1], ARGV[2]
 local startsAt, dayStart, dayEnd, dayIndex = tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local winsPerDay, shard, shards = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local user = ARGV[14]
-local HOUR = 3600000
 
 if now < dayStart or now >= dayEnd then return {'stale', '', '', 0, now, ''} end
 local st = redis.call('HMGET', KEYS[3], 'state', 'end', 'seed')
@@ -94,25 +93,8 @@ local function share(total)
   return math.floor(total / shards) + (shard >= shards - total % shards and 1 or 0)
 end
 
--- units of a paced prize released by now (lua/scanCodes-1.lua `released`, for the day or hour of now)
-local function released(release, perPeriod, guaranteed, id)
-  local n = perPeriod
-  local periodStart, periodLen, index
-  if release == 'd' then
-    periodStart, periodLen, index = dayStart, dayEnd - dayStart, dayIndex
-  else
-    local first = math.floor(startsAt / HOUR) * HOUR
-    index = math.floor((now - first) / HOUR)
-    periodStart, periodLen = first + index * HOUR, HOUR
-  end
-  if guaranteed ~= '1' then return n * (index + 1) end
-  local slotLen = periodLen / n
-  local k = math.floor((now - periodStart) / slotLen)
-  if k >= n then return n * (index + 1) end
-  local h = redis.sha1hex(seed .. ':' .. id .. ':' .. index .. ':' .. k)
-  local at = periodStart + (k + tonumber(string.sub(h, 1, 8), 16) / 4294967296) * slotLen
-  return n * index + k + (now >= at and 1 or 0)
-end
+-- releasedUnits(...): units of a paced prize released by now (lua/includes/paced-release.lua)
+--@include paced-release
 
 local fDay, fScans, fWins = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
 local u = redis.call('HMGET', KEYS[2], fDay, fScans, fWins)
@@ -127,7 +109,7 @@ local function blocker(c)
   if tonumber(c[5]) > 0 and (tonumber(redis.call('HGET', KEYS[2], 'w:' .. cid .. ':' .. id)) or 0) >= tonumber(c[5]) then return 'user_cap' end
   local left = redis.call('HMGET', KEYS[3], 's:' .. id, 'b:' .. id, 'p:' .. id, 'pa:' .. id)
   if c[2] == '1' and (tonumber(left[1]) or 0) <= 0 then return 'out_of_stock', nil, 's' end
-  if c[6] ~= '' and (tonumber(left[3]) or 0) >= share(released(c[6], tonumber(c[7]), c[8], id)) + (tonumber(left[4]) or 0) then return 'out_of_stock', nil, 'p' end
+  if c[6] ~= '' and (tonumber(left[3]) or 0) >= share(releasedUnits(now, c[6], tonumber(c[7]), c[8], seed, id, startsAt, dayStart, dayEnd, dayIndex)) + (tonumber(left[4]) or 0) then return 'out_of_stock', nil, 'p' end
   local cap = tonumber(c[4])
   if cap > 0 then
     local d = redis.call('HMGET', KEYS[4], 'w:' .. id, 'c:' .. id)

@@ -1,6 +1,7 @@
 // The TypeScript side of lua/drawChance-9.lua (see its header).
 import { keys, type ShardTag } from '../redis/keys.js';
 import { evalScript, loadScript, type RedisArg, type RedisClient } from '../redis/scripts.js';
+import type { HomeDay } from './home-day.js';
 
 const SCRIPT = loadScript('drawChance-9.lua');
 
@@ -36,21 +37,13 @@ export interface DrawCandidate {
   readonly drawn: boolean;
 }
 
-export interface DrawCall {
+export interface DrawCall extends HomeDay {
   readonly mode: DrawMode;
   readonly user: string;
   /** the user's hash: a member's, or an anonymous visitor's counters */
   readonly userKey: string;
   readonly campaignId: string;
-  readonly startsAtMs: number;
   readonly endsAtMs: number;
-  readonly day: string;
-  readonly dayStart: number;
-  readonly dayEnd: number;
-  readonly dayIndex: number;
-  readonly userWinsPerDay: number;
-  readonly shard: number;
-  readonly shards: number;
   readonly eventId: string;
   readonly ticket: string;
   readonly candidates: readonly DrawCandidate[];

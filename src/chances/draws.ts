@@ -6,7 +6,7 @@
 // before the draw is decided (draw-pulls.ts). Every grant and spend is an event (`"type":"chance"`).
 import { randomInt } from 'node:crypto';
 import { ApiError, conflict, notFound, unavailable } from '../errors.js';
-import { ALL_SHARDS, homeIndex, homeShard, keys } from '../redis/keys.js';
+import { ALL_SHARDS, homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { EventIds } from '../scan/event-ids.js';
 import type { VoucherCodec, Voucher } from '../codes/voucher-codec.js';
@@ -23,6 +23,7 @@ import { PerScansCredit } from './per-scans.js';
 import { prizeCandidate } from './prize-candidate.js';
 import { mayPullAgain } from '../buckets/pull-bounds.js';
 import { ticketStateOf, type TicketState } from './ticket-record.js';
+import { homeDayOf } from './home-day.js';
 
 export interface Grant {
   readonly user: string;
@@ -254,15 +255,8 @@ export class Draws {
           user,
           userKey: anon ? keys.anonCounters(tag, user) : keys.member(tag, user),
           campaignId: c.def.id,
-          startsAtMs: c.def.startsAtMs,
           endsAtMs: c.def.endsAtMs,
-          day: b.day,
-          dayStart: b.start,
-          dayEnd: b.end,
-          dayIndex: Math.round((b.start - c.firstDayStart) / 86_400_000),
-          userWinsPerDay: c.def.limits.userWinsPerDay ?? 0,
-          shard: homeIndex(user),
-          shards: ALL_SHARDS.length,
+          ...homeDayOf(c, b, user),
           eventId,
           ticket,
           candidates: candidates.list,

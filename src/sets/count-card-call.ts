@@ -2,12 +2,13 @@
 import { keys, type ShardTag } from '../redis/keys.js';
 import { evalScript, loadScript, type RedisArg, type RedisClient } from '../redis/scripts.js';
 import type { DrawCandidate, DrawShort, DrawShortKind } from '../chances/draw-chance-call.js';
+import type { HomeDay } from '../chances/home-day.js';
 
 const SCRIPT = loadScript('countCard-7.lua');
 
 const SHORT_KINDS: ReadonlySet<string> = new Set<DrawShortKind>(['s', 'b', 'd', 'p']);
 
-export interface CountCard {
+export interface CountCard extends HomeDay {
   readonly campaignId: string;
   readonly user: string;
   /** the user's hash on the home shard: a member's, or an anonymous visitor's counters */
@@ -16,14 +17,6 @@ export interface CountCard {
   readonly scanEventId: string;
   readonly card: string;
   readonly set: { readonly id: string; readonly cards: readonly string[]; readonly prize: DrawCandidate };
-  readonly startsAtMs: number;
-  readonly day: string;
-  readonly dayStart: number;
-  readonly dayEnd: number;
-  readonly dayIndex: number;
-  readonly userWinsPerDay: number;
-  readonly shard: number;
-  readonly shards: number;
   /** whether the set prize out in the home shard's bucket answers `short` (units can be pulled from the other shards) */
   readonly pullable: boolean;
 }

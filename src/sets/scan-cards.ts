@@ -5,7 +5,7 @@
 // from the other shards when the home shard's part is out (as draws do). The call is idempotent by the
 // scan's event id, so the persist step makes the same call for every card-won scan event it stores
 // (src/sets/card-repair.ts): a card whose engine died before its call is counted all the same, once.
-import { ALL_SHARDS, homeIndex, homeShard, keys } from '../redis/keys.js';
+import { ALL_SHARDS, homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import type { CompiledCampaign } from '../campaigns/compiled-campaign.js';
 import type { VoucherCodec } from '../codes/voucher-codec.js';
@@ -15,6 +15,7 @@ import { userHashOf } from '../chances/per-scans.js';
 import { mayPullAgain } from '../buckets/pull-bounds.js';
 import type { WonCards } from '../scan/scan-service.js';
 import { countCard } from './count-card-call.js';
+import { homeDayOf } from '../chances/home-day.js';
 
 /** a countCard call answered `stale` is sent again with the script's time at most this often */
 const STALE_RETRIES = 3;
@@ -82,14 +83,7 @@ export class ScanCards implements WonCards {
         scanEventId,
         card: prizeId,
         set: { id: setId, cards, prize },
-        startsAtMs: c.def.startsAtMs,
-        day: b.day,
-        dayStart: b.start,
-        dayEnd: b.end,
-        dayIndex: Math.round((b.start - c.firstDayStart) / 86_400_000),
-        userWinsPerDay: c.def.limits.userWinsPerDay ?? 0,
-        shard: homeIndex(user),
-        shards: ALL_SHARDS.length,
+        ...homeDayOf(c, b, user),
         pullable: pullable.has(setPrize.id),
       });
       if (reply.outcome === 'counted' || reply.outcome === 'again') return reply.set;
