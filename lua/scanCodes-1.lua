@@ -48,7 +48,8 @@
     3..9 key prefixes (src/redis/keys.ts scanKeyPrefixes): batch status hash, seen bitmap (+ batchId),
       code records (+ batchId:bucket, see below), member (+ user), anonymous visitor (+ user), box
       (+ boxBatchId:boxSerial), clock shift key
-    10 MessagePack array of the campaigns the scans name, each an array:
+    10 MessagePack array of the campaigns the scans name, each an array (counts, ms, indexes and amounts as
+       MessagePack integers, everything else as strings):
         1 key prefix of the campaign (+ state, day:<day>, clerk:<clerk>, ip:<ip>:<minute>); the fields
           read and written, as src/redis/campaign-fields.ts names them: in the state hash state, end,
           seed, s:<prize> (stock), b:<prize> (budget), p:<prize> (paced wins), pa:<prize> (released
@@ -75,7 +76,7 @@
            -> cards held, "<cid>|<set>|done" -> sets completed, "<cid>|<set>|last" -> '<eventId>|<what that
            completion answered>' of the scan that completed the set last), and the sets, each an array {set
            id, spec index of the set's prize, array of its cards' spec indexes}
-    11 MessagePack array of scans, each an array:
+    11 MessagePack array of scans, each an array (batchId, serial, indexes and amounts as MessagePack integers):
         1 batchId  2 serial  3 user  4 eventId  5 event head (src/events/event-format.ts)
         6 campaign index into ARGV 10 (0 = none)  7 kind item|box  8 shop  9 clerk  10 lat  11 lng ('' none)
         12 region lat  13 region lng  14 region km ('' when the batch has no region)
@@ -218,7 +219,8 @@ local function prepare(cb)
   cb.stateKey, cb.dayKey = cb[1] .. 'state', cb[1] .. 'day:' .. cb[5]
   cb.fDay, cb.fScans, cb.fWins = 'd:' .. cid, 'us:' .. cid, 'uw:' .. cid
   for _, spec in ipairs(cb[13]) do
-    -- numbers travel as decimal strings: converted once here, compared as numbers below
+    -- numbers arrive as MessagePack integers (src/redis/msgpack-writer.ts `int`); tonumber keeps a decimal
+    -- string working too, once here, so they are compared as numbers below
     spec[4], spec[5], spec[7] = tonumber(spec[4]), tonumber(spec[5]), tonumber(spec[7])
     spec.cid = cid
   end

@@ -62,4 +62,19 @@ describe('MsgpackWriter', () => {
     const groups = [['abc', 'ab中', 'é', 'plain', '\u0000\u007f']];
     expect(await roundTrip(groups)).toEqual(expected(groups));
   });
+
+  it('packs integers of every size class, negative ones too, as the Lua numbers cmsgpack reads (the script computes with them)', async () => {
+    const ints = [0, 1, 127, 128, 255, 256, 65_535, 65_536, 4_294_967_295, 4_294_967_296, 1_764_921_600_000, Number.MAX_SAFE_INTEGER, -1, -32, -33, -128, -2_147_483_648];
+    const w = new MsgpackWriter(4);
+    w.array(ints.length + 2);
+    for (const n of ints) w.int(n);
+    // not a safe integer: as its decimal string, like num()
+    w.int(1.5);
+    w.int(-2_147_483_649);
+    const lua = `local out = {}
+for i, v in ipairs(cmsgpack.unpack(ARGV[1])) do out[i] = type(v) .. ':' .. string.format(type(v) == 'number' and '%d' or '%s', v) end
+return out`;
+    const got = (await redis.client.callBuffer('EVAL', lua, 0, w.take())) as Buffer[];
+    expect(got.map((b) => b.toString())).toEqual([...ints.map((n) => `number:${n}`), 'string:1.5', 'string:-2147483649']);
+  });
 });

@@ -2,7 +2,8 @@
 // Many scans travel to the scan script as one packed argument: every argument given to ioredis costs
 // client CPU of its own (about 0.3 µs each, 50+ per scan), one Buffer costs that once per call.
 // Only what the scripts need: arrays (array 16), strings and pre-encoded bytes; numbers are sent as their decimal
-// strings, exactly as ioredis would send them as arguments, so the script sees the same values.
+// strings (num), exactly as ioredis would send them as arguments, so the script sees the same values, except
+// integers the script only computes with (int): MessagePack integers, Lua numbers on arrival.
 
 const MAX_ARRAY = 0xffff;
 
@@ -98,6 +99,54 @@ export class MsgpackWriter {
 
   num(n: number): void {
     this.str(String(n));
+  }
+
+  /**
+   * An integer as a MessagePack integer: the script reads a Lua number, with no string to make (and hash)
+   * nor to parse back with tonumber (78 ns on a string, 21 on a number, measured). Only for values the
+   * script uses as numbers (a number concatenated into a string or sent to Redis is written as its
+   * "%.14g" form: the same digits for integers below 10^14). Anything but a safe integer goes as num().
+   */
+  int(n: number): void {
+    if (!Number.isSafeInteger(n)) {
+      this.num(n);
+      return;
+    }
+    this.#room(9);
+    const b = this.#buf;
+    const at = this.#at;
+    if (n >= 0) {
+      if (n < 0x80) {
+        b[at] = n;
+        this.#at = at + 1;
+      } else if (n < 0x100) {
+        b[at] = 0xcc;
+        b[at + 1] = n;
+        this.#at = at + 2;
+      } else if (n < 0x10000) {
+        b[at] = 0xcd;
+        b.writeUInt16BE(n, at + 1);
+        this.#at = at + 3;
+      } else if (n < 0x100000000) {
+        b[at] = 0xce;
+        b.writeUInt32BE(n, at + 1);
+        this.#at = at + 5;
+      } else {
+        b[at] = 0xcf;
+        b.writeUInt32BE(Math.floor(n / 0x100000000), at + 1);
+        b.writeUInt32BE(n % 0x100000000, at + 5);
+        this.#at = at + 9;
+      }
+    } else if (n >= -32) {
+      b[at] = 0x100 + n;
+      this.#at = at + 1;
+    } else if (n >= -0x80000000) {
+      b[at] = 0xd2;
+      b.writeInt32BE(n, at + 1);
+      this.#at = at + 5;
+    } else {
+      this.num(n);
+    }
   }
 
   /** The bytes written so far, as a copy: the caller may hand it to a socket while this writer is reused. */

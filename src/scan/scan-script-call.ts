@@ -51,9 +51,9 @@ export interface CampaignLimits {
 
 export function campaignStatic(tag: ShardTag, id: string, startsAt: number, endsAt: number, limits: CampaignLimits, specs: readonly PrizeSpecLimits[], perScans: number | null = null, sets: readonly CardSetSpec[] | null = null): CampaignStatic {
   const w = new MsgpackWriter(256);
-  w.num(limits.userScansPerDay ?? 0);
-  w.num(limits.userWinsPerDay ?? 0);
-  w.num(limits.ipScansPerMinute ?? 0);
+  w.int(limits.userScansPerDay ?? 0);
+  w.int(limits.userWinsPerDay ?? 0);
+  w.int(limits.ipScansPerMinute ?? 0);
   w.str(limits.geofence);
   w.str(limits.positionRequired ? '1' : '0');
   w.array(specs.length);
@@ -62,11 +62,11 @@ export function campaignStatic(tag: ShardTag, id: string, startsAt: number, ends
     w.str(p.id);
     w.str(p.stock === null ? '0' : '1');
     w.str(p.budget === null ? '0' : '1');
-    w.num(p.dailyCap ?? 0);
-    w.num(p.perUserCap ?? 0);
+    w.int(p.dailyCap ?? 0);
+    w.int(p.perUserCap ?? 0);
     const r = p.release ?? null;
     w.str(r === null ? '' : 'perDay' in r ? 'd' : 'h');
-    w.num(r === null ? 0 : 'perDay' in r ? r.perDay : r.perHour);
+    w.int(r === null ? 0 : 'perDay' in r ? r.perDay : r.perHour);
     w.str(r !== null && p.guaranteed === true ? '1' : '0');
   }
   w.str(id);
@@ -166,12 +166,12 @@ export class ScanCall {
   add(s: ScanArgs): void {
     const w = this.#scans;
     w.array(21 + 3 * s.chosen.length);
-    w.num(s.batchId);
-    w.num(s.serial);
+    w.int(s.batchId);
+    w.int(s.serial);
     w.str(s.user);
     w.str(s.eventId);
     w.str(s.head);
-    w.num(s.campaign === null ? 0 : this.#campaignOf(s.campaign));
+    w.int(s.campaign === null ? 0 : this.#campaignOf(s.campaign));
     w.str(s.kind);
     w.str(s.shop);
     w.str(s.clerk);
@@ -195,13 +195,13 @@ export class ScanCall {
     w.num(s.boxKm);
     w.str(s.ip);
     w.str(s.levelMap);
-    w.num(s.clerkChoice);
+    w.int(s.clerkChoice);
     w.str(s.pre);
     w.str(s.short);
     for (const c of s.chosen) {
-      w.num(c.spec);
+      w.int(c.spec);
       w.str(c.json);
-      w.num(c.amount);
+      w.int(c.amount);
     }
     this.count++;
   }
@@ -217,17 +217,17 @@ export class ScanCall {
     const { perScans, sets } = b.campaign;
     w.array(sets !== null ? 20 : perScans !== null ? 18 : 16);
     w.str(b.campaign.prefix);
-    w.num(b.campaign.startsAt);
-    w.num(b.campaign.endsAt);
+    w.int(b.campaign.startsAt);
+    w.int(b.campaign.endsAt);
     w.str(b.live ? '1' : '0');
     w.str(b.day);
-    w.num(b.dayStart);
-    w.num(b.dayEnd);
+    w.int(b.dayStart);
+    w.int(b.dayEnd);
     w.raw(b.campaign.tail);
-    w.num(b.dayIndex);
+    w.int(b.dayIndex);
     w.str(b.campaign.limitModes);
     if (perScans !== null || sets !== null) {
-      w.num(perScans?.n ?? 0);
+      w.int(perScans?.n ?? 0);
       w.str(perScans?.chancesPrefix ?? '');
     }
     if (sets !== null) {
@@ -236,9 +236,9 @@ export class ScanCall {
       for (const set of sets.list) {
         w.array(3);
         w.str(set.id);
-        w.num(set.prize);
+        w.int(set.prize);
         w.array(set.cards.length);
-        for (const card of set.cards) w.num(card);
+        for (const card of set.cards) w.int(card);
       }
     }
     return i;
