@@ -59,6 +59,8 @@ import { EventReports } from './reports/event-reports.js';
 import { openDeploymentEvents } from './event-stores/deployment-events.js';
 import { DeploymentReader } from './event-stores/deployment-reader.js';
 import { StoredWins } from './fulfilment/stored-wins.js';
+import { fillWins } from './persistence/fill-wins.js';
+import { winRowsOf } from './fulfilment/win-rows.js';
 import { registeredStores } from './event-stores/registered-stores.js';
 import { ChinaPlaces } from './reports/china-places.js';
 import { SkuPages } from './campaigns/sku-pages.js';
@@ -171,6 +173,8 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   const registration = await registerEventStore(redis, { storeId: eventStoreId(db), consumer: config.consumerName, sqlitePath: config.sqlitePath, now }, log);
   started.add('event store registration', () => registration.stop());
   const events = new EventQuery(db);
+  const winsFilled = fillWins(db, winRowsOf);
+  if (winsFilled > 0) log.info({ wins: winsFilled }, 'the event store was from before its wins table: the wins of its events were written into it');
   const persistWorkerData: PersistWorkerData = { codeSecret: secrets.codeSecret, publicBaseUrl: config.publicBaseUrl };
   const consumer = new StreamConsumer(redis, { target, dbPath: config.sqlitePath, consumerName: config.consumerName, reclaimIdleMs: config.reclaimIdleMs, lingerMs: config.persistLingerMs, backgroundNice: config.backgroundNice, workerFile: fileURLToPath(new URL('./startup/persist-worker-entry.js', import.meta.url)), workerData: persistWorkerData }, log);
 

@@ -8,7 +8,8 @@
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { ALL_SHARDS, keys, useShards, type ShardTag } from '../redis/keys.js';
-import { INSERT_COLUMNS, INSERT_EVENT, INSERT_WIN, insertEventsSql, openEventDb, winValues, WINS_FILLED_VERSION, type Db, type WinRow } from '../events/event-schema.js';
+import { INSERT_COLUMNS, INSERT_EVENT, INSERT_WIN, insertEventsSql, openEventDb, winValues, type Db } from '../events/event-schema.js';
+import { fillWins, type WinRowsOf } from './fill-wins.js';
 import { columnsOf, MalformedEvent, readEntry, type EventRow } from '../events/event-format.js';
 import { ackEvents } from './ack-events-call.js';
 import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
@@ -56,37 +57,11 @@ const ACK_SLICE = 64;
 let redis: Promise<RedisClient> | null = null;
 const stores = new Map<string, (rows: readonly EventRow[], tag: ShardTag) => number>();
 
-/**
- * The wins an event holds (src/fulfilment/win-rows.ts), handed in by the worker's entry: stored in the
- * same transaction as their event. `shard`: the stream it was read from; null for an event stored before
- * the wins table existed.
- */
-export type WinRowsOf = (event: StoredEvent, shard: ShardTag | null) => readonly WinRow[];
+/** The wins an event holds, handed in by the worker's entry: stored in the same transaction as their event. */
 let winRowsOf: WinRowsOf = () => [];
 
 export function useWinRows(of: WinRowsOf): void {
   winRowsOf = of;
-}
-
-/** events read per round when the wins of the events stored before the table are written */
-const FILL_PAGE = 1000;
-
-/** Once per store: the wins of the events it held before the wins table existed (one transaction). */
-function fillWins(db: Db): void {
-  if ((db.pragma('user_version', { simple: true }) as number) >= WINS_FILLED_VERSION) return;
-  const page = db.prepare<[number], { seq: number; body: string }>(
-    `SELECT seq, body FROM events WHERE seq > ? AND (type IN ('chance', 'reveal', 'set') OR (type = 'scan' AND (outcome = 'won' OR instr(body, '"clerkPrize":{') > 0))) ORDER BY seq LIMIT ${FILL_PAGE}`,
-  );
-  const insert = db.prepare(INSERT_WIN);
-  db.transaction(() => {
-    for (let after = 0, rows = page.all(0); rows.length > 0; rows = page.all(after)) {
-      for (const { seq, body } of rows) {
-        after = seq;
-        for (const w of winRowsOf(JSON.parse(body) as StoredEvent, null)) insert.run(...winValues(w));
-      }
-    }
-    db.pragma(`user_version = ${WINS_FILLED_VERSION}`);
-  })();
 }
 
 /** events per INSERT statement: 320 bound values, far below SQLite's limit of 32,766 */
@@ -96,7 +71,7 @@ function inserter(path: string): (rows: readonly EventRow[], tag: ShardTag) => n
   let insert = stores.get(path);
   if (insert) return insert;
   const db: Db = openEventDb(path);
-  fillWins(db);
+  fillWins(db, winRowsOf);
   const many = db.prepare(insertEventsSql(ROWS_PER_INSERT));
   const one = db.prepare(INSERT_EVENT);
   const win = db.prepare(INSERT_WIN);
@@ -263,6 +238,8 @@ async function persist(t: PersistTask): Promise<PersistResult> {
   if (ALL_SHARDS.join() !== t.shards.join()) useShards(t.shards);
   redis ??= connectRedis(t.target, { blocking: true, name: 'scanlot-persist' });
   const r = await redis;
+  // opened (and its wins from before filled) on the first step, whether or not events wait
+  const insert = inserter(t.dbPath);
   // what a step that failed (or an engine that died) left in the outboxes: at start, after a failure,
   // and every claim round
   const leftover = t.mode !== 'new' && ALL_SHARDS.length > 1 ? await forward(r, t, null) : undefined;
@@ -277,7 +254,7 @@ async function persist(t: PersistTask): Promise<PersistResult> {
     if (fields) rowById.set(id, rowOf(id, fields));
   }
   const rows = [...rowById.values()];
-  const inserted = inserter(t.dbPath)(owners === null ? rows : await notHeldByOwners(r, owners, rowById), t.tag);
+  const inserted = insert(owners === null ? rows : await notHeldByOwners(r, owners, rowById), t.tag);
   await learnCampaigns(r, rows);
   if (beforeAck !== null) await beforeAck(r, rows);
   // acknowledged in slices: one script holds Redis, and the scans waiting behind it, for the time of its
