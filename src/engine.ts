@@ -57,6 +57,8 @@ import { fulfilmentRoutes } from './http/routes/fulfilment-routes.js';
 import { fulfilmentPages } from './http/routes/fulfilment-pages.js';
 import { EventReports } from './reports/event-reports.js';
 import { openDeploymentEvents } from './event-stores/deployment-events.js';
+import { DeploymentReader } from './event-stores/deployment-reader.js';
+import { StoredWins } from './fulfilment/stored-wins.js';
 import { registeredStores } from './event-stores/registered-stores.js';
 import { ChinaPlaces } from './reports/china-places.js';
 import { SkuPages } from './campaigns/sku-pages.js';
@@ -207,7 +209,11 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
   // fulfilment writes events of its own (redemption, payout, points) into the same streams
   const vouchers = new VoucherCodec(secrets.codeSecret, config.publicBaseUrl);
   const fulfilmentIds = new EventIds();
-  const wins = new Wins(redis, events, campaigns, vouchers);
+  // wins are found in the deployment's event stores, kept attached for the reads that come often
+  const deploymentReader = new DeploymentReader(redis, { storeId: registration.storeId, path: config.sqlitePath });
+  started.add('deployment store reader', () => deploymentReader.close());
+  const storedWins = new StoredWins(deploymentReader.read);
+  const wins = new Wins(redis, events, campaigns, vouchers, storedWins);
   // a call Redis reaches later than this is skipped by the script: the client's timeout (a 503) comes
   // after it with a second to spare for the reply's way back
   const limitsBatcher = new LimitsBatcher(redis, loadScript('holdLimits-1.lua'), () => clock.realNow() + COMMAND_TIMEOUT_MS - 1000);
@@ -241,7 +247,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...scanRoutes({ scans, identity, guard, trustProxy: config.trustProxy, metrics, maxInflight: config.maxInflightScans, now }),
       ...batchRoutes(batches, codec, config.publicBaseUrl),
       ...campaignRoutes(campaigns, batches, now, skuPages),
-      ...memberRoutes(members, async (user) => ({ chances: await draws.balances(user), cards: await draws.cards(user) })),
+      ...memberRoutes(members, (user) => wins.countOf(user), async (user) => ({ chances: await draws.balances(user), cards: await draws.cards(user) })),
       ...eventRoutes(events),
       ...healthRoutes(redis, events, consumer, metrics, outbox, config.backlogLimit, faults),
       ...dcrmRoutes(outbox),
@@ -253,7 +259,7 @@ async function compose(config: Config, log: Logger, hooks: TestHooks, started: S
       ...fulfilmentRoutes(
         redis,
         new Redemptions(redis, wins, vouchers, fulfilmentIds, now),
-        new Payouts(redis, fulfilmentIds, now),
+        new Payouts(redis, wins, storedWins, fulfilmentIds, now),
         new Points(redis, fulfilmentIds, now),
         new RedemptionGuard(config.redeemFailuresPerMinute),
         now,

@@ -33,6 +33,8 @@ import { ALL_SHARDS, CONSUMER_GROUP, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { CampaignDay } from '../campaigns/campaign-day.js';
 import { fulfilmentRows } from '../fulfilment/fulfilment-audit.js';
+import { StoredWins } from '../fulfilment/stored-wins.js';
+import { readOpenDeployment } from '../event-stores/deployment-reader.js';
 import { registeredStores, type RegisteredStore } from '../event-stores/registered-stores.js';
 import { openMoves, unitsInTransfer, type OpenMoveAt } from '../buckets/open-moves.js';
 import { openDeploymentEvents, type StoreRead, type StoreUnreached } from '../event-stores/deployment-events.js';
@@ -106,7 +108,7 @@ export class Auditor {
       for (const s of deployment.read) row('stores', `store ${s.storeId} (${s.consumers.join(', ') || 'unregistered'} at ${s.host}:${s.path}): events read`, 'yes', 'yes');
       for (const s of deployment.unreached) row('stores', `store ${s.storeId} (${s.consumers.join(', ') || 'unregistered'} at ${s.host}:${s.path}): events read`, 'yes', `no (${s.reason})`);
       await this.#codes(deployment.db, selected, campaignId !== null, row);
-      for (const c of selected) await this.#campaign(deployment.db, c, row);
+      for (const c of selected) await this.#campaign(deployment.db, new StoredWins(readOpenDeployment(deployment)), c, row);
     } finally {
       deployment.close();
     }
@@ -147,7 +149,7 @@ export class Auditor {
     }
   }
 
-  async #campaign(db: Db, c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
+  async #campaign(db: Db, storedWins: StoredWins, c: CompiledCampaign, row: (c: string, s: string, e: string | number, a: string | number) => void): Promise<void> {
     const id = c.def.id;
     const moves = await this.#settledMoves(id);
     const inTransfer = unitsInTransfer(moves);
@@ -216,7 +218,7 @@ export class Auditor {
       row('caps', `${id}: most wins of one user on one day <= userWinsPerDay ${cap}`, 'yes', max <= cap ? 'yes' : `no (${max})`);
     }
     await storeRows(this.redis, db, id, row);
-    await fulfilmentRows(this.redis, c.def, (prizeId) => (live.get(prizeId)?.won ?? 0) + (drawn.get(prizeId)?.n ?? 0), row);
+    await fulfilmentRows(this.redis, storedWins, c.def, (prizeId) => (live.get(prizeId)?.won ?? 0) + (drawn.get(prizeId)?.n ?? 0), row);
     const stats = (await this.campaigns.stats(c)) as { scans: number };
     const events = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM events WHERE campaign_id = ? AND type = 'scan'").get(id)?.n ?? 0;
     row('scans', `${id}: scans in Redis stats = events in SQLite`, stats.scans, events);

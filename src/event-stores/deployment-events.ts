@@ -36,6 +36,8 @@ export interface StoreUnreached {
 export interface DeploymentEvents {
   /** a read-only connection whose `events` view holds the events of every store read */
   readonly db: Db;
+  /** the `wins` table of every store read, by its schema-qualified name ("s0.wins", …): read one by one, then merged */
+  readonly winTables: string[];
   readonly read: StoreRead[];
   readonly unreached: StoreUnreached[];
   close(): void;
@@ -62,6 +64,7 @@ export function openDeploymentEvents(stores: readonly RegisteredStore[], own: { 
   const unreached: StoreUnreached[] = [];
   const here = hostname();
   const parts: string[] = [];
+  const winTables: string[] = [];
   for (const [storeId, { record, consumers }] of byStore(stores, own)) {
     const isOwn = storeId === own.storeId;
     const host = isOwn ? here : (record?.host ?? '?');
@@ -92,6 +95,8 @@ export function openDeploymentEvents(stores: readonly RegisteredStore[], own: { 
       const events = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${schema}.events`).get()?.n ?? 0;
       read.push({ ...where, events });
       parts.push(`SELECT * FROM ${schema}.events`);
+      // a store an engine from before the wins table still writes has none (it fills it when it is upgraded)
+      if (db.prepare(`SELECT 1 FROM ${schema}.sqlite_master WHERE type = 'table' AND name = 'wins'`).get() !== undefined) winTables.push(`${schema}.wins`);
     } catch (err) {
       try {
         db.exec(`DETACH DATABASE ${schema}`);
@@ -106,5 +111,5 @@ export function openDeploymentEvents(stores: readonly RegisteredStore[], own: { 
   db.exec(`CREATE TEMP VIEW events AS ${parts.join(' UNION ALL ')}`);
   db.pragma('query_only = 1');
   db.pragma('busy_timeout = 5000');
-  return { db, read, unreached, close: () => db.close() };
+  return { db, winTables, read, unreached, close: () => db.close() };
 }

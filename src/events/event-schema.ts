@@ -6,6 +6,11 @@
 // checks read by (without it each of them read the whole table), partial: scans that no campaign covers
 // (campaign_id NULL) are never read by campaign and add no entry; and the campaign events by time (the
 // change log of all campaigns), partial too: scans add no entry to it.
+//
+// Beside the events, the wins they hold (table `wins`, a row per win, written in the same transaction as
+// its event): what fulfilment finds a win by (its user, its voucher, the cash wins that are payouts) is
+// read here, across the deployment's stores (src/event-stores/deployment-events.ts), so that Redis holds
+// nothing per win beyond the code's record.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -27,6 +32,56 @@ CREATE TABLE IF NOT EXISTS events (
   body        TEXT    NOT NULL
 );
 `;
+
+/**
+ * A row per win (docs/fulfilment.md, "Where a win is found"): `shard` is the hash tag of the shard that keeps
+ * its fulfilment state (redemption, payout record); `record` is the win's JSON for a win that no code's
+ * record holds (a clerk's prize, a draw's, a set's), NULL for a consumer's win of a scan.
+ */
+const WINS = `
+CREATE TABLE IF NOT EXISTS wins (
+  id          TEXT PRIMARY KEY,
+  user        TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  shard       TEXT NOT NULL,
+  campaign_id TEXT,
+  prize_id    TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  voucher     TEXT,
+  record      TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS wins_of_user ON wins (user, at);
+CREATE INDEX IF NOT EXISTS wins_by_voucher ON wins (voucher) WHERE voucher IS NOT NULL;
+CREATE INDEX IF NOT EXISTS cash_wins ON wins (id) WHERE kind = 'cash';
+`;
+
+/** One win, as the persist step derives it from its event (src/fulfilment/win-rows.ts) and stores it. */
+export interface WinRow {
+  readonly id: string;
+  readonly user: string;
+  readonly at: string;
+  readonly shard: string;
+  readonly campaignId: string | null;
+  readonly prizeId: string;
+  readonly kind: string;
+  readonly voucher: string | null;
+  /** the win's JSON when no code's record holds it */
+  readonly record: string | null;
+}
+
+/** The insert of one win; a win stored already (its event read twice) changes nothing. */
+export const INSERT_WIN = `INSERT INTO wins (id, user, at, shard, campaign_id, prize_id, kind, voucher, record)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`;
+
+export function winValues(w: WinRow): [string, string, string, string, string | null, string, string, string | null, string | null] {
+  return [w.id, w.user, w.at, w.shard, w.campaignId, w.prizeId, w.kind, w.voucher, w.record];
+}
+
+/**
+ * The store's schema version (PRAGMA user_version): 1 once the wins of the events stored before the
+ * table existed were written into it (by the persist step, which knows how an event makes wins).
+ */
+export const WINS_FILLED_VERSION = 1;
 
 /** Created on every open: a store made before the index existed gets it once, on its first open. */
 const INDEXES = `
@@ -62,6 +117,7 @@ export function openEventDb(path: string, opts: { readonly?: boolean } = {}): Db
     migrate(db);
     db.exec(TABLE);
     db.exec(INDEXES);
+    db.exec(WINS);
   }
   return db;
 }

@@ -1,5 +1,7 @@
-// The audit's fulfilment rows (guarantee 6), from Redis, so they cover the whole deployment:
-//   payouts     per cash prize: payouts = wins (no win without its payout, none twice);
+// The audit's fulfilment rows (guarantee 6), from Redis and the deployment's event stores, so they
+// cover the whole deployment:
+//   payouts     per cash prize: payouts = wins (a payout is its cash win stored with its event: none
+//               missing, none twice); every payout record (paid, failed) is of a stored cash win;
 //               Σ paid ≤ budget
 //   redemptions per gift or coupon prize: redeemed ≤ won; every redemption is of a win of a gift or
 //               coupon, and no voucher is redeemed twice
@@ -7,7 +9,7 @@ import type { Campaign } from '../campaigns/campaign.js';
 import { ALL_SHARDS, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { isRedeemable, type PayoutRecord, type RedemptionRecord } from './win-record.js';
-import { pendingPayoutsOf } from './pending-payout.js';
+import type { StoredWins } from './stored-wins.js';
 
 export type AuditRowSink = (check: string, subject: string, expected: string | number, actual: string | number) => void;
 
@@ -17,32 +19,19 @@ async function values<T>(redis: RedisClient, key: (t: string) => string): Promis
   return out;
 }
 
-/** Every payout: the records, and the pending ones rebuilt from their codes' records (pending-payout.ts). */
-async function allPayouts(redis: RedisClient): Promise<PayoutRecord[]> {
-  const out: PayoutRecord[] = [];
-  for (const t of ALL_SHARDS) {
-    const recorded = new Set<string>();
-    for (const v of await redis.hvals(keys.payouts(t))) {
-      const p = JSON.parse(v) as PayoutRecord;
-      recorded.add(p.eventId);
-      out.push(p);
-    }
-    const pending = (await redis.zrange(keys.payoutIndex(t, 'pending'), 0, -1)).filter((id) => !recorded.has(id));
-    out.push(...(await pendingPayoutsOf(redis, pending)).values());
-  }
-  return out;
-}
-
-export async function fulfilmentRows(redis: RedisClient, def: Campaign, wonOf: (prizeId: string) => number, row: AuditRowSink): Promise<void> {
-  const payouts = (await allPayouts(redis)).filter((p) => p.campaignId === def.id);
+export async function fulfilmentRows(redis: RedisClient, stored: StoredWins, def: Campaign, wonOf: (prizeId: string) => number, row: AuditRowSink): Promise<void> {
+  const cashWins = (await stored.ofCampaign(def.id)).filter((w) => w.kind === 'cash');
+  const stillWins = new Set(cashWins.map((w) => w.id));
+  const records = (await values<PayoutRecord>(redis, keys.payouts)).filter((p) => p.campaignId === def.id);
+  const orphans = records.filter((p) => !stillWins.has(p.eventId)).length;
+  row('payouts', `${def.id}: payout records of cash wins the stores hold`, records.length, records.length - orphans);
   const redemptions = (await values<RedemptionRecord>(redis, keys.redeemed)).filter((r) => r.campaignId === def.id);
   for (const p of def.prizes) {
     const subject = `${def.id}/${p.id}`;
     if (p.kind === 'cash') {
-      const mine = payouts.filter((x) => x.prizeId === p.id);
-      row('payouts', `${subject}: payouts = wins`, wonOf(p.id), mine.length);
+      row('payouts', `${subject}: payouts = wins`, wonOf(p.id), cashWins.filter((w) => w.prizeId === p.id).length);
       if (p.budget !== null) {
-        const paid = mine.filter((x) => x.state === 'paid').reduce((a, x) => a + x.amount, 0);
+        const paid = records.filter((x) => x.prizeId === p.id && x.state === 'paid').reduce((a, x) => a + x.amount, 0);
         row('payouts', `${subject}: paid <= budget ${p.budget}`, 'yes', paid <= p.budget ? 'yes' : `no (${paid})`);
       }
     }

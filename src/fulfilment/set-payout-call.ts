@@ -1,8 +1,8 @@
-// The TypeScript side of lua/setPayout-5.lua (see its header).
+// The TypeScript side of lua/setPayout-4.lua (see its header).
 import { keys, type ShardTag } from '../redis/keys.js';
 import { evalScript, loadScript, type RedisClient } from '../redis/scripts.js';
 
-const SCRIPT = loadScript('setPayout-5.lua');
+const SCRIPT = loadScript('setPayout-4.lua');
 
 export type SetPayoutReply =
   | { readonly kind: 'changed' | 'unchanged' | 'paid_already'; readonly record: string }
@@ -15,7 +15,7 @@ export interface SetPayoutArgs {
   readonly nowIso: string;
   /** '{"id":"…","type":"payout","at":"…"' without the closing brace */
   readonly eventHead: string;
-  /** the pending payout rebuilt from its code's record, when it has one (ARGV 6) */
+  /** the pending payout rebuilt from its win, when the engine found a cash win of that id (ARGV 6) */
   readonly pending: string | null;
 }
 
@@ -23,7 +23,6 @@ export async function setPayout(redis: RedisClient, tag: ShardTag, a: SetPayoutA
   const [code, record] = (await evalScript(redis, SCRIPT, [
     keys.payouts(tag),
     keys.events(tag),
-    keys.payoutIndex(tag, 'pending'),
     keys.payoutIndex(tag, 'paid'),
     keys.payoutIndex(tag, 'failed'),
     a.payoutId,

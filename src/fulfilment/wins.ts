@@ -1,7 +1,10 @@
-// Reads of wins, over every shard, with the states that fulfilment gave them: redeemed (gift, coupon) or
-// paid (cash). A consumer's win is read from its code's record, which its event id names
-// (src/fulfilment/win-of-record.ts); a clerk's win (`<eventId>-clerk`), and wins whose ids name no code
-// (from before), from the records the win source keeps (src/fulfilment/win-source.ts).
+// Reads of wins, over the deployment, with the states that fulfilment gave them: redeemed (gift, coupon)
+// or paid (cash). A win is found in the event stores (its row in a store's `wins` table: by id, voucher,
+// user; src/fulfilment/stored-wins.ts); a consumer's win is read from its code's record, which its event
+// id names (src/fulfilment/win-of-record.ts), so that it is known the moment the scan answered; any other
+// win (a clerk's `<eventId>-clerk`, a draw's, a set's) from the record its row holds. Redis keeps nothing
+// per win beyond the code's record: only what fulfilment did to it (a redemption, a payout that left
+// pending).
 import { ALL_SHARDS, codeRecordOf, keys, shardTag, type ShardTag } from '../redis/keys.js';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../redis/scripts.js';
@@ -12,8 +15,8 @@ import type { VoucherCodec } from '../codes/voucher-codec.js';
 import { asWonPrize, type PayoutRecord, type RedemptionRecord, type WinRecord } from './win-record.js';
 import { winOfRecord, type CampaignDefinitions } from './win-of-record.js';
 import { withinLag } from './lag.js';
-import { indexedWin, userWinRange } from '../redis/user-win-index.js';
 import { pendingPayoutOf } from './pending-payout.js';
+import type { StoredWin, StoredWins } from './stored-wins.js';
 
 const NOT_A_WIN = Symbol('not a win');
 
@@ -34,6 +37,7 @@ export class Wins {
     private readonly events: EventQuery,
     private readonly campaigns: CampaignDefinitions,
     private readonly vouchers: VoucherCodec,
+    private readonly stored: StoredWins,
   ) {}
 
   /** The win of an event id: from the win records, else (a win from before the records, or still on its way) from the event store. */
@@ -53,34 +57,23 @@ export class Wins {
    * long after the persist step indexed it).
    */
   async byVoucherNow(voucher: string): Promise<FoundWin | null> {
-    for (const tag of ALL_SHARDS) {
-      const eventId = await this.redis.hget(keys.vouchers(tag), voucher);
-      if (eventId !== null) return this.#record(eventId);
-    }
-    return null;
+    const row = await this.stored.byVoucher(voucher);
+    return row === null ? null : this.ofStored(row);
   }
 
-  /** The user's wins, newest first, with their states: from the user win index, and the index from before its buckets. */
+  /** The user's wins, newest first, with their states. */
   async ofUser(user: string, limit: number): Promise<WinState[]> {
-    const found: FoundWin[] = [];
-    const range = userWinRange(user);
-    for (const tag of ALL_SHARDS) {
-      // newest last in the index: the last `limit` of each shard hold the newest `limit` overall
-      const members = await this.redis.zrevrangebylex(keys.userWinIndex(tag, user), range.max, range.min, 'LIMIT', 0, limit);
-      for (const m of members) {
-        const w = indexedWin(m);
-        const win = w.kind === 'code' ? await this.#recordOfCode(w.batchId, w.serial) : await this.#record(w.winId);
-        if (win !== null) found.push(win);
-      }
-      for (const eventId of await this.redis.zrevrange(keys.userWins(tag, user), 0, limit - 1)) {
-        const win = await this.#record(eventId);
-        if (win !== null) found.push(win);
-      }
-    }
-    found.sort((a, b) => Date.parse(b.win.at) - Date.parse(a.win.at));
     const out: WinState[] = [];
-    for (const f of found.slice(0, limit)) out.push(await this.stateOf(f));
+    for (const row of await this.stored.ofUser(user, limit)) {
+      const found = await this.ofStored(row);
+      if (found !== null) out.push(await this.stateOf(found));
+    }
     return out;
+  }
+
+  /** How many wins the user has. */
+  countOf(user: string): Promise<number> {
+    return this.stored.countOf(user);
   }
 
   async stateOf(found: FoundWin): Promise<WinState> {
@@ -88,12 +81,11 @@ export class Wins {
       this.redis.hget(keys.redeemed(found.tag), found.win.eventId),
       this.redis.hget(keys.payouts(found.tag), found.win.eventId),
     ]);
-    // a consumer's pending payout has no record of its own (src/fulfilment/pending-payout.ts)
-    const pending = payout === null && found.win.prize.kind === 'cash' && (await this.redis.zscore(keys.payoutIndex(found.tag, 'pending'), found.win.eventId)) !== null;
+    // a cash win's payout is pending until it has a record (src/fulfilment/pending-payout.ts)
     return {
       win: found.win,
       redemption: redemption === null ? null : (JSON.parse(redemption) as RedemptionRecord),
-      payout: payout !== null ? (JSON.parse(payout) as PayoutRecord) : pending ? await pendingPayoutOf(this.redis, found.win.eventId) : null,
+      payout: payout !== null ? (JSON.parse(payout) as PayoutRecord) : found.win.prize.kind === 'cash' ? pendingPayoutOf(found.win) : null,
     };
   }
 
@@ -123,15 +115,9 @@ export class Wins {
           }
         } while (cursor !== '0');
       }
-      let cursor = '0';
-      do {
-        const [next, flat] = await this.redis.hscan(keys.wins(tag), cursor, 'COUNT', 1000);
-        cursor = next;
-        for (let i = 1; i < flat.length; i += 2) {
-          const win = JSON.parse(flat[i] as string) as WinRecord;
-          if (win.campaignId === campaignId && out.length < max) out.push({ tag, win });
-        }
-      } while (cursor !== '0');
+    }
+    for (const row of await this.stored.ofCampaign(campaignId, { withRecordOnly: true })) {
+      if (row.record !== null && out.length < max) out.push({ tag: row.shard, win: row.record });
     }
     return out;
   }
@@ -139,11 +125,15 @@ export class Wins {
   async #record(eventId: string): Promise<FoundWin | null> {
     const code = codeOfEventId(eventId);
     if (code !== null) return this.#recordOfCode(code.batchId, code.serial, eventId);
-    for (const tag of ALL_SHARDS) {
-      const raw = await this.redis.hget(keys.wins(tag), eventId);
-      if (raw !== null) return { tag, win: JSON.parse(raw) as WinRecord };
-    }
-    return null;
+    const row = await this.stored.byId(eventId);
+    return row === null ? null : this.ofStored(row);
+  }
+
+  /** The win a stored row names: its record, or its code's. */
+  async ofStored(row: StoredWin): Promise<FoundWin | null> {
+    if (row.record !== null) return { tag: row.shard, win: row.record };
+    const code = codeOfEventId(row.id);
+    return code === null ? null : this.#recordOfCode(code.batchId, code.serial, row.id);
   }
 
   /** The win that is a code's record (of the scan `eventId`, when given). */

@@ -1,21 +1,18 @@
-// Members as the DCRM pushes them (level, blocked) and as scans credit them (points, wins).
+// Members as the DCRM pushes them (level, blocked) and as scans credit them (points).
 // Level and blocked are written to every shard, because the scan script reads them next to the code;
-// points live in the member's home shard (homeShard(user), see src/aggregates/campaign-figures.ts); wins
-// are counted where the win records index them (the user's wins in each shard, src/fulfilment/win-source.ts),
-// so a win costs no counter of its own.
+// points live in the member's home shard (homeShard(user), see src/aggregates/campaign-figures.ts). A
+// member's wins are counted in the event stores (src/fulfilment/stored-wins.ts): nothing per win in Redis.
 import { badRequest } from '../errors.js';
 import { ALL_SHARDS, homeShard, keys } from '../redis/keys.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { ANON_PREFIX } from '../identity/anonymous.js';
 import { asObject, ID_RE, ID_WHAT, optBool, optInt, reqString, type JsonObject } from '../validation/json-fields.js';
-import { userWinRange } from '../redis/user-win-index.js';
 
 export interface Member {
   user: string;
   level: number;
   blocked: boolean;
   points: number;
-  wins: number;
 }
 
 export interface MemberUpdate {
@@ -90,10 +87,6 @@ export class MemberStore {
 
   async get(user: string): Promise<Member> {
     const [level, blocked, points] = await this.redis.hmget(keys.member(homeShard(user), user), 'level', 'blocked', 'points');
-    // one command per shard: on a cluster they live in different slots
-    const range = userWinRange(user);
-    const counts = await Promise.all(ALL_SHARDS.flatMap((t) => [this.redis.zlexcount(keys.userWinIndex(t, user), range.min, range.max), this.redis.zcard(keys.userWins(t, user))]));
-    const wins = counts.reduce((a, b) => a + b, 0);
-    return { user, level: Number(level ?? 0), blocked: blocked === '1', points: Number(points ?? 0), wins };
+    return { user, level: Number(level ?? 0), blocked: blocked === '1', points: Number(points ?? 0) };
   }
 }

@@ -8,7 +8,7 @@
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
 import type { RedisClient } from '../redis/scripts.js';
 import { ALL_SHARDS, keys, useShards, type ShardTag } from '../redis/keys.js';
-import { INSERT_COLUMNS, INSERT_EVENT, insertEventsSql, openEventDb, type Db } from '../events/event-schema.js';
+import { INSERT_COLUMNS, INSERT_EVENT, INSERT_WIN, insertEventsSql, openEventDb, winValues, WINS_FILLED_VERSION, type Db, type WinRow } from '../events/event-schema.js';
 import { columnsOf, MalformedEvent, readEntry, type EventRow } from '../events/event-format.js';
 import { ackEvents } from './ack-events-call.js';
 import { forwardOutbox, outboxTarget, splitByShard } from './forward-ops.js';
@@ -54,19 +54,54 @@ type Entry = [string, string[] | null];
 const ACK_SLICE = 64;
 
 let redis: Promise<RedisClient> | null = null;
-const stores = new Map<string, (rows: readonly EventRow[]) => number>();
+const stores = new Map<string, (rows: readonly EventRow[], tag: ShardTag) => number>();
+
+/**
+ * The wins an event holds (src/fulfilment/win-rows.ts), handed in by the worker's entry: stored in the
+ * same transaction as their event. `shard`: the stream it was read from; null for an event stored before
+ * the wins table existed.
+ */
+export type WinRowsOf = (event: StoredEvent, shard: ShardTag | null) => readonly WinRow[];
+let winRowsOf: WinRowsOf = () => [];
+
+export function useWinRows(of: WinRowsOf): void {
+  winRowsOf = of;
+}
+
+/** events read per round when the wins of the events stored before the table are written */
+const FILL_PAGE = 1000;
+
+/** Once per store: the wins of the events it held before the wins table existed (one transaction). */
+function fillWins(db: Db): void {
+  if ((db.pragma('user_version', { simple: true }) as number) >= WINS_FILLED_VERSION) return;
+  const page = db.prepare<[number], { seq: number; body: string }>(
+    `SELECT seq, body FROM events WHERE seq > ? AND (type IN ('chance', 'reveal', 'set') OR (type = 'scan' AND (outcome = 'won' OR instr(body, '"clerkPrize":{') > 0))) ORDER BY seq LIMIT ${FILL_PAGE}`,
+  );
+  const insert = db.prepare(INSERT_WIN);
+  db.transaction(() => {
+    for (let after = 0, rows = page.all(0); rows.length > 0; rows = page.all(after)) {
+      for (const { seq, body } of rows) {
+        after = seq;
+        for (const w of winRowsOf(JSON.parse(body) as StoredEvent, null)) insert.run(...winValues(w));
+      }
+    }
+    db.pragma(`user_version = ${WINS_FILLED_VERSION}`);
+  })();
+}
 
 /** events per INSERT statement: 320 bound values, far below SQLite's limit of 32,766 */
 const ROWS_PER_INSERT = 32;
 
-function inserter(path: string): (rows: readonly EventRow[]) => number {
+function inserter(path: string): (rows: readonly EventRow[], tag: ShardTag) => number {
   let insert = stores.get(path);
   if (insert) return insert;
   const db: Db = openEventDb(path);
+  fillWins(db);
   const many = db.prepare(insertEventsSql(ROWS_PER_INSERT));
   const one = db.prepare(INSERT_EVENT);
+  const win = db.prepare(INSERT_WIN);
   const values: unknown[] = new Array(ROWS_PER_INSERT * INSERT_COLUMNS);
-  insert = db.transaction((rows: readonly EventRow[]) => {
+  insert = db.transaction((rows: readonly EventRow[], tag: ShardTag) => {
     let n = 0;
     let i = 0;
     for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
@@ -79,6 +114,7 @@ function inserter(path: string): (rows: readonly EventRow[]) => number {
       n += many.run(values).changes;
     }
     for (; i < rows.length; i++) n += one.run(...columnsOf((rows[i] as EventRow).event), (rows[i] as EventRow).body).changes;
+    for (const r of rows) for (const w of winRowsOf(r.event, tag)) win.run(...winValues(w));
     return n;
   });
   stores.set(path, insert);
@@ -241,7 +277,7 @@ async function persist(t: PersistTask): Promise<PersistResult> {
     if (fields) rowById.set(id, rowOf(id, fields));
   }
   const rows = [...rowById.values()];
-  const inserted = inserter(t.dbPath)(owners === null ? rows : await notHeldByOwners(r, owners, rowById));
+  const inserted = inserter(t.dbPath)(owners === null ? rows : await notHeldByOwners(r, owners, rowById), t.tag);
   await learnCampaigns(r, rows);
   if (beforeAck !== null) await beforeAck(r, rows);
   // acknowledged in slices: one script holds Redis, and the scans waiting behind it, for the time of its

@@ -35,14 +35,7 @@ export function seenBit(serial: number): number {
   return Math.floor(serial / ALL_SHARDS.length);
 }
 
-/**
- * Buckets of the user win index per shard: the users of one bucket share one sorted set, so a user with a
- * win or two costs an entry (about 40 bytes) instead of a key of their own (about 130). Up to ~128 entries
- * a bucket stays a listpack (zset-max-listpack-entries): about 500,000 wins per shard at their smallest.
- */
-export const USER_WIN_BUCKETS = 4096;
-
-/** FNV-1a of a string, for home shards and user buckets: cheap, stable across engines and restarts. */
+/** FNV-1a of a string, for home shards: cheap, stable across engines and restarts. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -69,8 +62,8 @@ export function shareOf(total: number, index: number, count: number): number {
   return Math.floor(total / count) + (index >= count - (total % count) ? 1 : 0);
 }
 
-export type PayoutIndex = 'pending' | 'paid' | 'failed';
-export const PAYOUT_STATES: readonly PayoutIndex[] = ['pending', 'paid', 'failed'];
+/** the states a payout has a record and an index in (a pending payout is its cash win: src/fulfilment/payouts.ts) */
+export type PayoutIndex = 'paid' | 'failed';
 
 /** `${tag}:cp:${campaignId}:`, the start of every key of one campaign in one shard */
 export const campaignPrefix = (t: ShardTag, campaignId: string): string => `${t}:cp:${campaignId}:`;
@@ -113,17 +106,14 @@ export const keys = {
   boardArrivals: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}board:arrivals`, // counter ordering leaderboard arrivals
   box: (t: ShardTag, boxBatchId: number, boxSerial: number) => `${t}:box:${boxBatchId}:${boxSerial}`, // the shop that opened a box, and where
 
-  // --- fulfilment, in the shard of the win's event. Aggregates (written by the persist
+  // --- fulfilment, in the shard of the win's event: what was done to a win (nothing per win itself: wins
+  // are found in the event stores, src/fulfilment/stored-wins.ts). Aggregates (written by the persist
   // step from events, see src/fulfilment/*-source.ts) unless marked "script"
-  wins: (t: ShardTag) => `${t}:wins`, // hash eventId -> win JSON {eventId,user,campaignId,prize,at}
-  userWins: (t: ShardTag, user: string) => `${t}:user:${user}:wins`, // a user's wins as indexed before the buckets below (sorted set eventId by win time): read only
-  userWinIndex: (t: ShardTag, user: string) => `${t}:uwins:${fnv1a(user) % USER_WIN_BUCKETS}`, // sorted set, score 0: the wins of the users of one bucket, "<user>|<win>" (src/redis/user-win-index.ts)
-  vouchers: (t: ShardTag) => `${t}:vouchers`, // hash voucher -> eventId
   redeemed: (t: ShardTag) => `${t}:redeemed`, // script (redeemWin): hash eventId -> redemption JSON
   redemptionsByTime: (t: ShardTag) => `${t}:redemptions:at`, // sorted set eventId by redemption time (ms)
   redemptionsOfShop: (t: ShardTag, shop: string) => `${t}:redemptions:shop:${shop}`, // sorted set eventId by redemption time (ms)
   payouts: (t: ShardTag) => `${t}:payouts`, // hash payoutId -> payout JSON; state changed by script (setPayout)
-  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // sorted set, score 0, payoutIds in lexical (≈ time) order; moved by setPayout; each payout in one
+  payoutIndex: (t: ShardTag, state: PayoutIndex) => `${t}:payouts:${state}`, // script (setPayout): sorted set, score 0, payoutIds in lexical (≈ time) order; each payout that left pending in one
   pointsKeys: (t: ShardTag, user: string) => `${t}:member:${user}:points-keys`, // script (changePoints): hash idempotencyKey -> '<request hash> <balance answered>'
   shopRate: (t: ShardTag, campaignId: string) => `${campaignPrefix(t, campaignId)}shop-rate`, // hash b:<boxBatchId>:<shop> boxes opened, s:<shop> their items scanned
 

@@ -3,10 +3,8 @@
 // composed here and handed to the persist step (src/startup/persist-worker-entry.ts).
 import type { AggregateSource } from '../aggregates/aggregate-op.js';
 import { campaignFigures } from '../aggregates/campaign-figures.js';
-import { winSource } from '../fulfilment/win-source.js';
-import { payoutSource } from '../fulfilment/payout-source.js';
 import { redemptionSource } from '../fulfilment/redemption-source.js';
 import { shopRateSource } from '../fulfilment/shop-rate-source.js';
 import { scanReportSource } from '../reports/scan-report-source.js';
 
-export const AGGREGATE_SOURCES: readonly AggregateSource[] = [campaignFigures, winSource, payoutSource, redemptionSource, shopRateSource, scanReportSource];
+export const AGGREGATE_SOURCES: readonly AggregateSource[] = [campaignFigures, redemptionSource, shopRateSource, scanReportSource];

@@ -1,7 +1,9 @@
 // The persist worker thread's entry, as piscina loads it: the persist step (src/persistence/persist-worker.ts)
-// with every concern's aggregate sources, which only the composition layer may name, and the count of
-// scanned cards in their sets before their events are acknowledged (集卡 with several shards).
-import persistBatch, { useAggregateSources, useBeforeAck } from '../persistence/persist-worker.js';
+// with every concern's aggregate sources and the wins events hold (stored beside them), which only the
+// composition layer may name, and the count of scanned cards in their sets before their events are
+// acknowledged (集卡 with several shards).
+import persistBatch, { useAggregateSources, useBeforeAck, useWinRows } from '../persistence/persist-worker.js';
+import { winRowsOf } from '../fulfilment/win-rows.js';
 import { AGGREGATE_SOURCES } from './aggregate-sources.js';
 import { workerData } from 'piscina';
 import { VoucherCodec } from '../codes/voucher-codec.js';
@@ -9,6 +11,7 @@ import { CardRepair } from '../sets/card-repair.js';
 import { isPersistWorkerData } from './persist-worker-data.js';
 
 useAggregateSources(AGGREGATE_SOURCES);
+useWinRows(winRowsOf);
 
 // a set prize's voucher is derived from the engine's CODE_SECRET, handed to this thread when it started
 const data: unknown = workerData;

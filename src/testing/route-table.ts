@@ -34,7 +34,7 @@ export function engineRouteTable(): RouteInfo[] {
     ...scanRoutes({ scans: unused, identity: unused, guard: unused, trustProxy: 0, metrics: new ScanMetrics(), maxInflight: 1, now }),
     ...batchRoutes(unused, unused, 'http://localhost'),
     ...campaignRoutes(unused, unused, now, unused),
-    ...memberRoutes(unused, unused),
+    ...memberRoutes(unused, unused, unused),
     ...eventRoutes(unused),
     ...healthRoutes(unused, unused, unused, new ScanMetrics(), unused, 0, unused),
     ...dcrmRoutes(unused),

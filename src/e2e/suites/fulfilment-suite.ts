@@ -3,6 +3,7 @@
 // machine, points never below zero, the shop scan rate board, and the new campaign fields.
 import { formatTime } from '../../fulfilment/pages/page-language.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -483,10 +484,9 @@ export function fulfilmentSuite(shards?: number): void {
   });
 
   describe('audit of fulfilment, and payouts across kill -9', () => {
-    /** the shard of a pending payout: a consumer's has no record, only its place in the pending index */
-    async function shardHolding(payoutId: string): Promise<string> {
-      for (const t of await deploymentShards(fx.redis.client)) if ((await fx.redis.client.zscore(keys.payoutIndex(t as ShardTag, 'pending'), payoutId)) !== null) return t;
-      throw new Error(`no pending payout ${payoutId}`);
+    /** the engine's event store, where a pending payout is its cash win's row (no record in Redis) */
+    function engineStore(): Database.Database {
+      return new Database(join(fx.engine.dataDir, 'scanlot.db'));
     }
 
     it('a payout per cash win after a kill -9 mid-traffic; the audit is clean, and catches a lost payout and an over-paid budget', async () => {
@@ -525,24 +525,29 @@ export function fulfilmentSuite(shards?: number): void {
       expect(clean.out).toMatch(new RegExp(`payouts\\s+${cid}/cash: payouts = wins\\s+(\\d+)\\s+\\1`));
       expect(clean.out).toMatch(/redemptions\s+.*\/gift: redeemed <= won\s+yes\s+yes/);
 
-      // a pending payout lost behind the engine's back (in its win's shard): a consumer's pending payout
-      // is its place in the pending index, its fields come from the code's record
+      // a pending payout lost behind the engine's back: it has no record in Redis, it is its cash win's row
+      // in the event store (its fields come from the code's record)
       const lostId = cashWins[1]!;
-      const tag = (await shardHolding(lostId)) as ShardTag;
-      expect(await fx.redis.client.hexists(keys.payouts(tag), lostId)).toBe(0);
+      const shards = (await deploymentShards(fx.redis.client)) as ShardTag[];
+      for (const t of shards) expect(await fx.redis.client.hexists(keys.payouts(t), lostId)).toBe(0);
       const pendingRecord = payouts.find((p: { eventId: string }) => p.eventId === lostId);
       expect(pendingRecord).toMatchObject({ eventId: lostId, state: 'pending', amount: 100, campaignId: cid, prizeId: 'cash' });
-      await fx.redis.client.zrem(keys.payoutIndex(tag, 'pending'), lostId);
+      const store = engineStore();
+      const row = store.prepare('SELECT * FROM wins WHERE id = ?').get(lostId) as Record<string, unknown>;
+      expect(row).toMatchObject({ id: lostId, kind: 'cash', record: null });
+      store.prepare('DELETE FROM wins WHERE id = ?').run(lostId);
       const lost = runAuditCli(fx.engine, cid);
       expect(lost.status).toBe(1);
       expect(lost.out).toMatch(/MISMATCH\s+payouts\s+.*payouts = wins/);
+      store.prepare('INSERT INTO wins (id, user, at, shard, campaign_id, prize_id, kind, voucher, record) VALUES (@id, @user, @at, @shard, @campaign_id, @prize_id, @kind, @voucher, @record)').run(row);
+      store.close();
       // more paid than the budget
+      const tag = row.shard as ShardTag;
       await fx.redis.client.hset(keys.payouts(tag), lostId, JSON.stringify({ ...pendingRecord, state: 'paid', amount: 5000 }));
       const over = runAuditCli(fx.engine, cid);
       expect(over.status).toBe(1);
       expect(over.out).toMatch(/MISMATCH\s+payouts\s+.*paid <= budget 1000\s+yes\s+no \(5100\)/);
       await fx.redis.client.hdel(keys.payouts(tag), lostId);
-      await fx.redis.client.zadd(keys.payoutIndex(tag, 'pending'), 0, lostId);
     });
   });
 }

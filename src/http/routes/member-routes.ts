@@ -18,8 +18,15 @@ function userParam(call: HttpCall): string {
  */
 export const BULK_MEMBERS_MAX_BODY = 2 * 1024 * 1024;
 
-/** `storeOf`: what the user holds of the store as a place (draw chances, cards per set: src/chances), shown with the member */
-export function memberRoutes(members: MemberStore, storeOf: (user: string) => Promise<{ chances: Record<string, number>; cards: Record<string, unknown> }>): Route[] {
+/**
+ * `winsOf`: how many wins the user has (counted in the event stores); `storeOf`: what the user holds of the
+ * store as a place (draw chances, cards per set: src/chances), shown with the member
+ */
+export function memberRoutes(
+  members: MemberStore,
+  winsOf: (user: string) => Promise<number>,
+  storeOf: (user: string) => Promise<{ chances: Record<string, number>; cards: Record<string, unknown> }>,
+): Route[] {
   return [
     {
       method: 'put',
@@ -40,7 +47,7 @@ export function memberRoutes(members: MemberStore, storeOf: (user: string) => Pr
       async handle(call, body) {
         const user = memberId(userParam(call), 'user');
         const m = await members.update(user, parseMemberUpdate(parseJsonObject(body as Buffer)));
-        return json('200 OK', JSON.stringify(m));
+        return json('200 OK', JSON.stringify({ ...m, wins: await winsOf(user) }));
       },
     },
     {
@@ -49,8 +56,8 @@ export function memberRoutes(members: MemberStore, storeOf: (user: string) => Pr
       roles: ['operator', 'dcrm'],
       async handle(call) {
         const user = userParam(call);
-        const [member, store] = await Promise.all([members.get(user), storeOf(user)]);
-        return json('200 OK', JSON.stringify({ ...member, ...store }));
+        const [member, wins, store] = await Promise.all([members.get(user), winsOf(user), storeOf(user)]);
+        return json('200 OK', JSON.stringify({ ...member, wins, ...store }));
       },
     },
   ];
