@@ -29,8 +29,8 @@ export function campaignFigures(e: StoredEvent, tag: ShardTag, ctx: AggregateCon
   const user = typeof e.user === 'string' ? e.user : '';
   const prize = e.prize as PrizeRef | null;
   if (outcome === 'won' && prize && typeof prize.id === 'string' && user !== '' && !user.startsWith('anon_')) {
-    // points are spent (a decision): they live on the member's home shard. The member's wins are the
-    // win records' index (src/fulfilment/win-source.ts): no counter of their own
+    // points are spent (a decision): they live on the member's home shard. The member's wins are rows of
+    // the event stores (src/fulfilment/stored-wins.ts): no counter of their own
     if (prize.kind === 'points' && typeof prize.amount === 'number') ops.push({ kind: 'hincrby', key: keys.member(homeShard(user), user), field: 'points', by: prize.amount });
   }
   if (typeof campaignId !== 'string') return ops;

@@ -1,6 +1,6 @@
-// A win's event is in Redis' stream before the persist step has applied its aggregates (the win record,
-// the voucher index, the payout): about the persist linger, 50-100 ms, longer under load. A lookup of
-// something just won retries for up to LAG_MS before it answers "not found".
+// A win's event is in Redis' stream before the persist step has stored it with its wins (the rows a
+// voucher or a pending payout is found by): about the persist linger, 50-100 ms, longer under load. A
+// lookup of something just won retries for up to LAG_MS before it answers "not found".
 export const LAG_MS = 1500;
 
 export async function withinLag<T>(lookup: () => Promise<T | null>, ms = LAG_MS): Promise<T | null> {

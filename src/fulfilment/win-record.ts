@@ -1,5 +1,5 @@
-// The records fulfilment keeps of wins, payouts and redemptions, as stored in Redis (JSON values) and
-// as the API answers them.
+// The records fulfilment keeps of wins (in the event stores' wins table, for a win no code's record
+// holds), payouts and redemptions (in Redis), as JSON values and as the API answers them.
 
 export interface WonPrize {
   readonly id: string;
@@ -9,7 +9,7 @@ export interface WonPrize {
   readonly voucher?: { readonly code: string; readonly url: string };
 }
 
-/** A won scan event, kept by the win source (src/fulfilment/win-source.ts). */
+/** A win: rebuilt from its code's record (win-of-record.ts), or as its store's wins table keeps it (win-rows.ts). */
 export interface WinRecord {
   readonly eventId: string;
   readonly user: string;
