@@ -65,6 +65,35 @@ describe('wins in the event stores', () => {
     }
   });
 
+  it('pending payouts page by page, past paid ones: each pending payout once, a short page still names the next, null at the end', async () => {
+    const { cash } = await winsScanned('stored.wins:u3', 90);
+    expect(cash.length).toBeGreaterThan(25);
+    const sorted = [...cash].sort();
+    // all but the last cash win paid: a page of one looks at 20 wins at most, so the first pages are short
+    for (const id of sorted.slice(0, -1)) expect((await fx.engine.api('POST', `/v1/payouts/${id}`, { state: 'paid' })).status).toBe(200);
+    const seen: string[] = [];
+    let shortPages = 0;
+    let after: string | null = sorted[0]!.slice(0, -1);
+    for (let pages = 0; after !== null && pages < 100; pages++) {
+      const page = await fx.engine.api('GET', `/v1/payouts?state=pending&limit=1&after=${encodeURIComponent(after)}`);
+      expect(page.status).toBe(200);
+      const ids = page.body.payouts.map((p: { eventId: string; state: string }) => p.eventId);
+      if (ids.length === 0 && page.body.next !== null) shortPages++;
+      seen.push(...ids.filter((id: string) => cash.includes(id)));
+      after = page.body.next;
+    }
+    expect(after).toBeNull();
+    expect(seen).toEqual([sorted[sorted.length - 1]]);
+    expect(shortPages).toBeGreaterThan(0);
+    const paid: string[] = [];
+    for (let next: string | null = sorted[0]!.slice(0, -1), pages = 0; next !== null && pages < 100; pages++) {
+      const page = await fx.engine.api('GET', `/v1/payouts?state=paid&limit=7&after=${encodeURIComponent(next)}`);
+      paid.push(...page.body.payouts.map((p: { eventId: string }) => p.eventId).filter((id: string) => cash.includes(id)));
+      next = page.body.next;
+    }
+    expect(paid).toEqual(sorted.slice(0, -1));
+  });
+
   it('a store from before the wins table gets the wins of its events, once, when its engine starts', async () => {
     const user = 'stored.wins:u2';
     await winsScanned(user, 6);
