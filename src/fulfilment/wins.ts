@@ -40,7 +40,7 @@ export class Wins {
     private readonly stored: StoredWins,
   ) {}
 
-  /** The win of an event id: from the win records, else (a win from before the records, or still on its way) from the event store. */
+  /** The win of an event id: its code's record or its store row, else (still on its way to the wins table) this engine's own event store. */
   async byEventId(eventId: string): Promise<FoundWin | null> {
     const found = await withinLag(async () => (await this.#record(eventId)) ?? this.#fromEventStore(eventId));
     return found === NOT_A_WIN ? null : found;
@@ -54,7 +54,7 @@ export class Wins {
   /**
    * The win of a voucher as the records stand now, without waiting: a redemption answers an unknown
    * voucher at once, so that guessing costs the guesser, not the engine (a voucher is shown in a shop
-   * long after the persist step indexed it).
+   * long after the persist step stored it).
    */
   async byVoucherNow(voucher: string): Promise<FoundWin | null> {
     const row = await this.stored.byVoucher(voucher);
@@ -91,7 +91,7 @@ export class Wins {
 
   /**
    * The wins of one campaign (中奖名单), at most `max`, in no order: every shard's code records (SCAN, so
-   * no long blocking call) and the win source's records, filtered by campaign.
+   * no long blocking call) and the stores' rows of wins no code's record holds, filtered by campaign.
    */
   async ofCampaign(campaignId: string, max: number): Promise<FoundWin[]> {
     const out: FoundWin[] = [];
