@@ -1,8 +1,9 @@
 // Worker thread: one task = move one batch of events from a Redis stream into SQLite.
 // It reads (XREADGROUP, or XAUTOCLAIM of a dead consumer's entries), commits the batch in one
-// transaction (the events, and a row per win they hold: what fulfilment finds wins by), and only then acknowledges, deletes and counts it (lua/ackEvents-1.lua: the aggregate
-// figures of src/aggregates change in the same atomic step as the acknowledgement, so each event counts
-// once). The whole stream round trip lives here, off the engine's main thread that answers scans.
+// transaction (the events, and a row per win they hold: what fulfilment finds wins by), and only then
+// acknowledges, deletes and counts it (lua/ackEvents-1.lua: the aggregate figures of src/aggregates
+// change in the same atomic step as the acknowledgement, so each event counts once). The whole stream
+// round trip lives here, off the engine's main thread that answers scans.
 // Idempotent on the event id: a batch read twice (a crash between commit and acknowledgement) is stored
 // once, and counted once since only the acknowledgement counts.
 import { connectRedis, type RedisTarget } from '../redis/connect.js';
