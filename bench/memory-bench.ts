@@ -4,6 +4,7 @@
 // MEMORY USAGE of every key the scans created, grouped by the kind of key (the key's name with its ids
 // replaced by *). The figure the cost-per-scan work is held to: bytes per consumed code, and which keys
 // they are in.
+import { kindOf } from '../src/testing/redis-key-memory.js';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { PROJECT_ROOT } from '../src/paths.js';
@@ -33,14 +34,6 @@ export interface MemoryResults {
 }
 
 const log = logger('memory');
-
-/** `{s0}:rec:7:12` -> `{s0}:rec:*:*`: parts holding a digit (ids, numbers, days) and long ones become * */
-function kindOf(key: string): string {
-  return key
-    .split(':')
-    .map((part, i) => (i > 0 && (/\d/.test(part) || part.length > 12) ? '*' : part))
-    .join(':');
-}
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { scans: 50_000, out: join(PROJECT_ROOT, 'bench', 'results', 'memory.json') };
